@@ -1,0 +1,274 @@
+"""Ecosystem types and land-use schemes.
+
+``gep`` accounts by canonical ecosystem type (``ecosystems.toml``: the 14 types
+of Xie et al. 2015 plus built-up land). A land-use scheme maps the codes of a
+land-use table or raster to those types. Shipped schemes
+(``schemes.toml``): ``gbt21010-2017`` (China's Third Land Survey / GB/T
+21010—2017 second-level classes), ``cnlucc`` (CAS 6/25 classes),
+``esa-worldcover``. A user scheme is a CSV with columns
+``code,name_zh,name_en,ecosystem[,basis]``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..errors import (
+    DuplicateRows,
+    InputFileError,
+    InvalidArea,
+    UnitError,
+    UnknownLandUseCode,
+    csv_row,
+    problem,
+)
+from ..units import conversion_factor, is_dimension, parse_unit
+
+__all__ = [
+    "EcosystemType",
+    "ecosystem_types",
+    "ecosystem_groups",
+    "Scheme",
+    "load_scheme",
+    "shipped_schemes",
+    "areas_by_ecosystem",
+]
+
+_HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class EcosystemType:
+    id: str
+    zh: str
+    en: str
+    group: str
+
+
+@lru_cache(maxsize=1)
+def _ecosystems_raw() -> dict:
+    with open(_HERE / "ecosystems.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def ecosystem_types() -> dict[str, EcosystemType]:
+    """Canonical ecosystem types, in table order."""
+    raw = _ecosystems_raw()["types"]
+    return {k: EcosystemType(k, v["zh"], v["en"], v["group"]) for k, v in raw.items()}
+
+
+def ecosystem_groups() -> dict[str, dict]:
+    """First-level groups: id -> {zh, en}."""
+    return dict(_ecosystems_raw()["groups"])
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A land-use scheme: code -> ecosystem type, with names and the basis of each mapping."""
+
+    id: str
+    table: pd.DataFrame  # code (str), name_zh, name_en, ecosystem, basis
+    meta: dict
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return dict(zip(self.table["code"], self.table["ecosystem"]))
+
+    def names(self) -> dict[str, str]:
+        return dict(zip(self.table["code"], self.table["name_zh"]))
+
+
+@lru_cache(maxsize=1)
+def _schemes_meta() -> dict:
+    with open(_HERE / "schemes.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def shipped_schemes() -> dict[str, dict]:
+    """Shipped scheme ids with their titles, citations and mapping basis."""
+    return dict(_schemes_meta())
+
+
+def load_scheme(name_or_path: str | Path) -> Scheme:
+    """Load a shipped scheme by id, or a user scheme CSV by path.
+
+    Raises
+    ------
+    InputFileError
+        Unknown id, unreadable file, missing columns, or an ecosystem that is
+        not a canonical type (every such row listed).
+    """
+    from ..io.tables import read_csv_checked
+
+    meta = _schemes_meta()
+    if str(name_or_path) in meta:
+        path = _HERE / "schemes" / f"{name_or_path}.csv"
+        info = {"id": str(name_or_path), **meta[str(name_or_path)]}
+    else:
+        path = Path(name_or_path)
+        if not path.suffix.lower() == ".csv":
+            raise InputFileError(problem(
+                "unknown_scheme", f"未知的土地利用分类 {name_or_path!r}；内置：{', '.join(meta)}",
+                f"unknown land-use scheme {name_or_path!r}; shipped: {', '.join(meta)}", value=str(name_or_path),
+                hint_zh="使用内置分类 id，或给出含 code,name_zh,name_en,ecosystem 列的 CSV",
+                hint_en="use a shipped scheme id, or a CSV with columns code,name_zh,name_en,ecosystem"))
+        info = {"id": path.stem, "zh": path.stem, "en": path.stem, "citation": str(path), "mapping_basis": "user scheme"}
+    frame = read_csv_checked(path, required=["code", "ecosystem"], optional=["name_zh", "name_en", "basis", "note"], dtype=str)
+    frame = frame.fillna("")
+    for col in ("name_zh", "name_en", "basis"):
+        if col not in frame:
+            frame[col] = ""
+    frame["code"] = frame["code"].str.strip()
+    frame["ecosystem"] = frame["ecosystem"].str.strip()
+    types = ecosystem_types()
+    problems = [
+        problem("unknown_ecosystem", f"生态系统类型 {e!r} 不存在", f"ecosystem type {e!r} does not exist",
+                file=str(path), row=csv_row(i), column="ecosystem", value=e,
+                hint_zh=f"可用类型：{', '.join(types)}", hint_en=f"known types: {', '.join(types)}")
+        for i, e in enumerate(frame["ecosystem"]) if e not in types
+    ]
+    dups = frame[frame["code"].duplicated(keep=False)]
+    problems += [
+        problem("duplicate_code", f"代码 {c!r} 重复", f"code {c!r} appears more than once",
+                file=str(path), row=csv_row(i), column="code", value=c)
+        for i, c in dups["code"].items()
+    ]
+    if problems:
+        raise InputFileError(problems)
+    return Scheme(id=info["id"], table=frame[["code", "name_zh", "name_en", "ecosystem", "basis"]], meta=info)
+
+
+def _normalise_code(code) -> str:
+    s = str(code).strip()
+    if s.endswith(".0") and s[:-2].isdigit():
+        s = s[:-2]
+    return s
+
+
+def areas_by_ecosystem(
+    land_use: pd.DataFrame,
+    scheme: Scheme,
+    *,
+    file: str = "land_use",
+    regions: list[str] | None = None,
+) -> tuple[xr.DataArray, pd.DataFrame]:
+    """Aggregate a land-use table to area by region × ecosystem type, in hm².
+
+    Parameters
+    ----------
+    land_use : pandas.DataFrame
+        Columns ``region, code, area, unit`` (one row per region and code).
+        ``unit`` is any area unit (亩, hm², km², m²).
+    scheme : Scheme
+        Maps ``code`` to an ecosystem type.
+    file : str
+        Name used in error messages.
+    regions : list of str, optional
+        Order of the region coordinate.
+
+    Returns
+    -------
+    areas : xarray.DataArray
+        dims ``(region, ecosystem)``, ``attrs["units"] = "hm²"``.
+    rows : pandas.DataFrame
+        Every input row with its area in hm² and the ecosystem it became
+        (for the report's inputs sheet: nothing is lost silently).
+
+    Raises
+    ------
+    InvalidArea, UnitError, UnknownLandUseCode, DuplicateRows
+        All problems of one kind together; the file and row of each.
+    """
+    lu = land_use.copy()
+    lu["code"] = lu["code"].map(_normalise_code)
+    lu["region"] = lu["region"].astype(str).str.strip()
+    rows = [csv_row(i) for i in range(len(lu))]
+    lu["_row"] = rows
+
+    # units: one factor per distinct unit string
+    unit_problems = []
+    factors = {}
+    for i, u in zip(lu["_row"], lu["unit"]):
+        key = str(u).strip() if isinstance(u, str) else u
+        if key in factors:
+            continue
+        try:
+            if not isinstance(key, str) or not key or not is_dimension(key, "[length] ** 2"):
+                raise ValueError
+            factors[key] = conversion_factor(key, "hm²")
+        except ValueError:
+            factors[key] = None
+            try:
+                dim = str(parse_unit(key).dimensionality) if isinstance(key, str) and key else "empty"
+            except ValueError:
+                dim = "unparsable"
+            unit_problems.append(problem(
+                "area_unit", f"面积单位 {key!r} 不是面积单位（量纲 {dim}）",
+                f"area unit {key!r} is not an area (dimensionality {dim})", file=file, row=i, column="unit",
+                value=key, hint_zh="使用 hm²、亩、km² 或 m²", hint_en="use hm², 亩, km² or m²"))
+    if unit_problems:
+        raise UnitError(unit_problems)
+    lu["_unit"] = lu["unit"].map(lambda u: str(u).strip() if isinstance(u, str) else u)
+
+    area_num = pd.to_numeric(lu["area"], errors="coerce")
+    bad = []
+    for i, raw, v in zip(lu["_row"], lu["area"], area_num):
+        if pd.isna(v):
+            bad.append(problem("area_not_a_number", f"面积为空或不是数字：{raw!r}", f"area is empty or not a number: {raw!r}",
+                               file=file, row=i, column="area", value=raw,
+                               hint_zh="填写非负数值面积", hint_en="give a non-negative number"))
+        elif v < 0 or not np.isfinite(v):
+            bad.append(problem("negative_area", f"面积为负或无穷：{raw!r}", f"area is negative or infinite: {raw!r}",
+                               file=file, row=i, column="area", value=raw,
+                               hint_zh="面积必须为非负有限数", hint_en="areas must be finite and not negative"))
+    if bad:
+        raise InvalidArea(bad)
+    lu["area_hm2"] = area_num * lu["_unit"].map(factors)
+
+    dup = lu[lu.duplicated(["region", "code"], keep=False)]
+    if not dup.empty:
+        probs = []
+        for (reg, code), g in dup.groupby(["region", "code"]):
+            probs.append(problem("duplicate_land_use_rows",
+                                 f"地区 {reg} 的地类 {code} 出现在多行（第 {', '.join(map(str, g['_row']))} 行）",
+                                 f"region {reg}, code {code} appears in several rows ({', '.join(map(str, g['_row']))})",
+                                 file=file, row=int(g['_row'].iloc[1]), value=code,
+                                 hint_zh="合并为一行（面积相加）", hint_en="merge them into one row (sum the areas)"))
+        raise DuplicateRows(probs)
+
+    mapping = scheme.mapping
+    unknown = lu[~lu["code"].isin(mapping)]
+    if not unknown.empty:
+        by_code = unknown.groupby("code")["area_hm2"].sum()
+        probs = [
+            problem("unknown_land_use_code",
+                    f"分类 {scheme.id} 中没有地类代码 {code!r}（共 {area:.2f} hm²，第 {', '.join(map(str, unknown.loc[unknown.code == code, '_row']))} 行）",
+                    f"land-use code {code!r} is not in scheme {scheme.id} ({area:.2f} hm², rows {', '.join(map(str, unknown.loc[unknown.code == code, '_row']))})",
+                    file=file, row=int(unknown.loc[unknown.code == code, "_row"].iloc[0]), column="code", value=code,
+                    hint_zh="改用正确代码，或提供含该代码的自定义分类 CSV（scheme = \"my_scheme.csv\"）",
+                    hint_en="fix the code, or give a scheme CSV that maps it (scheme = \"my_scheme.csv\")")
+            for code, area in by_code.items()
+        ]
+        raise UnknownLandUseCode(probs)
+
+    lu["ecosystem"] = lu["code"].map(mapping)
+    types = list(ecosystem_types())
+    region_order = regions or list(dict.fromkeys(lu["region"]))
+    table = lu.pivot_table(index="region", columns="ecosystem", values="area_hm2", aggfunc="sum", fill_value=0.0)
+    table = table.reindex(index=region_order, columns=types, fill_value=0.0)
+    areas = xr.DataArray(
+        table.to_numpy(dtype=float),
+        dims=("region", "ecosystem"),
+        coords={"region": region_order, "ecosystem": types},
+        name="area",
+        attrs={"units": "hm²", "long_name": "ecosystem area", "long_name_zh": "生态系统面积"},
+    )
+    report = lu[["_row", "region", "code", "area", "unit", "area_hm2", "ecosystem"]].rename(columns={"_row": "row"})
+    return areas, report

@@ -1,0 +1,136 @@
+"""The account config (TOML): schema, strict parsing, defaults.
+
+See DESIGN.md §3.1 and ``docs/config.md``. Unknown keys are errors (a typo
+must not silently fall back to a default); every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, Problem, problem
+
+__all__ = ["SCHEMA", "load_config", "check_config", "DEFAULTS"]
+
+#: section -> {key: description}; "*" accepts any key (validated elsewhere).
+SCHEMA: dict[str, dict[str, str]] = {
+    "account": {
+        "name": "{zh, en} name of the account",
+        "year": "accounting year",
+        "region_code": "GB/T 2260 code of the root region (for coefficient resolution)",
+        "profile": "profile id (gep/standards)",
+        "coefficients": "coefficient set id or folder, or a list of them (later ones override)",
+        "prices": "'current' or 'constant:YEAR'",
+        "area_tolerance": "relative tolerance between land-use areas and stated region areas",
+        "description": "free text",
+    },
+    "inputs": {
+        "regions": "regions CSV",
+        "land_use": "land-use CSV (region, code, area, unit)",
+        "scheme": "land-use scheme id or CSV",
+        "statistics": "statistics table (CSV or Excel)",
+        "physical": "physical quantities computed elsewhere (region, service, quantity, unit)",
+        "economy": "county economy table (indicator, value, unit, source)",
+    },
+    "services": {"*": "service id = method name (overrides the profile)"},
+    "value_transfer": {
+        "equivalent_value": "'national', a number in 元/hm² with source, or {grain = CSV}",
+        "equivalent_value_source": "source of a given equivalent value",
+        "equivalent_value_price_year": "price year of a given equivalent value",
+        "adjustment": "{npp, precipitation, soil} factors, or a CSV by region",
+        "adjustment_source": "where the adjustment factors come from",
+    },
+    "indicators": {
+        "resident_share_numerator": "'realised_gep' (provisioning + cultural) or 'eco_economy' (表1 items 12–14)",
+        "resident_share_denominator": "'gdp' (GDP per resident) or 'disposable_income' (per resident)",
+    },
+}
+
+DEFAULTS = {
+    "account": {"prices": "current", "area_tolerance": 0.001, "profile": "xie2015-gep"},
+    "indicators": {"resident_share_numerator": "realised_gep", "resident_share_denominator": "gdp"},
+}
+
+
+def check_config(cfg: dict, file: str = "config") -> list[Problem]:
+    """Problems with the structure of a config dict (unknown keys, types)."""
+    problems: list[Problem] = []
+    for section, body in cfg.items():
+        if section not in SCHEMA:
+            problems.append(problem(
+                "unknown_config_section", f"未知的配置节 [{section}]", f"unknown config section [{section}]",
+                file=file, value=section, hint_zh=f"可用：{', '.join(SCHEMA)}", hint_en=f"known sections: {', '.join(SCHEMA)}"))
+            continue
+        if not isinstance(body, dict):
+            problems.append(problem("bad_config_section", f"[{section}] 应为表", f"[{section}] must be a table",
+                                    file=file, value=section))
+            continue
+        allowed = SCHEMA[section]
+        if "*" in allowed:
+            continue
+        for key in body:
+            if key not in allowed:
+                problems.append(problem(
+                    "unknown_config_key", f"[{section}] 中有未知键 {key!r}", f"unknown key {key!r} in [{section}]",
+                    file=file, column=f"{section}.{key}", value=key,
+                    hint_zh=f"可用键：{', '.join(allowed)}", hint_en=f"known keys: {', '.join(allowed)}"))
+    acct = cfg.get("account", {})
+    if isinstance(acct, dict):
+        if "year" not in acct:
+            problems.append(problem("missing_config_key", "[account] 缺少 year", "[account] has no year", file=file,
+                                    column="account.year"))
+        elif not isinstance(acct["year"], int):
+            problems.append(problem("bad_config_value", f"year 应为整数：{acct['year']!r}",
+                                    f"year must be an integer: {acct['year']!r}", file=file, column="account.year"))
+        prices = acct.get("prices", "current")
+        if not (prices == "current" or (isinstance(prices, str) and prices.startswith("constant:")
+                                          and prices.split(":", 1)[1].isdigit())):
+            problems.append(problem("bad_config_value", f"prices 应为 'current' 或 'constant:年份'：{prices!r}",
+                                    f"prices must be 'current' or 'constant:YEAR': {prices!r}", file=file,
+                                    column="account.prices"))
+    ind = cfg.get("indicators", {})
+    if isinstance(ind, dict):
+        for key, options in (("resident_share_numerator", ("realised_gep", "eco_economy")),
+                             ("resident_share_denominator", ("gdp", "disposable_income"))):
+            if key in ind and ind[key] not in options:
+                problems.append(problem("bad_config_value", f"{key} 应为 {' / '.join(options)}：{ind[key]!r}",
+                                        f"{key} must be one of {', '.join(options)}: {ind[key]!r}", file=file,
+                                        column=f"indicators.{key}"))
+    return problems
+
+
+def load_config(path: str | Path) -> tuple[dict, Path]:
+    """Read a TOML config; returns ``(config, folder)``.
+
+    Raises
+    ------
+    ConfigError
+        Not found, not TOML, or structural problems (all of them).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(problem("file_not_found", f"找不到配置文件 {path}", f"config file not found: {path}",
+                                  file=str(path)))
+    try:
+        cfg = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(problem("not_utf8", "配置文件不是 UTF-8 编码", "config file is not UTF-8", file=str(path),
+                                  hint_zh="以 UTF-8 保存", hint_en="save it as UTF-8")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(problem("bad_toml", f"配置文件不是有效的 TOML：{exc}", f"config is not valid TOML: {exc}",
+                                  file=str(path))) from None
+    problems = check_config(cfg, str(path))
+    if problems:
+        raise ConfigError(problems)
+    return cfg, path.resolve().parent
+
+
+def with_defaults(cfg: dict) -> dict:
+    out: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v for k, v in cfg.items()}
+    for section, defaults in DEFAULTS.items():
+        sec = out.setdefault(section, {})
+        for k, v in defaults.items():
+            sec.setdefault(k, v)
+    return out

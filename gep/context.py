@@ -1,0 +1,97 @@
+"""What a service method sees: the account's inputs, resolved per region and year.
+
+A :class:`Context` is built by :class:`gep.Account` and handed to every
+method's ``quantify`` and ``value`` steps. Coefficients are resolved through it
+so that each resolution lands in the provenance trace with the region and year
+it was resolved for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .coefficients import CoefficientSet, Resolved
+from .errors import ConfigError, problem
+
+__all__ = ["Context"]
+
+
+@dataclass
+class Context:
+    """Inputs of one account (one region tree, one year).
+
+    Attributes
+    ----------
+    year : int
+    regions : list of str
+        Leaf region ids (the account's columns), in order.
+    region_info : pandas.DataFrame
+        Indexed by region id (all levels): ``name_zh, name_en, level, parent,
+        area_km2, population, gdp_yuan``…
+    resolution_chain : dict
+        Region id -> region codes to try, most specific first.
+    coefficients : CoefficientSet
+    areas : xarray.DataArray or None
+        ``(region, ecosystem)`` in hm².
+    statistics, physical, economy : pandas.DataFrame or None
+    rasters : dict or None
+    params : dict
+        Method parameters from the config, by method family.
+    """
+
+    year: int
+    regions: list[str]
+    region_info: pd.DataFrame
+    resolution_chain: dict[str, list[str]]
+    coefficients: CoefficientSet
+    areas: xr.DataArray | None = None
+    statistics: pd.DataFrame | None = None
+    physical: pd.DataFrame | None = None
+    economy: pd.DataFrame | None = None
+    rasters: dict | None = None
+    params: dict = field(default_factory=dict)
+    trace: list[dict] = field(default_factory=list)
+
+    # -------------------------------------------------------- coefficients
+    def coef(self, key: str, *, ecosystem: str = "*", region: str | None = None, service: str = "") -> Resolved:
+        """Resolve one coefficient for a region (the account's root when ``None``)."""
+        chain = self.resolution_chain[region] if region is not None else self.resolution_chain["__root__"]
+        res = self.coefficients.resolve(key, ecosystem=ecosystem, regions=chain, year=self.year)
+        self.trace.append(res.trace(service=service, for_region=region or "*"))
+        return res
+
+    def coef_by_ecosystem(self, key: str, unit: str, *, ecosystems=None, service: str = "") -> xr.DataArray:
+        """One coefficient per ecosystem type (resolved at the account level), in ``unit``."""
+        ecosystems = list(ecosystems if ecosystems is not None else self.areas.coords["ecosystem"].values)
+        values = [self.coef(key, ecosystem=e, service=service).to(unit) for e in ecosystems]
+        return xr.DataArray(np.array(values, dtype=float), dims=("ecosystem",), coords={"ecosystem": ecosystems},
+                            attrs={"units": unit})
+
+    def coef_by_region(self, key: str, unit: str, *, ecosystem: str = "*", service: str = "") -> xr.DataArray:
+        """One coefficient per leaf region (region-specific rows win), in ``unit``."""
+        values = [self.coef(key, ecosystem=ecosystem, region=r, service=service).to(unit) for r in self.regions]
+        return xr.DataArray(np.array(values, dtype=float), dims=("region",), coords={"region": self.regions},
+                            attrs={"units": unit})
+
+    # -------------------------------------------------------------- inputs
+    def require_areas(self, service: str) -> xr.DataArray:
+        if self.areas is None:
+            raise ConfigError(problem(
+                "missing_input", f"服务 {service} 需要土地利用输入 [inputs] land_use",
+                f"service {service} needs a land-use input ([inputs] land_use)",
+                hint_zh="在配置中提供 land_use", hint_en="give land_use in the config"))
+        return self.areas
+
+    def param(self, family: str, name: str, default: Any = None) -> Any:
+        return self.params.get(family, {}).get(name, default)
+
+    def zeros(self, units: str, with_ecosystem: bool = False) -> xr.DataArray:
+        if with_ecosystem and self.areas is not None:
+            return xr.zeros_like(self.areas).assign_attrs(units=units)
+        return xr.DataArray(np.zeros(len(self.regions)), dims=("region",), coords={"region": self.regions},
+                            attrs={"units": units})

@@ -1,0 +1,118 @@
+"""Running an account: every planned service, physical step then value step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .context import Context
+from .indicators import account_indicators
+from .services import get_service
+
+__all__ = ["run_account", "UNATTRIBUTED"]
+
+#: Ecosystem label for value that a method does not break down by ecosystem.
+UNATTRIBUTED = "unattributed"
+
+
+def _by_region_ecosystem(da: xr.DataArray, regions: list[str], ecosystems: list[str]) -> xr.DataArray:
+    """Bring a (region[, ecosystem]) result onto the full (region, ecosystem) grid."""
+    full = xr.DataArray(np.zeros((len(regions), len(ecosystems))), dims=("region", "ecosystem"),
+                        coords={"region": regions, "ecosystem": ecosystems})
+    if "ecosystem" in da.dims:
+        part = da.transpose("region", "ecosystem").reindex(region=regions, fill_value=0.0)
+        part = part.reindex(ecosystem=[e for e in ecosystems], fill_value=0.0)
+        return full + part
+    return full + da.reindex(region=regions, fill_value=0.0).expand_dims(ecosystem=[UNATTRIBUTED]).reindex(
+        ecosystem=ecosystems, fill_value=0.0).transpose("region", "ecosystem")
+
+
+def _check_finite(da: xr.DataArray, service: str, step: str) -> None:
+    bad = ~np.isfinite(da.values)
+    if bad.any():
+        from .errors import GepError, problem
+
+        where = da.where(bad, drop=True)
+        regions = list(map(str, where.region.values)) if "region" in where.dims else []
+        raise GepError(problem(
+            "non_finite_result", f"服务 {service} 的{('实物量' if step == 'physical' else '价值量')}出现 NaN/无穷（地区 {regions}）",
+            f"service {service} produced NaN or infinite {step} values (regions {regions})",
+            hint_zh="检查该服务的输入与系数", hint_en="check the inputs and coefficients of this service"))
+
+
+def run_account(account) -> "AccountResult":  # noqa: F821
+    from .account import AccountResult
+
+    ctx: Context = account.context()
+    loaded = account._load()
+    plan = loaded["plan"]
+    regions = ctx.regions
+    eco_types = list(ctx.areas.ecosystem.values) if ctx.areas is not None else []
+    ecosystems = eco_types + [UNATTRIBUTED]
+
+    values, physical_vars, service_rows, traces = [], {}, [], []
+    for sid, method_name in plan:
+        svc = get_service(sid)
+        method = svc.method(method_name)
+        params = ctx.params.get(sid, {})
+        start = len(ctx.trace)
+        phys = method.quantify(ctx, params)
+        _check_finite(phys.data, sid, "physical")
+        val = method.value(ctx, phys, params)
+        _check_finite(val.data, sid, "value")
+        for rec in ctx.trace[start:] + phys.trace + val.trace:
+            traces.append({"service": sid, "method": method.name, **{k: v for k, v in rec.items() if k != "service"}})
+        pdata = phys.data.reindex(region=regions, fill_value=0.0)
+        physical_vars[sid] = pdata.assign_attrs(
+            units=svc.physical_unit, long_name=svc.physical_label["en"], long_name_zh=svc.physical_label["zh"],
+            service_label_en=svc.label["en"], service_label_zh=svc.label["zh"], method=method.name)
+        values.append(_by_region_ecosystem(val.data, regions, ecosystems).expand_dims(service=[sid]))
+        service_rows.append({
+            "service": sid, "category": svc.category, "label_zh": svc.label["zh"], "label_en": svc.label["en"],
+            "method": method.name, "tier": method.tier, "physical_unit": svc.physical_unit,
+            "valuation_zh": method.valuation.get("zh", ""), "valuation_en": method.valuation.get("en", ""),
+        })
+
+    vbe = xr.concat(values, dim="service") if values else xr.DataArray(
+        np.zeros((0, len(regions), len(ecosystems))), dims=("service", "region", "ecosystem"),
+        coords={"service": [], "region": regions, "ecosystem": ecosystems})
+    # keep the unattributed column only when something is in it
+    if UNATTRIBUTED in vbe.ecosystem.values and not vbe.sel(ecosystem=UNATTRIBUTED).any():
+        vbe = vbe.drop_sel(ecosystem=UNATTRIBUTED)
+    vbe = vbe.assign_attrs(units="元", long_name="ecosystem service value", long_name_zh="生态系统服务价值")
+    value = vbe.sum("ecosystem").assign_attrs(units="元", long_name="GEP by service and region",
+                                             long_name_zh="分服务分地区生态系统生产总值")
+    services = pd.DataFrame(service_rows).set_index("service") if service_rows else pd.DataFrame(
+        columns=["category", "label_zh", "label_en", "method", "tier", "physical_unit"])
+    physical = xr.Dataset(physical_vars)
+
+    rt = loaded["regions"]
+    total = float(value.sum())
+    cats = services["category"].reindex(value.service.values) if len(services) else pd.Series(dtype=str)
+    by_cat = value.sum("region").to_series().groupby(cats.values).sum().to_dict() if len(services) else {}
+    econ = loaded.get("economy")
+    econ_values = None if econ is None else dict(zip(econ["indicator"], econ["value_canonical"]))
+    ind_cfg = account.config.get("indicators", {})
+    root_info = rt.frame.loc[rt.root]
+    pop = root_info["population_persons"]
+    gdp = root_info["gdp_yuan"]
+    indicators = account_indicators(
+        gep=total, by_category=by_cat, land_area_km2=rt.area_km2(), population=None if pd.isna(pop) else float(pop),
+        gdp=None if pd.isna(gdp) else float(gdp), economy=econ_values,
+        numerator=ind_cfg.get("resident_share_numerator", "realised_gep"),
+        denominator=ind_cfg.get("resident_share_denominator", "gdp"))
+
+    cset = ctx.coefficients
+    provenance = pd.DataFrame(traces)
+    return AccountResult(
+        name=account.name, year=account.year, prices=account.config["account"].get("prices", "current"),
+        value=value, value_by_ecosystem=vbe, physical=physical, services=services,
+        regions=rt.frame, root=rt.root, land_area_km2=rt.area_km2(), indicators=indicators,
+        provenance=provenance,
+        coefficients={"id": cset.id, "version": cset.version, "sha256": cset.sha256, "chain": cset.chain,
+                      "title": cset.manifest.get("title", {}), "sources": cset.used_sources()},
+        inputs=dict(sorted(account.input_hashes.items())), config=account.config,
+        land_use_rows=loaded.get("land_use_rows"), economy=econ,
+        extra={"areas": ctx.areas, "profile": account.config["account"]["profile"]},
+    )

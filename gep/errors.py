@@ -1,0 +1,218 @@
+"""Typed, bilingual errors.
+
+Every problem ``gep`` finds in a user's input is a :class:`Problem`: what is wrong
+(in Chinese and English), where (file, row, column), the offending value, and
+what to do. A :class:`GepError` carries one or more problems, so
+``Account.validate()`` can report all of them at once and the CLI can print
+them in both languages.
+
+Rows are reported the way a person sees them in a spreadsheet: row 1 is the
+header, the first data row is row 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+__all__ = [
+    "Problem",
+    "GepError",
+    "ConfigError",
+    "InputFileError",
+    "UnitError",
+    "UnknownLandUseCode",
+    "InvalidArea",
+    "AreaMismatch",
+    "UnknownRegion",
+    "DuplicateRows",
+    "CoefficientError",
+    "MissingCoefficient",
+    "UnknownService",
+    "UnknownMethod",
+    "UnknownProduct",
+    "RasterError",
+    "StatisticsError",
+    "DeflatorError",
+    "csv_row",
+    "problem",
+]
+
+
+def csv_row(index: int) -> int:
+    """Spreadsheet row number of the data row at zero-based position ``index``."""
+    return int(index) + 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place.
+
+    Attributes
+    ----------
+    code : str
+        Stable machine-readable identifier, e.g. ``"unknown_land_use_code"``.
+    zh, en : str
+        What is wrong, in Chinese and in English.
+    file : str, optional
+        The file the problem is in.
+    row : int, optional
+        Spreadsheet row number (header = 1).
+    column : str, optional
+        Column name.
+    value : Any, optional
+        The offending value.
+    hint_zh, hint_en : str
+        What to do about it.
+    """
+
+    code: str
+    zh: str
+    en: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    hint_zh: str = ""
+    hint_en: str = ""
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(str(self.file))
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def format(self, lang: str = "both") -> str:
+        """Render the problem; ``lang`` is ``"zh"``, ``"en"`` or ``"both"``."""
+        where = self.where()
+        prefix = f"{where}: " if where else ""
+        en = f"{prefix}{self.en}" + (f" -> {self.hint_en}" if self.hint_en else "")
+        zh = f"{prefix}{self.zh}" + (f"。{self.hint_zh}" if self.hint_zh else "")
+        if lang == "en":
+            return en
+        if lang == "zh":
+            return zh
+        return f"{zh}\n    {en}"
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "zh": self.zh,
+            "en": self.en,
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": None if self.value is None else str(self.value),
+            "hint_zh": self.hint_zh,
+            "hint_en": self.hint_en,
+        }
+
+
+class GepError(Exception):
+    """Base class of every error ``gep`` raises about user input.
+
+    Parameters
+    ----------
+    problems : Problem or iterable of Problem
+        What went wrong; at least one.
+    """
+
+    default_code = "error"
+
+    def __init__(self, problems: Problem | Iterable[Problem]):
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        if not self.problems:
+            raise ValueError("GepError needs at least one problem")
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        if len(self.problems) == 1:
+            return self.problems[0].format("both")
+        lines = [f"{len(self.problems)} problems / 个问题:"]
+        lines += [f"  [{i}] {p.format('both')}" for i, p in enumerate(self.problems, 1)]
+        return "\n".join(lines)
+
+    @classmethod
+    def single(cls, code: str, zh: str, en: str, **where: Any) -> "GepError":
+        """Build an error holding one problem (a convenience for raising)."""
+        return cls(Problem(code=code, zh=zh, en=en, **where))
+
+    @property
+    def codes(self) -> list[str]:
+        return [p.code for p in self.problems]
+
+
+class ConfigError(GepError):
+    """The account config has an unknown key, a missing key or a bad value."""
+
+
+class InputFileError(GepError):
+    """A file cannot be read: missing, not UTF-8, not CSV, missing columns."""
+
+
+class UnitError(GepError):
+    """A unit does not parse or measures the wrong thing (e.g. area in 元)."""
+
+
+class UnknownLandUseCode(GepError):
+    """Land-use codes that the chosen scheme does not map to an ecosystem type."""
+
+
+class InvalidArea(GepError):
+    """Negative, NaN or empty area."""
+
+
+class AreaMismatch(GepError):
+    """Land-use areas of a region do not add up to the region's stated area."""
+
+
+class UnknownRegion(GepError):
+    """A region in one table is missing from another."""
+
+
+class DuplicateRows(GepError):
+    """The same key appears in more than one row."""
+
+
+class CoefficientError(GepError):
+    """A coefficient set is malformed (missing source or price year, bad unit…)."""
+
+
+class MissingCoefficient(GepError):
+    """No coefficient row resolves for a key / ecosystem / region / year."""
+
+
+class UnknownService(GepError):
+    """A service id that is not in the registry."""
+
+
+class UnknownMethod(GepError):
+    """A method name that the service does not have."""
+
+
+class UnknownProduct(GepError):
+    """A statistics item that the product catalogue cannot map."""
+
+
+class RasterError(GepError):
+    """Rasters that are misaligned, lack nodata, or have a CRS we cannot measure."""
+
+
+class StatisticsError(GepError):
+    """A statistics table is inconsistent (totals vs parts, no price, …)."""
+
+
+class DeflatorError(GepError):
+    """A price index year needed for rebasing is missing."""
+
+
+def problem(code: str, zh: str, en: str, **where: Any) -> Problem:
+    """Shorthand constructor used across the package."""
+    return Problem(code=code, zh=zh, en=en, **where)
+

@@ -1,0 +1,153 @@
+"""The bilingual Excel report (``accounts.xlsx``).
+
+Sheets: 汇总 Summary, 分项 By service, 分区 By region, 实物量 Physical,
+指标 Indicators, 系数 Coefficients used, 输入 Inputs (and any extra sheets an
+engine adds). Numbers are written as numbers, units in the column headers,
+columns sized to their content, the header row frozen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+__all__ = ["write_excel", "report_tables"]
+
+HEADER_FILL = PatternFill("solid", fgColor="DDEBDD")
+YI = 1e8
+
+
+def _width(value) -> int:
+    s = "" if value is None else str(value)
+    # CJK characters take about two columns
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] = ()) -> None:
+    ws = wb.create_sheet(title)
+    notes = list(notes)
+    for i, note in enumerate(notes, start=1):
+        ws.cell(row=i, column=1, value=note).font = Font(italic=True, color="555555")
+    start = len(notes) + (2 if notes else 1)
+    for j, col in enumerate(frame.columns, start=1):
+        c = ws.cell(row=start, column=j, value=str(col))
+        c.font = Font(bold=True)
+        c.fill = HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, row in enumerate(frame.itertuples(index=False), start=start + 1):
+        for j, v in enumerate(row, start=1):
+            if isinstance(v, float) and v != v:
+                v = None
+            elif hasattr(v, "item") and not isinstance(v, str):
+                v = v.item()
+            cell = ws.cell(row=i, column=j, value=v)
+            if isinstance(v, float):
+                cell.number_format = "#,##0.0000" if abs(v) < 100 else "#,##0.00"
+    for j, col in enumerate(frame.columns, start=1):
+        longest = max([_width(col) // 2 + 2] + [_width(v) for v in frame.iloc[:200, j - 1]]) if len(frame) else _width(col)
+        ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
+    ws.freeze_panes = ws.cell(row=start + 1, column=1)
+
+
+def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
+    """The report's sheets as DataFrames (sheet title -> (frame, notes))."""
+    s = res.summary()
+    cat_labels = {"provisioning": ("物质产品", "Provisioning"), "regulating": ("调节服务", "Regulating"),
+                  "cultural": ("文化服务", "Cultural"), "supporting": ("支持服务", "Supporting")}
+    rows = [("生态系统生产总值 GEP", "Gross ecosystem product", s["gep"] / YI, "亿元")]
+    for cat, v in s["by_category"].items():
+        zh, en = cat_labels.get(cat, (cat, cat))
+        rows.append((zh, en, v / YI, "亿元"))
+    for ind_id, ind in s["indicators"].items():
+        rows.append((ind["label"]["zh"], ind["label"]["en"], ind["value"], ind["unit"]))
+    summary = pd.DataFrame(rows, columns=["项目", "Item", "数值 Value", "单位 Unit"])
+    notes_summary = [
+        f"{res.name.get('zh', '')} {res.name.get('en', '')} — {res.year} 年 / year {res.year}",
+        f"价格口径 Prices: {res.prices}; 系数集 Coefficient set: {res.coefficients['id']} ({res.coefficients['version']}); "
+        f"核算方案 Profile: {res.extra.get('profile')}",
+        f"国土面积 Land area: {res.land_area_km2:.2f} km²",
+    ]
+
+    by_service = pd.DataFrame([
+        {"服务 Service ID": sid, "服务 (中文)": v["label"]["zh"], "Service (English)": v["label"]["en"],
+         "类别 Category": f"{cat_labels[v['category']][0]} {cat_labels[v['category']][1]}",
+         "方法 Method": v["method"], "层级 Tier": v["tier"],
+         "实物量 Physical": v["physical"], "实物量单位 Physical unit": v["physical_unit"],
+         "价值量 Value (亿元)": v["value"] / YI, "占比 Share (%)": (v["value"] / s["gep"] * 100) if s["gep"] else None}
+        for sid, v in s["by_service"].items()
+    ])
+
+    wide = (res.value / YI).to_pandas().T  # region × service
+    wide.columns = [f"{res.services.at[c, 'label_zh']} {res.services.at[c, 'label_en']} (亿元)" for c in wide.columns]
+    wide.insert(0, "GEP (亿元)", (res.value.sum("service") / YI).to_series().reindex(wide.index))
+    wide.insert(0, "面积 Area (km²)", res.regions.loc[wide.index, "area_km2"].to_numpy())
+    wide.insert(0, "Region", res.regions.loc[wide.index, "name_en"].to_numpy())
+    wide.insert(0, "地区", res.regions.loc[wide.index, "name_zh"].to_numpy())
+    wide.insert(0, "ID", wide.index)
+    wide.insert(len(wide.columns), "单位面积GEP GEP per area (万元/km²)",
+                wide["GEP (亿元)"] * 1e4 / wide["面积 Area (km²)"])
+    by_region = wide.reset_index(drop=True)
+
+    tidy = res.to_dataframe()
+    physical = tidy[["region", "region_zh", "service", "service_zh", "service_en", "physical", "physical_unit"]].rename(
+        columns={"region": "地区 Region", "region_zh": "地区名 Region name", "service": "服务 Service",
+                 "service_zh": "服务 (中文)", "service_en": "Service (English)", "physical": "实物量 Physical quantity",
+                 "physical_unit": "单位 Unit"})
+
+    ind_rows = []
+    for ind_id, ind in s["indicators"].items():
+        comps = ind.get("components", {}) or {}
+        ind_rows.append({"指标 Indicator": f"{ind['label']['zh']} / {ind['label']['en']}", "ID": ind_id,
+                         "数值 Value": ind["value"], "单位 Unit": ind["unit"],
+                         "构成 Components": "; ".join(f"{k} = {v:,.6g}" if isinstance(v, (int, float)) else f"{k} = {v}"
+                                                     for k, v in comps.items()),
+                         "缺少 Missing": ", ".join(ind.get("missing", []))})
+    for extra in res.extra.get("indicator_rows", []):
+        ind_rows.append(extra)
+    indicators = pd.DataFrame(ind_rows)
+
+    prov = res.provenance.copy()
+    keep = [c for c in ("service", "method", "key", "ecosystem", "for_region", "region", "year", "value", "unit",
+                        "price_year", "source", "locator", "status", "set", "file", "row") if c in prov.columns]
+    coeffs = prov[keep].drop_duplicates().rename(columns={
+        "service": "服务 Service", "method": "方法 Method", "key": "系数 Key", "ecosystem": "生态系统 Ecosystem",
+        "for_region": "用于地区 For region", "region": "适用地区 Row region", "year": "核算年 Year", "value": "数值 Value",
+        "unit": "单位 Unit", "price_year": "价格年 Price year", "source": "来源 Source", "locator": "出处 Locator",
+        "status": "状态 Status", "set": "系数集 Set", "file": "文件 File", "row": "行 Row"}) if keep else prov
+    sources = pd.DataFrame([{"来源 Source": k, "引用 Citation": v.get("citation", v.get("title", "")) if isinstance(v, dict) else v}
+                            for k, v in res.coefficients.get("sources", {}).items()])
+
+    inputs = pd.DataFrame([{"文件 File": f, "SHA-256": h} for f, h in res.inputs.items()])
+    tables = {
+        "汇总 Summary": (summary, notes_summary),
+        "分项 By service": (by_service, ["价值量单位：亿元 (10⁸ CNY)"]),
+        "分区 By region": (by_region, ["价值量单位：亿元 (10⁸ CNY)"]),
+        "实物量 Physical": (physical, []),
+        "指标 Indicators": (indicators, []),
+        "系数 Coefficients used": (coeffs, ["每一行是一次系数解析 / one row per coefficient resolution"]),
+        "来源 Sources": (sources, []),
+        "输入 Inputs": (inputs, ["输入文件及其 SHA-256 / input files and their SHA-256"]),
+    }
+    if res.land_use_rows is not None:
+        tables["土地利用 Land use"] = (res.land_use_rows.rename(columns={
+            "row": "行 Row", "region": "地区 Region", "code": "地类代码 Code", "area": "面积 Area", "unit": "单位 Unit",
+            "area_hm2": "面积 Area (hm²)", "ecosystem": "生态系统 Ecosystem"}), ["每个输入行及其归类 / every input row and what it became"])
+    for title, (frame, notes) in res.extra.get("report_sheets", {}).items():
+        tables[title] = (frame, notes)
+    return tables
+
+
+def write_excel(res, path: str | Path) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, (frame, notes) in report_tables(res).items():
+        _sheet(wb, title[:31], frame, notes)
+    wb.properties.creator = "gep"
+    path = Path(path)
+    wb.save(path)
+    return path

@@ -1,0 +1,81 @@
+"""``summary.json``: the machine-readable outcome of an account (DESIGN.md §3.3).
+
+Money in 元 (CNY) as plain numbers. ``by_region`` holds the leaf regions; they,
+``by_service`` and ``by_category`` each add up to ``gep``. No timestamps, so
+the same inputs give a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from .. import __version__
+
+__all__ = ["build_summary", "dumps"]
+
+
+def _num(x):
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def _clean(obj):
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, (str, bytes)):
+        obj = obj.item()
+    if isinstance(obj, float):
+        return None if math.isnan(obj) else obj
+    return obj
+
+
+def build_summary(res) -> dict:
+    services = res.services
+    by_service = {}
+    for sid in res.value.service.values:
+        phys = res.physical[sid]
+        by_service[str(sid)] = {
+            "category": services.at[sid, "category"],
+            "label": {"zh": services.at[sid, "label_zh"], "en": services.at[sid, "label_en"]},
+            "method": services.at[sid, "method"],
+            "tier": services.at[sid, "tier"],
+            "value": _num(res.value.sel(service=sid).sum()),
+            "physical": _num(phys.sum()),
+            "physical_unit": services.at[sid, "physical_unit"],
+        }
+    by_region = {}
+    for reg in res.value.region.values:
+        by_region[str(reg)] = {
+            "name": {"zh": res.regions.at[reg, "name_zh"], "en": res.regions.at[reg, "name_en"]},
+            "gep": _num(res.value.sel(region=reg).sum()),
+            "land_area_km2": _num(res.regions.at[reg, "area_km2"]),
+        }
+    out = {
+        "gep_version": __version__,
+        "name": dict(res.name),
+        "year": res.year,
+        "prices": res.prices,
+        "currency": "CNY",
+        "profile": res.extra.get("profile"),
+        "land_area_km2": _num(res.land_area_km2),
+        "gep": _num(res.total),
+        "by_category": {k: _num(v) for k, v in res.by_category.items()},
+        "by_service": by_service,
+        "by_region": by_region,
+        "indicators": res.indicators,
+        "coefficients": {"id": res.coefficients["id"], "version": res.coefficients["version"],
+                         "sha256": res.coefficients["sha256"]},
+        "inputs": dict(res.inputs),
+    }
+    for key, val in res.extra.get("summary_sections", {}).items():
+        out[key] = val
+    return _clean(out)
+
+
+def dumps(summary: dict) -> str:
+    return json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

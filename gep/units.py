@@ -1,0 +1,140 @@
+"""The one unit registry of ``gep``.
+
+Every unit string that enters an account -- in a coefficient table, a land-use
+table, a config or an xarray ``attrs["units"]`` -- is parsed here. Money is a
+dimension of its own (``[currency]``), so an area given in 元 or a price given
+in t cannot pass silently.
+
+Units defined on top of pint's defaults
+---------------------------------------
+=========== ======================= =========================================
+canonical   aliases                 definition
+=========== ======================= =========================================
+yuan        元, CNY, RMB             base unit of ``[currency]``
+wan_yuan    万元                     10⁴ 元
+yi_yuan     亿元                     10⁸ 元
+mu          亩                       10000/15 m² (exactly 1/15 hm²)
+hm²         公顷                     pint's hectometre², i.e. the hectare
+a           年                       pint's year (annum)
+person      人                       a head count (dimensionless count unit)
+visit       人次                     one visit (dimensionless count unit)
+=========== ======================= =========================================
+
+Chinese magnitude prefixes are accepted in front of any unit when written with
+a unit the registry knows: ``万t`` (10⁴ t), ``亿m³`` (10⁸ m³), ``万人次``,
+``亿千瓦时`` (千瓦时 = kWh). Unit strings in the standards' own notation parse as
+written: ``t/(hm²·a)``, ``元/m³``, ``万元/km²``, ``mm``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+import pint
+
+__all__ = ["ureg", "Quantity", "parse_unit", "conversion_factor", "is_dimension", "DIMENSIONS"]
+
+ureg = pint.UnitRegistry(
+    preprocessors=[],
+    autoconvert_offset_to_baseunit=True,
+    on_redefinition="raise",
+)
+ureg.define("yuan = [currency] = 元 = CNY = RMB")
+ureg.define("wan_yuan = 10000 * yuan = 万元")
+ureg.define("yi_yuan = 100000000 * yuan = 亿元")
+ureg.define("mu = 10000 / 15 * meter ** 2 = 亩")
+ureg.define("gongqing = hectare = 公顷")
+ureg.define("pingfanggongli = kilometer ** 2 = 平方公里")
+ureg.define("person = [] = 人")
+ureg.define("visit = [] = 人次")
+ureg.define("qianwashi = kilowatt_hour = 千瓦时 = 度")
+ureg.define("dun = metric_ton = 吨")
+ureg.define("gongjin = kilogram = 公斤")
+ureg.define("lifangmi = meter ** 3 = 立方米")
+ureg.define("nian = year = 年")
+ureg.default_format = "~P"
+pint.set_application_registry(ureg)
+Quantity = ureg.Quantity
+
+#: Dimensionalities used in declarations (coefficient keys, service inputs).
+DIMENSIONS = {
+    "area": "[length] ** 2",
+    "money": "[currency]",
+    "money_per_area": "[currency] / [length] ** 2",
+    "dimensionless": "",
+}
+
+_PREFIXES = {"万": "1e4", "亿": "1e8", "千": "1e3", "百": "1e2"}
+_SUPERSCRIPTS = {"²": "**2", "³": "**3", "⁻¹": "**-1", "·": "*"}
+
+
+def _normalise(text: str) -> str:
+    """Rewrite a unit string into a form pint parses.
+
+    Handles the middle dot and superscripts of the standards' notation, and
+    Chinese magnitude prefixes (万, 亿) in front of a known unit.
+    """
+    s = text.strip().replace("（", "(").replace("）", ")")
+    if s in ("", "1", "-", "–", "—"):
+        return "dimensionless"
+    if s == "%":
+        return "percent"
+
+    def prefix(match: re.Match) -> str:
+        return f"{_PREFIXES[match.group(1)]} * "
+
+    # a prefix followed by something that is not itself a defined Chinese unit
+    # name (万元, 亿元 are units of their own).
+    s = re.sub(r"(万|亿)(?!元)(?=[^\s*/()]+)", prefix, s)
+    return s
+
+
+@lru_cache(maxsize=1024)
+def parse_unit(text: str) -> pint.Quantity:
+    """Parse a unit string into a pint Quantity of magnitude 1 (or the prefix).
+
+    Parameters
+    ----------
+    text : str
+        Unit in the standards' notation, e.g. ``"t/(hm²·a)"``, ``"万元"``,
+        ``"亿千瓦时"``.
+
+    Returns
+    -------
+    pint.Quantity
+        ``1 unit`` -- or ``1e4 unit`` for a 万-prefixed unit.
+
+    Raises
+    ------
+    ValueError
+        If the string does not parse; the message repeats the string.
+    """
+    if not isinstance(text, str):
+        if text is None or (isinstance(text, float) and math.isnan(text)):
+            raise ValueError("empty unit")
+        text = str(text)
+    try:
+        return ureg.Quantity(_normalise(text))
+    except (pint.errors.PintError, SyntaxError, TypeError, AttributeError, ValueError, AssertionError) as exc:
+        raise ValueError(f"cannot parse unit {text!r}: {exc}") from None
+
+
+def conversion_factor(src: str, dst: str) -> float:
+    """Multiplier that converts a number in unit ``src`` to unit ``dst``.
+
+    Raises
+    ------
+    pint.DimensionalityError
+        If the two units measure different things (e.g. 元 and hm²).
+    """
+    return float(parse_unit(src).to(parse_unit(dst).units).magnitude / parse_unit(dst).magnitude)
+
+
+def is_dimension(unit: str, dimensionality: str) -> bool:
+    """True when ``unit`` has the given dimensionality (``"[length] ** 2"``, ``""``)."""
+    q = parse_unit(unit)
+    if dimensionality in ("", "dimensionless"):
+        return q.dimensionless
+    return q.dimensionality == ureg.get_dimensionality(dimensionality)
