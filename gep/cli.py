@@ -1,0 +1,303 @@
+"""The ``gep`` command line.
+
+    gep example [--out DIR]            run the embedded example county
+    gep run CONFIG --out DIR           run any county's config
+    gep validate CONFIG                list every problem, change nothing
+    gep coefficients list|show|check|diff|keys
+    gep services list [--family F]
+    gep schemes list|show ID
+
+Problems are printed in Chinese and English and the exit code is 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import GepError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="gep — 生态系统生产总值核算 / Gross Ecosystem Product accounting")
+coef_app = typer.Typer(no_args_is_help=True, help="系数集 / coefficient sets")
+svc_app = typer.Typer(no_args_is_help=True, help="生态系统服务 / ecosystem services")
+scheme_app = typer.Typer(no_args_is_help=True, help="土地利用分类 / land-use schemes")
+app.add_typer(coef_app, name="coefficients")
+app.add_typer(svc_app, name="services")
+app.add_typer(scheme_app, name="schemes")
+
+console = Console(width=120)
+err_console = Console(stderr=True, width=120)
+
+
+def _fail(exc: GepError) -> None:
+    err_console.print(f"[bold red]发现 {len(exc.problems)} 个问题 / {len(exc.problems)} problem(s) found[/]")
+    for i, p in enumerate(exc.problems, 1):
+        err_console.print(f"[red]{i}.[/] {p.format('zh')}", highlight=False)
+        err_console.print(f"   {p.format('en')}", highlight=False)
+    raise typer.Exit(code=1)
+
+
+def _fmt(v, digits=2) -> str:
+    return "—" if v is None else f"{v:,.{digits}f}"
+
+
+def print_result(res) -> None:
+    """Readable tables of a result: total, category, service, region, indicators (亿元)."""
+    s = res.summary()
+    yi = 1e8
+    console.print(f"\n[bold]{res.name.get('zh', '')} / {res.name.get('en', '')} — {res.year}[/]  "
+                  f"prices: {res.prices}; coefficients: {res.coefficients['id']}; profile: {s.get('profile')}")
+    console.print(f"[bold green]GEP 生态系统生产总值 = {s['gep'] / yi:,.2f} 亿元 (10⁸ CNY)[/]\n")
+
+    t = Table(title="分类 By category (亿元)")
+    t.add_column("类别 Category"); t.add_column("价值 Value", justify="right"); t.add_column("占比 Share", justify="right")
+    labels = {"provisioning": "物质产品 Provisioning", "regulating": "调节服务 Regulating",
+              "cultural": "文化服务 Cultural", "supporting": "支持服务 Supporting"}
+    for cat, v in s["by_category"].items():
+        t.add_row(labels.get(cat, cat), _fmt(v / yi), f"{v / s['gep'] * 100:.1f} %" if s["gep"] else "—")
+    console.print(t)
+
+    t = Table(title="分项 By service")
+    for col, just in (("服务 Service", "left"), ("类别 Cat.", "left"), ("方法 Method", "left"),
+                      ("实物量 Physical", "right"), ("单位 Unit", "left"), ("价值 Value (亿元)", "right")):
+        t.add_column(col, justify=just)
+    for sid, v in s["by_service"].items():
+        t.add_row(f"{v['label']['zh']} {v['label']['en']}", v["category"][:4], v["method"],
+                  _fmt(v["physical"], 1), v["physical_unit"], _fmt(v["value"] / yi, 3))
+    console.print(t)
+
+    t = Table(title="分区 By region")
+    t.add_column("地区 Region"); t.add_column("面积 km²", justify="right"); t.add_column("GEP (亿元)", justify="right")
+    t.add_column("万元/km²", justify="right")
+    for rid, v in s["by_region"].items():
+        t.add_row(f"{v['name']['zh']} {v['name']['en']}", _fmt(v["land_area_km2"]), _fmt(v["gep"] / yi, 3),
+                  _fmt(v["gep"] / 1e4 / v["land_area_km2"] if v["land_area_km2"] else None, 1))
+    console.print(t)
+
+    t = Table(title="指标 Indicators")
+    t.add_column("指标 Indicator"); t.add_column("数值 Value", justify="right"); t.add_column("单位 Unit")
+    t.add_column("说明 Note")
+    for ind in s["indicators"].values():
+        note = ""
+        comps = ind.get("components") or {}
+        if "numerator" in comps:
+            note = f"numerator={comps['numerator']}, denominator={comps['denominator']}"
+        if ind.get("missing"):
+            note = "missing: " + ", ".join(ind["missing"])
+        t.add_row(f"{ind['label']['zh']} {ind['label']['en']}", _fmt(ind["value"], 2), ind["unit"], note)
+    console.print(t)
+    for title, rows in res.extra.get("console_tables", {}).items():
+        t = Table(title=title)
+        if rows:
+            for col in rows[0]:
+                t.add_column(str(col))
+            for r in rows:
+                t.add_row(*[str(x) for x in r.values()])
+        console.print(t)
+
+
+def _run(config: Path, out: Path, quiet: bool = False):
+    from .account import Account
+
+    try:
+        acct = Account.from_config(config)
+        problems = acct.validate()
+        if problems:
+            raise GepError(problems)
+        res = acct.run()
+        written = res.write(out)
+    except GepError as exc:
+        _fail(exc)
+    if not quiet:
+        print_result(res)
+    console.print("\n写出 / wrote: " + ", ".join(str(p) for p in written.values()))
+    return res
+
+
+@app.command()
+def run(config: Path = typer.Argument(..., help="账户配置 TOML / account config"),
+        out: Path = typer.Option(Path("gep-out"), "--out", "-o", help="输出目录 / output folder"),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
+    """核算一个县的 GEP / run the account of a config."""
+    _run(config, out, quiet)
+
+
+@app.command()
+def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", help="输出目录 / output folder"),
+            quiet: bool = typer.Option(False, "--quiet", "-q")):
+    """运行内置示例县（上虞区 2021）/ run the embedded example county (Shangyu 2021)."""
+    from .examples import example_config
+
+    _run(example_config(), out, quiet)
+
+
+@app.command()
+def validate(config: Path = typer.Argument(..., help="账户配置 TOML / account config")):
+    """检查配置与输入，列出全部问题 / check config and inputs, list every problem."""
+    from .account import Account
+
+    try:
+        problems = Account.from_config(config).validate()
+    except GepError as exc:
+        problems = exc.problems
+    if problems:
+        _fail(GepError(problems))
+    console.print("[green]没有发现问题 / no problems found[/]")
+
+
+# ---------------------------------------------------------------- coefficients
+@coef_app.command("list")
+def coef_list():
+    """列出内置系数集 / list shipped coefficient sets."""
+    from .coefficients import load_coefficients, shipped_sets
+
+    t = Table()
+    for c in ("ID", "名称 Title", "继承 Extends", "版本 Version", "行数 Rows", "核对日期 Checked"):
+        t.add_column(c)
+    for sid in shipped_sets():
+        try:
+            cs = load_coefficients(sid)
+        except GepError as exc:
+            t.add_row(sid, f"[red]{len(exc.problems)} problems[/]", "", "", "", "")
+            continue
+        t.add_row(sid, f"{cs.title.get('zh', '')}\n{cs.title.get('en', '')}", str(cs.manifest.get("extends", "")),
+                  cs.version, str(len(cs.table)), str(cs.manifest.get("checked_on", "")))
+    console.print(t)
+
+
+@coef_app.command("show")
+def coef_show(set_id: str = typer.Argument(..., help="系数集 id 或路径 / set id or folder"),
+              key: Optional[str] = typer.Option(None, "--key", "-k", help="只显示以此开头的键 / key prefix")):
+    """显示系数集中的每个值及其来源 / show every value of a set with its source."""
+    from .coefficients import load_coefficients
+
+    try:
+        cs = load_coefficients(path=set_id) if Path(set_id).is_dir() else load_coefficients(set_id)
+    except GepError as exc:
+        _fail(exc)
+    console.print(f"[bold]{cs.id}[/] {cs.title.get('zh', '')} / {cs.title.get('en', '')} (chain: {' → '.join(cs.chain)})")
+    frame = cs.to_frame()
+    if key:
+        frame = frame[frame["key"].str.startswith(key)]
+    t = Table()
+    for c in ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set"):
+        t.add_column(c)
+    for _, r in frame.iterrows():
+        t.add_row(*[("" if (isinstance(r[c], float) and r[c] != r[c]) else str(r[c])) for c in
+                    ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set")])
+    console.print(t)
+    console.print("\n[bold]来源 Sources[/]")
+    for sid, rec in cs.used_sources().items():
+        console.print(f"  {sid}: {rec.get('citation', '') if isinstance(rec, dict) else rec}", highlight=False)
+
+
+@coef_app.command("check")
+def coef_check(path: str = typer.Argument(..., help="系数集文件夹或 id / set folder or id")):
+    """检查系数集（单位、来源、价格年份、重复）/ check a set (units, sources, price years, duplicates)."""
+    from .coefficients import check_set
+
+    problems = check_set(path)
+    if problems:
+        _fail(GepError(problems))
+    console.print(f"[green]{path}: 没有发现问题 / no problems found[/]")
+
+
+@coef_app.command("diff")
+def coef_diff(a: str, b: str):
+    """比较两个系数集 / show what changed between two sets."""
+    from .coefficients import diff_sets, load_coefficients
+
+    def load(x):
+        return load_coefficients(path=x) if Path(x).is_dir() else load_coefficients(x)
+
+    try:
+        d = diff_sets(load(a), load(b))
+    except GepError as exc:
+        _fail(exc)
+    if d.empty:
+        console.print("没有差异 / no differences")
+        return
+    t = Table(title=f"{a} → {b}: {len(d)} rows differ")
+    for c in ("key", "ecosystem", "region", "valid_from", "change", "value_a", "value_b", "unit_a", "unit_b", "source_b"):
+        t.add_column(c)
+    for _, r in d.iterrows():
+        t.add_row(*["" if (isinstance(r[c], float) and r[c] != r[c]) else str(r[c]) for c in
+                    ("key", "ecosystem", "region", "valid_from", "change", "value_a", "value_b", "unit_a", "unit_b", "source_b")])
+    console.print(t)
+
+
+@coef_app.command("keys")
+def coef_keys():
+    """列出所有已声明的系数键 / list every declared coefficient key."""
+    from .coefficients import coefficient_keys
+
+    t = Table()
+    for c in ("key", "中文", "English", "unit", "dimensionality"):
+        t.add_column(c)
+    for k, spec in coefficient_keys().items():
+        t.add_row(k, spec.zh, spec.en, spec.unit, spec.dimensionality or "1")
+    console.print(t)
+
+
+# -------------------------------------------------------------------- services
+@svc_app.command("list")
+def services_list(family: Optional[str] = typer.Option(None, help="只列出某一族 / only one family")):
+    """列出所有服务、方法、输入、单位与参考文献 / list services with methods, inputs, units and references."""
+    from .services import CATEGORIES, TIERS, services
+
+    t = Table(show_lines=True)
+    for c in ("ID", "服务 Service", "类别 Category", "实物量单位 Unit", "方法 Methods (tier; inputs; coefficients)", "参考 References"):
+        t.add_column(c)
+    for s in services(family):
+        methods = "\n".join(
+            f"{m.name}: {m.label['zh']} / {m.label['en']} ({TIERS[m.tier]['en']}; inputs: {', '.join(m.inputs) or '—'}; "
+            f"keys: {', '.join(m.coefficient_keys) or '—'})" for m in s.methods.values())
+        cat = CATEGORIES[s.category]
+        t.add_row(s.id, f"{s.label['zh']}\n{s.label['en']}", f"{cat['zh']} {cat['en']}", s.physical_unit, methods,
+                  "\n".join(r[:90] for r in s.references))
+    console.print(t)
+
+
+# --------------------------------------------------------------------- schemes
+@scheme_app.command("list")
+def schemes_list():
+    """列出内置土地利用分类 / list shipped land-use schemes."""
+    from .classifications import shipped_schemes
+
+    for sid, meta in shipped_schemes().items():
+        console.print(f"[bold]{sid}[/]  {meta['zh']}\n    {meta['en']}\n    source: {meta['citation']}", highlight=False)
+
+
+@scheme_app.command("show")
+def schemes_show(scheme: str):
+    """显示一个分类的代码与生态系统映射 / show a scheme's codes and mapping."""
+    from .classifications import load_scheme
+
+    try:
+        sc = load_scheme(scheme)
+    except GepError as exc:
+        _fail(exc)
+    t = Table(title=f"{sc.id}: {sc.meta.get('mapping_basis', '')}")
+    for c in ("code", "name_zh", "name_en", "ecosystem", "basis"):
+        t.add_column(c)
+    for _, r in sc.table.iterrows():
+        t.add_row(*[str(r[c]) for c in ("code", "name_zh", "name_en", "ecosystem", "basis")])
+    console.print(t)
+
+
+def main() -> None:  # console-script entry point
+    try:
+        app()
+    except GepError as exc:  # pragma: no cover - commands handle their own
+        err_console.print(str(exc))
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
