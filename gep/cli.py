@@ -38,8 +38,8 @@ err_console = Console(stderr=True, width=120)
 def _fail(exc: GepError) -> None:
     err_console.print(f"[bold red]发现 {len(exc.problems)} 个问题 / {len(exc.problems)} problem(s) found[/]")
     for i, p in enumerate(exc.problems, 1):
-        err_console.print(f"[red]{i}.[/] {p.format('zh')}", highlight=False)
-        err_console.print(f"   {p.format('en')}", highlight=False)
+        err_console.print(f"[red]{i}.[/] {p.format('zh')}", highlight=False, soft_wrap=True)
+        err_console.print(f"   {p.format('en')}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=1)
 
 
@@ -90,7 +90,7 @@ def print_result(res) -> None:
             note = f"numerator={comps['numerator']}, denominator={comps['denominator']}"
         if ind.get("missing"):
             note = "missing: " + ", ".join(ind["missing"])
-        t.add_row(f"{ind['label']['zh']} {ind['label']['en']}", _fmt(ind["value"], 2), ind["unit"], note)
+        t.add_row(f"{ind['label']['zh']}\n{ind['label']['en']}", _fmt(ind["value"], 2), ind["unit"], note)
     console.print(t)
     for title, rows in res.extra.get("console_tables", {}).items():
         t = Table(title=title)
@@ -252,7 +252,8 @@ def services_list(family: Optional[str] = typer.Option(None, help="只列出某�
     from .services import CATEGORIES, TIERS, services
 
     t = Table(show_lines=True)
-    for c in ("ID", "服务 Service", "类别 Category", "实物量单位 Unit", "方法 Methods (tier; inputs; coefficients)", "参考 References"):
+    t.add_column("ID", no_wrap=True)
+    for c in ("服务 Service", "类别 Category", "实物量单位 Unit", "方法 Methods (tier; inputs; coefficients)", "参考 References"):
         t.add_column(c)
     for s in services(family):
         methods = "\n".join(

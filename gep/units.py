@@ -54,7 +54,7 @@ ureg.define("dun = metric_ton = 吨")
 ureg.define("gongjin = kilogram = 公斤")
 ureg.define("lifangmi = meter ** 3 = 立方米")
 ureg.define("nian = year = 年")
-ureg.default_format = "~P"
+ureg.formatter.default_format = "~P"
 pint.set_application_registry(ureg)
 Quantity = ureg.Quantity
 
@@ -83,11 +83,12 @@ def _normalise(text: str) -> str:
         return "percent"
 
     def prefix(match: re.Match) -> str:
-        return f"{_PREFIXES[match.group(1)]} * "
+        return f"({_PREFIXES[match.group(1)]} * {match.group(2)})"
 
-    # a prefix followed by something that is not itself a defined Chinese unit
-    # name (万元, 亿元 are units of their own).
-    s = re.sub(r"(万|亿)(?!元)(?=[^\s*/()]+)", prefix, s)
+    # a prefix followed by a unit token that is not itself a defined Chinese
+    # unit name (万元, 亿元 are units of their own); the token is bracketed so
+    # that 万元/亿m³ reads as 万元 / (1e8 m³).
+    s = re.sub(r"(万|亿)(?!元)([^\s*/()·]+)", prefix, s)
     return s
 
 

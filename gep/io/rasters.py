@@ -1,0 +1,266 @@
+"""Reading, checking, accounting and writing rasters (rioxarray + dask).
+
+* :func:`open_raster` opens one band lazily (``chunks=``) and insists on a
+  declared nodata value, so a 0 or −9999 is never summed as data.
+* :func:`check_aligned` compares CRS, transform and shape and names the raster
+  that differs (or reprojects it onto the first with ``align=True``).
+* :func:`class_area_by_zone` is the land-use account: hm² of every land-use
+  code in every zone, built on :func:`gep.compute.zonal.zonal_class_area`.
+* :func:`write_raster_chunked` writes a per-pixel map window by window.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import xarray as xr
+
+from ..compute.zonal import pixel_area_m2, zonal_class_area
+from ..errors import InputFileError, RasterError, problem
+
+__all__ = ["open_raster", "check_aligned", "class_area_by_zone", "write_raster_chunked"]
+
+M2_PER_HM2 = 1e4
+
+
+def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.DataArray:
+    """Open one band of a raster file as a 2-D DataArray (y, x).
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoTIFF (or any GDAL raster).
+    chunks : int, tuple, dict or "auto", optional
+        Dask chunks; ``None`` reads into memory.
+    nodata : number, optional
+        Nodata value to use when the file declares none. Required for such a
+        file: without it a fill value (0, −9999…) would be counted as data.
+    masked : bool, optional
+        ``True``: nodata → NaN (float result). ``False``: keep the stored dtype
+        and the nodata value in ``.rio.nodata``. Default: ``False`` for integer
+        rasters (class maps stay uint8, 8× smaller than float64), ``True`` for
+        float rasters.
+    band : int, default 1
+        Band to read (1-based).
+
+    Returns
+    -------
+    xarray.DataArray
+        Dimensions ``(y, x)``, with ``rio`` CRS, transform and nodata.
+
+    Raises
+    ------
+    InputFileError
+        The file does not exist or GDAL cannot read it.
+    RasterError
+        The file has no nodata value and none was given.
+    """
+    import rioxarray  # noqa: F401  (registers .rio)
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(problem(
+            "file_not_found", f"找不到栅格文件 {p}", f"raster file not found: {p}", file=str(p),
+            hint_zh="检查路径", hint_en="check the path"))
+    try:
+        da = rioxarray.open_rasterio(p, chunks=chunks, masked=False)
+    except Exception as exc:
+        raise InputFileError(problem(
+            "unreadable_raster", f"无法读取栅格 {p}：{exc}", f"cannot read raster {p}: {exc}", file=str(p),
+            hint_zh="确认文件是 GDAL 可读的栅格（如 GeoTIFF）", hint_en="check it is a raster GDAL can read (e.g. GeoTIFF)")) from None
+    if "band" in da.dims:
+        da = da.sel(band=band, drop=True) if da.sizes["band"] > 1 else da.squeeze("band", drop=True)
+    declared = da.rio.nodata
+    if declared is None:
+        if nodata is None:
+            raise RasterError(problem(
+                "missing_nodata", f"栅格 {p.name} 没有设置 nodata 值", f"raster {p.name} declares no nodata value",
+                file=str(p),
+                hint_zh="在文件中设置 nodata，或调用 open_raster(..., nodata=值) 明确给出（若确实没有无数据像元，也请明确给出一个不出现的值）",
+                hint_en="set nodata in the file, or pass open_raster(..., nodata=value) explicitly (if every pixel is valid, pass a value that never occurs)"))
+        da = da.rio.write_nodata(nodata)
+    elif nodata is not None and not _same(nodata, declared):
+        da = da.rio.write_nodata(nodata)
+    is_float = np.issubdtype(da.dtype, np.floating)
+    if masked is None:
+        masked = is_float
+    if masked:
+        nd = da.rio.nodata
+        out = da.astype(np.float64) if not is_float else da
+        if nd is not None and not (isinstance(nd, float) and np.isnan(nd)):
+            out = out.where(da != nd)
+        out = out.rio.write_nodata(np.nan, encoded=False)
+        out.attrs["source_file"] = str(p)
+        return out
+    da.attrs["source_file"] = str(p)
+    return da
+
+
+def _same(a, b) -> bool:
+    try:
+        return float(a) == float(b) or (np.isnan(float(a)) and np.isnan(float(b)))
+    except (TypeError, ValueError):
+        return False
+
+
+def check_aligned(*arrays: xr.DataArray, names: Sequence[str] | None = None, align: bool = False,
+                  resampling: str = "nearest") -> list[xr.DataArray]:
+    """Check that rasters share CRS, transform and shape.
+
+    Parameters
+    ----------
+    *arrays : xarray.DataArray
+        Rasters with ``rio`` metadata; the first is the reference.
+    names : sequence of str, optional
+        Names for the messages (default: ``source_file`` attr, else position).
+    align : bool, default False
+        Reproject every differing raster onto the first
+        (``rio.reproject_match``) instead of raising.
+    resampling : str, default "nearest"
+        Resampling used with ``align=True`` (nearest keeps class codes).
+
+    Returns
+    -------
+    list of xarray.DataArray
+        The rasters (reprojected where needed when ``align=True``).
+
+    Raises
+    ------
+    RasterError
+        One problem per raster that differs, naming what differs.
+    """
+    import rioxarray  # noqa: F401
+    from rasterio.enums import Resampling
+
+    if not arrays:
+        return []
+    if names is None:
+        names = [a.attrs.get("source_file", f"raster {i + 1}") for i, a in enumerate(arrays)]
+    ref = arrays[0]
+    ref_crs, ref_tr, ref_shape = ref.rio.crs, ref.rio.transform(), ref.shape[-2:]
+    out, problems = [ref], []
+    for name, a in zip(names[1:], arrays[1:]):
+        diffs = []
+        if a.rio.crs != ref_crs:
+            diffs.append(("CRS", "坐标系", str(a.rio.crs), str(ref_crs)))
+        if not a.rio.transform().almost_equals(ref_tr, precision=1e-9 * max(1.0, abs(ref_tr.a))):
+            diffs.append(("transform", "仿射变换", tuple(a.rio.transform())[:6], tuple(ref_tr)[:6]))
+        if a.shape[-2:] != ref_shape:
+            diffs.append(("shape", "形状", tuple(a.shape[-2:]), tuple(ref_shape)))
+        if not diffs:
+            out.append(a)
+            continue
+        if align:
+            out.append(a.rio.reproject_match(ref, resampling=getattr(Resampling, resampling)))
+            continue
+        problems.append(problem(
+            "rasters_not_aligned",
+            f"栅格 {name} 与 {names[0]} 的" + "、".join(d[1] for d in diffs) + "不同："
+            + "; ".join(f"{d[1]} {d[2]} ≠ {d[3]}" for d in diffs),
+            f"raster {name} differs from {names[0]} in " + ", ".join(d[0] for d in diffs) + ": "
+            + "; ".join(f"{d[0]} {d[2]} != {d[3]}" for d in diffs),
+            file=str(name),
+            hint_zh="用 check_aligned(..., align=True) 重投影到第一个栅格，或在 GIS 中统一网格",
+            hint_en="pass align=True to reproject onto the first raster, or put them on one grid in a GIS"))
+    if problems:
+        raise RasterError(problems)
+    return out
+
+
+def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Sequence[int] | None = None, *,
+                       geodesic: bool = False, align: bool = False) -> xr.DataArray:
+    """Area of every land-use code in every zone, in hm².
+
+    Parameters
+    ----------
+    land_use : xarray.DataArray
+        Land-use code raster (integer), from :func:`open_raster` (numpy or dask).
+    zones : xarray.DataArray
+        Zone raster (integer zone index 0…n−1, e.g. townships), same grid.
+    classes : sequence of int, optional
+        Codes to report (columns); codes present but not listed raise an error.
+        Default: every code present.
+    geodesic : bool, default False
+        Allow a geographic CRS, with exact per-row ellipsoidal pixel areas.
+    align : bool, default False
+        Reproject ``zones`` onto the land-use grid when they differ.
+
+    Returns
+    -------
+    xarray.DataArray
+        Dimensions ``(zone, land_use)``, in hm² (``attrs["units"]``); attrs
+        also hold ``nodata_area_hm2`` (area with nodata land use or zone).
+
+    Raises
+    ------
+    RasterError
+        Misaligned rasters, a CRS without metres, a code outside ``classes``.
+    """
+    land_use, zones = check_aligned(land_use, zones, names=["land_use", "zones"], align=align)
+    area = pixel_area_m2(land_use.rio.transform(), land_use.rio.crs, land_use.shape[-2], geodesic=geodesic)
+    nodata_c, nodata_z = land_use.rio.nodata, zones.rio.nodata
+    n_classes = None
+    if classes is not None:
+        classes = [int(c) for c in classes]
+        n_classes = max(classes) + 1
+    table, masked = zonal_class_area(
+        land_use.data, zones.data, n_classes=n_classes, pixel_area=area,
+        nodata_class=nodata_c, nodata_zone=nodata_z, return_masked=True)
+    table = np.asarray(table, dtype=np.float64) / M2_PER_HM2
+    masked = float(masked) / M2_PER_HM2
+    if classes is None:
+        present = np.flatnonzero(table.sum(axis=0))
+        codes = [int(c) for c in present]
+    else:
+        extra = sorted(set(np.flatnonzero(table.sum(axis=0)).tolist()) - set(classes))
+        if extra:
+            raise RasterError(problem(
+                "unlisted_land_use_code", f"土地利用栅格中有未列出的代码：{extra}",
+                f"the land-use raster has codes that are not in `classes`: {extra}", value=extra,
+                hint_zh="把这些代码加入 classes，或在栅格中设为 nodata",
+                hint_en="add them to `classes`, or set them to nodata in the raster"))
+        codes = classes
+    out = xr.DataArray(
+        table[:, codes], dims=("zone", "land_use"),
+        coords={"zone": np.arange(table.shape[0]), "land_use": codes},
+        name="area",
+        attrs={"units": "hm²", "nodata_area_hm2": masked,
+               "long_name": "land-use area by zone", "long_name_zh": "分区土地利用面积"},
+    )
+    return out
+
+
+def write_raster_chunked(da: xr.DataArray, path, *, compress: str = "deflate", **kwargs) -> Path:
+    """Write a per-pixel map as a tiled GeoTIFF, window by window.
+
+    Parameters
+    ----------
+    da : xarray.DataArray
+        2-D raster with ``rio`` CRS and transform; numpy or dask. A dask array
+        is computed chunk by chunk and each chunk written as it is ready, so
+        the whole map is never held in memory.
+    path : str or Path
+        Output file.
+    compress : str, default "deflate"
+        GeoTIFF compression.
+    **kwargs
+        Passed to ``rio.to_raster`` (e.g. ``blockxsize``).
+
+    Returns
+    -------
+    Path
+    """
+    import rioxarray  # noqa: F401
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    opts = dict(tiled=True, compress=compress, windowed=True)
+    opts.update(kwargs)
+    if hasattr(da.data, "dask"):
+        opts.pop("windowed", None)
+        opts.setdefault("lock", threading.Lock())
+    da.rio.to_raster(p, **opts)
+    return p

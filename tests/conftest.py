@@ -1,0 +1,41 @@
+"""Shared fixtures: the example county, small synthetic accounts, seeded RNG."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gep
+
+
+@pytest.fixture(scope="session")
+def example_result():
+    return gep.Account.from_config(gep.example_config()).run()
+
+
+@pytest.fixture
+def example_copy(tmp_path) -> Path:
+    """A writable copy of the example county folder; returns its gep.toml."""
+    src = gep.example_config().parent
+    dst = tmp_path / "county"
+    shutil.copytree(src, dst)
+    return dst / "gep.toml"
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(20261122)
+
+
+def tiny_regions(areas_km2=(1.0, 2.0)) -> pd.DataFrame:
+    """A county with townships t0, t1, … of the given areas (km²)."""
+    rows = [{"id": "c", "parent": "", "name_zh": "县", "name_en": "County", "area": sum(areas_km2), "area_unit": "km²",
+             "population": 10000, "population_unit": "人", "gdp": 1e9, "gdp_unit": "元"}]
+    for i, a in enumerate(areas_km2):
+        rows.append({"id": f"t{i}", "parent": "c", "name_zh": f"镇{i}", "name_en": f"Town {i}", "area": a,
+                     "area_unit": "km²", "population": "", "population_unit": "", "gdp": "", "gdp_unit": ""})
+    return pd.DataFrame(rows)

@@ -1,0 +1,148 @@
+"""Raster I/O: opening with nodata, alignment checks, land-use account, chunked writing."""
+
+import numpy as np
+import pytest
+
+rasterio = pytest.importorskip("rasterio")
+pytest.importorskip("rioxarray")
+from rasterio.transform import from_origin  # noqa: E402
+
+from gep.errors import InputFileError, RasterError  # noqa: E402
+from gep.io.rasters import check_aligned, class_area_by_zone, open_raster, write_raster_chunked  # noqa: E402
+
+UTM = "EPSG:32650"
+CLASSES = np.array(
+    [[1, 1, 2, 2],
+     [1, 1, 2, 2],
+     [3, 3, 0, 0],
+     [3, 3, 0, 255]], dtype=np.uint8)
+ZONES = np.array(
+    [[0, 0, 0, 0],
+     [0, 0, 0, 0],
+     [1, 1, 1, 1],
+     [1, 1, 1, 1]], dtype=np.uint8)
+
+
+def write(path, data, crs=UTM, transform=None, nodata=255):
+    transform = transform or from_origin(500000.0, 4000000.0, 30.0, 30.0)
+    profile = dict(driver="GTiff", height=data.shape[0], width=data.shape[1], count=1, dtype=data.dtype,
+                   crs=crs, transform=transform)
+    if nodata is not None:
+        profile["nodata"] = nodata
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(data, 1)
+    return path
+
+
+@pytest.fixture
+def pair(tmp_path):
+    lu = write(tmp_path / "lu.tif", CLASSES)
+    zn = write(tmp_path / "zones.tif", ZONES, nodata=254)
+    return lu, zn
+
+
+def test_open_raster_keeps_uint8_and_nodata(pair):
+    da = open_raster(pair[0])
+    assert da.dims == ("y", "x")
+    assert da.dtype == np.uint8
+    assert da.rio.nodata == 255
+
+
+def test_open_raster_masked_float(pair):
+    da = open_raster(pair[0], masked=True)
+    assert np.isnan(da.values[3, 3])
+    assert float(da.values[0, 0]) == 1.0
+
+
+def test_open_raster_without_nodata_raises(tmp_path):
+    p = write(tmp_path / "nond.tif", CLASSES, nodata=None)
+    with pytest.raises(RasterError) as exc:
+        open_raster(p)
+    assert exc.value.codes == ["missing_nodata"]
+    assert "nodata=" in str(exc.value)
+    # explicit nodata is accepted
+    assert open_raster(p, nodata=255).rio.nodata == 255
+
+
+def test_open_raster_missing_file(tmp_path):
+    with pytest.raises(InputFileError):
+        open_raster(tmp_path / "nope.tif")
+
+
+def test_class_area_by_zone_hand(pair):
+    lu, zn = open_raster(pair[0]), open_raster(pair[1])
+    out = class_area_by_zone(lu, zn)
+    # 30 m pixels = 0.09 hm²; zone 0: class 1 ×4, class 2 ×4; zone 1: class 0 ×3, class 3 ×4
+    assert out.attrs["units"] == "hm²"
+    assert list(out.land_use.values) == [0, 1, 2, 3]
+    np.testing.assert_allclose(out.values, np.array([[0, 4, 4, 0], [3, 0, 0, 4]]) * 0.09)
+    assert out.attrs["nodata_area_hm2"] == pytest.approx(0.09)
+    assert float(out.sum()) + out.attrs["nodata_area_hm2"] == pytest.approx(16 * 0.09)
+
+
+def test_class_area_by_zone_dask_equals_numpy(pair):
+    ref = class_area_by_zone(open_raster(pair[0]), open_raster(pair[1]))
+    lazy = class_area_by_zone(open_raster(pair[0], chunks=2), open_raster(pair[1], chunks=2))
+    np.testing.assert_allclose(lazy.values, ref.values)
+
+
+def test_class_area_by_zone_listed_classes(pair):
+    lu, zn = open_raster(pair[0]), open_raster(pair[1])
+    out = class_area_by_zone(lu, zn, classes=[0, 1, 2, 3, 5])
+    assert list(out.land_use.values) == [0, 1, 2, 3, 5]
+    assert float(out.sel(land_use=5).sum()) == 0.0
+    with pytest.raises(RasterError) as exc:
+        class_area_by_zone(lu, zn, classes=[1, 2, 3])
+    assert exc.value.codes == ["unlisted_land_use_code"]
+
+
+def test_misaligned_rasters_raise(tmp_path, pair):
+    shifted = write(tmp_path / "shift.tif", ZONES, transform=from_origin(500030.0, 4000000.0, 30.0, 30.0), nodata=254)
+    other_crs = write(tmp_path / "crs.tif", ZONES, crs="EPSG:32651", nodata=254)
+    lu = open_raster(pair[0])
+    with pytest.raises(RasterError) as exc:
+        check_aligned(lu, open_raster(shifted), open_raster(other_crs), names=["lu", "shifted", "other_crs"])
+    assert exc.value.codes == ["rasters_not_aligned", "rasters_not_aligned"]
+    msg = str(exc.value)
+    assert "shifted" in msg and "transform" in msg
+    assert "other_crs" in msg and "CRS" in msg
+
+
+def test_align_true_reprojects(tmp_path, pair):
+    shifted = write(tmp_path / "shift.tif", ZONES, transform=from_origin(500030.0, 4000000.0, 30.0, 30.0), nodata=254)
+    lu, zn = check_aligned(open_raster(pair[0]), open_raster(shifted), align=True)
+    assert zn.rio.transform() == lu.rio.transform()
+    assert zn.shape == lu.shape
+
+
+def test_geographic_crs_needs_geodesic(tmp_path):
+    tr = from_origin(110.0, 41.0, 0.01, 0.01)
+    lu = open_raster(write(tmp_path / "geo.tif", CLASSES, crs="EPSG:4326", transform=tr))
+    zn = open_raster(write(tmp_path / "geoz.tif", ZONES, crs="EPSG:4326", transform=tr, nodata=254))
+    with pytest.raises(RasterError) as exc:
+        class_area_by_zone(lu, zn)
+    assert exc.value.codes == ["geographic_crs"]
+    out = class_area_by_zone(lu, zn, geodesic=True)
+    # 0.01° pixels near 41°N ≈ 0.839 km × 1.11 km ≈ 93 hm² each; total = 15 valid pixels
+    assert float(out.sum()) == pytest.approx(15 * 93.3, rel=0.01)
+
+
+def test_non_metre_projected_crs_raises(tmp_path):
+    lu = open_raster(write(tmp_path / "ft.tif", CLASSES, crs="EPSG:2230"))
+    zn = open_raster(write(tmp_path / "ftz.tif", ZONES, crs="EPSG:2230", nodata=254))
+    with pytest.raises(RasterError) as exc:
+        class_area_by_zone(lu, zn)
+    assert exc.value.codes == ["non_metre_crs"]
+
+
+def test_write_raster_chunked_roundtrip(tmp_path, pair):
+    lu = open_raster(pair[0], chunks=2)
+    out = write_raster_chunked(lu, tmp_path / "out" / "lu_copy.tif")
+    back = open_raster(out)
+    np.testing.assert_array_equal(back.values, CLASSES)
+    assert back.rio.crs == lu.rio.crs
+    with rasterio.open(out) as src:
+        assert src.profile["tiled"]
+    # numpy-backed too
+    out2 = write_raster_chunked(open_raster(pair[0]), tmp_path / "lu_np.tif")
+    np.testing.assert_array_equal(open_raster(out2).values, CLASSES)

@@ -1,0 +1,62 @@
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from gep.cli import app
+
+runner = CliRunner()
+
+
+def test_example_prints_tables_and_writes_outputs(tmp_path):
+    r = runner.invoke(app, ["example", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    for text in ("GEP", "亿元", "单位国土面积生态系统生产总值", "GEP per unit land area", "居民人均生态产品产值占比",
+                 "岭南乡", "物质产品 Provisioning"):
+        assert text in r.output
+    assert {p.name for p in tmp_path.iterdir()} >= {"summary.json", "accounts.xlsx", "accounts.nc", "run.toml"}
+    s = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert s["year"] == 2021 and s["gep"] > 0
+
+
+def test_run_bad_config_exits_nonzero_bilingual(example_copy, tmp_path):
+    lu = example_copy.parent / "land_use.csv"
+    lu.write_text(lu.read_text(encoding="utf-8").replace("lingnan,0101", "lingnan,0199", 1), encoding="utf-8")
+    r = runner.invoke(app, ["run", str(example_copy), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 1
+    assert "0199" in r.output and "地类代码" in r.output and "land-use code" in r.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_validate(example_copy):
+    r = runner.invoke(app, ["validate", str(example_copy)])
+    assert r.exit_code == 0 and "no problems" in r.output
+
+
+def test_coefficients_commands(tmp_path):
+    r = runner.invoke(app, ["coefficients", "list"])
+    assert r.exit_code == 0 and "xie-2015" in r.output
+    r = runner.invoke(app, ["coefficients", "show", "xie-2015", "--key", "esv.standard"])
+    assert r.exit_code == 0 and "3406.5" in r.output and "chinaxiv-202104-00049" in r.output
+    r = runner.invoke(app, ["coefficients", "check", "xie-2015"])
+    assert r.exit_code == 0
+    county = tmp_path / "c"
+    county.mkdir()
+    (county / "manifest.toml").write_text('id = "c"\nextends = "xie-2015"\n[sources.s]\ncitation = "survey"\n',
+                                          encoding="utf-8")
+    (county / "v.csv").write_text("key,ecosystem,region,valid_from,value,unit,price_year,source,locator,status,note\n"
+                                  "esv.standard_equivalent_value,*,*,2010,2900,元/hm²,2021,s,t1,local_survey,\n",
+                                  encoding="utf-8")
+    r = runner.invoke(app, ["coefficients", "diff", "xie-2015", str(county)])
+    assert r.exit_code == 0 and "2900" in r.output and "changed" in r.output
+    (county / "v.csv").write_text("key,ecosystem,region,valid_from,value,unit,price_year,source,locator,status,note\n"
+                                  "esv.standard_equivalent_value,*,*,2010,2900,元/hm²,,,t1,local_survey,\n", encoding="utf-8")
+    r = runner.invoke(app, ["coefficients", "check", str(county)])
+    assert r.exit_code == 1 and "price_year" in r.output and "source" in r.output
+
+
+def test_services_and_schemes_list():
+    r = runner.invoke(app, ["services", "list"])
+    assert r.exit_code == 0 and "esv.hydrological_regulation" in r.output and "水文调节" in r.output
+    r = runner.invoke(app, ["schemes", "show", "gbt21010-2017"])
+    assert r.exit_code == 0 and "0101" in r.output
