@@ -282,18 +282,15 @@ class CoefficientSet:
             If no row matches; the message names key, ecosystem, regions, year.
         """
         regions = list(regions) + (["*"] if "*" not in regions else [])
-        rows = self._by_key.get(key)
-        if rows is not None:
-            for eco in (ecosystem, "*") if ecosystem != "*" else ("*",):
-                for reg in regions:
-                    cand = rows[(rows["ecosystem"] == eco) & (rows["region"] == str(reg))]
-                    if cand.empty:
-                        continue
-                    valid = cand[cand["valid_from"] <= year]
-                    if valid.empty:
-                        continue
-                    r = valid.sort_values("valid_from").iloc[-1]
-                    return self._resolved(r, key, ecosystem, year)
+        index = self._index
+        for eco in (ecosystem, "*") if ecosystem != "*" else ("*",):
+            for reg in regions:
+                candidates = index.get((key, eco, str(reg)))
+                if not candidates:
+                    continue
+                valid = [c for c in candidates if c[0] <= year]
+                if valid:
+                    return self._resolved(self._records[valid[-1][1]], key, ecosystem, year)
         raise MissingCoefficient(
             problem(
                 "missing_coefficient",
@@ -320,7 +317,7 @@ class CoefficientSet:
     def keys(self) -> list[str]:
         return sorted(self._by_key)
 
-    def _resolved(self, r: pd.Series, key: str, ecosystem: str, year: int) -> Resolved:
+    def _resolved(self, r: dict, key: str, ecosystem: str, year: int) -> Resolved:
         def opt(name):
             v = r.get(name)
             return None if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else v
@@ -352,6 +349,27 @@ class CoefficientSet:
             cache = {k: g for k, g in self.table.groupby("key", sort=False)}
             self.__dict__["_cache"] = cache
         return cache
+
+    @property
+    def _records(self) -> list[dict]:
+        recs = self.__dict__.get("_recs")
+        if recs is None:
+            recs = self.table.to_dict("records")
+            self.__dict__["_recs"] = recs
+        return recs
+
+    @property
+    def _index(self) -> dict[tuple[str, str, str], list[tuple[float, int]]]:
+        """(key, ecosystem, region) -> [(valid_from, record position)] sorted by valid_from."""
+        idx = self.__dict__.get("_idx")
+        if idx is None:
+            idx = {}
+            for pos, r in enumerate(self._records):
+                idx.setdefault((r["key"], r["ecosystem"], str(r["region"])), []).append((r["valid_from"], pos))
+            for v in idx.values():
+                v.sort()
+            self.__dict__["_idx"] = idx
+        return idx
 
     # ----------------------------------------------------------- overlays
     def override(self, rows: pd.DataFrame | str | Path, *, set_id: str | None = None) -> "CoefficientSet":

@@ -65,6 +65,10 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
         raise InputFileError(problem(
             "file_not_found", f"找不到栅格文件 {p}", f"raster file not found: {p}", file=str(p),
             hint_zh="检查路径", hint_en="check the path"))
+    if isinstance(chunks, (tuple, list)) and len(chunks) == 2:
+        chunks = {"band": 1, "y": chunks[0], "x": chunks[1]}
+    elif isinstance(chunks, int) and not isinstance(chunks, bool):
+        chunks = {"band": 1, "y": chunks, "x": chunks}
     try:
         da = rioxarray.open_rasterio(p, chunks=chunks, masked=False)
     except Exception as exc:

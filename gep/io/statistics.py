@@ -57,7 +57,6 @@ from ..compute import cultural as _cul
 from ..compute import provisioning as _prov
 from ..errors import (
     DuplicateRows,
-    GepError,
     InputFileError,
     Problem,
     StatisticsError,
@@ -673,7 +672,8 @@ def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=
         else:
             value, basis = np.nan, "quantity only"
             visits = entry is not None and str(entry["subgroup"]) == "visits"
-            if len(problems) == n_before and not (q is not None and (visits or not require_value)):
+            deferred = scope is not None and q is not None  # a total: checked later, valued only if kept
+            if len(problems) == n_before and not (q is not None and (visits or deferred or not require_value)):
                 what = "有产量但没有价格和产值" if q is not None else "既没有产量×价格，也没有产值"
                 problems.append((StatisticsError, problem(
                     "no_value", f"{item}：{what}", f"{item}: "
@@ -722,6 +722,14 @@ def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=
     kept, checks = _resolve_totals(records, total_rtol, file, mapping)
     for cls_prob in checks["problems"]:
         problems.append(cls_prob)
+    if require_value:
+        for rec in kept:
+            if rec["scope"] is not None and math.isnan(rec["output_value"]):
+                problems.append((StatisticsError, problem(
+                    "no_value", f"{rec['item']}：有产量但没有价格和产值（且未列出分项）",
+                    f"{rec['item']}: a quantity without price and without output value (and no parts listed)",
+                    file=file, row=rec["row"], column=mapping.get("price", "price"), value=rec["item_input"],
+                    hint_zh="补充单价或产值，或列出其分项", hint_en="add a price or an output value, or list its parts")))
 
     _raise(problems)
 
@@ -785,7 +793,7 @@ def _resolve_totals(records: list[dict], rtol: float, file: str, mapping: dict):
         else:
             outcome[id(total)] = ("total_checked", f"{what} total {t:.6g} {unit} = parts {s:.6g} {unit}; not counted again")
 
-    def settle(totals: list[dict], parts: list[dict], kept: list[dict], group: str | None = None) -> list[dict]:
+    def settle(totals: list[dict], parts: list[dict], group: str | None = None) -> list[dict]:
         """Check ``totals`` against ``parts``; returns the effective rows of the scope."""
         if parts:
             for t in totals:
@@ -820,14 +828,14 @@ def _resolve_totals(records: list[dict], rtol: float, file: str, mapping: dict):
                 totals = [r for r in sub_totals if str(r["scope"]).split(":", 2)[2] == s]
                 parts = [r for r in leaves if r["subgroup"] == s]
                 covered.update(id(p) for p in parts)
-                eff_g += settle(totals, parts, kept)
+                eff_g += settle(totals, parts)
             eff_g += [r for r in leaves if id(r) not in covered]
             group_totals = [r for r in in_g if str(r["scope"]).startswith("group:")]
-            eff_g = settle(group_totals, eff_g, kept)
+            eff_g = settle(group_totals, eff_g)
             effective += eff_g
         farm_totals = [r for r in recs if r["scope"] == "farm"]
         farm_parts = [r for r in effective if r["group"] in _FARM_GROUPS or r["subgroup"] == "farm_services"]
-        kept_farm = settle(farm_totals, farm_parts, kept, group="farm_sectors")
+        kept_farm = settle(farm_totals, farm_parts, group="farm_sectors")
         if not farm_parts and kept_farm:
             kept_farm[0]["subgroup"] = "total"
             kept_farm[0]["eco_product"] = True

@@ -84,6 +84,8 @@ def test_class_area_by_zone_dask_equals_numpy(pair):
     ref = class_area_by_zone(open_raster(pair[0]), open_raster(pair[1]))
     lazy = class_area_by_zone(open_raster(pair[0], chunks=2), open_raster(pair[1], chunks=2))
     np.testing.assert_allclose(lazy.values, ref.values)
+    tup = class_area_by_zone(open_raster(pair[0], chunks=(2, 3)), open_raster(pair[1], chunks=(2, 3)))
+    np.testing.assert_allclose(tup.values, ref.values)
 
 
 def test_class_area_by_zone_listed_classes(pair):

@@ -191,22 +191,24 @@ def test_external_share(tmp_path):
 @given(st.lists(st.tuples(st.sampled_from(["r1", "r2", "r3"]), st.sampled_from(["稻谷", "茶叶", "杨梅", "猪肉", "木材"]),
                           st.integers(0, 10**6), st.integers(0, 10**5)),
                 min_size=1, max_size=12, unique_by=lambda r: (r[0], r[1])),
-       st.integers(1, 50))
+       st.integers(0, 50))
 def test_additive_across_regions_and_linear_in_prices(rows, factor):
+    unit = {"木材": "m³"}
     with tempfile.TemporaryDirectory() as d:
         lines = ["地区,项目,产量,单位,单价,价格单位"] + [
-            f"{r},{i},{q},t,{p},元/t" if i != "木材" else f"{r},{i},{q},m³,{p},元/m³" for r, i, q, p in rows]
-        f = write(Path(d), "\n".join(lines) + "\n")
-        stats = read_statistics(f)
+            f"{r},{i},{q},{unit.get(i, 't')},{p},元/{unit.get(i, 't')}" for r, i, q, p in rows]
+        stats = read_statistics(write(Path(d), "\n".join(lines) + "\n"))
     p = provisioning_by_group(stats)
     total = p["value"].sum()
     assert total == pytest.approx(sum(q * pr for _, _, q, pr in rows), rel=1e-12)
-    by_region = p.groupby("region")["value"].sum()
-    assert by_region.sum() == pytest.approx(total, rel=1e-12)
-    scaled = provisioning_by_group(stats, prices={i: float(pr * factor) for _, i, _, pr in rows}
-                                   if len({i for _, i, _, _ in rows}) == len(rows) else None)
-    if len({i for _, i, _, _ in rows}) == len(rows):
-        assert scaled["value"].sum() == pytest.approx(factor * total, rel=1e-12)
+    # additive: the account of the whole table is the sum of the accounts of its regions
+    parts = sum(provisioning_by_group(stats.table[stats.table["region"] == r])["value"].sum()
+                for r in stats.table["region"].unique())
+    assert parts == pytest.approx(total, rel=1e-12)
+    # linear: scaling every price by a factor scales the value by it
+    prices = pd.DataFrame({"region": [r for r, *_ in rows], "item": [i for _, i, *_ in rows],
+                           "price": [float(pr * factor) for *_, pr in rows]})
+    assert provisioning_by_group(stats, prices=prices)["value"].sum() == pytest.approx(factor * total, rel=1e-12)
 
 
 # Excel -----------------------------------------------------------------------------------------
@@ -282,13 +284,14 @@ def test_price_unit_must_match_item(tmp_path):
 
 
 def test_quantity_without_price_or_value(tmp_path):
-    f = write(tmp_path, "地区,项目,产量(吨),单价(元/吨),产值(万元)\na,稻谷,100,,\na,茶叶,,,\na,旅游人次,5,,\n")
+    f = write(tmp_path, "地区,项目,产量,单位,单价,价格单位,产值,产值单位\n"
+                        "a,稻谷,100,吨,,,,\na,茶叶,,,,,,\na,旅游人次,5,万人次,,,,\n")
     with pytest.raises(StatisticsError) as err:
         read_statistics(f)
     # 稻谷: quantity without price; 茶叶: nothing; 旅游人次 needs no price (travel-cost method)
     assert err.value.codes == ["no_value", "no_value"]
     assert [p.row for p in err.value.problems] == [2, 3]
-    assert err.value.problems[0].column == "单价(元/吨)"
+    assert err.value.problems[0].column == "单价"
 
 
 def test_negative_and_non_numeric(tmp_path):
@@ -349,6 +352,12 @@ def test_subgroup_total_in_quantity(tmp_path):
     f2 = write(tmp_path, "地区,项目,产量(吨),单价(元/吨)\na,粮食,400,\na,稻谷,100,3000\na,小麦,200,2500\n", "b.csv")
     with pytest.raises(StatisticsError, match="400"):
         read_statistics(f2)
+    # a quantity-only total that stands for unlisted parts still needs a value
+    f3 = write(tmp_path, "地区,项目,产量(吨),单价(元/吨)\na,粮食,300,\n", "c.csv")
+    with pytest.raises(StatisticsError) as err:
+        read_statistics(f3)
+    assert err.value.codes == ["no_value"]
+    assert read_statistics(f3, require_value=False).table["quantity"].tolist() == [300.0]
 
 
 def test_farm_total_without_parts_is_kept(tmp_path):

@@ -1,0 +1,25 @@
+"""The shipped data travels with the package (a non-editable install must find it)."""
+
+from pathlib import Path
+
+import gep
+from gep.coefficients import _shipped_root, shipped_sets
+from gep.examples import example_config
+
+
+def test_shipped_sets_found():
+    assert {"xie-2015"} <= set(shipped_sets())
+    root = _shipped_root()
+    assert (root / "xie-2015" / "manifest.toml").is_file()
+    source_tree = Path(gep.__file__).resolve().parent.parent / "coefficients"
+    if not source_tree.is_dir():  # installed from a wheel: data inside the package
+        assert root == Path(gep.__file__).resolve().parent / "_coefficients"
+
+
+def test_example_ships_with_package():
+    cfg = example_config()
+    assert cfg.is_file() and (cfg.parent / "regions.csv").is_file() and (cfg.parent / "land_use.csv").is_file()
+
+
+def test_version():
+    assert gep.__version__
