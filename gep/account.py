@@ -221,33 +221,48 @@ class Account:
             rt = attempt(RegionTable.from_csv, path)
         out["regions"] = rt
 
-        # land use
+        # land use: a table, an areas DataArray, or the [rasters] land-use and zone rasters
         lu = inputs.get("land_use")
-        out["areas"], out["land_use_rows"] = None, None
+        scheme_spec = inputs.get("scheme", "gbt21010-2017")
+        out["areas"], out["land_use_rows"], out["rasters"] = None, None, None
+        raster_cfg = self.config.get("rasters")
+        if raster_cfg and rt is not None:
+            from .io.spatial import load_rasters
+
+            out["rasters"] = attempt(load_rasters, raster_cfg, self.base_dir, rt.leaves, self.source)
+            if out["rasters"] is not None:
+                for name, path in out["rasters"].files.items():
+                    self._hash(f"raster:{name}", path)
         if lu is not None and rt is not None:
-            res = attempt(self._load_land_use, lu, inputs.get("scheme", "gbt21010-2017"), rt)
+            res = attempt(self._load_land_use, lu, scheme_spec, rt)
             if res is not None:
                 out["areas"], out["land_use_rows"] = res
                 problems.extend(self._check_areas(out["areas"], rt, str(lu) if not isinstance(lu, (pd.DataFrame, xr.DataArray)) else "land_use"))
+        elif out["rasters"] is not None:
+            from .io.spatial import areas_from_rasters
 
-        # economy
+            scheme = attempt(self._scheme, scheme_spec)
+            res = attempt(areas_from_rasters, out["rasters"], scheme, rt.leaves) if scheme is not None else None
+            if res is not None:
+                out["areas"], out["land_use_rows"] = res
+                problems.extend(self._check_areas(out["areas"], rt, str(out["rasters"].files["land_use"])))
+        out["scheme"] = attempt(self._scheme, scheme_spec) if not isinstance(lu, xr.DataArray) else None
+
+        # economy and regional statistics
         econ = inputs.get("economy")
         out["economy"] = None
         if econ is not None:
             out["economy"] = attempt(self._load_economy, econ)
 
-        for key in ("statistics", "physical"):
-            val = inputs.get(key)
-            out[key] = None
-            if val is not None:
-                if isinstance(val, pd.DataFrame):
-                    out[key] = val
-                else:
-                    path = self._path(val)
-                    self._hash(key, path)
-                    from .io.tables import read_table
+        stats = inputs.get("statistics")
+        out["statistics"] = None
+        if stats is not None:
+            out["statistics"] = attempt(self._load_statistics, stats)
 
-                    out[key] = attempt(read_table, path)
+        phys = inputs.get("physical")
+        out["physical"] = None
+        if phys is not None and rt is not None:
+            out["physical"] = attempt(self._load_physical, phys, rt)
 
         # value-transfer parameters
         out["value_transfer"] = attempt(self._value_transfer_params, rt) if rt is not None else None
@@ -257,6 +272,82 @@ class Account:
         self._loaded = out
         return out
 
+    def _scheme(self, scheme_spec):
+        if isinstance(scheme_spec, Scheme):
+            return scheme_spec
+        if str(scheme_spec).lower().endswith(".csv"):
+            self._hash("scheme", self._path(scheme_spec))
+            return load_scheme(self._path(scheme_spec))
+        return load_scheme(scheme_spec)
+
+    def _load_statistics(self, stats):
+        from .io.statistics import read_statistics
+
+        sheet = self.config.get("statistics", {}).get("sheet")
+        if isinstance(stats, pd.DataFrame):
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "statistics.csv"
+                stats.to_csv(path, index=False)
+                return read_statistics(path)
+        path = self._path(stats)
+        self._hash("statistics", path)
+        return read_statistics(path, sheet=sheet)
+
+    def _load_physical(self, phys, rt: RegionTable) -> pd.DataFrame:
+        """Physical quantities given by the user: ``region, service, quantity, unit`` [+ component, source]."""
+        from .errors import UnitError, UnknownService
+        from .io.tables import read_csv_checked
+        from .services import REGISTRY
+        from .units import conversion_factor
+
+        if isinstance(phys, pd.DataFrame):
+            frame, fname = phys.copy(), "physical"
+        else:
+            path = self._path(phys)
+            self._hash("physical", path)
+            frame = read_csv_checked(path, required=["region", "service", "quantity", "unit"],
+                                     optional=["component", "source", "note", "method"], dtype=str)
+            fname = str(path)
+        frame = frame.fillna("")
+        frame["_row"] = [i + 2 for i in range(len(frame))]
+        probs = []
+        for _, r in frame.iterrows():
+            where = dict(file=fname, row=int(r["_row"]))
+            sid = str(r["service"]).strip()
+            if sid not in REGISTRY:
+                probs.append(problem("unknown_service", f"未知的服务 {sid!r}", f"unknown service {sid!r}",
+                                     column="service", value=sid, hint_zh="用 `gep services list` 查看服务 id",
+                                     hint_en="see `gep services list` for service ids", **where))
+                continue
+            if str(r["region"]) not in rt.leaves:
+                probs.append(problem("region_not_in_region_table", f"地区 {r['region']!r} 不是核算地区",
+                                     f"region {r['region']!r} is not a region of the account", column="region",
+                                     value=r["region"], **where))
+            try:
+                q = float(r["quantity"])
+                if not np.isfinite(q) or q < 0:
+                    raise ValueError
+            except ValueError:
+                probs.append(problem("bad_quantity", f"实物量无效：{r['quantity']!r}", f"invalid quantity: {r['quantity']!r}",
+                                     column="quantity", value=r["quantity"], hint_zh="填写非负数",
+                                     hint_en="give a non-negative number", **where))
+            target = REGISTRY[sid].physical_unit
+            try:
+                conversion_factor(str(r["unit"]), target)
+            except Exception:
+                probs.append(problem("bad_unit", f"单位 {r['unit']!r} 无法换算为服务 {sid} 的单位 {target}",
+                                     f"unit {r['unit']!r} does not convert to {target}, the unit of {sid}",
+                                     column="unit", value=r["unit"], **where))
+        if probs:
+            codes = {p.code for p in probs}
+            cls = UnknownService if codes == {"unknown_service"} else UnitError if codes == {"bad_unit"} else GepError
+            raise cls(probs)
+        frame["region"] = frame["region"].astype(str)
+        frame["service"] = frame["service"].astype(str).str.strip()
+        return frame
+
     def _load_land_use(self, lu, scheme_spec, rt: RegionTable):
         if isinstance(lu, xr.DataArray):
             from .units import conversion_factor
@@ -265,10 +356,7 @@ class Account:
             areas = areas.assign_attrs(units="hm²")
             self._check_regions(list(map(str, areas.region.values)), rt, "land_use")
             return areas.reindex(region=rt.leaves, fill_value=0.0), None
-        scheme = scheme_spec if isinstance(scheme_spec, Scheme) else load_scheme(
-            scheme_spec if not str(scheme_spec).lower().endswith(".csv") else self._path(scheme_spec))
-        if isinstance(scheme_spec, str) and scheme_spec.lower().endswith(".csv"):
-            self._hash("scheme", self._path(scheme_spec))
+        scheme = self._scheme(scheme_spec)
         if isinstance(lu, pd.DataFrame):
             frame, fname = lu, "land_use"
             for col in ("region", "code", "area", "unit"):
@@ -418,10 +506,14 @@ class Account:
         root_code = self.config["account"].get("region_code")
         chains = {r: rt.chain(r, root_code) for r in rt.leaves}
         chains["__root__"] = rt.chain(rt.root, root_code)
-        params = {"value_transfer": d["value_transfer"] or {}}
+        params = {"value_transfer": d["value_transfer"] or {},
+                  "statistics": dict(self.config.get("statistics", {})),
+                  "cultural": dict(self.config.get("cultural", {})),
+                  "allocation": dict(self.config.get("allocation", {})),
+                  "_scheme_mapping": d["scheme"].mapping if d.get("scheme") is not None else {}}
         return Context(year=self.year, regions=list(rt.leaves), region_info=rt.frame, resolution_chain=chains,
                        coefficients=d["coefficients"], areas=d["areas"], statistics=d["statistics"],
-                       physical=d["physical"], economy=d["economy"], params=params)
+                       physical=d["physical"], economy=d["economy"], rasters=d.get("rasters"), params=params)
 
     def run(self) -> "AccountResult":
         """Compute the account: physical quantity, then value, per service and region."""

@@ -35,6 +35,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "economy": "county economy table (indicator, value, unit, source)",
     },
     "services": {"*": "service id = method name (overrides the profile)"},
+    "rasters": {"*": "raster layers: land_use, zones, zone_ids, code_format, chunks, geodesic, align, "
+                     "and per-pixel layers (precipitation, evapotranspiration, rainfall_erosivity, …)"},
     "value_transfer": {
         "equivalent_value": "'national', a number in 元/hm² with source, or {grain = CSV}",
         "equivalent_value_source": "source of a given equivalent value",
@@ -42,6 +44,26 @@ SCHEMA: dict[str, dict[str, str]] = {
         "adjustment": "{npp, precipitation, soil} factors, or a CSV by region",
         "adjustment_source": "where the adjustment factors come from",
     },
+    "statistics": {
+        "method": "'gross' (gross output value, default) or 'net' (net output value, as Garzé 2017)",
+        "external_share": "share of provisioning value from outside the region (GB/T 46869—2025 deduction): number or {item/group = share}",
+        "intermediate_share": "intermediate consumption share for the net method: number or {item/group = share}",
+        "eco_only": "count only catalogue items marked as eco-products (default true)",
+        "sheet": "sheet name of an Excel statistics table",
+    },
+    "cultural": {
+        "method": "'revenue' (eco-tourism revenue) or 'travel_cost'",
+        "eco_share": "share of tourism attributable to ecosystems (number or by region)",
+        "eco_share_source": "where eco_share comes from",
+        "travel_cost_per_visit": "元/人次 for the travel-cost method",
+        "time_cost_per_visit": "元/人次",
+        "consumer_surplus_per_visit": "元/人次",
+        "premium_rate": "hedonic premium rate for landscape value",
+        "landscape_share": "share of the premium attributable to ecosystems",
+        "source": "where the per-visit amounts or rates come from",
+    },
+    "allocation": {"*": "product group = proxy for allocating county statistics to townships "
+                        "('area', 'population' or a list of ecosystem groups)"},
     "indicators": {
         "resident_share_numerator": "'realised_gep' (provisioning + cultural) or 'eco_economy' (表1 items 12–14)",
         "resident_share_denominator": "'gdp' (GDP per resident) or 'disposable_income' (per resident)",

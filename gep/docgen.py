@@ -17,7 +17,10 @@ the ``on_pre_build`` hook below) to write, under ``DOCS_DIR/reference/``:
     every shipped land-use scheme with its code → ecosystem table and the
     basis of each mapping, and the canonical ecosystem types;
 ``profiles.md``
-    every shipped profile and the services it accounts.
+    every shipped profile and the services it accounts;
+``config-schema.md``
+    every section and key of the account config (``gep.config.SCHEMA``) with
+    its description and default.
 
 The output depends only on the package and its data (no dates, no absolute
 paths), so two runs write identical files; a file whose content is unchanged
@@ -49,6 +52,7 @@ GENERATED = (
     "coefficient-keys.md",
     "schemes.md",
     "profiles.md",
+    "config-schema.md",
 )
 
 _BANNER = (
@@ -79,7 +83,9 @@ def _table(header: Sequence[str], rows: Iterable[Sequence]) -> str:
 
 
 def _anchor(text: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text.lower())
+    """A stable HTML id for a service, key, set or scheme id (``*`` → ``any``)."""
+    text = text.lower().replace("*", "any")
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
 
 
 def _int_or_blank(v) -> str:
@@ -364,6 +370,29 @@ def profiles_page() -> str:
     return "".join(out)
 
 
+# ------------------------------------------------------------------- config
+def config_page() -> str:
+    from gep.config import DEFAULTS, SCHEMA
+
+    out = [_BANNER.format(version=gep.__version__)]
+    out.append("# Config keys 配置项\n\n")
+    out.append(
+        "Every section and key the account config accepts, generated from `gep.config.SCHEMA`. "
+        "Any other section or key is an error. [Configuration](../config.md) explains them with the "
+        "example county's config.\n\n"
+    )
+    for section, keys in SCHEMA.items():
+        out.append(f"\n## `[{section}]` {{#{_anchor(section)}}}\n\n")
+        defaults = DEFAULTS.get(section, {})
+        rows = []
+        for key, desc in keys.items():
+            name = "*any key*" if key == "*" else f"`{key}`"
+            default = f"`{defaults[key]!r}`".replace("'", '"') if key in defaults else ""
+            rows.append([name, _cell(desc), default])
+        out.append(_table(["key", "meaning", "default"], rows))
+    return "".join(out)
+
+
 # ------------------------------------------------------------------- driver
 _PAGES = {
     "services.md": services_page,
@@ -371,6 +400,7 @@ _PAGES = {
     "coefficient-keys.md": coefficient_keys_page,
     "schemes.md": schemes_page,
     "profiles.md": profiles_page,
+    "config-schema.md": config_page,
 }
 
 

@@ -30,6 +30,16 @@ ECONOMY_ITEMS: dict[str, tuple[str, str, str]] = {
     "disposable_income_per_resident": ("居民人均可支配收入", "disposable income per resident", "元/person"),
     "eco_compensation_income": ("生态补偿类收入", "eco-compensation income", "元"),
     "fiscal_revenue": ("财政总收入", "total fiscal revenue", "元"),
+    # regional statistics the regulating services need (caps and physical stocks)
+    "so2_emission": ("二氧化硫排放量", "SO₂ emissions", "t"),
+    "nox_emission": ("氮氧化物排放量", "NOx emissions", "t"),
+    "dust_emission": ("颗粒物（烟粉尘）排放量", "particulate (dust) emissions", "t"),
+    "cod_emission": ("化学需氧量排放量", "COD emissions", "t"),
+    "nh3n_emission": ("氨氮排放量", "ammonia nitrogen emissions", "t"),
+    "tn_emission": ("总氮排放量", "total nitrogen emissions", "t"),
+    "tp_emission": ("总磷排放量", "total phosphorus emissions", "t"),
+    "reservoir_capacity": ("水库总库容", "total reservoir capacity", "m³"),
+    "coastline_length": ("海岸线长度", "coastline length", "m"),
 }
 
 STATUSES = ("official", "derived", "estimated", "illustrative")

@@ -1,0 +1,226 @@
+"""Provisioning (物质产品) and cultural (文化服务) services from statistics tables.
+
+A yearbook-style statistics table (``[inputs] statistics``) is read by
+:func:`gep.io.statistics.read_statistics`, which maps every item to a product
+group of the bilingual catalogue. Each group is one service here:
+
+======================== =============== ============================================
+service                  group           value
+======================== =============== ============================================
+agricultural_products    agriculture     market value (gross or net output value)
+forestry_products        forestry        market value
+livestock_products       livestock       market value
+fishery_products         fishery         market value
+farm_products_undivided  farm_sectors    a 农林牧渔业总产值 given without its parts
+water_supply             water_supply    use by sector × water price
+eco_energy               eco_energy      generation × electricity price (hydropower …)
+other_products           other           market value
+recreation               tourism         eco-tourism revenue, or travel cost
+landscape_value          landscape       hedonic premium on nearby property
+======================== =============== ============================================
+
+Statistics given for a region that has sub-regions (a county total) are
+allocated to its leaves by a proxy -- the area of the ecosystem groups that
+supply the product, the land area, or the population -- configurable in
+``[allocation]`` and recorded in the provenance.
+
+References
+----------
+白玛卓嘎, 肖燚, 欧阳志云, 王莉雁 (2017). 甘孜藏族自治州生态系统生产总值核算研究.
+生态学报 37(19): 6302-6312 (market value of provisioning, travel cost).
+江波 et al. (2017). 白洋淀湿地生态系统最终服务价值评估. 生态学报 37(8) (individual
+travel-cost variant). GB/T 46869—2025 (deduction of eco-products from outside
+the region).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..errors import ConfigError, problem
+from ._base import Method, Quantity, Service, register
+
+__all__ = ["PRODUCT_SERVICES", "DEFAULT_ALLOCATION", "statistics_values"]
+
+REF_GARZE = ("白玛卓嘎, 肖燚, 欧阳志云, 王莉雁. 甘孜藏族自治州生态系统生产总值核算研究. 生态学报, 2017, "
+             "37(19): 6302-6312.")
+REF_BYD = "江波, 陈媛媛, 肖洋, 赵娟娟, 欧阳志云. 白洋淀湿地生态系统最终服务价值评估. 生态学报, 2017, 37(8)."
+REF_GBT = "GB/T 46869—2025 生态系统评估 陆域生态产品总值核算技术指南."
+
+#: service id -> (group, category, zh, en, physical unit, physical label zh, en, valuation zh, en)
+PRODUCT_SERVICES: dict[str, tuple] = {
+    "agricultural_products": ("agriculture", "provisioning", "农业产品", "Agricultural products", "t",
+                              "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
+    "forestry_products": ("forestry", "provisioning", "林业产品", "Forest products", "t",
+                          "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
+    "livestock_products": ("livestock", "provisioning", "畜牧业产品", "Livestock products", "t",
+                           "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
+    "fishery_products": ("fishery", "provisioning", "渔业产品", "Fishery products", "t",
+                         "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
+    "farm_products_undivided": ("farm_sectors", "provisioning", "农林牧渔产品（未分项）",
+                                "Farm, forest, livestock and fishery products (undivided)", "t",
+                                "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
+    "water_supply": ("water_supply", "provisioning", "水资源", "Water supply", "m³",
+                     "用水量", "water use", "市场价值法（分用途水价）", "market value (water price by use)"),
+    "eco_energy": ("eco_energy", "provisioning", "生态能源", "Ecological energy", "kWh",
+                   "发电量", "electricity generated", "市场价值法（电价）", "market value (electricity price)"),
+    "other_products": ("other", "provisioning", "其他物质产品", "Other products", "t",
+                       "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
+    "recreation": ("tourism", "cultural", "休闲旅游", "Recreation and tourism", "人次",
+                   "游客人次", "visits", "旅游收入法或旅行费用法", "tourism revenue or travel cost"),
+    "landscape_value": ("landscape", "cultural", "景观价值", "Landscape value", "元",
+                        "受益房产价值", "value of benefiting property", "享乐价格法（景观溢价）", "hedonic premium"),
+}
+
+#: group -> proxy used to allocate a county figure to townships
+DEFAULT_ALLOCATION: dict[str, object] = {
+    "agriculture": ["farmland"],
+    "forestry": ["forest"],
+    "livestock": ["farmland", "grassland"],
+    "fishery": ["water", "wetland"],
+    "farm_sectors": ["farmland", "forest", "grassland", "water", "wetland"],
+    "water_supply": ["forest", "grassland", "wetland", "water"],
+    "eco_energy": ["water"],
+    "other": "area",
+    "tourism": ["forest", "grassland", "wetland", "water"],
+    "landscape": ["forest", "grassland", "wetland", "water"],
+}
+
+
+def _allocation_weights(ctx, group: str) -> tuple[xr.DataArray, str]:
+    """Weights over leaf regions (sum 1) for allocating a non-leaf region's figure."""
+    alloc = dict(DEFAULT_ALLOCATION)
+    alloc.update(ctx.params.get("allocation", {}))
+    proxy = alloc.get(group, "area")
+    regions = ctx.regions
+    if proxy == "population":
+        w = ctx.region_info.loc[regions, "population_persons"].astype(float).to_numpy()
+        label = "population"
+    elif proxy == "area" or ctx.areas is None:
+        w = ctx.region_info.loc[regions, "area_km2"].astype(float).to_numpy()
+        label = "land area"
+    else:
+        from ..classifications import ecosystem_types
+
+        groups = [proxy] if isinstance(proxy, str) else list(proxy)
+        types = [t for t, spec in ecosystem_types().items() if spec.group in groups]
+        w = ctx.areas.sel(ecosystem=types).sum("ecosystem").reindex(region=regions).to_numpy()
+        label = f"area of {'+'.join(groups)} ecosystems"
+    w = np.nan_to_num(np.asarray(w, dtype=float))
+    if w.sum() <= 0:
+        raise ConfigError(problem(
+            "allocation_without_weight", f"无法将 {group} 分配到下级地区：代理指标 {label} 之和为 0",
+            f"cannot allocate {group} to sub-regions: the proxy ({label}) adds up to 0",
+            hint_zh="在 [allocation] 中换用 area 或 population，或按乡镇给出统计数据",
+            hint_en="use area or population in [allocation], or give the statistics by township"))
+    return xr.DataArray(w / w.sum(), dims=("region",), coords={"region": regions}), label
+
+
+def _spread(ctx, frame: pd.DataFrame, column: str, group: str) -> tuple[xr.DataArray, list[dict]]:
+    """Sum ``column`` of ``frame`` by leaf region, allocating non-leaf rows."""
+    regions = ctx.regions
+    out = xr.DataArray(np.zeros(len(regions)), dims=("region",), coords={"region": regions})
+    trace = []
+    if frame.empty:
+        return out, trace
+    vals = pd.to_numeric(frame[column], errors="coerce").fillna(0.0)
+    by_region = vals.groupby(frame["region"].astype(str)).sum()
+    for reg, v in by_region.items():
+        if reg in regions:
+            out.loc[reg] += v
+        else:
+            weights, label = _allocation_weights(ctx, group)
+            out = out + weights * v
+            trace.append({"key": f"allocation.{group}", "value": f"{reg} → leaves by {label}",
+                          "source": "gep allocation proxy (configurable in [allocation])", "for_region": reg})
+    return out, trace
+
+
+def statistics_values(ctx) -> dict[str, pd.DataFrame]:
+    """Valued statistics (cached on the context): provisioning and cultural frames."""
+    cache = ctx.params.setdefault("_statistics_cache", {})
+    if "provisioning" in cache:
+        return cache
+    from ..io.statistics import cultural_values, provisioning_by_group
+
+    stats = ctx.statistics
+    if stats is None:
+        raise ConfigError(problem(
+            "missing_input", "物质产品与文化服务需要统计数据 [inputs] statistics",
+            "provisioning and cultural services need a statistics table ([inputs] statistics)",
+            hint_zh="提供统计年鉴格式的统计表", hint_en="give a yearbook-style statistics table"))
+    sp = ctx.params.get("statistics", {})
+    cp = dict(ctx.params.get("cultural", {}))
+    cache["provisioning"] = provisioning_by_group(
+        stats, method=sp.get("method", "gross"), external_share=sp.get("external_share"),
+        intermediate_share=sp.get("intermediate_share"), eco_only=sp.get("eco_only", True))
+    cache["cultural"] = cultural_values(
+        stats, method=cp.get("method", "revenue"), eco_share=cp.get("eco_share", 1.0),
+        travel_cost_per_visit=cp.get("travel_cost_per_visit"), time_cost_per_visit=cp.get("time_cost_per_visit", 0.0),
+        consumer_surplus_per_visit=cp.get("consumer_surplus_per_visit", 0.0), premium_rate=cp.get("premium_rate"),
+        landscape_share=cp.get("landscape_share", 1.0))
+    return cache
+
+
+def _rows(ctx, group: str, category: str) -> pd.DataFrame:
+    frames = statistics_values(ctx)
+    frame = frames["provisioning" if category == "provisioning" else "cultural"]
+    return frame[frame["group"] == group]
+
+
+def _make(service_id: str, group: str, category: str, unit: str):
+    def quantify(ctx, params: Mapping) -> Quantity:
+        rows = _rows(ctx, group, category)
+        if category == "provisioning":
+            qu = rows.get("quantity_unit", pd.Series(dtype=str)).astype(str)
+            mask = qu == unit
+            phys_rows = rows[mask]
+        elif group == "tourism":
+            table = ctx.statistics.table if hasattr(ctx.statistics, "table") else ctx.statistics
+            phys_rows = table[(table["group"] == "tourism") & (table["subgroup"] == "visits")]
+        else:
+            phys_rows = rows.assign(quantity=rows["value"])
+        data, trace = _spread(ctx, phys_rows, "quantity", group)
+        trace += [{"key": f"statistics.{r['item']}", "value": r.get("quantity"), "unit": unit,
+                   "source": r["source_row"]} for _, r in phys_rows.iterrows()]
+        return Quantity(data=data.assign_attrs(units=unit), trace=trace)
+
+    def value(ctx, physical: Quantity, params: Mapping) -> Quantity:
+        rows = _rows(ctx, group, category)
+        data, trace = _spread(ctx, rows, "value", group)
+        trace += [{"key": f"statistics.{r['item']}", "value": r["value"], "unit": "元", "source": r["source_row"],
+                   "note": f"{r.get('method', '')}: {r.get('basis', '')}"} for _, r in rows.iterrows()]
+        return Quantity(data=data.assign_attrs(units="元"), trace=trace)
+
+    return quantify, value
+
+
+for _sid, (_group, _cat, _zh, _en, _unit, _pzh, _pen, _vzh, _ven) in PRODUCT_SERVICES.items():
+    _q, _v = _make(_sid, _group, _cat, _unit)
+    register(Service(
+        id=_sid,
+        category=_cat,
+        label={"zh": _zh, "en": _en},
+        physical_unit=_unit,
+        physical_label={"zh": _pzh, "en": _pen},
+        methods={"statistics": Method(
+            name="statistics",
+            label={"zh": "统计数据核算", "en": "from statistics"},
+            tier="tabular",
+            quantify=_q,
+            value=_v,
+            inputs=("statistics",),
+            coefficient_keys=(),
+            valuation={"zh": _vzh, "en": _ven},
+            references=(REF_GARZE, REF_BYD, REF_GBT) if _cat == "cultural" else (REF_GARZE, REF_GBT),
+        )},
+        default_method="statistics",
+        references=(REF_GARZE, REF_GBT),
+        description={"zh": f"{_zh}：由统计年鉴数据按市场价值法（或所述方法）核算",
+                     "en": f"{_en}: valued from yearbook statistics ({_ven})"},
+        family="gep",
+    ))
