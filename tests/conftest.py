@@ -12,9 +12,19 @@ import pytest
 import gep
 
 
+VT_CONFIG = "gep-value-transfer.toml"
+
+
 @pytest.fixture(scope="session")
 def example_result():
+    """The example county's default account (statistics + tabular regulating services)."""
     return gep.Account.from_config(gep.example_config()).run()
+
+
+@pytest.fixture(scope="session")
+def vt_result():
+    """The example county by value transfer (Xie et al. 2015)."""
+    return gep.Account.from_config(gep.example_config(VT_CONFIG)).run()
 
 
 @pytest.fixture
@@ -24,6 +34,12 @@ def example_copy(tmp_path) -> Path:
     dst = tmp_path / "county"
     shutil.copytree(src, dst)
     return dst / "gep.toml"
+
+
+@pytest.fixture
+def vt_copy(example_copy) -> Path:
+    """Like ``example_copy``, for the value-transfer config."""
+    return example_copy.parent / VT_CONFIG
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def test_indicators_from_hand(example_result):
 
 def test_tidy_dataframe(example_result):
     df = example_result.to_dataframe()
-    assert len(df) == 20 * 9
+    assert len(df) == 20 * example_result.value.sizes["service"]
     assert df["value_yuan"].sum() == pytest.approx(example_result.total, rel=1e-12)
     assert {"region", "service", "category", "physical", "physical_unit", "value_yuan"} <= set(df.columns)
 
@@ -48,11 +48,12 @@ def test_value_is_xarray_in_yuan(example_result):
     v = example_result.value
     assert isinstance(v, xr.DataArray) and v.dims == ("service", "region") and v.attrs["units"] == "元"
     assert example_result.value_by_ecosystem.dims == ("service", "region", "ecosystem")
-    assert example_result.physical["esv.climate_regulation"].attrs["units"] == "hm²"
+    assert example_result.physical["climate_regulation"].attrs["units"] == "kWh"
+    assert example_result.physical["water_conservation"].attrs["units"] == "m³"
 
 
-def test_provenance_traces_every_value_to_a_row(example_result):
-    prov = example_result.provenance
+def test_provenance_traces_every_value_to_a_row(vt_result):
+    prov = vt_result.provenance
     eq = prov[prov["key"] == "esv.equivalent.food_production"]
     assert set(eq["ecosystem"]) >= {"farmland_paddy", "forest_broadleaf"}
     row = eq[eq["ecosystem"] == "farmland_paddy"].iloc[0]
@@ -67,7 +68,8 @@ def test_same_inputs_give_identical_summary(tmp_path):
     assert a["summary.json"].read_bytes() == b["summary.json"].read_bytes()
     assert a["run.toml"].read_bytes() == b["run.toml"].read_bytes()
     s = json.loads(a["summary.json"].read_text(encoding="utf-8"))
-    assert set(s["inputs"]) == {"regions.csv", "land_use.csv"} and all(len(h) == 64 for h in s["inputs"].values())
+    assert {"regions.csv", "land_use.csv", "statistics.csv", "economy.csv"} <= set(s["inputs"])
+    assert all(len(h) == 64 for h in s["inputs"].values())
 
 
 def test_outputs_written(tmp_path, example_result):
@@ -81,13 +83,13 @@ def test_outputs_written(tmp_path, example_result):
 
 
 # ------------------------------------------------------------ in-memory inputs
-def test_in_memory_inputs_equal_files(example_result):
+def test_in_memory_inputs_equal_files(vt_result):
     folder = gep.example_config().parent
     regions = pd.read_csv(folder / "regions.csv", dtype=str)
     land_use = pd.read_csv(folder / "land_use.csv", dtype={"code": str})
     res = gep.Account.from_inputs(name={"zh": "上虞区（示例）", "en": "Shangyu District (example)"}, year=2021,
                                   regions=regions, land_use=land_use, region_code="330604").run()
-    xr.testing.assert_allclose(res.value, example_result.value, rtol=1e-12)
+    xr.testing.assert_allclose(res.value, vt_result.value, rtol=1e-12)
 
 
 def test_areas_as_dataarray():
@@ -218,7 +220,8 @@ def test_duplicate_land_use_rows(example_copy):
     assert problems[0].code == "duplicate_land_use_rows" and problems[0].row == 396
 
 
-def test_missing_coefficient_for_service_and_ecosystem(example_copy, tmp_path):
+def test_missing_coefficient_for_service_and_ecosystem(vt_copy, tmp_path):
+    example_copy = vt_copy
     county = tmp_path / "thin-set"
     county.mkdir()
     import shutil
@@ -270,7 +273,7 @@ def test_validate_returns_all_problems_at_once(example_copy):
     regions = example_copy.parent / "regions.csv"
     regions.write_text(regions.read_text(encoding="utf-8").replace("Lingnan Township,,77.90", "Lingnan Township,,-77.90"),
                        encoding="utf-8")
-    text = example_copy.read_text(encoding="utf-8").replace('coefficients = "xie-2015"', 'coefficients = "nope"')
+    text = example_copy.read_text(encoding="utf-8").replace('coefficients = "coefficients"', 'coefficients = "nope"')
     example_copy.write_text(text, encoding="utf-8")
     codes = {p.code for p in _problems(example_copy)}
     assert {"unknown_coefficient_set", "invalid_region_area"} <= codes

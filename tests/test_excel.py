@@ -12,7 +12,7 @@ def test_excel_report_sheets_and_numbers(tmp_path, example_result):
     assert "价值量 Value (亿元)" in header
     col = header.index("价值量 Value (亿元)") + 1
     values = [ws.cell(row=r, column=col).value for r in range(4, ws.max_row + 1)]
-    assert all(isinstance(v, float) for v in values)
+    assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
     assert sum(values) == __import__("pytest").approx(example_result.total / 1e8, rel=1e-9)
     assert ws.column_dimensions["B"].width >= 10
     lu = wb["土地利用 Land use"]

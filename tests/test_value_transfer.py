@@ -53,72 +53,72 @@ COUNTY = {"farmland_dry": 5380.17, "farmland_paddy": 19055.85, "farmland_irrigat
           "bare": 564.74, "water": 12131.64, "built_up": 25453.63}
 
 
-def test_example_food_production_lingnan(example_result):
+def test_example_food_production_lingnan(vt_result):
     # 3406.50 × (233.70×0.85 + 272.65×1.36 + 6504.65×0.29 + 233.70×0.19 + 77.90×0.38 + 7.79×0.51 + 186.96×0.80)
     # = 3406.50 × (198.645 + 370.804 + 1886.3485 + 44.403 + 29.602 + 3.9729 + 149.568)
     # = 3406.50 × 2683.3434 = 9 140 809.29 元
     expected = 3406.50 * 2683.3434
-    got = float(example_result.value.sel(service="esv.food_production", region="lingnan"))
+    got = float(vt_result.value.sel(service="esv.food_production", region="lingnan"))
     assert got == pytest.approx(expected, rel=1e-9)
-    assert float(example_result.physical["esv.food_production"].sel(region="lingnan").sum()) == pytest.approx(2683.3434, rel=1e-9)
+    assert float(vt_result.physical["esv.food_production"].sel(region="lingnan").sum()) == pytest.approx(2683.3434, rel=1e-9)
 
 
-def test_example_hydrological_regulation_county(example_result):
+def test_example_hydrological_regulation_county(vt_result):
     eq = {"farmland_dry": 0.27, "farmland_paddy": 2.72, "farmland_irrigated": 1.90, "forest_broadleaf": 4.74,
           "shrub": 3.35, "grassland_shrub": 3.82, "wetland": 24.23, "bare": 0.03, "water": 102.24, "built_up": 0.0}
     # Σ = 1452.6459 + 51831.912 + 3779.632 + 297071.0628 + 8704.171 + 6331.077 + 113780.6878 + 16.9422
     #     + 1240338.8736 = 1 723 307.0043 equivalent-hm²; × 3406.50 元/hm²
     weighted = sum(COUNTY[k] * eq[k] for k in COUNTY)
     assert weighted == pytest.approx(1723307.0043, rel=1e-10)
-    got = float(example_result.value.sel(service="esv.hydrological_regulation").sum())
+    got = float(vt_result.value.sel(service="esv.hydrological_regulation").sum())
     assert got == pytest.approx(1723307.0043 * 3406.50, rel=1e-9)
 
 
-def test_example_water_supply_county_has_negative_paddy_term(example_result):
+def test_example_water_supply_county_has_negative_paddy_term(vt_result):
     eq = {"farmland_dry": 0.02, "farmland_paddy": -2.63, "farmland_irrigated": -1.84, "forest_broadleaf": 0.34,
           "shrub": 0.22, "grassland_shrub": 0.31, "wetland": 2.59, "bare": 0.0, "water": 8.29, "built_up": 0.0}
     # 107.6034 − 50116.8855 − 3660.2752 + 21308.8948 + 571.6172 + 513.7785 + 12162.2774 + 0 + 100571.2956
     # = 81 458.3062 equivalent-hm²
     weighted = sum(COUNTY[k] * eq[k] for k in COUNTY)
     assert weighted == pytest.approx(81458.3062, rel=1e-9)
-    got = float(example_result.value.sel(service="esv.water_supply").sum())
+    got = float(vt_result.value.sel(service="esv.water_supply").sum())
     assert got == pytest.approx(81458.3062 * 3406.50, rel=1e-9)
-    paddy = float(example_result.value_by_ecosystem.sel(service="esv.water_supply", ecosystem="farmland_paddy").sum())
+    paddy = float(vt_result.value_by_ecosystem.sel(service="esv.water_supply", ecosystem="farmland_paddy").sum())
     assert paddy == pytest.approx(-50116.8855 * 3406.50, rel=1e-9)
 
 
-def test_adjustment_factor_applies_to_its_services_only(example_copy):
-    text = example_copy.read_text(encoding="utf-8").replace(
+def test_adjustment_factor_applies_to_its_services_only(vt_copy):
+    text = vt_copy.read_text(encoding="utf-8").replace(
         'equivalent_value = "national"',
         'equivalent_value = "national"\nadjustment = { npp = 1.0, precipitation = 1.5, soil = 1.0 }\n'
         'adjustment_source = "test: synthetic factor"')
-    example_copy.write_text(text, encoding="utf-8")
-    base = gep.Account.from_config(gep.example_config()).run()
-    adj = gep.Account.from_config(example_copy).run()
+    vt_copy.write_text(text, encoding="utf-8")
+    base = gep.Account.from_config(gep.example_config("gep-value-transfer.toml")).run()
+    adj = gep.Account.from_config(vt_copy).run()
     for sid in base.value.service.values:
         ratio = float(adj.value.sel(service=sid).sum() / base.value.sel(service=sid).sum())
         expected = 1.5 if sid in ("esv.water_supply", "esv.hydrological_regulation") else 1.0
         assert ratio == pytest.approx(expected, rel=1e-12), sid
 
 
-def test_equivalent_value_from_grain_statistics(example_copy):
-    grain = example_copy.parent / "grain.csv"
+def test_equivalent_value_from_grain_statistics(vt_copy):
+    grain = vt_copy.parent / "grain.csv"
     grain.write_text("crop,sown_area,area_unit,yield,yield_unit,price,price_unit,source\n"
                      "rice,100,hm²,6,t/hm²,2.6,元/kg,test\nwheat,300,hm²,4000,kg/hm²,2400,元/t,test\n", encoding="utf-8")
-    text = example_copy.read_text(encoding="utf-8").replace('equivalent_value = "national"',
+    text = vt_copy.read_text(encoding="utf-8").replace('equivalent_value = "national"',
                                                              'equivalent_value = { grain = "grain.csv" }')
-    example_copy.write_text(text, encoding="utf-8")
-    base = gep.Account.from_config(gep.example_config()).run()
-    res = gep.Account.from_config(example_copy).run()
+    vt_copy.write_text(text, encoding="utf-8")
+    base = gep.Account.from_config(gep.example_config("gep-value-transfer.toml")).run()
+    res = gep.Account.from_config(vt_copy).run()
     # E = 11 100 / 7 元/hm² (see test_regional_equivalent_value_weights_by_sown_area)
     assert res.total == pytest.approx(base.total * (11100 / 7) / 3406.50, rel=1e-9)
     assert "grain.csv" in res.inputs
 
 
-def test_esv_profile_adds_supporting_services(example_copy):
-    text = example_copy.read_text(encoding="utf-8").replace('profile = "xie2015-gep"', 'profile = "xie2015-esv"')
-    example_copy.write_text(text, encoding="utf-8")
-    esv = gep.Account.from_config(example_copy).run()
+def test_esv_profile_adds_supporting_services(vt_copy):
+    text = vt_copy.read_text(encoding="utf-8").replace('profile = "xie2015-gep"', 'profile = "xie2015-esv"')
+    vt_copy.write_text(text, encoding="utf-8")
+    esv = gep.Account.from_config(vt_copy).run()
     assert "supporting" in esv.by_category.index
     assert esv.value.sizes["service"] == 11
     assert np.isclose(esv.total, esv.by_category.sum())

@@ -80,7 +80,7 @@ def test_example_economy_reproduces_table1(economy):
 def test_example_economy_provenance():
     frame = pd.read_csv(ECONOMY, encoding="utf-8")
     assert list(frame.columns) == ["indicator", "value", "unit", "status", "source", "label_zh", "note"]
-    assert set(frame["status"]) <= {"official", "derived"}
+    assert set(frame["status"]) <= {"official", "derived", "illustrative"}
     assert frame["source"].notna().all() and frame["indicator"].notna().all()
     derived = frame[frame["status"] == "derived"]
     assert len(derived) == 3
