@@ -513,7 +513,24 @@ class Account:
                   "_scheme_mapping": d["scheme"].mapping if d.get("scheme") is not None else {}}
         return Context(year=self.year, regions=list(rt.leaves), region_info=rt.frame, resolution_chain=chains,
                        coefficients=d["coefficients"], areas=d["areas"], statistics=d["statistics"],
-                       physical=d["physical"], economy=d["economy"], rasters=d.get("rasters"), params=params)
+                       physical=d["physical"], economy=d["economy"], rasters=d.get("rasters"), params=params,
+                       price_year=self.price_year, deflator_loader=self._deflator)
+
+    @property
+    def price_year(self) -> int:
+        """Year whose prices the account reports in: the account year, or the constant-price base."""
+        prices = str(self.config["account"].get("prices", "current"))
+        return self.year if prices == "current" else int(prices.split(":", 1)[1])
+
+    def _deflator(self):
+        """The deflator series (year -> level) from the account's sets or the index set."""
+        from .io.prices import price_index_series
+
+        cfg = self.config.get("prices", {})
+        key = cfg.get("index", "price_index.cpi")
+        cset = self._load()["coefficients"]
+        source = cset if cset.has(key) else cfg.get("index_set", "cn-price-indices")
+        return price_index_series(source, key)
 
     def run(self) -> "AccountResult":
         """Compute the account: physical quantity, then value, per service and region."""

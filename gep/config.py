@@ -64,6 +64,10 @@ SCHEMA: dict[str, dict[str, str]] = {
     },
     "allocation": {"*": "product group = proxy for allocating county statistics to townships "
                         "('area', 'population' or a list of ecosystem groups)"},
+    "prices": {
+        "index": "coefficient key of the deflator series (default price_index.cpi)",
+        "index_set": "coefficient set holding the series when the account's sets do not (default cn-price-indices)",
+    },
     "indicators": {
         "resident_share_numerator": "'realised_gep' (provisioning + cultural) or 'eco_economy' (表1 items 12–14)",
         "resident_share_denominator": "'gdp' (GDP per resident) or 'disposable_income' (per resident)",

@@ -8,14 +8,14 @@ it was resolved for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .coefficients import CoefficientSet, Resolved
+from .coefficients import CoefficientSet, Resolved, key_spec
 from .errors import ConfigError, problem
 
 __all__ = ["Context"]
@@ -56,13 +56,44 @@ class Context:
     rasters: dict | None = None
     params: dict = field(default_factory=dict)
     trace: list[dict] = field(default_factory=list)
+    #: price year every monetary value is brought to (the account year for
+    #: current prices, the base year for constant prices); None = no rebasing
+    price_year: int | None = None
+    #: year -> price level of the deflator series (loaded on first use)
+    deflator_loader: Any = None
+    _deflator: Any = None
+
+    # -------------------------------------------------------------- prices
+    def deflator(self):
+        if self._deflator is None:
+            self._deflator = self.deflator_loader()
+        return self._deflator
+
+    def rebase_factor(self, from_year: int | None) -> float:
+        """Factor bringing money of ``from_year`` prices to the account's price year.
+
+        Raises :class:`~gep.errors.DeflatorError` when the deflator series lacks
+        a year (never a silent 1.0).
+        """
+        if self.price_year is None or from_year is None or int(from_year) == int(self.price_year):
+            return 1.0
+        from .compute.prices import rebase_factor
+
+        return rebase_factor(self.deflator(), int(from_year), int(self.price_year))
 
     # -------------------------------------------------------- coefficients
     def coef(self, key: str, *, ecosystem: str = "*", region: str | None = None, service: str = "") -> Resolved:
         """Resolve one coefficient for a region (the account's root when ``None``)."""
         chain = self.resolution_chain[region] if region is not None else self.resolution_chain["__root__"]
         res = self.coefficients.resolve(key, ecosystem=ecosystem, regions=chain, year=self.year)
-        self.trace.append(res.trace(service=service, for_region=region or "*"))
+        extra = {}
+        if res.price_year is not None and self.price_year is not None and res.price_year != self.price_year:
+            spec = key_spec(key)
+            if spec is not None and spec.monetary:
+                factor = self.rebase_factor(res.price_year)
+                extra = {"rebased_from_value": res.value, "rebased_from_year": res.price_year, "rebase_factor": factor}
+                res = replace(res, value=res.value * factor, price_year=self.price_year)
+        self.trace.append(res.trace(service=service, for_region=region or "*", **extra))
         return res
 
     def coef_by_ecosystem(self, key: str, unit: str, *, ecosystems=None, service: str = "") -> xr.DataArray:

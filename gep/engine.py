@@ -60,6 +60,12 @@ def run_account(account) -> "AccountResult":  # noqa: F821
         phys = method.quantify(ctx, params)
         _check_finite(phys.data, sid, "physical")
         val = method.value(ctx, phys, params)
+        if "statistics" in method.inputs and ctx.price_year != ctx.year:
+            # statistics are in the prices of their own year: bring them to the account's basis
+            factor = ctx.rebase_factor(ctx.year)
+            val = type(val)(data=(val.data * factor).assign_attrs(units="元"), trace=val.trace + [
+                {"key": "rebase.statistics", "value": factor, "unit": "1",
+                 "source": f"deflator {ctx.year} → {ctx.price_year}"}], components=val.components)
         _check_finite(val.data, sid, "value")
         for rec in ctx.trace[start:] + phys.trace + val.trace:
             traces.append({"service": sid, "method": method.name, **{k: v for k, v in rec.items() if k != "service"}})

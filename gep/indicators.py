@@ -44,6 +44,19 @@ INDICATORS = {
     "resident_eco_product_share": {"zh": "居民人均生态产品产值占比", "en": "Resident eco-product share", "unit": "%"},
     "gep_gdp_ratio": {"zh": "GEP 与 GDP 之比（绿金指数）", "en": "GEP/GDP ratio", "unit": "1"},
     "gep_per_resident": {"zh": "人均 GEP", "en": "GEP per resident", "unit": "元/人"},
+    "green_organic_share": {"zh": "绿色、有机农产品产值占农业总产值比重",
+                            "en": "Share of green and organic products in agricultural output", "unit": "%"},
+    "eco_processing_share": {"zh": "生态加工业产值占工业总产值比重",
+                             "en": "Share of eco-processing industry in industrial output", "unit": "%"},
+    "eco_tourism_share": {"zh": "生态旅游收入占服务业总产值比重",
+                          "en": "Share of eco-tourism revenue in service-sector output", "unit": "%"},
+}
+
+#: 表1 rows 12–14: indicator -> (numerator item, denominator item) of the economy table
+ECO_ECONOMY = {
+    "green_organic_share": ("green_organic_agri_output", "agricultural_output"),
+    "eco_processing_share": ("eco_processing_output", "industrial_output"),
+    "eco_tourism_share": ("eco_tourism_revenue", "tertiary_value_added"),
 }
 
 
@@ -157,4 +170,14 @@ def account_indicators(*, gep: float, by_category: dict, land_area_km2: float, p
                             if gdp_ else _entry("gep_gdp_ratio", None, missing=["gdp"]))
     out["gep_per_resident"] = (_entry("gep_per_resident", gep_per_resident(gep, pop), components={"gep_yuan": gep, "population": pop})
                                if pop else _entry("gep_per_resident", None, missing=["population"]))
+    if economy:
+        from .compute import eco_economy
+
+        for ind_id, (num, den) in ECO_ECONOMY.items():
+            fn = getattr(eco_economy, ind_id)
+            if economy.get(num) is not None and economy.get(den):
+                out[ind_id] = _entry(ind_id, float(fn(economy[num], economy[den])),
+                                     components={f"{num}_yuan": economy[num], f"{den}_yuan": economy[den]})
+            else:
+                out[ind_id] = _entry(ind_id, None, missing=[k for k in (num, den) if not economy.get(k)])
     return out

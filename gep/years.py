@@ -1,0 +1,237 @@
+"""Accounts over several years: one result with a ``year`` dimension, and why GEP changed.
+
+A multi-year account is the same config run for each year. Inputs that change
+by year are given either with a ``{year}`` placeholder in their path
+(``land_use = "land_use_{year}.csv"``) or in a ``[years.<year>]`` table that
+overrides ``[inputs]`` for that year::
+
+    [account]
+    years = [2020, 2021]         # or: gep run CONFIG --years 2020-2021
+    prices = "constant:2020"     # compare at constant prices
+
+    [years.2020]
+    land_use = "land_use_2020.csv"
+    statistics = "statistics_2020.csv"
+
+:meth:`MultiYearResult.compare` splits the change of every service × region
+cell into additive effects (Shapley decomposition, :mod:`gep.compute.decomposition`):
+
+* with land use by ecosystem (a physical quantity per ecosystem type):
+  ``area`` (ecosystem area and structure), ``intensity`` (physical quantity
+  per hm²) and ``price`` (value per unit of physical quantity);
+* otherwise ``quantity`` and ``price``.
+
+The effects of each cell add up to its change exactly (to rounding), and so
+do their sums by service, category, region and in total.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from .account import Account, AccountResult
+from .compute.decomposition import shapley, shapley3
+from .config import load_config
+from .errors import ConfigError, problem
+
+__all__ = ["MultiYearResult", "run_years", "parse_years", "compare_results", "decompose"]
+
+
+def parse_years(text: str | list | tuple) -> list[int]:
+    """``"2019-2023"`` / ``"2019,2021"`` / ``[2019, 2021]`` -> sorted list of years."""
+    if isinstance(text, (list, tuple)):
+        years = [int(y) for y in text]
+    else:
+        years = []
+        for part in str(text).split(","):
+            part = part.strip()
+            m = re.fullmatch(r"(\d{4})\s*[-–:]\s*(\d{4})", part)
+            if m:
+                a, b = int(m.group(1)), int(m.group(2))
+                if b < a:
+                    raise ConfigError(problem("bad_years", f"年份范围 {part} 颠倒", f"year range {part} is reversed",
+                                              value=part))
+                years += list(range(a, b + 1))
+            elif re.fullmatch(r"\d{4}", part):
+                years.append(int(part))
+            else:
+                raise ConfigError(problem("bad_years", f"无法解析年份 {part!r}（应如 2019-2023 或 2019,2021）",
+                                          f"cannot read years {part!r} (use 2019-2023 or 2019,2021)", value=part))
+    return sorted(set(years))
+
+
+def _year_config(cfg: dict, year: int) -> dict:
+    out = copy.deepcopy(cfg)
+    out.setdefault("account", {})["year"] = year
+    out["account"].pop("years", None)
+    inputs = out.setdefault("inputs", {})
+    for key, val in list(inputs.items()):
+        if isinstance(val, str) and "{year}" in val:
+            inputs[key] = val.replace("{year}", str(year))
+    overrides = (cfg.get("years") or {}).get(str(year), {})
+    inputs.update(overrides)
+    out.pop("years", None)
+    return out
+
+
+def run_years(config: str | Path, years=None) -> "MultiYearResult":
+    """Run a config for several years (``years`` or ``[account] years``)."""
+    cfg, folder = load_config(config)
+    years = parse_years(years if years is not None else cfg.get("account", {}).get("years", []))
+    if len(years) < 1:
+        raise ConfigError(problem("no_years", "没有给出年份（--years 或 [account] years）",
+                                  "no years given (--years or [account] years)", file=str(config)))
+    results = {}
+    for y in years:
+        acct = Account(_year_config(cfg, y), folder, source=f"{config} [{y}]")
+        results[y] = acct.run()
+    return MultiYearResult(results)
+
+
+@dataclass
+class MultiYearResult:
+    """Results of the same account for several years."""
+
+    results: dict[int, AccountResult]
+    _value: xr.DataArray | None = field(default=None, repr=False)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.results)
+
+    @property
+    def value(self) -> xr.DataArray:
+        """``(year, service, region)`` in 元."""
+        if self._value is None:
+            self._value = xr.concat([self.results[y].value for y in self.years], dim=pd.Index(self.years, name="year"),
+                                    join="outer", fill_value=0.0)
+        return self._value
+
+    @property
+    def total(self) -> pd.Series:
+        return pd.Series({y: self.results[y].total for y in self.years}, name="gep")
+
+    def indicators(self) -> pd.DataFrame:
+        """Indicators by year with growth rates (%), GEP/GDP included."""
+        rows = []
+        for y in self.years:
+            for k, v in self.results[y].indicators.items():
+                rows.append({"year": y, "indicator": k, "value": v["value"], "unit": v["unit"]})
+        frame = pd.DataFrame(rows).pivot(index="indicator", columns="year", values="value")
+        for a, b in zip(self.years, self.years[1:]):
+            frame[f"growth_{a}_{b}_%"] = (frame[b] / frame[a] - 1.0) * 100.0
+        return frame
+
+    def compare(self, a: int, b: int) -> "Comparison":
+        """Change from year ``a`` to year ``b``, with its decomposition."""
+        return compare_results(self.results[a], self.results[b])
+
+    def __getitem__(self, year: int) -> AccountResult:
+        return self.results[year]
+
+
+@dataclass
+class Comparison:
+    """Change between two results, by service × region, with additive effects."""
+
+    a: AccountResult
+    b: AccountResult
+    cells: pd.DataFrame
+
+    @property
+    def effects(self) -> list[str]:
+        return [c for c in ("area", "intensity", "quantity", "price") if c in self.cells]
+
+    def by(self, level: str) -> pd.DataFrame:
+        """Sum of value and effects by ``service``, ``category`` or ``region``."""
+        cols = ["value_a", "value_b", "change"] + self.effects
+        out = self.cells.groupby(level)[cols].sum()
+        out["change_%"] = np.where(out["value_a"] != 0, out["change"] / out["value_a"] * 100.0, np.nan)
+        return out
+
+    def total(self) -> pd.Series:
+        return self.cells[["value_a", "value_b", "change"] + self.effects].sum()
+
+    def check(self, rtol: float = 1e-9) -> float:
+        """Largest |Σ effects − change| over cells, relative to the total GEP (should be ~0)."""
+        gap = (self.cells[self.effects].sum(axis=1) - self.cells["change"]).abs().max()
+        return float(gap / max(abs(self.cells["value_a"]).sum(), 1.0))
+
+
+def decompose(pa: xr.DataArray, va: xr.DataArray, pb: xr.DataArray, vb: xr.DataArray,
+              area_a: xr.DataArray | None = None, area_b: xr.DataArray | None = None) -> dict[str, float]:
+    """Effects of one service in one region (arrays over ecosystem, or scalars).
+
+    With areas: V = A · (Q/A) · (V/Q) per ecosystem, 3-factor Shapley; else
+    V = Q · (V/Q), 2-factor Shapley. A unit value (or intensity) that is
+    undefined in one year (zero quantity) takes the other year's, so its
+    effect is zero and the change goes to the factor that moved.
+    """
+    def ratio(n, d):
+        n, d = np.asarray(n, float), np.asarray(d, float)
+        return np.divide(n, d, out=np.zeros_like(n), where=d != 0)
+
+    pa_, va_, pb_, vb_ = (np.atleast_1d(np.asarray(x, float)) for x in (pa, va, pb, vb))
+    price_a, price_b = ratio(va_, pa_), ratio(vb_, pb_)
+    price_a = np.where(pa_ == 0, price_b, price_a)
+    price_b = np.where(pb_ == 0, price_a, price_b)
+    if area_a is not None:
+        aa, ab = (np.atleast_1d(np.asarray(x, float)) for x in (area_a, area_b))
+        ia, ib = ratio(pa_, aa), ratio(pb_, ab)
+        ia = np.where(aa == 0, ib, ia)
+        ib = np.where(ab == 0, ia, ib)
+        eff = shapley3(aa, ia, price_a, ab, ib, price_b)
+        return {"area": float(np.sum(eff["area"])), "intensity": float(np.sum(eff["intensity"])),
+                "price": float(np.sum(eff["price"]))}
+    eff = shapley(pa_, price_a, pb_, price_b)
+    return {"quantity": float(np.sum(eff["quantity"])), "price": float(np.sum(eff["price"]))}
+
+
+def compare_results(a: AccountResult, b: AccountResult) -> Comparison:
+    """Decompose the change from result ``a`` to result ``b`` cell by cell."""
+    services = list(dict.fromkeys(list(a.value.service.values) + list(b.value.service.values)))
+    regions = list(dict.fromkeys(list(a.value.region.values) + list(b.value.region.values)))
+    areas_a, areas_b = a.extra.get("areas"), b.extra.get("areas")
+    rows = []
+    for sid in services:
+        in_a, in_b = sid in a.value.service, sid in b.value.service
+        cat = (a.services if in_a else b.services).at[sid, "category"]
+        label = (a.services if in_a else b.services).at[sid, "label_zh"]
+        for reg in regions:
+            def parts(res, present, areas):
+                if not present or reg not in res.value.region:
+                    return None
+                phys = res.physical[sid].sel(region=reg)
+                if "ecosystem" in phys.dims and areas is not None:
+                    v = res.value_by_ecosystem.sel(service=sid, region=reg).reindex(
+                        ecosystem=phys.ecosystem.values, fill_value=0.0)
+                    return phys, v, areas.sel(region=reg).reindex(ecosystem=phys.ecosystem.values, fill_value=0.0)
+                return float(phys.sum()), float(res.value.sel(service=sid, region=reg)), None
+            pa_ = parts(a, in_a, areas_a)
+            pb_ = parts(b, in_b, areas_b)
+            va = 0.0 if pa_ is None else float(np.sum(pa_[1]))
+            vb = 0.0 if pb_ is None else float(np.sum(pb_[1]))
+            row = {"service": sid, "label_zh": label, "category": cat, "region": reg, "value_a": va, "value_b": vb,
+                   "change": vb - va}
+            if pa_ is not None and pb_ is not None and pa_[2] is not None and pb_[2] is not None:
+                eco = sorted(set(map(str, pa_[0].ecosystem.values)) | set(map(str, pb_[0].ecosystem.values)))
+                f = lambda x: x.reindex(ecosystem=eco, fill_value=0.0).values  # noqa: E731
+                row.update(decompose(f(pa_[0]), f(pa_[1]), f(pb_[0]), f(pb_[1]), f(pa_[2]), f(pb_[2])))
+            else:
+                qa, qb = (0.0, 0.0) if pa_ is None else (float(np.sum(pa_[0])), 0.0)
+                if pb_ is not None:
+                    qb = float(np.sum(pb_[0]))
+                row.update(decompose(qa, va, qb, vb))
+            rows.append(row)
+    cells = pd.DataFrame(rows)
+    for col in ("area", "intensity", "quantity", "price"):
+        if col in cells:
+            cells[col] = cells[col].fillna(0.0)
+    return Comparison(a=a, b=b, cells=cells)
