@@ -10,7 +10,8 @@ a real change from a price change is what makes such a series readable.
 Every function here is elementwise: each cell (service × region) is
 decomposed on its own and the effects have the shape of the inputs, so
 summing them over any dimension decomposes the aggregate. The effects add
-up to :math:`V^1 - V^0` in every cell, to rounding; no residual term is left.
+up to :math:`V^1 - V^0` in every cell, to rounding (relative to the largest
+product :math:`|q_i p_j|` of the cell); no residual term is left.
 
 =====================  =====================================================
 function               decomposition
@@ -71,8 +72,10 @@ def _as_float(x) -> np.ndarray:
 def _log_mean_np(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Logarithmic mean of positive arrays; NaN where either is not positive.
 
-    Written as :math:`(a-b)/\\log1p((a-b)/b)` so that it stays accurate when
-    ``a`` and ``b`` are close (the naive form divides two tiny differences).
+    Written as :math:`(a-b)/\\log1p((a-b)/b)` when ``a`` and ``b`` are within
+    a factor 1.5 of each other, so that it stays accurate when they are close
+    (the naive form divides two tiny differences), and with :math:`\\ln(a/b)`
+    otherwise.
     """
     a, b = np.broadcast_arrays(_as_float(a), _as_float(b))
     out = np.full(a.shape, np.nan)
@@ -80,8 +83,12 @@ def _log_mean_np(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     same = ok & (a == b)
     diff = ok & (a != b)
     out[same] = a[same]
-    d = a[diff] - b[diff]
-    out[diff] = d / np.log1p(d / b[diff])
+    a, b = a[diff], b[diff]
+    d = a - b
+    x = d / b
+    near = np.abs(x) < 0.5
+    log_ratio = np.where(near, np.log1p(np.where(near, x, 0.0)), np.log(np.where(near, 1.0, a / b)))
+    out[diff] = d / log_ratio
     return out
 
 
@@ -108,7 +115,8 @@ def logarithmic_mean(a, b):
 
     :math:`L` lies between the geometric and the arithmetic mean. It is
     evaluated as :math:`(a - b) / \operatorname{log1p}((a - b)/b)`, which has
-    no cancellation when :math:`a \approx b`.
+    no cancellation when :math:`a \approx b` (and as :math:`(a-b)/\ln(a/b)`
+    when :math:`|a-b| \ge b/2`, where ``log1p`` near −1 would lose precision).
 
     References
     ----------

@@ -1,0 +1,517 @@
+"""The Two-Mountains indicator table (“两山”实践创新基地建设指标, 表1 of the plans).
+
+A county's plan lists its indicators with a target, a status value and the
+department that supplies it (e.g. 上虞区 表1: 20 rows under 构筑绿水青山 /
+推动两山转化 / 建立长效机制). ``gep`` reads such a table from a CSV, fills the
+rows it can compute from the account (GEP per area and the eco-economy
+shares, rows 10–14 of 上虞 表1) and says, row by row, whether the target is
+met -- or why that cannot be said.
+
+The CSV (UTF-8) has one row per indicator:
+
+================  ==========================================================
+column            meaning
+================  ==========================================================
+no                indicator number (序号), unique integer
+goal_zh, task_zh  目标 and 任务 the indicator is grouped under
+indicator_zh/_en  indicator name in Chinese and English
+unit              unit of target and status values (``%``, ``平方公里``, …)
+target_text       the target as printed (``>96%``, ``稳定提高``, ``获得``)
+target_value      the target as a number in ``unit`` (empty if none)
+direction         how the target is judged, one of :data:`DIRECTIONS`
+status_value      the value for ``year``: a number in ``unit``, or text for
+                  a ``qualitative`` row; empty if there is none
+year              the year of ``status_value``
+data_source       department that supplies the value, and where it is printed
+computed_by       empty, or the id of the value ``gep`` computes
+                  (one of :data:`COMPUTED_BY`)
+================  ==========================================================
+
+Optional columns: ``target_year`` (year of the target, e.g. 2024),
+``baseline_value`` (reference of ``not_less_than`` / ``keep`` rows such as
+不减少 or 保持稳定), ``tolerance`` (allowed change of a ``keep`` row, in
+``unit``), ``achieved`` (``yes``/``no``/``是``/``否``: a person's judgement of
+a qualitative row) and ``note``.
+
+Nothing is guessed: a row whose target cannot be judged from the numbers
+given gets ``met = None`` and a reason in both languages, e.g. "no previous
+year to compare".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from ..errors import ConfigError, InputFileError, Problem, csv_row, problem
+from .tables import read_csv_checked
+
+__all__ = [
+    "read_indicator_table",
+    "evaluate_indicator_table",
+    "DIRECTIONS",
+    "COMPUTED_BY",
+    "REQUIRED_COLUMNS",
+    "OPTIONAL_COLUMNS",
+]
+
+REQUIRED_COLUMNS = [
+    "no", "goal_zh", "task_zh", "indicator_zh", "indicator_en", "unit", "target_text", "target_value",
+    "direction", "status_value", "year", "data_source", "computed_by",
+]
+OPTIONAL_COLUMNS = ["target_year", "baseline_value", "tolerance", "achieved", "note"]
+
+#: direction id -> labels, the wordings of the plans it covers, and whether a
+#: numeric ``target_value`` is required.
+DIRECTIONS: dict[str, dict] = {
+    "higher_is_better": {
+        "zh": "稳定提高", "en": "higher is better",
+        "wordings": ("稳定提高", "稳步提高", "持续提高", "逐步提高"),
+        "needs_target": False,
+        "rule": "met if the value increased over the previous year's, or reached target_value",
+    },
+    "lower_is_better": {
+        "zh": "稳步下降", "en": "lower is better",
+        "wordings": ("稳步下降", "持续下降", "逐步降低"),
+        "needs_target": False,
+        "rule": "met if the value decreased from the previous year's, or is at most target_value",
+    },
+    "greater_than": {
+        "zh": "大于", "en": "greater than", "wordings": (">",), "needs_target": True,
+        "rule": "met if value > target_value",
+    },
+    "less_than": {
+        "zh": "小于", "en": "less than", "wordings": ("<",), "needs_target": True,
+        "rule": "met if value < target_value",
+    },
+    "not_less_than": {
+        "zh": "不低于 / 不减少", "en": "not less than", "wordings": ("≥", "不低于", "不减少"),
+        "needs_target": False,
+        "rule": "met if value ≥ target_value, else ≥ baseline_value, else ≥ the previous year's value",
+    },
+    "not_more_than": {
+        "zh": "不高于 / 不增加", "en": "not more than", "wordings": ("≤", "不高于", "不增加"),
+        "needs_target": False,
+        "rule": "met if value ≤ target_value, else ≤ baseline_value, else ≤ the previous year's value",
+    },
+    "equal": {
+        "zh": "等于", "en": "equal to", "wordings": ("100%",), "needs_target": True,
+        "rule": "met if value = target_value (to rounding)",
+    },
+    "keep": {
+        "zh": "保持稳定", "en": "kept stable", "wordings": ("保持稳定",), "needs_target": False,
+        "rule": "met if value equals the reference (target_value, else baseline_value, else the previous "
+                "year's value) or differs from it by at most tolerance",
+    },
+    "qualitative": {
+        "zh": "定性", "en": "qualitative",
+        "wordings": ("获得", "建立实施", "逐步完善", "完成…任务"),
+        "needs_target": False,
+        "rule": "met as recorded in column achieved; else met if the status text equals the target text; "
+                "else not judged",
+    },
+}
+
+#: Values ``gep`` computes from an account, by id (see gep.indicators and
+#: gep.compute.eco_economy); the row's ``unit`` is the unit they come in.
+COMPUTED_BY: dict[str, dict] = {
+    "gep_per_area": {"zh": "单位国土面积生态系统生产总值", "en": "GEP per unit land area", "unit": "万元/km²"},
+    "resident_eco_product_share": {"zh": "居民人均生态产品产值占比", "en": "resident eco-product share", "unit": "%"},
+    "green_organic_share": {"zh": "绿色、有机农产品产值占农业总产值比重", "en": "green and organic share of agricultural output", "unit": "%"},
+    "eco_processing_share": {"zh": "生态加工业产值占工业总产值比重", "en": "eco-processing share of industrial output", "unit": "%"},
+    "eco_tourism_share": {"zh": "生态旅游收入占服务业总产值比重", "en": "eco-tourism revenue relative to the service sector", "unit": "%"},
+}
+
+_YES = {"yes", "y", "true", "1", "是", "已完成", "达标"}
+_NO = {"no", "n", "false", "0", "否", "未完成", "未达标"}
+
+
+# ------------------------------------------------------------------- read
+def _number(text: str) -> float | None:
+    """``float`` of a cell, None if empty; raises ValueError if not a number."""
+    text = str(text).strip()
+    if text == "":
+        return None
+    value = float(text)
+    if math.isnan(value):
+        raise ValueError(text)
+    return value
+
+
+def read_indicator_table(path: str | Path) -> pd.DataFrame:
+    """Read and check a Two-Mountains indicator table.
+
+    Parameters
+    ----------
+    path : path-like
+        UTF-8 CSV with the columns of the module docstring.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator, in file order, with ``no`` (int),
+        ``target_value``, ``baseline_value``, ``tolerance`` and
+        ``status_number`` (float, NaN if empty), ``status_value`` (the text as
+        written), ``year`` and ``target_year`` (nullable int), ``achieved``
+        (True/False/None) and the text columns; ``attrs["file"]`` is the path.
+
+    Raises
+    ------
+    InputFileError
+        Listing every problem at once, each with file, spreadsheet row and
+        column: unknown ``direction`` or ``computed_by``, a non-numeric
+        ``target_value`` / ``status_value`` / ``baseline_value`` /
+        ``tolerance`` where a number is needed, a numeric direction without
+        the ``target_value`` it needs, a duplicate or non-integer ``no``, a
+        bad ``year`` or ``achieved``. Missing or unknown columns and files
+        that are not UTF-8 CSV are reported by
+        :func:`gep.io.tables.read_csv_checked`.
+    """
+    path = Path(path)
+    frame = read_csv_checked(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, dtype=str)
+    frame = frame.fillna("")
+    for col in OPTIONAL_COLUMNS:
+        if col not in frame:
+            frame[col] = ""
+    for col in frame.columns:
+        frame[col] = frame[col].astype(str).str.strip()
+
+    problems: list[Problem] = []
+    file = str(path)
+    seen: dict[int, int] = {}
+    out = []
+    for i, r in frame.iterrows():
+        row = csv_row(i)
+
+        def bad(code, zh, en, column, value=None, hint_zh="", hint_en=""):
+            problems.append(problem(code, zh, en, file=file, row=row, column=column, value=value,
+                                    hint_zh=hint_zh, hint_en=hint_en))
+
+        rec = dict(r)
+        # no
+        no = int(r["no"]) if re.fullmatch(r"[0-9]+", r["no"]) else None
+        if no is None:
+            bad("bad_indicator_no", f"序号 {r['no']!r} 不是整数", f"no {r['no']!r} is not an integer", "no", r["no"],
+                "序号填写整数，如 1", "write the indicator number as an integer, e.g. 1")
+        if no is not None:
+            if no in seen:
+                bad("duplicate_indicator_no", f"序号 {no} 重复（第 {seen[no]} 行已有）",
+                    f"indicator number {no} appears twice (also on row {seen[no]})", "no", no,
+                    "每个指标一个唯一序号", "give each indicator its own number")
+            else:
+                seen[no] = row
+        rec["no"] = no
+
+        # direction
+        direction = r["direction"]
+        if direction not in DIRECTIONS:
+            bad("unknown_direction", f"未知的 direction {direction!r}", f"unknown direction {direction!r}",
+                "direction", direction, f"可选：{', '.join(DIRECTIONS)}", f"use one of: {', '.join(DIRECTIONS)}")
+            spec = None
+        else:
+            spec = DIRECTIONS[direction]
+        numeric = direction != "qualitative"
+
+        # numbers
+        for col in ("target_value", "baseline_value", "tolerance"):
+            try:
+                rec[col] = _number(r[col])
+            except ValueError:
+                rec[col] = None
+                bad(f"non_numeric_{col}", f"{col} {r[col]!r} 不是数字", f"{col} {r[col]!r} is not a number", col, r[col],
+                    f"{col} 只填数字，单位写在 unit 列（如 96 与 %）",
+                    f"write a plain number; the unit goes in column unit (e.g. 96 and %)")
+        if rec["tolerance"] is not None and rec["tolerance"] < 0:
+            bad("negative_tolerance", "tolerance 不能为负", "tolerance must not be negative", "tolerance", r["tolerance"])
+        if spec is not None and spec["needs_target"] and rec["target_value"] is None and r["target_value"] == "":
+            bad("missing_target_value", f"direction {direction} 需要数值目标 target_value",
+                f"direction {direction} needs a numeric target_value", "target_value", r["target_text"],
+                f"把目标 {r['target_text']!r} 写成数字填入 target_value",
+                f"write the target {r['target_text']!r} as a number in target_value")
+
+        # status
+        rec["status_number"] = None
+        if numeric and r["status_value"] != "":
+            try:
+                rec["status_number"] = _number(r["status_value"])
+            except ValueError:
+                bad("non_numeric_status", f"status_value {r['status_value']!r} 不是数字",
+                    f"status_value {r['status_value']!r} is not a number", "status_value", r["status_value"],
+                    "只填数字（单位写在 unit 列）；没有数值时留空并在 note 中说明",
+                    "write a plain number (unit in column unit); leave it empty and explain in note if there is none")
+
+        # years
+        for col in ("year", "target_year"):
+            try:
+                y = _number(r[col])
+                if y is not None and y != int(y):
+                    raise ValueError
+                rec[col] = None if y is None else int(y)
+            except ValueError:
+                rec[col] = None
+                bad(f"bad_{col}", f"{col} {r[col]!r} 不是年份", f"{col} {r[col]!r} is not a year", col, r[col])
+
+        # computed_by
+        cb = r["computed_by"]
+        if cb and cb not in COMPUTED_BY:
+            bad("unknown_computed_by", f"未知的 computed_by {cb!r}", f"unknown computed_by {cb!r}", "computed_by", cb,
+                f"留空或选择：{', '.join(COMPUTED_BY)}", f"leave empty or use one of: {', '.join(COMPUTED_BY)}")
+        if cb and direction == "qualitative":
+            bad("computed_by_on_qualitative", "定性指标不能由 gep 计算", "a qualitative indicator cannot be computed by gep",
+                "computed_by", cb)
+
+        # achieved
+        a = r["achieved"].lower()
+        if a == "":
+            rec["achieved"] = None
+        elif a in _YES:
+            rec["achieved"] = True
+        elif a in _NO:
+            rec["achieved"] = False
+        else:
+            rec["achieved"] = None
+            bad("bad_achieved", f"achieved {r['achieved']!r} 应为 是/否", f"achieved {r['achieved']!r} must be yes or no",
+                "achieved", r["achieved"])
+        out.append(rec)
+
+    if problems:
+        raise InputFileError(problems)
+    table = pd.DataFrame(out, columns=REQUIRED_COLUMNS + OPTIONAL_COLUMNS + ["status_number"])
+    table["no"] = table["no"].astype(int)
+    for col in ("target_value", "baseline_value", "tolerance", "status_number"):
+        table[col] = pd.to_numeric(table[col], errors="coerce").astype(float)
+    for col in ("year", "target_year"):
+        table[col] = pd.array(table[col], dtype="Int64")
+    table.attrs["file"] = file
+    return table
+
+
+# --------------------------------------------------------------- evaluate
+def _num(x) -> float | None:
+    if x is None:
+        return None
+    try:
+        if pd.isna(x):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return float(x)
+
+
+def _fmt(x) -> str:
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _judge(r: Mapping, value, prev: float | None, rtol: float):
+    """(met, reference, reference_kind, reason_zh, reason_en) for one row."""
+    direction = r["direction"]
+    target = _num(r["target_value"])
+    baseline = _num(r["baseline_value"])
+    tol = _num(r["tolerance"])
+
+    if direction == "qualitative":
+        if r.get("achieved") is not None and not (isinstance(r["achieved"], float) and math.isnan(r["achieved"])):
+            ok = bool(r["achieved"])
+            return ok, r["target_text"], "achieved", "按 achieved 列的判断", "as recorded in column achieved"
+        status = "" if value is None else str(value)
+        if status and status == str(r["target_text"]).strip():
+            return True, r["target_text"], "target_text", "现状与目标表述相同", "status text equals the target text"
+        if not status:
+            return None, r["target_text"], "", "没有现状值", "no status value"
+        return (None, r["target_text"], "", f"定性目标“{r['target_text']}”与现状“{status}”需人工判断，结果填入 achieved 列",
+                f"qualitative target {r['target_text']!r} vs status {status!r}: judge by hand and record it in column achieved")
+
+    if value is None:
+        return None, target, "target" if target is not None else "", "本年没有数值", "no value for this year"
+
+    def close(a, b):
+        return math.isclose(a, b, rel_tol=rtol, abs_tol=0.0)
+
+    if direction in ("greater_than", "less_than", "equal"):
+        if direction == "greater_than":
+            ok = value > target and not close(value, target)
+            sym = ">"
+        elif direction == "less_than":
+            ok = value < target and not close(value, target)
+            sym = "<"
+        else:
+            ok = close(value, target)
+            sym = "="
+        return (ok, target, "target", f"数值 {_fmt(value)}，目标 {sym} {_fmt(target)}：{'达到' if ok else '未达到'}",
+                f"value {_fmt(value)}, target {sym} {_fmt(target)}: {'met' if ok else 'not met'}")
+
+    if direction in ("higher_is_better", "lower_is_better"):
+        up = direction == "higher_is_better"
+        verdicts = []
+        parts_zh, parts_en = [], []
+        if target is not None:
+            hit = value >= target or close(value, target) if up else value <= target or close(value, target)
+            verdicts.append(hit)
+            parts_zh.append(f"目标值 {_fmt(target)}：{'已达到' if hit else '未达到'}")
+            parts_en.append(f"target {_fmt(target)} {'reached' if hit else 'not reached'}")
+        if prev is not None:
+            moved = (value > prev if up else value < prev) and not close(value, prev)
+            verdicts.append(moved)
+            word_zh = ("提高" if moved else "未提高") if up else ("下降" if moved else "未下降")
+            word_en = ("increased" if moved else "did not increase") if up else ("decreased" if moved else "did not decrease")
+            parts_zh.append(f"上年 {_fmt(prev)} → 本年 {_fmt(value)}：{word_zh}")
+            parts_en.append(f"previous year {_fmt(prev)} -> {_fmt(value)}: {word_en}")
+        ref, kind = (prev, "previous") if prev is not None else (target, "target" if target is not None else "")
+        if any(verdicts):
+            return True, ref, kind, "；".join(parts_zh), "; ".join(parts_en)
+        if prev is None:
+            extra_zh = "；" + "；".join(parts_zh) if parts_zh else ""
+            extra_en = "; " + "; ".join(parts_en) if parts_en else ""
+            return None, ref, kind, "没有上年数值可比" + extra_zh, "no previous year to compare" + extra_en
+        return False, ref, kind, "；".join(parts_zh), "; ".join(parts_en)
+
+    # not_less_than, not_more_than, keep: a reference value
+    if target is not None:
+        ref, kind, kind_zh = target, "target", "目标值"
+    elif baseline is not None:
+        ref, kind, kind_zh = baseline, "baseline", "基准值"
+    elif prev is not None:
+        ref, kind, kind_zh = prev, "previous", "上年值"
+    else:
+        return (None, None, "", "没有目标值、基准值或上年值可比",
+                "no target, baseline or previous year to compare with")
+    if direction == "not_less_than":
+        ok = value >= ref or close(value, ref)
+        return ok, ref, kind, f"数值 {_fmt(value)}，应 ≥ {kind_zh} {_fmt(ref)}：{'达到' if ok else '未达到'}", \
+            f"value {_fmt(value)}, must be ≥ {kind} {_fmt(ref)}: {'met' if ok else 'not met'}"
+    if direction == "not_more_than":
+        ok = value <= ref or close(value, ref)
+        return ok, ref, kind, f"数值 {_fmt(value)}，应 ≤ {kind_zh} {_fmt(ref)}：{'达到' if ok else '未达到'}", \
+            f"value {_fmt(value)}, must be ≤ {kind} {_fmt(ref)}: {'met' if ok else 'not met'}"
+    # keep
+    if close(value, ref):
+        return True, ref, kind, f"与{kind_zh} {_fmt(ref)} 相同", f"equal to {kind} {_fmt(ref)}"
+    if tol is None:
+        return (None, ref, kind, f"与{kind_zh} {_fmt(ref)} 相差 {_fmt(value - ref)}，未给出允许变幅 tolerance，无法判断是否“保持稳定”",
+                f"differs from {kind} {_fmt(ref)} by {_fmt(value - ref)} and no tolerance is given to judge 'kept stable'")
+    ok = abs(value - ref) <= tol
+    return ok, ref, kind, f"与{kind_zh} {_fmt(ref)} 相差 {_fmt(value - ref)}，允许 ±{_fmt(tol)}", \
+        f"differs from {kind} {_fmt(ref)} by {_fmt(value - ref)}, tolerance ±{_fmt(tol)}: {'met' if ok else 'not met'}"
+
+
+def evaluate_indicator_table(
+    table: pd.DataFrame | str | Path,
+    computed: Mapping[str, float] | None = None,
+    previous: Mapping[int, float] | None = None,
+    *,
+    rtol: float = 1e-9,
+) -> pd.DataFrame:
+    """Judge each indicator of a Two-Mountains table against its target.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame or path-like
+        Output of :func:`read_indicator_table`, or a CSV path to read.
+    computed : mapping, optional
+        Values ``gep`` computed, by :data:`COMPUTED_BY` id, in the unit of the
+        row that names that id (e.g. ``{"gep_per_area": 1234.5}`` in
+        万元/km²). A row with ``computed_by`` uses this value instead of its
+        ``status_value``.
+    previous : mapping, optional
+        Previous year's value by indicator number ``no``, for the
+        ``higher_is_better`` / ``lower_is_better`` rows (稳定提高 …) and as
+        the last-resort reference of ``not_less_than`` / ``keep`` rows.
+    rtol : float, default 1e-9
+        Relative tolerance for "equal" (so 100 = 100.00000000001). [1]
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator: ``no, indicator_zh, indicator_en, unit, year,
+        direction, value, value_source`` (``computed`` / ``table`` /
+        ``missing``), ``target_text, target_value, reference,
+        reference_kind`` (``target`` / ``baseline`` / ``previous`` /
+        ``target_text`` / ``achieved`` / empty), ``met`` (True, False or None)
+        and ``reason_zh, reason_en`` saying why -- e.g. "no previous year to
+        compare" rather than a guess.
+
+    Raises
+    ------
+    ConfigError
+        If ``computed`` names an id not in :data:`COMPUTED_BY` or a value is
+        not a number, or ``previous`` has a key that is not an indicator
+        number of the table.
+    """
+    if not isinstance(table, pd.DataFrame):
+        table = read_indicator_table(table)
+    computed = dict(computed or {})
+    problems = []
+    for k, v in computed.items():
+        if k not in COMPUTED_BY:
+            problems.append(problem(
+                "unknown_computed_value", f"未知的计算指标 {k!r}", f"unknown computed indicator {k!r}", value=k,
+                hint_zh=f"可选：{', '.join(COMPUTED_BY)}", hint_en=f"use one of: {', '.join(COMPUTED_BY)}"))
+        else:
+            try:
+                computed[k] = float(v)
+            except (TypeError, ValueError):
+                problems.append(problem(
+                    "non_numeric_computed_value", f"计算指标 {k} 的值 {v!r} 不是数字",
+                    f"computed indicator {k}: value {v!r} is not a number", value=v))
+    prev: dict[int, float] = {}
+    numbers = set(int(n) for n in table["no"])
+    for k, v in (previous or {}).items():
+        try:
+            key = int(k)
+        except (TypeError, ValueError):
+            key = None
+        if key is None or key not in numbers:
+            problems.append(problem(
+                "unknown_previous_indicator", f"previous 中的 {k!r} 不是表中的指标序号",
+                f"previous has {k!r}, which is not an indicator number of the table", value=k))
+            continue
+        try:
+            prev[key] = float(v)
+        except (TypeError, ValueError):
+            problems.append(problem(
+                "non_numeric_previous_value", f"指标 {k} 的上年值 {v!r} 不是数字",
+                f"indicator {k}: previous value {v!r} is not a number", value=v))
+    if problems:
+        raise ConfigError(problems)
+
+    rows = []
+    for _, r in table.iterrows():
+        no = int(r["no"])
+        cb = r["computed_by"]
+        if r["direction"] == "qualitative":
+            value = r["status_value"] or None
+            source = "table" if value else "missing"
+        elif cb and cb in computed:
+            value, source = computed[cb], "computed"
+        elif _num(r["status_number"]) is not None:
+            value, source = float(r["status_number"]), "table"
+        else:
+            value, source = None, "missing"
+        met, ref, kind, why_zh, why_en = _judge(r, value, prev.get(no), rtol)
+        if source == "missing" and cb and r["direction"] != "qualitative":
+            why_zh += f"（由 gep 计算的 {cb} 未提供）"
+            why_en += f" (the value gep computes, {cb}, was not given)"
+        rows.append({
+            "no": no,
+            "indicator_zh": r["indicator_zh"],
+            "indicator_en": r["indicator_en"],
+            "unit": r["unit"],
+            "year": r["year"],
+            "direction": r["direction"],
+            "value": value,
+            "value_source": source,
+            "target_text": r["target_text"],
+            "target_value": _num(r["target_value"]),
+            "reference": ref,
+            "reference_kind": kind,
+            "met": met,
+            "reason_zh": why_zh,
+            "reason_en": why_en,
+        })
+    out = pd.DataFrame(rows)
+    out["met"] = out["met"].astype(object)
+    return out
