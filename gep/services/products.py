@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..errors import ConfigError, problem
+from ..errors import ConfigError, UnknownRegion, problem
 from ._base import Method, Quantity, Service, register
 
 __all__ = ["PRODUCT_SERVICES", "DEFAULT_ALLOCATION", "statistics_values"]
@@ -91,8 +91,26 @@ DEFAULT_ALLOCATION: dict[str, object] = {
 }
 
 
-def _allocation_weights(ctx, group: str) -> tuple[xr.DataArray, str]:
-    """Weights over leaf regions (sum 1) for allocating a non-leaf region's figure."""
+def _leaves_under(ctx, region: str) -> list[str]:
+    """Leaf regions of the account that lie under ``region`` (itself included)."""
+    parent = ctx.region_info["parent"]
+    out = []
+    for leaf in ctx.regions:
+        r = leaf
+        while r:
+            if r == region:
+                out.append(leaf)
+                break
+            r = parent.get(r, "")
+    return out
+
+
+def _allocation_weights(ctx, group: str, within: list[str] | None = None) -> tuple[xr.DataArray, str]:
+    """Weights over leaf regions (sum 1) for allocating a non-leaf region's figure.
+
+    ``within``: the leaves the figure belongs to (those under the region it was given
+    for); the others get weight 0.
+    """
     alloc = dict(DEFAULT_ALLOCATION)
     alloc.update(ctx.params.get("allocation", {}))
     proxy = alloc.get(group, "area")
@@ -107,10 +125,13 @@ def _allocation_weights(ctx, group: str) -> tuple[xr.DataArray, str]:
         from ..classifications import ecosystem_types
 
         groups = [proxy] if isinstance(proxy, str) else list(proxy)
-        types = [t for t, spec in ecosystem_types().items() if spec.group in groups]
+        present = set(map(str, ctx.areas.ecosystem.values))
+        types = [t for t, spec in ecosystem_types().items() if spec.group in groups and t in present]
         w = ctx.areas.sel(ecosystem=types).sum("ecosystem").reindex(region=regions).to_numpy()
         label = f"area of {'+'.join(groups)} ecosystems"
     w = np.nan_to_num(np.asarray(w, dtype=float))
+    if within is not None:
+        w = w * np.isin(np.asarray(regions, dtype=object), list(within))
     if w.sum() <= 0:
         raise ConfigError(problem(
             "allocation_without_weight", f"无法将 {group} 分配到下级地区：代理指标 {label} 之和为 0",
@@ -133,7 +154,13 @@ def _spread(ctx, frame: pd.DataFrame, column: str, group: str) -> tuple[xr.DataA
         if reg in regions:
             out.loc[reg] += v
         else:
-            weights, label = _allocation_weights(ctx, group)
+            if reg not in ctx.region_info.index:
+                raise UnknownRegion(problem(
+                    "region_not_in_region_table", f"统计表中的地区 {reg!r} 不在地区表中",
+                    f"region {reg!r} of the statistics table is not in the region table", column="region",
+                    value=reg, hint_zh="检查地区 id 拼写，或在地区表中增加该地区",
+                    hint_en="check the region id, or add the region to the region table"))
+            weights, label = _allocation_weights(ctx, group, within=_leaves_under(ctx, reg))
             out = out + weights * v
             trace.append({"key": f"allocation.{group}", "value": f"{reg} → leaves by {label}",
                           "source": "gep allocation proxy (configurable in [allocation])", "for_region": reg})

@@ -59,25 +59,31 @@ def _types_in(groups) -> list[str]:
     return [t for t, spec in ecosystem_types().items() if spec.group in groups]
 
 
-def _per_ecosystem(ctx, key: str, unit: str, groups, service: str) -> xr.DataArray:
+def _per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: bool = True) -> xr.DataArray:
     """A per-area rate by ecosystem type, for the applicable types that have area.
 
     Types outside ``groups`` get 0. An applicable type with area but no
     coefficient row raises :class:`MissingCoefficient` naming service and type.
+    When the coefficient set has township rows for ``key`` (and ``by_region``),
+    the rate is resolved per region as well: dims ``(region, ecosystem)``.
     """
     areas = ctx.require_areas(service)
-    applicable = _types_in(groups)
+    applicable = set(_types_in(groups))
     present = areas.sum("region")
-    values, missing = {}, []
-    for eco in map(str, areas.ecosystem.values):
-        values[eco] = 0.0
+    ecosystems = list(map(str, areas.ecosystem.values))
+    regional = by_region and ctx.has_regional_rows(key)
+    targets = ctx.regions if regional else [None]
+    values = np.zeros((len(targets), len(ecosystems)))
+    missing = []
+    for j, eco in enumerate(ecosystems):
         if eco not in applicable:
             continue
-        try:
-            values[eco] = ctx.coef(key, ecosystem=eco, service=service).to(unit)
-        except MissingCoefficient:
-            if float(present.sel(ecosystem=eco)) > 0:
-                missing.append(eco)
+        for i, reg in enumerate(targets):
+            try:
+                values[i, j] = ctx.coef(key, ecosystem=eco, region=reg, service=service).to(unit)
+            except MissingCoefficient:
+                if float(present.sel(ecosystem=eco)) > 0 and eco not in missing:
+                    missing.append(eco)
     if missing:
         raise MissingCoefficient([problem(
             "missing_coefficient",
@@ -86,8 +92,10 @@ def _per_ecosystem(ctx, key: str, unit: str, groups, service: str) -> xr.DataArr
             value=f"{key}/{eco}", hint_zh="在县级系数集中补充该行（注明来源），或选择其他方法",
             hint_en="add the row (with its source) to a county coefficient set, or choose another method")
             for eco in missing])
-    return xr.DataArray([values[e] for e in map(str, areas.ecosystem.values)], dims=("ecosystem",),
-                        coords={"ecosystem": areas.ecosystem.values}, attrs={"units": unit})
+    if regional:
+        return xr.DataArray(values, dims=("region", "ecosystem"), coords={"region": ctx.regions, "ecosystem": ecosystems},
+                            attrs={"units": unit})
+    return xr.DataArray(values[0], dims=("ecosystem",), coords={"ecosystem": ecosystems}, attrs={"units": unit})
 
 
 def _regional(ctx, key: str, unit: str, service: str) -> xr.DataArray:
@@ -369,7 +377,11 @@ def _make_purification(sid: str):
                 continue
             rate = _per_ecosystem(ctx, rate_key, "t/(hm²*a)", groups, sid)
             capacity = R.purification_capacity(rate, areas).sum("ecosystem") * 1.0  # t/a per region
-            capped = _allocate_cap(capacity, _statistic(ctx, stat, "t", sid, required=False))
+            cap = _statistic(ctx, stat, "t", sid, required=False)
+            if cap is None:
+                ctx.trace.append({"service": sid, "key": f"statistic.{stat}", "value": "not given",
+                                  "source": "no emission statistic: purification capacity counted without a cap"})
+            capped = _allocate_cap(capacity, cap)
             comps[name] = capped
             total = capped if total is None else total + capped
         if total is None:
@@ -469,14 +481,37 @@ def _carbon_q(source):
     return quantify
 
 
+#: carbon price keys: key -> factor to 元 per t CO₂ (a price per t C applies to 12/44 of the CO₂ mass)
+CARBON_PRICE_KEYS = (("price.co2", 1.0), ("price.carbon_afforestation", 12.0 / 44.0))
+
+
+def _carbon_price(ctx, sid: str) -> float:
+    """Price per t CO₂: ``price.co2``, or ``price.carbon_afforestation`` (per t C) × 12/44.
+
+    When both resolve, the row of the more specific set (earlier in the ``extends``
+    chain) wins, so a county set that prices carbon per t C is not overridden by the
+    per-t-CO₂ price of the set it extends; within one set ``price.co2`` wins.
+    """
+    chain = list(ctx.coefficients.chain)
+    found = []
+    for key, factor in CARBON_PRICE_KEYS:
+        try:
+            res = ctx.coefficients.resolve(key, regions=ctx.resolution_chain["__root__"], year=ctx.year)
+        except MissingCoefficient:
+            continue
+        found.append((chain.index(res.set_id) if res.set_id in chain else len(chain), key, factor))
+    if not found:
+        raise MissingCoefficient(problem(
+            "missing_coefficient", f"服务 {sid} 缺少碳价：price.co2（元/t CO₂）或 price.carbon_afforestation（元/t C）",
+            f"service {sid} needs a carbon price: price.co2 (元/t CO₂) or price.carbon_afforestation (元/t C)",
+            value="price.co2", hint_zh="在县级系数集中补充其中一行（注明来源）",
+            hint_en="add one of them (with its source) to a county set"))
+    _, key, factor = min(found, key=lambda f: f[0])
+    return _price(ctx, key, "元/t", sid) * factor
+
+
 def _carbon_value(ctx, physical: Quantity, params) -> Quantity:
-    sid = "carbon_sequestration"
-    try:
-        price = _price(ctx, "price.co2", "元/t", sid)
-    except MissingCoefficient:
-        # a price per tonne of carbon applies to 12/44 of the CO2 mass
-        price = _price(ctx, "price.carbon_afforestation", "元/t", sid) * 12.0 / 44.0
-    return _q(physical.data * price, "元")
+    return _q(physical.data * _carbon_price(ctx, "carbon_sequestration"), "元")
 
 
 def _oxygen_q(source):
@@ -567,6 +602,8 @@ def _coastal_q(ctx, params) -> Quantity:
     sid = "coastal_protection"
     length = _statistic(ctx, "coastline_length", "m", sid)
     areas = ctx.require_areas(sid)
+    if length == 0:  # an inland region declares coastline_length = 0
+        return _q(xr.zeros_like(areas.sum("ecosystem")), "m")
     flats = areas.sel(ecosystem="wetland") if "wetland" in areas.ecosystem else None
     if flats is None or float(flats.sum()) == 0:
         raise ConfigError(problem("no_coastal_ecosystem", "有岸线但没有滨海湿地面积，无法分配海岸带防护",
@@ -575,6 +612,8 @@ def _coastal_q(ctx, params) -> Quantity:
 
 
 def _coastal_value(ctx, physical: Quantity, params) -> Quantity:
+    if float(abs(physical.data).sum()) == 0:
+        return _q(physical.data * 0.0, "元")
     p = _price(ctx, "price.seawall", "元/m", "coastal_protection")
     life = _price(ctx, "param.seawall_lifetime", "a", "coastal_protection")
     return _q(R.coastal_protection_cost(physical.data, p) / life, "元")

@@ -89,8 +89,12 @@ def _value(ctx, physical: Quantity, params: Mapping) -> Quantity:
         res = ctx.coef("esv.standard_equivalent_value", service=physical.data.name or "esv")
         unit_value = res.to("元/hm²")
     else:
+        from_year = ctx.param("value_transfer", "equivalent_value_price_year")
+        factor = ctx.rebase_factor(from_year)
         trace.append({"key": "esv.standard_equivalent_value", "value": unit_value, "unit": "元/hm²",
+                      "price_year": from_year, "rebase_factor": factor,
                       "source": ctx.param("value_transfer", "equivalent_value_source", "config")})
+        unit_value = unit_value * factor
     data = esv_value(physical.data, unit_value).assign_attrs(units="元")
     return Quantity(data=data, trace=trace)
 
