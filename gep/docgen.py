@@ -20,7 +20,10 @@ the ``on_pre_build`` hook below) to write, under ``DOCS_DIR/reference/``:
     every shipped profile and the services it accounts;
 ``config-schema.md``
     every section and key of the account config (``gep.config.SCHEMA``) with
-    its description and default.
+    its description and default;
+``inputs.md``
+    the ids the input tables accept: economy indicators, the product
+    catalogue of statistics tables, and the named raster layers.
 
 The output depends only on the package and its data (no dates, no absolute
 paths), so two runs write identical files; a file whose content is unchanged
@@ -53,6 +56,7 @@ GENERATED = (
     "schemes.md",
     "profiles.md",
     "config-schema.md",
+    "inputs.md",
 )
 
 _BANNER = (
@@ -393,6 +397,60 @@ def config_page() -> str:
     return "".join(out)
 
 
+# ------------------------------------------------------------------- inputs
+def inputs_page() -> str:
+    from importlib import resources
+
+    import pandas as pd
+
+    out = [_BANNER.format(version=gep.__version__)]
+    out.append("# Input tables 输入表\n\n")
+    out.append(
+        "The ids and units the input tables of an account accept, generated from the package. "
+        "How to name the tables in a config: [Configuration](../config.md).\n\n"
+    )
+    try:
+        from gep.io.economy import ECONOMY_ITEMS
+    except ImportError:  # pragma: no cover - optional module
+        ECONOMY_ITEMS = {}
+    if ECONOMY_ITEMS:
+        out.append("## Economy table: indicator ids {#economy}\n\n")
+        out.append("Columns `indicator, value, unit, status, source`; values are converted to the canonical unit.\n\n")
+        out.append(_table(["indicator", "中文", "English", "canonical unit"],
+                          [[f"`{k}`", _cell(v[0]), _cell(v[1]), _cell(v[2])] for k, v in ECONOMY_ITEMS.items()]))
+    catalogue = Path(str(resources.files("gep.classifications"))) / "products.csv"
+    if catalogue.is_file():
+        frame = pd.read_csv(catalogue, dtype=str, encoding="utf-8-sig").fillna("")
+        out.append("\n## Statistics table: product catalogue {#products}\n\n")
+        out.append(
+            "Every item of a statistics table is matched to this catalogue by its Chinese or English name "
+            "or an alias; `group` decides the service it is valued in, `subgroup` marks totals that are "
+            "checked against their parts, and `eco_product` whether it counts as an eco-product.\n\n")
+        cols = [c for c in ("item_zh", "item_en", "aliases", "group", "subgroup", "default_unit", "eco_product", "note")
+                if c in frame]
+        out.append(f"{len(frame)} items.\n\n")
+        out.append(_table(cols, [[_cell(r[c]).replace("\\|", ", ") if c == "aliases" else _cell(r[c]) for c in cols]
+                                 for _, r in frame.iterrows()]))
+    try:
+        from gep.io.spatial import CONTROL_KEYS, LAYER_UNITS, LOOKUP_LAYERS
+    except ImportError:  # pragma: no cover - optional module
+        CONTROL_KEYS, LAYER_UNITS, LOOKUP_LAYERS = set(), {}, {}
+    if LAYER_UNITS or CONTROL_KEYS:
+        out.append("\n## Rasters: `[rasters]` keys and layers {#rasters}\n\n")
+        if CONTROL_KEYS:
+            out.append("Control keys: " + ", ".join(f"`{k}`" for k in sorted(CONTROL_KEYS)) + ".\n\n")
+        if LAYER_UNITS:
+            out.append("Per-pixel layers, by name, in their canonical unit:\n\n")
+            out.append(_table(["layer", "unit"], [[f"`{k}`", _cell(v)] for k, v in LAYER_UNITS.items()]))
+        if LOOKUP_LAYERS:
+            out.append("\nLayers that, when not given, are derived from the land-use raster through a coefficient "
+                       "by ecosystem type:\n\n")
+            out.append(_table(["layer", "coefficient key", "unit"],
+                              [[f"`{k}`", f"[`{v[0]}`](coefficient-keys.md#{_anchor(_keys_matching(v[0]) or v[0])})",
+                                _cell(v[1])] for k, v in LOOKUP_LAYERS.items()]))
+    return "".join(out)
+
+
 # ------------------------------------------------------------------- driver
 _PAGES = {
     "services.md": services_page,
@@ -401,6 +459,7 @@ _PAGES = {
     "schemes.md": schemes_page,
     "profiles.md": profiles_page,
     "config-schema.md": config_page,
+    "inputs.md": inputs_page,
 }
 
 

@@ -201,8 +201,9 @@ def test_getting_started_python_examples_run(in_tmp):
     ns: dict = {}
     exec(compile(code, "docs/getting-started.md", "exec"), ns)
     assert ns["acct"].validate() == []
-    assert abs(ns["res2"].total / ns["res"].total - 4000 / 3406.5) < 1e-12
     assert (in_tmp / "out" / "summary.json").is_file()
+    assert ns["vt"].total == gep.Account.from_config(gep.example_config("gep-value-transfer.toml")).run().total
+    assert abs(ns["vt2"].total / ns["vt"].total - 4000 / 3406.5) < 1e-12
 
 
 def test_coefficient_sets_worked_example(in_tmp):
@@ -211,25 +212,28 @@ def test_coefficient_sets_worked_example(in_tmp):
     table = next(b for b in _code_blocks(text, "text") if b.startswith("key,ecosystem"))
     county = in_tmp / "my-county"
     shutil.copytree(gep.examples.example_dir(), county)
-    (county / "coefficients").mkdir()
-    (county / "coefficients" / "manifest.toml").write_text(manifest, encoding="utf-8")
-    (county / "coefficients" / "standard_value.csv").write_text(table, encoding="utf-8")
+    folder = county / "vt-coefficients"
+    folder.mkdir()
+    (folder / "manifest.toml").write_text(manifest, encoding="utf-8")
+    (folder / "standard_value.csv").write_text(table, encoding="utf-8")
 
     from gep.coefficients import check_set, diff_sets, load_coefficients
 
-    assert check_set(county / "coefficients") == []
-    d = diff_sets(load_coefficients("xie-2015"), load_coefficients(path=county / "coefficients"))
+    assert check_set(folder) == []
+    d = diff_sets(load_coefficients("xie-2015"), load_coefficients(path=folder))
     assert list(d["change"]) == ["added"]
 
-    cfg = county / "gep.toml"
+    cfg = county / "gep-value-transfer.toml"
     text_cfg = cfg.read_text(encoding="utf-8")
     assert 'coefficients = "xie-2015"' in text_cfg
-    cfg.write_text(text_cfg.replace('coefficients = "xie-2015"', 'coefficients = "coefficients"'), encoding="utf-8")
-    base = gep.Account.from_config(gep.example_config()).run()
+    cfg.write_text(text_cfg.replace('coefficients = "xie-2015"', 'coefficients = "vt-coefficients"'), encoding="utf-8")
+    base = gep.Account.from_config(gep.example_config("gep-value-transfer.toml")).run()
     acct = gep.Account.from_config(cfg)
     assert acct.validate() == []
     res = acct.run()
-    assert abs(res.total / base.total - 3800 / 3406.5) < 1e-12
+    bprov = base.provenance
+    national = bprov[bprov["key"] == "esv.standard_equivalent_value"].iloc[0]["value"]   # rebased to 2021
+    assert abs(res.total / base.total - 3800 / national) < 1e-12
     prov = res.provenance
     row = prov[prov["key"] == "esv.standard_equivalent_value"].iloc[0]
     assert (row["region"], row["value"], row["source"], row["status"], row["set"]) == (
