@@ -103,12 +103,17 @@ class Account:
         region_code: str | None = None,
         prices: str = "current",
         area_tolerance: float = 0.001,
+        sections: Mapping[str, Mapping] | None = None,
+        base_dir: str | Path | None = None,
     ) -> "Account":
         """Build an account from in-memory objects (or paths).
 
         ``land_use`` may be a table (``region, code, area, unit``) or an
         xarray DataArray of areas with dims ``(region, ecosystem)`` and
-        ``attrs["units"]`` (any area unit).
+        ``attrs["units"]`` (any area unit). ``sections`` holds any other config
+        sections as dicts (``{"statistics": {...}, "cultural": {...},
+        "allocation": {...}, "rasters": {...}, "prices": {...}}``); relative
+        paths in them resolve against ``base_dir``.
         """
         if isinstance(name, str):
             name = {"zh": name, "en": name}
@@ -128,7 +133,9 @@ class Account:
             cfg["value_transfer"] = dict(value_transfer)
         if indicators:
             cfg["indicators"] = dict(indicators)
-        return cls(cfg, source="<in-memory>")
+        for section, body in (sections or {}).items():
+            cfg[section] = dict(body)
+        return cls(cfg, base_dir, source="<in-memory>")
 
     # ------------------------------------------------------------ helpers
     @property
@@ -164,6 +171,11 @@ class Account:
         overrides = self.config.get("services", {})
         known = {s for s, _ in plan}
         for sid, method in overrides.items():
+            if isinstance(method, Mapping):
+                raise ConfigError(problem(
+                    "unquoted_service_id", f"[services] 中的 {sid}.… 被 TOML 读成了表：带点的服务 id 需加引号",
+                    f"[services] {sid}.… was read as a TOML table: quote dotted service ids, e.g. \"esv.biodiversity\" = \"xie2015\"",
+                    file=self.source, column=f"services.{sid}", value=sid))
             if sid not in known:
                 get_service(sid)  # raises UnknownService for a typo
                 plan.append((sid, method))
@@ -174,8 +186,7 @@ class Account:
         """Read and check every input; raise one GepError holding all problems."""
         if self._loaded is not None:
             return self._loaded
-        problems: list[Problem] = list(check_config(
-            {k: v for k, v in self.raw_config.items()}, self.source)) if self.source == "<in-memory>" else []
+        problems: list[Problem] = list(check_config(dict(self.raw_config), self.source))
         out: dict[str, Any] = {}
         inputs = self.config.get("inputs", {})
         acct = self.config["account"]
@@ -322,9 +333,10 @@ class Account:
                                      hint_en="see `gep services list` for service ids", **where))
                 continue
             if str(r["region"]) not in rt.leaves:
-                probs.append(problem("region_not_in_region_table", f"地区 {r['region']!r} 不是核算地区",
-                                     f"region {r['region']!r} is not a region of the account", column="region",
-                                     value=r["region"], **where))
+                probs.append(problem("region_not_in_region_table", f"地区 {r['region']!r} 不是核算的最下级地区（乡镇）",
+                                     f"region {r['region']!r} is not a leaf region (township) of the account",
+                                     column="region", value=r["region"],
+                                     hint_zh="按乡镇给出实物量", hint_en="give the quantities by township", **where))
             try:
                 q = float(r["quantity"])
                 if not np.isfinite(q) or q < 0:
@@ -443,6 +455,7 @@ class Account:
                     hint_zh="注明该数值的出处", hint_en="say where the number comes from"))
             out["equivalent_value_yuan_per_hm2"] = float(ev)
             out["equivalent_value_source"] = vt["equivalent_value_source"]
+            out["equivalent_value_price_year"] = vt.get("equivalent_value_price_year")
         elif isinstance(ev, Mapping) and "grain" in ev:
             from .io.grain import regional_equivalent_from_csv
 
@@ -501,6 +514,7 @@ class Account:
 
     # ---------------------------------------------------------------- run
     def context(self) -> Context:
+        """The :class:`~gep.context.Context` a service method sees (inputs loaded and checked)."""
         d = self._load()
         rt: RegionTable = d["regions"]
         root_code = self.config["account"].get("region_code")
@@ -550,6 +564,8 @@ def _most_specific(problems: list[Problem]) -> GepError:
         "area_not_a_number": E.InvalidArea, "area_unit": E.UnitError, "duplicate_land_use_rows": E.DuplicateRows,
         "unknown_config_key": E.ConfigError, "not_utf8": E.InputFileError, "not_csv": E.InputFileError,
         "row_without_source": E.CoefficientError, "missing_price_year": E.CoefficientError,
+        "unknown_service": E.UnknownService, "bad_unit": E.UnitError, "bad_quantity": E.InvalidArea,
+        "given_quantity_unused": E.ConfigError, "deflator_missing_year": E.DeflatorError,
     }
     classes = {by_code.get(p.code) for p in problems}
     classes.discard(None)
@@ -675,7 +691,7 @@ class AccountResult:
             series.index = [self.regions.at[r, "name_en"] for r in series.index]
         ax = ax or plt.subplots(figsize=(8, 4))[1]
         series.sort_values().plot.barh(ax=ax, color="#3a7d44")
-        ax.set_xlabel("value (亿元 / 10⁸ CNY)")
+        ax.set_xlabel("value (10⁸ CNY)")
         ax.set_title(f"{self.name.get('en', '')} {self.year}: GEP by {kind}")
         return ax
 

@@ -38,8 +38,8 @@ err_console = Console(stderr=True, width=120)
 def _fail(exc: GepError) -> None:
     err_console.print(f"[bold red]发现 {len(exc.problems)} 个问题 / {len(exc.problems)} problem(s) found[/]")
     for i, p in enumerate(exc.problems, 1):
-        err_console.print(f"[red]{i}.[/] {p.format('zh')}", highlight=False, soft_wrap=True)
-        err_console.print(f"   {p.format('en')}", highlight=False, soft_wrap=True)
+        err_console.print(f"{i}. {p.format('zh')}", highlight=False, soft_wrap=True, markup=False, style="red")
+        err_console.print(f"   {p.format('en')}", highlight=False, soft_wrap=True, markup=False)
     raise typer.Exit(code=1)
 
 
@@ -130,7 +130,7 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
 
 @app.command()
 def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", help="输出目录 / output folder"),
-            quiet: bool = typer.Option(False, "--quiet", "-q")):
+            quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
     """运行内置示例县（上虞区 2021）/ run the embedded example county (Shangyu 2021)."""
     from .examples import example_config
 

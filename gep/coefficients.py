@@ -203,7 +203,7 @@ class Resolved:
             "locator": self.locator,
             "status": self.status,
             "set": self.set_id,
-            "file": self.file,
+            "file": f"{self.set_id}/{Path(self.file).name}" if self.file.startswith("/") else self.file,
             "row": self.row,
         }
         d.update(extra)
@@ -417,7 +417,8 @@ class CoefficientSet:
                 "missing_coefficient", f"没有可替换的系数 {key}/{ecosystem}",
                 f"no row {key}/{ecosystem} to replace", value=key))
         row = base.sort_values("valid_from").iloc[-1].to_dict()
-        row.update(value=float(value), status=status, note=note or f"what-if: replaced {row['value']}")
+        row.update(value=float(value), status=status, note=note or f"what-if: replaced {row['value']}",
+                   locator=f"what-if (was {row['value']} at {row.get('locator', '')})")
         if unit:
             row["unit"] = unit
         if source:

@@ -96,6 +96,17 @@ class Context:
         self.trace.append(res.trace(service=service, for_region=region or "*", **extra))
         return res
 
+    def has_regional_rows(self, key: str) -> bool:
+        """Whether the coefficient set has rows for ``key`` specific to a leaf region."""
+        cache = self.params.setdefault("_regional_keys", {})
+        if key not in cache:
+            leaf_codes = {c for r in self.regions for c in self.resolution_chain[r][:2]}
+            root_codes = set(self.resolution_chain["__root__"])
+            rows = self.coefficients.table
+            regs = set(rows.loc[rows["key"] == key, "region"].astype(str))
+            cache[key] = bool(regs & (leaf_codes - root_codes))
+        return cache[key]
+
     def coef_by_ecosystem(self, key: str, unit: str, *, ecosystems=None, service: str = "") -> xr.DataArray:
         """One coefficient per ecosystem type (resolved at the account level), in ``unit``."""
         ecosystems = list(ecosystems if ecosystems is not None else self.areas.coords["ecosystem"].values)

@@ -41,6 +41,24 @@ def _check_finite(da: xr.DataArray, service: str, step: str) -> None:
             hint_zh="检查该服务的输入与系数", hint_en="check the inputs and coefficients of this service"))
 
 
+def _check_given_rows_are_used(ctx: Context, plan) -> None:
+    """Every row of the physical table must feed a service accounted with its ``given`` method."""
+    if ctx.physical is None:
+        return
+    given = {sid for sid, method in plan if method == "given"}
+    unused = ctx.physical[~ctx.physical["service"].isin(given)]
+    if unused.empty:
+        return
+    from .errors import ConfigError, problem
+
+    raise ConfigError([problem(
+        "given_quantity_unused", f"服务 {r['service']} 的给定实物量未被使用：该服务不在核算方案中或未选用 given 方法",
+        f"the given quantity of {r['service']} would not be used: the service is not in the profile or its method is not 'given'",
+        row=int(r["_row"]), column="service", value=r["service"],
+        hint_zh=f"在 [services] 中设置 \"{r['service']}\" = \"given\"", hint_en=f"set \"{r['service']}\" = \"given\" in [services]")
+        for _, r in unused.iterrows()])
+
+
 def run_account(account) -> "AccountResult":  # noqa: F821
     from .account import AccountResult
 
@@ -51,6 +69,7 @@ def run_account(account) -> "AccountResult":  # noqa: F821
     eco_types = list(ctx.areas.ecosystem.values) if ctx.areas is not None else []
     ecosystems = eco_types + [UNATTRIBUTED]
 
+    _check_given_rows_are_used(ctx, plan)
     values, physical_vars, service_rows, traces = [], {}, [], []
     for sid, method_name in plan:
         svc = get_service(sid)
@@ -120,5 +139,5 @@ def run_account(account) -> "AccountResult":  # noqa: F821
                       "title": cset.manifest.get("title", {}), "sources": cset.used_sources()},
         inputs=dict(sorted(account.input_hashes.items())), config=account.config,
         land_use_rows=loaded.get("land_use_rows"), economy=econ,
-        extra={"areas": ctx.areas, "profile": account.config["account"]["profile"]},
+        extra={"areas": ctx.areas, "profile": account.config["account"]["profile"], "coefficient_set": cset},
     )

@@ -98,6 +98,9 @@ class RegionTable:
             if col not in frame:
                 frame[col] = ""
             frame[col] = frame[col].fillna("").astype(str)
+        # a code read as a number by a spreadsheet or pandas ("330604.0") is still the code
+        frame["code"] = frame["code"].str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+        frame["population_persons"] = frame["population_persons"].round(6)
         if problems:
             kinds = {p.code for p in problems}
             cls = UnitError if kinds <= {"area_unit", "bad_unit"} else (InvalidArea if "invalid_region_area" in kinds else InputFileError)

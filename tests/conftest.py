@@ -14,6 +14,10 @@ import gep
 
 VT_CONFIG = "gep-value-transfer.toml"
 
+#: national CPI, 2010 prices -> 2021 prices (cn-price-indices, previous year = 100):
+#: 1.054 × 1.026 × 1.026 × 1.020 × 1.014 × 1.020 × 1.016 × 1.021 × 1.029 × 1.025 × 1.009
+CPI_2010_2021 = 1.054 * 1.026 * 1.026 * 1.020 * 1.014 * 1.020 * 1.016 * 1.021 * 1.029 * 1.025 * 1.009
+
 
 @pytest.fixture(scope="session")
 def example_result():

@@ -96,7 +96,7 @@ def test_areas_as_dataarray():
     areas = xr.DataArray([[50.0, 50.0], [100.0, 100.0]], dims=("region", "ecosystem"),
                          coords={"region": ["t0", "t1"], "ecosystem": ["water", "forest_broadleaf"]},
                          attrs={"units": "hm²"})
-    res = gep.Account.from_inputs(year=2021, regions=tiny_regions(), land_use=areas).run()
+    res = gep.Account.from_inputs(year=2021, regions=tiny_regions(), land_use=areas, prices="constant:2010").run()
     # t0: 50 hm² water × 102.24 + 50 hm² broadleaf × 4.74 = 5349 eq-hm² of hydrological regulation
     got = float(res.value.sel(service="esv.hydrological_regulation", region="t0"))
     assert got == pytest.approx((50 * 102.24 + 50 * 4.74) * 3406.5, rel=1e-12)
@@ -128,8 +128,8 @@ def test_additive_across_regions_and_linear_in_price(areas, price):
                        {"region": "t1", "code": "0404", "area": a[3], "unit": "hm²"}])
     if (a[0] + a[1]) == 0 or (a[2] + a[3]) == 0:
         return
-    base = gep.Account.from_inputs(year=2021, regions=regions, land_use=lu).run()
-    priced = gep.Account.from_inputs(year=2021, regions=regions, land_use=lu,
+    base = gep.Account.from_inputs(year=2021, regions=regions, land_use=lu, prices="constant:2010").run()
+    priced = gep.Account.from_inputs(year=2021, regions=regions, land_use=lu, prices="constant:2010",
                                      value_transfer={"equivalent_value": price,
                                                      "equivalent_value_source": "test"}).run()
     # linear in the price of one equivalent
@@ -140,7 +140,7 @@ def test_additive_across_regions_and_linear_in_price(areas, price):
     # splitting a township's land into the other township changes nothing in the total
     moved = lu.assign(region="t0")
     regions_one = tiny_regions(((a[0] + a[1] + a[2] + a[3]) / 100,))
-    merged = gep.Account.from_inputs(year=2021, regions=regions_one, land_use=moved).run()
+    merged = gep.Account.from_inputs(year=2021, regions=regions_one, land_use=moved, prices="constant:2010").run()
     assert merged.total == pytest.approx(base.total, rel=1e-9, abs=1e-6)
 
 

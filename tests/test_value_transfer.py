@@ -7,7 +7,10 @@ import gep
 from gep.coefficients import load_coefficients
 from gep.compute.value_transfer import equivalent_area, esv_value, regional_equivalent_value
 
+from conftest import CPI_2010_2021
+
 E_NATIONAL = 3406.50  # 元/hm², Xie et al. 2015 (2010 prices)
+E_2021 = E_NATIONAL * CPI_2010_2021  # the example reports current (2021) prices
 
 
 def test_regional_equivalent_value_jinshanmeng():
@@ -56,8 +59,8 @@ COUNTY = {"farmland_dry": 5380.17, "farmland_paddy": 19055.85, "farmland_irrigat
 def test_example_food_production_lingnan(vt_result):
     # 3406.50 × (233.70×0.85 + 272.65×1.36 + 6504.65×0.29 + 233.70×0.19 + 77.90×0.38 + 7.79×0.51 + 186.96×0.80)
     # = 3406.50 × (198.645 + 370.804 + 1886.3485 + 44.403 + 29.602 + 3.9729 + 149.568)
-    # = 3406.50 × 2683.3434 = 9 140 809.29 元
-    expected = 3406.50 * 2683.3434
+    # = 3406.50 × 2683.3434 = 9 140 809.29 元 in 2010 prices; × 1.29218 (CPI 2010→2021)
+    expected = 3406.50 * 2683.3434 * CPI_2010_2021
     got = float(vt_result.value.sel(service="esv.food_production", region="lingnan"))
     assert got == pytest.approx(expected, rel=1e-9)
     assert float(vt_result.physical["esv.food_production"].sel(region="lingnan").sum()) == pytest.approx(2683.3434, rel=1e-9)
@@ -71,7 +74,7 @@ def test_example_hydrological_regulation_county(vt_result):
     weighted = sum(COUNTY[k] * eq[k] for k in COUNTY)
     assert weighted == pytest.approx(1723307.0043, rel=1e-10)
     got = float(vt_result.value.sel(service="esv.hydrological_regulation").sum())
-    assert got == pytest.approx(1723307.0043 * 3406.50, rel=1e-9)
+    assert got == pytest.approx(1723307.0043 * E_2021, rel=1e-9)
 
 
 def test_example_water_supply_county_has_negative_paddy_term(vt_result):
@@ -82,9 +85,9 @@ def test_example_water_supply_county_has_negative_paddy_term(vt_result):
     weighted = sum(COUNTY[k] * eq[k] for k in COUNTY)
     assert weighted == pytest.approx(81458.3062, rel=1e-9)
     got = float(vt_result.value.sel(service="esv.water_supply").sum())
-    assert got == pytest.approx(81458.3062 * 3406.50, rel=1e-9)
+    assert got == pytest.approx(81458.3062 * E_2021, rel=1e-9)
     paddy = float(vt_result.value_by_ecosystem.sel(service="esv.water_supply", ecosystem="farmland_paddy").sum())
-    assert paddy == pytest.approx(-50116.8855 * 3406.50, rel=1e-9)
+    assert paddy == pytest.approx(-50116.8855 * E_2021, rel=1e-9)
 
 
 def test_adjustment_factor_applies_to_its_services_only(vt_copy):
@@ -110,8 +113,9 @@ def test_equivalent_value_from_grain_statistics(vt_copy):
     vt_copy.write_text(text, encoding="utf-8")
     base = gep.Account.from_config(gep.example_config("gep-value-transfer.toml")).run()
     res = gep.Account.from_config(vt_copy).run()
-    # E = 11 100 / 7 元/hm² (see test_regional_equivalent_value_weights_by_sown_area)
-    assert res.total == pytest.approx(base.total * (11100 / 7) / 3406.50, rel=1e-9)
+    # E = 11 100 / 7 元/hm² from this year's grain prices (see test_regional_equivalent_value_weights_by_sown_area),
+    # no rebasing; the base account's 3406.50 is rebased from 2010 to 2021
+    assert res.total == pytest.approx(base.total * (11100 / 7) / E_2021, rel=1e-9)
     assert "grain.csv" in res.inputs
 
 

@@ -420,14 +420,19 @@ def _bin_index(x, n, nodata):
 
 
 def _max_valid(x, nodata):
-    """Largest value that is not nodata (one extra pass)."""
+    """Largest value that is not nodata (one extra pass).
+
+    Nodata pixels are replaced by 0, not −1: in an unsigned raster −1 wraps to
+    the dtype's maximum (65535 for uint16), which would size the table for
+    every possible value. Negative values are out of range anyway.
+    """
     if _is_dask(x):
         import dask.array as da
 
-        m = x if nodata is None else da.where(x == nodata, -1, x)
+        m = x if nodata is None else da.where(x == nodata, 0, x)
         m = da.nanmax(m) if np.issubdtype(x.dtype, np.floating) else m.max()
         return int(m.compute())
-    m = x if nodata is None else np.where(x == nodata, -1, x)
+    m = x if nodata is None else np.where(x == nodata, 0, x)
     m = np.nanmax(m) if np.issubdtype(x.dtype, np.floating) else m.max()
     return int(m)
 

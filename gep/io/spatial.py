@@ -16,10 +16,17 @@ Areas by region × ecosystem come from one pass over the land-use and zone
 rasters (:func:`gep.io.rasters.class_area_by_zone`); per-pixel models are summed
 by zone with :func:`gep.compute.zonal.zonal_sum`. Every layer must share the
 land-use grid unless ``align = true``; nodata pixels are masked and counted.
+
+On loading, every per-pixel layer is checked against a plausible range in its
+canonical unit (:data:`LAYER_RANGES`): a negative precipitation, or a soil
+erodibility K above 0.2 t·hm²·h/(hm²·MJ·mm) (a K in US customary units that
+was not multiplied by 0.1317), is a :class:`~gep.errors.RasterError` naming
+the layer, not a silently wrong account.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -29,7 +36,8 @@ import xarray as xr
 
 from ..errors import ConfigError, RasterError, csv_row, problem
 
-__all__ = ["RasterInputs", "load_rasters", "zonal_total", "raster_layers", "LAYER_UNITS"]
+__all__ = ["RasterInputs", "load_rasters", "check_ranges", "zonal_total", "raster_layers", "LAYER_UNITS",
+           "LAYER_RANGES"]
 
 #: canonical unit of each named per-pixel layer
 LAYER_UNITS = {
@@ -55,6 +63,42 @@ LOOKUP_LAYERS = {
 }
 
 CONTROL_KEYS = {"land_use", "zones", "zone_ids", "code_format", "chunks", "geodesic", "align"}
+
+#: plausible range of each per-pixel layer in its canonical unit (LAYER_UNITS), and what to check when a
+#: value falls outside: (low, high, hint_zh, hint_en). ``None``: no bound on that side.
+LAYER_RANGES = {
+    "precipitation": (0.0, 12000.0,
+                      "年降水量超过世界纪录（约 12 000 mm）：栅格是否以 0.1 mm 为单位（应除以 10），或是多年之和？",
+                      "annual precipitation above the world record (about 12 000 mm): is the raster in 0.1 mm "
+                      "(divide by 10), or a sum over several years?"),
+    "evapotranspiration": (0.0, 3000.0,
+                           "年蒸散量超过 3000 mm：栅格是否带比例因子（如 MOD16 以 0.1 mm 存储）？",
+                           "annual evapotranspiration above 3000 mm: does the raster carry a scale factor "
+                           "(MOD16 stores 0.1 mm)?"),
+    "rainfall_erosivity": (0.0, 60000.0,
+                           "R 应以 MJ·mm/(hm²·h·a) 为单位（中国各地约 500–30 000）；以 J 或 0.01 为单位的数据需换算，"
+                           "美制单位 (hundreds of ft·tonf·in/(ac·h·a)) 需乘以 17.02",
+                           "R must be in MJ·mm/(hm²·h·a) (about 500–30 000 across China); convert data in J or in "
+                           "0.01 units, and multiply US customary R (hundreds of ft·tonf·in/(ac·h·a)) by 17.02"),
+    "soil_erodibility": (0.0, 0.2,
+                         "K 应以 t·hm²·h/(hm²·MJ·mm) 为单位，常见值 0.001–0.09；美制单位 (t·ac·h/(100·ac·ft·tonf·in)) "
+                         "的 K 需乘以 0.1317",
+                         "K must be in t·hm²·h/(hm²·MJ·mm), usually 0.001–0.09; a K in US customary units "
+                         "(t·ac·h/(100·ac·ft·tonf·in)) must be multiplied by 0.1317"),
+    "ls_factor": (0.0, 1000.0, "LS 是无量纲因子，不能为负，也不会上千：检查计算或比例因子",
+                  "LS is a dimensionless factor, never negative and never in the thousands: check how it was "
+                  "computed, or a scale factor"),
+    "npp": (0.0, 100.0,
+            "NPP 应为干物质 t/(hm²·a)（森林约 5–30）；若为 g C/(m²·a)，干物质 t/(hm²·a) = g C/(m²·a) × 0.01 ÷ 含碳率（约 0.45）",
+            "NPP must be dry matter in t/(hm²·a) (forests about 5–30); from g C/(m²·a): "
+            "t/(hm²·a) = g C/(m²·a) × 0.01 / carbon fraction (about 0.45)"),
+    "weather_factor": (0.0, None, "气象因子不能为负", "the weather factor cannot be negative"),
+    "downwind_length": (0.0, None, "下风向距离不能为负", "the downwind length cannot be negative"),
+    **{name: (0.0, 1.0, "该因子是 0–1 之间的比例；若以百分数给出，请除以 100",
+              "this factor is a fraction in [0, 1]; if it is in percent, divide by 100")
+       for name in ("erodible_fraction", "crust_factor", "roughness_factor", "vegetation_factor",
+                    "runoff_coefficient", "rusle_c", "rusle_p")},
+}
 
 
 class RasterInputs:
@@ -107,9 +151,18 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
         path = Path(rel) if Path(rel).is_absolute() else base / rel
         files[name] = path
         layers[name] = open_raster(path, chunks=chunks)
-    names = list(layers)
+    # land use first: it is the reference grid (align = true reprojects the others onto it)
+    names = ["land_use", "zones"] + [n for n in layers if n not in ("land_use", "zones")]
     aligned = check_aligned(*[layers[n] for n in names], names=names, align=bool(cfg.get("align", False)))
     layers = dict(zip(names, aligned))
+    lu = layers["land_use"]
+    try:  # a CRS whose pixels have no area in m² fails here, before any service runs
+        from ..compute.zonal import pixel_area_m2
+
+        pixel_area_m2(lu.rio.transform(), lu.rio.crs, lu.shape[-2], geodesic=bool(cfg.get("geodesic", False)))
+    except RasterError as exc:
+        raise RasterError([replace(p, file=p.file or str(files["land_use"])) for p in exc.problems]) from None
+    check_ranges(layers, files)
     ids = read_csv_checked(base / cfg["zone_ids"], required=["zone", "region"], optional=["note"])
     zone_region = {}
     probs = []
@@ -127,6 +180,46 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     if probs:
         raise RasterError(probs)
     return RasterInputs(layers, zone_region, cfg.get("code_format", "{:04d}"), bool(cfg.get("geodesic", False)), files)
+
+
+def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None = None) -> None:
+    """Raise :class:`RasterError` for every layer with values outside :data:`LAYER_RANGES`.
+
+    One pass over each layer (min, max and the count of pixels out of range;
+    with dask, one ``compute`` for all layers). NaN (nodata) is ignored.
+    """
+    checks = {n: LAYER_RANGES[n] for n in layers if n in LAYER_RANGES}
+    if not checks:
+        return
+    stats = {}
+    for name, (lo, hi, *_) in checks.items():
+        da = layers[name]
+        lo_ = -np.inf if lo is None else lo
+        hi_ = np.inf if hi is None else hi
+        stats[name] = (da.min(skipna=True).data, da.max(skipna=True).data,
+                       (da < lo_).sum().data, (da > hi_).sum().data)
+    if any(hasattr(v, "dask") for vals in stats.values() for v in vals):
+        import dask
+
+        stats = dask.compute(stats)[0]
+    probs = []
+    for name, (lo, hi, hint_zh, hint_en) in checks.items():
+        vmin, vmax, n_lo, n_hi = (float(v) for v in stats[name])
+        unit = LAYER_UNITS.get(name) or LOOKUP_LAYERS.get(name, (None, "1"))[1]
+        file = str(files[name]) if files and name in files else None
+        for n_bad, bad, side_zh, side_en, bound in ((n_lo, vmin, "低于", "below", lo), (n_hi, vmax, "高于", "above", hi)):
+            if n_bad > 0:
+                probs.append(problem(
+                    "raster_value_out_of_range",
+                    f"栅格图层 {name} 有 {int(n_bad)} 个像元{side_zh}合理范围（{bound:g} {unit}），极值 {bad:g}",
+                    f"raster layer {name} has {int(n_bad)} pixel(s) {side_en} the plausible range ({bound:g} {unit}); "
+                    f"extreme value {bad:g}",
+                    file=file, column=f"rasters.{name}", value=bad,
+                    hint_zh=("负值没有物理意义：设为 nodata 或修正插值" if side_en == "below" and bound == 0 else hint_zh),
+                    hint_en=("negative values are not physical: set them to nodata or fix the interpolation"
+                             if side_en == "below" and bound == 0 else hint_en)))
+    if probs:
+        raise RasterError(probs)
 
 
 def areas_from_rasters(rin: RasterInputs, scheme, regions: list[str]) -> tuple[xr.DataArray, pd.DataFrame]:
@@ -182,7 +275,7 @@ def _lookup_layer(ctx, name: str) -> xr.DataArray:
 
     key, unit, groups = LOOKUP_LAYERS[name]
     rin: RasterInputs = ctx.rasters
-    per_eco = _per_ecosystem(ctx, key, unit, groups, f"raster:{name}")
+    per_eco = _per_ecosystem(ctx, key, unit, groups, f"raster:{name}", by_region=False)
     mapping = ctx.params.get("_scheme_mapping", {})
     lu = rin.land_use
     max_code = int(max(int(c.lstrip("0") or 0) for c in mapping if c.isdigit())) if mapping else 255
@@ -229,7 +322,12 @@ def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: b
     out = xr.DataArray(np.zeros(len(ctx.regions)), dims=("region",), coords={"region": ctx.regions})
     for z, region in rin.zone_region.items():
         out.loc[region] += float(res.sum[z])
+    lookups = [n for n in needed if n not in rin.files and n in LOOKUP_LAYERS]
+    sources = [str(rin.files[n]) for n in needed if n in rin.files]
+    if lookups:
+        sources.append(f"{rin.files['land_use']} → {', '.join(LOOKUP_LAYERS[n][0] for n in lookups)}")
     ctx.trace.append({"service": service, "key": f"raster.{service}",
-                      "value": f"{int(np.sum(res.count))} px summed, {int(np.sum(res.masked))} px masked (nodata)",
-                      "source": ", ".join(str(rin.files[n]) for n in needed if n in rin.files)})
+                      "value": f"{int(np.sum(res.count))} px summed, {int(np.sum(res.masked))} px without a value "
+                               f"(nodata, or a land use the service does not apply to)",
+                      "source": ", ".join(sources)})
     return out.assign_attrs(units=unit)
