@@ -71,7 +71,14 @@ class Account:
     def __init__(self, config: Mapping, base_dir: str | Path | None = None, *, source: str = "<dict>"):
         self.source = source
         self.base_dir = Path(base_dir) if base_dir else Path.cwd()
-        self.raw_config = copy.deepcopy(dict(config))
+        config = dict(config)
+        if "years" in config or "years" in config.get("account", {}):
+            from .config import for_year
+
+            for problem_ in check_config(config, source):
+                raise ConfigError(problem_)
+            config = for_year(config, int(config["account"]["year"]))
+        self.raw_config = copy.deepcopy(config)
         self.config = with_defaults(self.raw_config)
         self._loaded: dict[str, Any] | None = None
         self.input_hashes: dict[str, str] = {}
@@ -269,6 +276,17 @@ class Account:
         out["statistics"] = None
         if stats is not None:
             out["statistics"] = attempt(self._load_statistics, stats)
+
+        tm = inputs.get("two_mountains")
+        out["two_mountains"] = None
+        if tm is not None:
+            from .io.two_mountains import read_indicator_table
+
+            if isinstance(tm, pd.DataFrame):
+                out["two_mountains"] = tm
+            else:
+                self._hash("two_mountains", self._path(tm))
+                out["two_mountains"] = attempt(read_indicator_table, self._path(tm))
 
         phys = inputs.get("physical")
         out["physical"] = None

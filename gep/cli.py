@@ -92,6 +92,33 @@ def print_result(res) -> None:
             note = "missing: " + ", ".join(ind["missing"])
         t.add_row(f"{ind['label']['zh']}\n{ind['label']['en']}", _fmt(ind["value"], 2), ind["unit"], note)
     console.print(t)
+    tm = res.extra.get("two_mountains")
+    if tm is not None:
+        t = Table(title="“两山”指标 Two-Mountains indicators (表1)")
+        for c, j in (("序号", "right"), ("指标 Indicator", "left"), ("值 Value", "right"), ("目标 Target", "left"),
+                     ("达标 Met", "left")):
+            t.add_column(c, justify=j)
+        for _, r in tm.iterrows():
+            v = r["value"]
+            shown = _fmt(v, 2) if isinstance(v, (int, float)) and v == v else ("—" if v is None else str(v))
+            met = {True: "✓ 达标 met", False: "✗ 未达标 not met"}.get(r["met"], "? " + str(r.get("reason_en", ""))[:40])
+            src = " (gep)" if r.get("value_source") == "computed" else ""
+            t.add_row(str(r["no"]), f"{r['indicator_zh']}", shown + src, str(r["target_text"]), met)
+        console.print(t)
+    yoy = res.extra.get("year_on_year")
+    if yoy is not None:
+        a, b = yoy["a"], yoy["b"]
+        frame = yoy["by_category"]
+        effects = [c for c in ("area", "intensity", "quantity", "price") if c in frame]
+        t = Table(title=f"年度对比 Year-on-year {a} → {b} (亿元, prices: {yoy['prices']})")
+        for c in ["类别 Category", str(a), str(b), "变化 Change", "%"] + effects:
+            t.add_column(c, justify="left" if c.startswith("类别") else "right")
+        rows = list(frame.iterrows()) + [("GEP", frame.sum())]
+        for cat, r in rows:
+            pct = r["change"] / r["value_a"] * 100 if r["value_a"] else float("nan")
+            t.add_row(labels.get(cat, cat), _fmt(r["value_a"] / yi), _fmt(r["value_b"] / yi), _fmt(r["change"] / yi),
+                      f"{pct:+.1f}", *[_fmt(r[e] / yi) for e in effects])
+        console.print(t)
     for title, rows in res.extra.get("console_tables", {}).items():
         t = Table(title=title)
         if rows:
@@ -102,16 +129,28 @@ def print_result(res) -> None:
         console.print(t)
 
 
-def _run(config: Path, out: Path, quiet: bool = False):
+def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None):
+    """Run one year, or several years (``--years`` or ``[account] years``)."""
     from .account import Account
+    from .config import load_config
+    from .years import parse_years, run_years
 
     try:
-        acct = Account.from_config(config)
-        problems = acct.validate()
-        if problems:
-            raise GepError(problems)
-        res = acct.run()
-        written = res.write(out)
+        cfg, _ = load_config(config)
+        wanted = parse_years(years) if years else parse_years(cfg.get("account", {}).get("years", []))
+        if len(wanted) > 1:
+            multi = run_years(config, wanted)
+            res = multi[multi.years[-1]]
+            written = res.write(out)
+            for y in multi.years[:-1]:
+                written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
+        else:
+            acct = Account.from_config(config)
+            problems = acct.validate()
+            if problems:
+                raise GepError(problems)
+            res = acct.run()
+            written = res.write(out)
     except GepError as exc:
         _fail(exc)
     if not quiet:
@@ -123,9 +162,46 @@ def _run(config: Path, out: Path, quiet: bool = False):
 @app.command()
 def run(config: Path = typer.Argument(..., help="账户配置 TOML / account config"),
         out: Path = typer.Option(Path("gep-out"), "--out", "-o", help="输出目录 / output folder"),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables"),
+        years: Optional[str] = typer.Option(None, "--years", "-y",
+                                            help="多年核算，如 2019-2023 或 2020,2021 / several years, e.g. 2019-2023")):
     """核算一个县的 GEP / run the account of a config."""
-    _run(config, out, quiet)
+    _run(config, out, quiet, years)
+
+
+@app.command()
+def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出目录 / output folder of the earlier run"),
+            out_b: Path = typer.Argument(..., help="较晚一次运行的输出目录 / output folder of the later run")):
+    """比较两次运行的 summary.json / compare two runs by service, category and township."""
+    import json
+
+    try:
+        a, b = (json.loads((p / "summary.json").read_text(encoding="utf-8")) for p in (out_a, out_b))
+    except FileNotFoundError as exc:
+        err_console.print(f"找不到 summary.json / summary.json not found: {exc.filename}")
+        raise typer.Exit(code=1)
+    yi = 1e8
+    if a.get("prices") != b.get("prices"):
+        console.print(f"[yellow]注意：价格口径不同 / note: different price bases ({a.get('prices')} vs {b.get('prices')})[/]")
+    console.print(f"GEP {a['year']}: {a['gep'] / yi:,.2f} 亿元 → {b['year']}: {b['gep'] / yi:,.2f} 亿元 "
+                  f"({(b['gep'] - a['gep']) / yi:+,.2f} 亿元, {(b['gep'] / a['gep'] - 1) * 100:+.1f} %)")
+    for title, key, label in (("分类 By category", "by_category", None), ("分项 By service", "by_service", "label"),
+                              ("分区 By region", "by_region", "name")):
+        t = Table(title=title)
+        for c in ("", str(a["year"]), str(b["year"]), "变化 Change", "%"):
+            t.add_column(c, justify="right" if c else "left")
+        for k in list(dict.fromkeys(list(a[key]) + list(b[key]))):
+            def val(s):
+                v = s[key].get(k)
+                return 0.0 if v is None else (v if isinstance(v, (int, float)) else v.get("value", v.get("gep", 0.0)))
+            va, vb = val(a), val(b)
+            name = k
+            rec = b[key].get(k) or a[key].get(k)
+            if label and isinstance(rec, dict) and label in rec:
+                name = f"{rec[label]['zh']} {rec[label]['en']}"
+            t.add_row(name, _fmt(va / yi, 3), _fmt(vb / yi, 3), _fmt((vb - va) / yi, 3),
+                      f"{(vb / va - 1) * 100:+.1f}" if va else "—")
+        console.print(t)
 
 
 @app.command()

@@ -25,6 +25,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "prices": "'current' or 'constant:YEAR'",
         "area_tolerance": "relative tolerance between land-use areas and stated region areas",
         "description": "free text",
+        "years": "years `gep run` accounts and compares (inputs per year in [years.<year>] or '{year}' in paths)",
     },
     "inputs": {
         "regions": "regions CSV",
@@ -33,7 +34,9 @@ SCHEMA: dict[str, dict[str, str]] = {
         "statistics": "statistics table (CSV or Excel)",
         "physical": "physical quantities computed elsewhere (region, service, quantity, unit)",
         "economy": "county economy table (indicator, value, unit, source)",
+        "two_mountains": "Two-Mountains indicator table (targets, directions, status values)",
     },
+    "years": {"*": "per-year input overrides: [years.2020] land_use = \"land_use_2020.csv\" …"},
     "services": {"*": "service id = method name (overrides the profile)"},
     "rasters": {"*": "raster layers: land_use, zones, zone_ids, code_format, chunks, geodesic, align, "
                      "and per-pixel layers (precipitation, evapotranspiration, rainfall_erosivity, …)"},
@@ -159,4 +162,21 @@ def with_defaults(cfg: dict) -> dict:
         sec = out.setdefault(section, {})
         for k, v in defaults.items():
             sec.setdefault(k, v)
+    return out
+
+
+def for_year(cfg: dict, year: int) -> dict:
+    """The config of one year: ``year`` set, ``{year}`` filled in input paths,
+    ``[years.<year>]`` overrides applied, the multi-year keys removed."""
+    import copy
+
+    out = copy.deepcopy(cfg)
+    out.setdefault("account", {})["year"] = int(year)
+    out["account"].pop("years", None)
+    inputs = out.setdefault("inputs", {})
+    for key, val in list(inputs.items()):
+        if isinstance(val, str) and "{year}" in val:
+            inputs[key] = val.replace("{year}", str(year))
+    inputs.update((cfg.get("years") or {}).get(str(year), {}))
+    out.pop("years", None)
     return out

@@ -59,6 +59,23 @@ def _check_given_rows_are_used(ctx: Context, plan) -> None:
         for _, r in unused.iterrows()])
 
 
+def _table_for_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The indicator table with the status values of other years blanked (a 2021
+    status value is not the value of 2020)."""
+    t = table.copy()
+    other = pd.to_numeric(t["year"], errors="coerce") != year
+    if "status_number" in t:
+        t.loc[other, "status_number"] = np.nan
+    t.loc[other & (t["direction"] != "qualitative"), "status_value"] = ""
+    return t
+
+
+def _computed_ids(computed: dict) -> dict:
+    from .io.two_mountains import COMPUTED_BY
+
+    return {k: v for k, v in computed.items() if k in COMPUTED_BY}
+
+
 def run_account(account) -> "AccountResult":  # noqa: F821
     from .account import AccountResult
 
@@ -120,8 +137,9 @@ def run_account(account) -> "AccountResult":  # noqa: F821
     econ_values = None if econ is None else dict(zip(econ["indicator"], econ["value_canonical"]))
     ind_cfg = account.config.get("indicators", {})
     root_info = rt.frame.loc[rt.root]
-    pop = root_info["population_persons"]
-    gdp = root_info["gdp_yuan"]
+    # year-specific economy figures win over the region table's
+    pop = (econ_values or {}).get("population", root_info["population_persons"])
+    gdp = (econ_values or {}).get("gdp", root_info["gdp_yuan"])
     indicators = account_indicators(
         gep=total, by_category=by_cat, land_area_km2=rt.area_km2(), population=None if pd.isna(pop) else float(pop),
         gdp=None if pd.isna(gdp) else float(gdp), economy=econ_values,
@@ -130,6 +148,14 @@ def run_account(account) -> "AccountResult":  # noqa: F821
 
     cset = ctx.coefficients
     provenance = pd.DataFrame(traces)
+    two_mountains = None
+    tm_input = account.config.get("inputs", {}).get("two_mountains")
+    if tm_input is not None:
+        from .io.two_mountains import evaluate_indicator_table
+
+        computed = _computed_ids({k: v["value"] for k, v in indicators.items() if v.get("value") is not None})
+        two_mountains = evaluate_indicator_table(_table_for_year(loaded["two_mountains"], account.year),
+                                                 computed=computed)
     return AccountResult(
         name=account.name, year=account.year, prices=account.config["account"].get("prices", "current"),
         value=value, value_by_ecosystem=vbe, physical=physical, services=services,
@@ -139,5 +165,9 @@ def run_account(account) -> "AccountResult":  # noqa: F821
                       "title": cset.manifest.get("title", {}), "sources": cset.used_sources()},
         inputs=dict(sorted(account.input_hashes.items())), config=account.config,
         land_use_rows=loaded.get("land_use_rows"), economy=econ,
-        extra={"areas": ctx.areas, "profile": account.config["account"]["profile"], "coefficient_set": cset},
+        extra={"areas": ctx.areas, "profile": account.config["account"]["profile"], "coefficient_set": cset,
+               "two_mountains": two_mountains,
+               "two_mountains_input": None if tm_input is None else _table_for_year(loaded["two_mountains"], account.year),
+               "two_mountains_computed": computed if tm_input is not None else None,
+               "statistics_report": getattr(ctx.statistics, "report", None)},
     )

@@ -27,7 +27,6 @@ do their sums by service, category, region and in total.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +37,7 @@ import xarray as xr
 
 from .account import Account, AccountResult
 from .compute.decomposition import shapley, shapley3
-from .config import load_config
+from .config import for_year, load_config
 from .errors import ConfigError, problem
 
 __all__ = ["MultiYearResult", "run_years", "parse_years", "compare_results", "decompose"]
@@ -67,20 +66,6 @@ def parse_years(text: str | list | tuple) -> list[int]:
     return sorted(set(years))
 
 
-def _year_config(cfg: dict, year: int) -> dict:
-    out = copy.deepcopy(cfg)
-    out.setdefault("account", {})["year"] = year
-    out["account"].pop("years", None)
-    inputs = out.setdefault("inputs", {})
-    for key, val in list(inputs.items()):
-        if isinstance(val, str) and "{year}" in val:
-            inputs[key] = val.replace("{year}", str(year))
-    overrides = (cfg.get("years") or {}).get(str(year), {})
-    inputs.update(overrides)
-    out.pop("years", None)
-    return out
-
-
 def run_years(config: str | Path, years=None) -> "MultiYearResult":
     """Run a config for several years (``years`` or ``[account] years``)."""
     cfg, folder = load_config(config)
@@ -88,11 +73,18 @@ def run_years(config: str | Path, years=None) -> "MultiYearResult":
     if len(years) < 1:
         raise ConfigError(problem("no_years", "没有给出年份（--years 或 [account] years）",
                                   "no years given (--years or [account] years)", file=str(config)))
-    results = {}
+    results, constant = {}, {}
+    current = str(cfg.get("account", {}).get("prices", "current")) == "current"
     for y in years:
-        acct = Account(_year_config(cfg, y), folder, source=f"{config} [{y}]")
-        results[y] = acct.run()
-    return MultiYearResult(results)
+        year_cfg = for_year(cfg, y)
+        results[y] = Account(year_cfg, folder, source=f"{config} [{y}]").run()
+        if current and len(years) > 1:
+            # changes are compared at constant prices of the first year, so inflation is not growth
+            year_cfg["account"]["prices"] = f"constant:{years[0]}"
+            constant[y] = Account(year_cfg, folder, source=f"{config} [{y}, constant:{years[0]}]").run()
+    multi = MultiYearResult(results, constant=constant or None)
+    multi.link_years()
+    return multi
 
 
 @dataclass
@@ -100,6 +92,8 @@ class MultiYearResult:
     """Results of the same account for several years."""
 
     results: dict[int, AccountResult]
+    #: the same years at constant prices of the first year (when ``results`` are at current prices)
+    constant: dict[int, AccountResult] | None = None
     _value: xr.DataArray | None = field(default=None, repr=False)
 
     @property
@@ -129,9 +123,31 @@ class MultiYearResult:
             frame[f"growth_{a}_{b}_%"] = (frame[b] / frame[a] - 1.0) * 100.0
         return frame
 
-    def compare(self, a: int, b: int) -> "Comparison":
-        """Change from year ``a`` to year ``b``, with its decomposition."""
-        return compare_results(self.results[a], self.results[b])
+    def compare(self, a: int, b: int, *, prices: str = "constant") -> "Comparison":
+        """Change from year ``a`` to year ``b``, with its decomposition.
+
+        ``prices="constant"`` (default) compares at constant prices when the
+        accounts are at current prices (so the price effect holds only real
+        changes of unit values); ``"as_run"`` compares the results as run.
+        """
+        source = self.constant if (prices == "constant" and self.constant) else self.results
+        return compare_results(source[a], source[b])
+
+    def link_years(self) -> None:
+        """Give each year its comparison with the year before: the Two-Mountains
+        table judged against the previous year's values, and the year-on-year
+        sheet and summary section of its report."""
+        from .io.two_mountains import evaluate_indicator_table
+
+        for prev, year in zip(self.years, self.years[1:]):
+            res, before = self.results[year], self.results[prev]
+            tm, tm_prev = res.extra.get("two_mountains"), before.extra.get("two_mountains")
+            if tm is not None and tm_prev is not None:
+                previous = {int(r["no"]): r["value"] for _, r in tm_prev.iterrows()
+                            if isinstance(r["value"], (int, float)) and r["value"] == r["value"]}
+                res.extra["two_mountains"] = evaluate_indicator_table(
+                    res.extra["two_mountains_input"], computed=res.extra["two_mountains_computed"], previous=previous)
+            attach_comparison(res, self.compare(prev, year))
 
     def __getitem__(self, year: int) -> AccountResult:
         return self.results[year]
@@ -235,3 +251,31 @@ def compare_results(a: AccountResult, b: AccountResult) -> Comparison:
         if col in cells:
             cells[col] = cells[col].fillna(0.0)
     return Comparison(a=a, b=b, cells=cells)
+
+
+def attach_comparison(res: AccountResult, comp: "Comparison") -> None:
+    """Add the year-on-year tables of ``comp`` to ``res``'s report and summary."""
+    a, b = comp.a.year, comp.b.year
+    by_cat = comp.by("category")
+    by_svc = comp.by("service")
+    by_reg = comp.by("region")
+    effects = comp.effects
+    ind_rows = []
+    for k, v in comp.b.indicators.items():
+        va = comp.a.indicators.get(k, {}).get("value")
+        vb = v.get("value")
+        growth = (vb / va - 1.0) * 100.0 if (va not in (None, 0) and vb is not None) else None
+        ind_rows.append({"indicator": k, "label_zh": v["label"]["zh"], "label_en": v["label"]["en"], "unit": v["unit"],
+                         str(a): va, str(b): vb, "growth_%": growth})
+    res.extra["year_on_year"] = {"a": a, "b": b, "by_category": by_cat, "by_service": by_svc, "by_region": by_reg,
+                                 "indicators": pd.DataFrame(ind_rows), "prices": comp.b.prices}
+    res.extra.setdefault("summary_sections", {})["year_on_year"] = {
+        "from": a, "to": b, "prices": comp.b.prices,
+        "gep": {"a": comp.a.total, "b": comp.b.total, "change": comp.b.total - comp.a.total,
+                **{e: float(comp.cells[e].sum()) for e in effects}},
+        "by_category": {c: {"a": float(r["value_a"]), "b": float(r["value_b"]), "change": float(r["change"]),
+                            **{e: float(r[e]) for e in effects}} for c, r in by_cat.iterrows()},
+        "by_service": {sv: {"change": float(r["change"]), **{e: float(r[e]) for e in effects}}
+                       for sv, r in by_svc.iterrows()},
+        "indicators": {r["indicator"]: {"a": r[str(a)], "b": r[str(b)], "growth_%": r["growth_%"]} for r in ind_rows},
+    }

@@ -137,6 +137,39 @@ def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
         tables["土地利用 Land use"] = (res.land_use_rows.rename(columns={
             "row": "行 Row", "region": "地区 Region", "code": "地类代码 Code", "area": "面积 Area", "unit": "单位 Unit",
             "area_hm2": "面积 Area (hm²)", "ecosystem": "生态系统 Ecosystem"}), ["每个输入行及其归类 / every input row and what it became"])
+    stats_report = res.extra.get("statistics_report")
+    if stats_report is not None:
+        tables["统计输入 Statistics rows"] = (stats_report, ["每个统计输入行及其去向 / every statistics row and what it became"])
+    tm = res.extra.get("two_mountains")
+    if tm is not None:
+        cols = {"no": "序号 No", "indicator_zh": "指标", "indicator_en": "Indicator", "unit": "单位 Unit",
+                "value": f"{res.year} 值 Value", "value_source": "来源 Value source", "target_text": "目标 Target",
+                "reference": "比较基准 Reference", "met": "达标 Met", "reason_zh": "说明", "reason_en": "Reason"}
+        frame = tm[[c for c in cols if c in tm.columns]].rename(columns=cols)
+        tables["两山指标 Two-Mountains"] = (frame, [
+            "“两山”实践创新基地建设指标：目标、现状与是否达标 / Two-Mountains indicators: target, value, met",
+            "value source: computed = 由 gep 核算 / computed by gep; table = 指标表给出 / from the indicator table"])
+    yoy = res.extra.get("year_on_year")
+    if yoy is not None:
+        a, b = yoy["a"], yoy["b"]
+
+        def fmt(frame, label):
+            f = frame.copy() / YI
+            f["change_%"] = frame["change_%"]
+            f = f.rename(columns={"value_a": f"{a} (亿元)", "value_b": f"{b} (亿元)", "change": "变化 Change (亿元)",
+                                  "area": "面积与结构效应 Area effect (亿元)", "intensity": "强度效应 Intensity effect (亿元)",
+                                  "quantity": "数量效应 Quantity effect (亿元)", "price": "价格效应 Price effect (亿元)",
+                                  "change_%": "变化率 Change (%)"})
+            f.insert(0, "项目 Item", f.index)
+            f.insert(0, "层级 Level", label)
+            return f.reset_index(drop=True)
+
+        blocks = [fmt(yoy["by_category"], "类别 Category"), fmt(yoy["by_service"], "服务 Service"),
+                  fmt(yoy["by_region"], "地区 Region")]
+        frame = pd.concat(blocks, ignore_index=True)
+        tables["年度对比 Year-on-year"] = (frame, [
+            f"{a} → {b}，价格口径 prices: {yoy['prices']}。各效应之和等于变化（Shapley 分解）/ effects add up to the change (Shapley decomposition)"])
+        tables["指标年度对比 Indicators by year"] = (yoy["indicators"], [])
     for title, (frame, notes) in res.extra.get("report_sheets", {}).items():
         tables[title] = (frame, notes)
     return tables
