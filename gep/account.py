@@ -81,6 +81,8 @@ class Account:
         self.raw_config = copy.deepcopy(config)
         self.config = with_defaults(self.raw_config)
         self._loaded: dict[str, Any] | None = None
+        #: keep the per-pixel quantity of every spatial method for map output (AccountResult.write_maps)
+        self.maps = False
         self.input_hashes: dict[str, str] = {}
 
     # ----------------------------------------------------------- builders
@@ -542,7 +544,8 @@ class Account:
                   "statistics": dict(self.config.get("statistics", {})),
                   "cultural": dict(self.config.get("cultural", {})),
                   "allocation": dict(self.config.get("allocation", {})),
-                  "_scheme_mapping": d["scheme"].mapping if d.get("scheme") is not None else {}}
+                  "_scheme_mapping": d["scheme"].mapping if d.get("scheme") is not None else {},
+                  "_maps": {} if self.maps else None}
         return Context(year=self.year, regions=list(rt.leaves), region_info=rt.frame, resolution_chain=chains,
                        coefficients=d["coefficients"], areas=d["areas"], statistics=d["statistics"],
                        physical=d["physical"], economy=d["economy"], rasters=d.get("rasters"), params=params,
@@ -585,6 +588,10 @@ def _most_specific(problems: list[Problem]) -> GepError:
         "unknown_service": E.UnknownService, "bad_unit": E.UnitError, "bad_quantity": E.InvalidArea,
         "given_quantity_unused": E.ConfigError, "deflator_missing_year": E.DeflatorError,
     }
+    by_code.update({code: E.RasterError for code in (
+        "rasters_not_aligned", "missing_nodata", "geographic_crs", "non_metre_crs", "missing_crs", "unknown_crs",
+        "raster_value_out_of_range", "unmapped_zone", "region_without_zone", "zone_region_unknown",
+        "zone_out_of_range", "class_out_of_range", "unlisted_land_use_code", "shape_mismatch")})
     classes = {by_code.get(p.code) for p in problems}
     classes.discard(None)
     cls = classes.pop() if len(classes) == 1 else GepError
@@ -693,6 +700,18 @@ class AccountResult:
         from .io.outputs import write_outputs
 
         return write_outputs(self, Path(out_dir), formats=formats)
+
+    def write_maps(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write the per-pixel maps of the spatial methods as GeoTIFFs, window by window.
+
+        Needs ``account.maps = True`` before ``run()`` (``gep run --maps``).
+        One file per service, ``<service>.tif``, in the service's physical unit
+        per hm² (or per m²); the whole map is never held in memory.
+        """
+        from .io.rasters import write_raster_chunked
+
+        out = Path(out_dir)
+        return {sid: write_raster_chunked(da, out / f"{sid}.tif") for sid, da in self.extra.get("maps", {}).items()}
 
     def compare_service(self, other: "AccountResult") -> pd.DataFrame:
         a, b = self.by_service, other.by_service

@@ -129,7 +129,7 @@ def print_result(res) -> None:
         console.print(t)
 
 
-def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None):
+def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False):
     """Run one year, or several years (``--years`` or ``[account] years``)."""
     from .account import Account
     from .config import load_config
@@ -146,11 +146,14 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None)
                 written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
         else:
             acct = Account.from_config(config)
+            acct.maps = maps
             problems = acct.validate()
             if problems:
                 raise GepError(problems)
             res = acct.run()
             written = res.write(out)
+            if maps:
+                written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
     except GepError as exc:
         _fail(exc)
     if not quiet:
@@ -164,9 +167,10 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
         out: Path = typer.Option(Path("gep-out"), "--out", "-o", help="输出目录 / output folder"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables"),
         years: Optional[str] = typer.Option(None, "--years", "-y",
-                                            help="多年核算，如 2019-2023 或 2020,2021 / several years, e.g. 2019-2023")):
+                                            help="多年核算，如 2019-2023 或 2020,2021 / several years, e.g. 2019-2023"),
+        maps: bool = typer.Option(False, "--maps", help="写出栅格方法的逐像元图 / write per-pixel maps of spatial methods")):
     """核算一个县的 GEP / run the account of a config."""
-    _run(config, out, quiet, years)
+    _run(config, out, quiet, years, maps)
 
 
 @app.command()
@@ -208,9 +212,33 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
 def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", help="输出目录 / output folder"),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
     """运行内置示例县（上虞区 2021）/ run the embedded example county (Shangyu 2021)."""
+    from .comparison import side_by_side
     from .examples import example_config
 
-    _run(example_config(), out, quiet)
+    res = _run(example_config(), out, quiet)
+    # the same county by the raster path and by value transfer, side by side
+    from .account import Account
+
+    others = {"tabular": res}
+    for label, name in (("spatial", "gep-spatial.toml"), ("value transfer", "gep-value-transfer.toml")):
+        try:
+            others[label] = Account.from_config(example_config(name)).run()
+        except GepError as exc:
+            _fail(exc)
+    table = side_by_side(others)
+    res.extra.setdefault("report_sheets", {})["方法对比 Methods"] = (
+        (table / 1e8).reset_index(), ["同一县三种核算方式的价值量（亿元）/ the same county accounted three ways (10⁸ CNY)",
+                                      "tabular = 面积×单位面积功能量与统计数据; spatial = 栅格逐像元; value transfer = 谢高地当量因子"])
+    res.write(out, formats=("xlsx",))
+    if not quiet:
+        t = Table(title="方法对比 Methods side by side (亿元)")
+        t.add_column("服务 Service")
+        for label in others:
+            t.add_column(label, justify="right")
+        for (cat, sid, zh, en), r in table.iterrows():
+            name = f"{zh} {en}" if zh else sid
+            t.add_row(name, *[_fmt(r[label] / 1e8, 2) if r[label] == r[label] else "" for label in others])
+        console.print(t)
 
 
 @app.command()

@@ -169,5 +169,6 @@ def run_account(account) -> "AccountResult":  # noqa: F821
                "two_mountains": two_mountains,
                "two_mountains_input": None if tm_input is None else _table_for_year(loaded["two_mountains"], account.year),
                "two_mountains_computed": computed if tm_input is not None else None,
-               "statistics_report": getattr(ctx.statistics, "report", None)},
+               "statistics_report": getattr(ctx.statistics, "report", None),
+               "maps": ctx.params.get("_maps") or {}},
     )

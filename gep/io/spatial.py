@@ -322,6 +322,16 @@ def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: b
     out = xr.DataArray(np.zeros(len(ctx.regions)), dims=("region",), coords={"region": ctx.regions})
     for z, region in rin.zone_region.items():
         out.loc[region] += float(res.sum[z])
+    maps = ctx.params.get("_maps")
+    if maps is not None:
+        # the per-pixel quantity, lazily: written window by window after the run
+        per_pixel_unit = f"{unit}/hm²" if per_hm2 else f"{unit}/m²"
+        template = rin.land_use
+        da = xr.DataArray(values.data if hasattr(values, "data") else values, dims=template.dims,
+                          coords={d: template.coords[d] for d in template.dims})
+        da = da.rio.write_crs(template.rio.crs).rio.write_transform(template.rio.transform())
+        maps[service] = da.astype("float32").rio.write_nodata(np.nan).assign_attrs(
+            units=per_pixel_unit, long_name=f"{service} per unit area")
     lookups = [n for n in needed if n not in rin.files and n in LOOKUP_LAYERS]
     sources = [str(rin.files[n]) for n in needed if n in rin.files]
     if lookups:
@@ -331,3 +341,26 @@ def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: b
                                f"(nodata, or a land use the service does not apply to)",
                       "source": ", ".join(sources)})
     return out.assign_attrs(units=unit)
+
+
+def group_mask(ctx, groups) -> xr.DataArray:
+    """1.0 on pixels whose land use maps to an ecosystem of ``groups``, NaN elsewhere.
+
+    Used to restrict a per-pixel product (e.g. an NPP raster, which also has
+    values over built-up land and water) to the ecosystems a service counts.
+    """
+    from ..classifications import ecosystem_types
+
+    rin: RasterInputs = ctx.rasters
+    types = {t for t, spec in ecosystem_types().items() if spec.group in groups}
+    mapping = ctx.params.get("_scheme_mapping", {})
+    lut = np.full(65536, np.nan)
+    for code, eco in mapping.items():
+        if code.isdigit() and int(code) < lut.size and eco in types:
+            lut[int(code)] = 1.0
+    lu = rin.land_use
+
+    def apply(block):
+        return lut[np.clip(np.asarray(block).astype(np.int64), 0, lut.size - 1)]
+
+    return xr.apply_ufunc(apply, lu, dask="parallelized", output_dtypes=[np.float64])

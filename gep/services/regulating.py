@@ -471,7 +471,11 @@ def _npp_tabular(ctx, sid) -> xr.DataArray:
 
 
 def _npp_spatial(ctx, sid) -> xr.DataArray:
-    return _spatial_zonal(ctx, sid, lambda layers: layers["npp"], "t", per_hm2=True, layers=["npp"])
+    """NPP summed over the pixels of the ecosystems that fix carbon (as the tabular method)."""
+    from ..io.spatial import group_mask
+
+    mask = group_mask(ctx, NPP_GROUPS)
+    return _spatial_zonal(ctx, sid, lambda layers: layers["npp"] * mask.data, "t", per_hm2=True, layers=["npp"])
 
 
 def _carbon_q(source):
