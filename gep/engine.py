@@ -61,12 +61,17 @@ def _check_given_rows_are_used(ctx: Context, plan) -> None:
 
 def _table_for_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """The indicator table with the status values of other years blanked (a 2021
-    status value is not the value of 2020)."""
+    status value is not the value of 2020, nor is a 2021 qualitative status or
+    judgement such as 获得 / achieved); the blanked rows then hold ``year``."""
     t = table.copy()
-    other = pd.to_numeric(t["year"], errors="coerce") != year
+    other = (pd.to_numeric(t["year"], errors="coerce") != year).to_numpy()
     if "status_number" in t:
         t.loc[other, "status_number"] = np.nan
-    t.loc[other & (t["direction"] != "qualitative"), "status_value"] = ""
+    t.loc[other, "status_value"] = ""
+    if "achieved" in t:
+        t["achieved"] = t["achieved"].astype(object)
+        t.loc[other, "achieved"] = None
+    t.loc[other, "year"] = year
     return t
 
 

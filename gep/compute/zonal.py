@@ -426,15 +426,20 @@ def _max_valid(x, nodata):
     the dtype's maximum (65535 for uint16), which would size the table for
     every possible value. Negative values are out of range anyway.
     """
+    floating = np.issubdtype(x.dtype, np.floating)
     if _is_dask(x):
         import dask.array as da
 
-        m = x if nodata is None else da.where(x == nodata, 0, x)
-        m = da.nanmax(m) if np.issubdtype(x.dtype, np.floating) else m.max()
-        return int(m.compute())
-    m = x if nodata is None else np.where(x == nodata, 0, x)
-    m = np.nanmax(m) if np.issubdtype(x.dtype, np.floating) else m.max()
-    return int(m)
+        plain = int((da.nanmax(x) if floating else x.max()).compute())
+        if nodata is None or plain != nodata:
+            return plain  # nodata is absent or below the maximum: no masked pass needed
+        m = da.where(x == nodata, 0, x)
+        return int((da.nanmax(m) if floating else m.max()).compute())
+    plain = int(np.nanmax(x) if floating else x.max())
+    if nodata is None or plain != nodata:
+        return plain
+    m = np.where(x == nodata, 0, x)
+    return int(np.nanmax(m) if floating else m.max())
 
 
 # --------------------------------------------------------------- zonal sums

@@ -227,7 +227,19 @@ def areas_from_rasters(rin: RasterInputs, scheme, regions: list[str]) -> tuple[x
     from ..classifications import areas_by_ecosystem
     from .rasters import class_area_by_zone
 
-    table = class_area_by_zone(rin.land_use, rin.zones, geodesic=rin.geodesic)
+    # the scheme's codes size the table: no pass over the raster to find its largest code
+    codes = sorted({int(c) for c in scheme.mapping if c.isdigit()})
+    nodata = rin.land_use.rio.nodata
+    classes = sorted(set(codes) | ({int(nodata)} if nodata is not None and nodata >= 0 else set()))
+    try:
+        table = class_area_by_zone(rin.land_use, rin.zones, classes=classes, geodesic=rin.geodesic)
+    except RasterError as exc:
+        if any(p.code in ("unlisted_land_use_code", "class_out_of_range") for p in exc.problems):
+            table = class_area_by_zone(rin.land_use, rin.zones, geodesic=rin.geodesic)  # reported below as unknown codes
+        else:
+            raise
+    if nodata is not None and nodata in table.land_use.values:
+        table = table.drop_sel(land_use=nodata)
     unknown_zones = [int(z) for z in table.zone.values if int(z) not in rin.zone_region and float(table.sel(zone=z).sum()) > 0]
     if unknown_zones:
         raise RasterError(problem("unmapped_zone", f"分区栅格中的分区 {unknown_zones} 不在分区表中",
