@@ -151,38 +151,59 @@ def services_page() -> str:
     for fam, members in families.items():
         out.append(f"\n## Family `{fam}`\n")
         for s in members:
-            cat = CATEGORIES[s.category]
             out.append(f"\n### `{s.id}` — {s.label['zh']} / {s.label['en']} {{#{_anchor(s.id)}}}\n\n")
-            desc = s.description or {}
-            if desc.get("en") or desc.get("zh"):
-                if desc.get("zh"):
-                    out.append(f"{desc['zh']}\n\n")
-                if desc.get("en"):
-                    out.append(f"{desc['en']}\n\n")
-            out.append(_table(["", ""], [
-                ["id", f"`{s.id}`"],
-                ["category 类别", f"{cat['zh']} {cat['en']} (`{s.category}`)"],
-                ["physical quantity 实物量", f"{_label(s.physical_label)} [{_cell(s.physical_unit)}]"],
-                ["default method", f"`{s.default_method}`"],
-                ["family", f"`{s.family}`"],
-            ]))
-            for m in s.methods.values():
-                tier = TIERS[m.tier]
-                out.append(f"\n#### Method `{m.name}` — {_label(m.label)}\n\n")
-                rows = [
-                    ["tier 层级", f"{tier['zh']} / {tier['en']} (`{m.tier}`)"],
-                    ["inputs 输入", ", ".join(f"`{i}`" for i in m.inputs) or "—"],
-                    ["coefficient keys 系数", ", ".join(
-                        f"[`{k}`](coefficient-keys.md#{_anchor(_keys_matching(k) or k)})" for k in m.coefficient_keys) or "—"],
-                    ["valuation 价值量方法", _label(m.valuation) or "—"],
-                ]
-                for pname, pdesc in (m.params or {}).items():
-                    rows.append([f"parameter `{pname}`", _cell(pdesc)])
-                out.append(_table(["", ""], rows))
-                refs = list(m.references) or list(s.references)
-                if refs:
-                    out.append("\nReferences:\n\n")
-                    out.extend(f"- {_cell(r)}\n" for r in refs)
+            out.append(f"Own page: [{s.id}](services/{_page_name(s.id)})\n\n")
+            out.append(_service_body(s, heading="####", up=""))
+    return "".join(out)
+
+
+def _page_name(service_id: str) -> str:
+    return f"{service_id}.md"
+
+
+def _service_body(s, *, heading: str, up: str) -> str:
+    """The description, declaration and methods of one service (links relative to ``up``)."""
+    out = []
+    cat = CATEGORIES[s.category]
+    desc = s.description or {}
+    if desc.get("zh"):
+        out.append(f"{desc['zh']}\n\n")
+    if desc.get("en"):
+        out.append(f"{desc['en']}\n\n")
+    out.append(_table(["", ""], [
+        ["id", f"`{s.id}`"],
+        ["category 类别", f"{cat['zh']} {cat['en']} (`{s.category}`)"],
+        ["physical quantity 实物量", f"{_label(s.physical_label)} [{_cell(s.physical_unit)}]"],
+        ["default method", f"`{s.default_method}`"],
+        ["family", f"`{s.family}`"],
+    ]))
+    for m in s.methods.values():
+        tier = TIERS[m.tier]
+        out.append(f"\n{heading} Method `{m.name}` — {_label(m.label)}\n\n")
+        rows = [
+            ["tier 层级", f"{tier['zh']} / {tier['en']} (`{m.tier}`)"],
+            ["inputs 输入", ", ".join(f"`{i}`" for i in m.inputs) or "—"],
+            ["coefficient keys 系数", ", ".join(
+                f"[`{k}`]({up}coefficient-keys.md#{_anchor(_keys_matching(k) or k)})" for k in m.coefficient_keys) or "—"],
+            ["valuation 价值量方法", _label(m.valuation) or "—"],
+        ]
+        for pname, pdesc in (m.params or {}).items():
+            rows.append([f"parameter `{pname}`", _cell(pdesc)])
+        out.append(_table(["", ""], rows))
+        refs = list(m.references) or list(s.references)
+        if refs:
+            out.append("\nReferences:\n\n")
+            out.extend(f"- {_cell(r)}\n" for r in refs)
+    return "".join(out)
+
+
+def service_page(service_id: str) -> str:
+    """One generated page per service: ``reference/services/<id>.md``."""
+    s = REGISTRY[service_id]
+    out = [_BANNER.format(version=gep.__version__)]
+    out.append(f"# `{s.id}` — {s.label['zh']} / {s.label['en']}\n\n")
+    out.append("[All services](../services.md)\n\n")
+    out.append(_service_body(s, heading="##", up="../"))
     return "".join(out)
 
 
@@ -479,8 +500,12 @@ def generate(docs_dir: str | Path) -> dict[str, Path]:
     ref = Path(docs_dir) / "reference"
     ref.mkdir(parents=True, exist_ok=True)
     written = {}
-    for name in GENERATED:
-        text = _PAGES[name]()
+    pages = {name: _PAGES[name] for name in GENERATED}
+    for sid in REGISTRY:
+        pages[f"services/{_page_name(sid)}"] = lambda sid=sid: service_page(sid)
+    (ref / "services").mkdir(exist_ok=True)
+    for name, make in pages.items():
+        text = make()
         path = ref / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8", newline="\n")
