@@ -18,14 +18,16 @@ UNATTRIBUTED = "unattributed"
 
 def _by_region_ecosystem(da: xr.DataArray, regions: list[str], ecosystems: list[str]) -> xr.DataArray:
     """Bring a (region[, ecosystem]) result onto the full (region, ecosystem) grid."""
-    full = xr.DataArray(np.zeros((len(regions), len(ecosystems))), dims=("region", "ecosystem"),
-                        coords={"region": regions, "ecosystem": ecosystems})
+    out = np.zeros((len(regions), len(ecosystems)))
+    r_index = {r: i for i, r in enumerate(regions)}
+    e_index = {e: j for j, e in enumerate(ecosystems)}
+    rows = [r_index[str(r)] for r in da.region.values]
     if "ecosystem" in da.dims:
-        part = da.transpose("region", "ecosystem").reindex(region=regions, fill_value=0.0)
-        part = part.reindex(ecosystem=[e for e in ecosystems], fill_value=0.0)
-        return full + part
-    return full + da.reindex(region=regions, fill_value=0.0).expand_dims(ecosystem=[UNATTRIBUTED]).reindex(
-        ecosystem=ecosystems, fill_value=0.0).transpose("region", "ecosystem")
+        cols = [e_index[str(e)] for e in da.ecosystem.values]
+        out[np.ix_(rows, cols)] = da.transpose("region", "ecosystem").values
+    else:
+        out[rows, e_index[UNATTRIBUTED]] = da.values
+    return xr.DataArray(out, dims=("region", "ecosystem"), coords={"region": regions, "ecosystem": ecosystems})
 
 
 def _check_finite(da: xr.DataArray, service: str, step: str) -> None:
@@ -62,9 +64,10 @@ def _check_given_rows_are_used(ctx: Context, plan) -> None:
 def _table_for_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
     """The indicator table with the status values of other years blanked (a 2021
     status value is not the value of 2020, nor is a 2021 qualitative status or
-    judgement such as 获得 / achieved); the blanked rows then hold ``year``."""
+    judgement such as 获得 / achieved); the blanked rows then hold ``year``. A
+    row without a year keeps its value."""
     t = table.copy()
-    other = (pd.to_numeric(t["year"], errors="coerce") != year).to_numpy()
+    other = (pd.to_numeric(t["year"], errors="coerce") != year).fillna(False).to_numpy(dtype=bool)
     if "status_number" in t:
         t.loc[other, "status_number"] = np.nan
     t.loc[other, "status_value"] = ""

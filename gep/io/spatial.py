@@ -240,21 +240,22 @@ def areas_from_rasters(rin: RasterInputs, scheme, regions: list[str]) -> tuple[x
             raise
     if nodata is not None and nodata in table.land_use.values:
         table = table.drop_sel(land_use=nodata)
-    unknown_zones = [int(z) for z in table.zone.values if int(z) not in rin.zone_region and float(table.sel(zone=z).sum()) > 0]
+    values = table.values
+    zone_ids = [int(z) for z in table.zone.values]
+    land_codes = [int(c) for c in table.land_use.values]
+    unknown_zones = [z for i, z in enumerate(zone_ids) if z not in rin.zone_region and values[i].sum() > 0]
     if unknown_zones:
         raise RasterError(problem("unmapped_zone", f"分区栅格中的分区 {unknown_zones} 不在分区表中",
                                   f"zones {unknown_zones} of the zone raster are not in the zone table",
                                   value=unknown_zones, hint_zh="在 zone_ids 表中补充这些分区",
                                   hint_en="add them to the zone_ids table"))
     rows = []
-    for z in table.zone.values:
-        if int(z) not in rin.zone_region:
+    for i, z in enumerate(zone_ids):
+        if z not in rin.zone_region:
             continue
-        for code in table.land_use.values:
-            a = float(table.sel(zone=z, land_use=code))
-            if a > 0:
-                rows.append({"region": rin.zone_region[int(z)], "code": rin.code_format.format(int(code)), "area": a,
-                             "unit": "hm²"})
+        for j in np.flatnonzero(values[i] > 0):
+            rows.append({"region": rin.zone_region[z], "code": rin.code_format.format(land_codes[j]),
+                         "area": float(values[i, j]), "unit": "hm²"})
     frame = pd.DataFrame(rows)
     areas, report = areas_by_ecosystem(frame, scheme, file=str(rin.files["land_use"]), regions=regions)
     areas.attrs["nodata_area_hm2"] = table.attrs.get("nodata_area_hm2", 0.0)
