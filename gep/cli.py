@@ -136,16 +136,23 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
     from .years import parse_years, run_years
 
     try:
-        cfg, _ = load_config(config)
+        cfg, folder = load_config(config)
         wanted = parse_years(years) if years else parse_years(cfg.get("account", {}).get("years", []))
         if len(wanted) > 1:
-            multi = run_years(config, wanted)
+            multi = run_years(config, wanted, maps=maps)
             res = multi[multi.years[-1]]
             written = res.write(out)
+            if maps:
+                written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
             for y in multi.years[:-1]:
                 written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
         else:
-            acct = Account.from_config(config)
+            if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
+                from .config import for_year
+
+                acct = Account(for_year(cfg, wanted[0]), folder, source=str(config))
+            else:
+                acct = Account.from_config(config)
             acct.maps = maps
             problems = acct.validate()
             if problems:
@@ -184,11 +191,15 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
     except FileNotFoundError as exc:
         err_console.print(f"找不到 summary.json / summary.json not found: {exc.filename}")
         raise typer.Exit(code=1)
+    except (OSError, ValueError) as exc:  # a file instead of a folder, or not JSON
+        err_console.print(f"无法读取 summary.json / cannot read summary.json: {exc}", markup=False)
+        raise typer.Exit(code=1)
     yi = 1e8
     if a.get("prices") != b.get("prices"):
         console.print(f"[yellow]注意：价格口径不同 / note: different price bases ({a.get('prices')} vs {b.get('prices')})[/]")
+    pct = f"{(b['gep'] / a['gep'] - 1) * 100:+.1f} %" if a["gep"] else "—"
     console.print(f"GEP {a['year']}: {a['gep'] / yi:,.2f} 亿元 → {b['year']}: {b['gep'] / yi:,.2f} 亿元 "
-                  f"({(b['gep'] - a['gep']) / yi:+,.2f} 亿元, {(b['gep'] / a['gep'] - 1) * 100:+.1f} %)")
+                  f"({(b['gep'] - a['gep']) / yi:+,.2f} 亿元, {pct})")
     for title, key, label in (("分类 By category", "by_category", None), ("分项 By service", "by_service", "label"),
                               ("分区 By region", "by_region", "name")):
         t = Table(title=title)

@@ -66,8 +66,12 @@ def parse_years(text: str | list | tuple) -> list[int]:
     return sorted(set(years))
 
 
-def run_years(config: str | Path, years=None) -> "MultiYearResult":
-    """Run a config for several years (``years`` or ``[account] years``)."""
+def run_years(config: str | Path, years=None, *, maps: bool = False) -> "MultiYearResult":
+    """Run a config for several years (``years`` or ``[account] years``).
+
+    ``maps=True`` keeps the per-pixel maps of the spatial methods of the
+    latest year (``AccountResult.write_maps``, ``gep run --years … --maps``).
+    """
     cfg, folder = load_config(config)
     years = parse_years(years if years is not None else cfg.get("account", {}).get("years", []))
     if len(years) < 1:
@@ -77,7 +81,9 @@ def run_years(config: str | Path, years=None) -> "MultiYearResult":
     current = str(cfg.get("account", {}).get("prices", "current")) == "current"
     for y in years:
         year_cfg = for_year(cfg, y)
-        results[y] = Account(year_cfg, folder, source=f"{config} [{y}]").run()
+        acct = Account(year_cfg, folder, source=f"{config} [{y}]")
+        acct.maps = bool(maps) and y == years[-1]
+        results[y] = acct.run()
         if current and len(years) > 1:
             # changes are compared at constant prices of the first year, so inflation is not growth
             year_cfg["account"]["prices"] = f"constant:{years[0]}"
@@ -147,7 +153,7 @@ class MultiYearResult:
                             if isinstance(r["value"], (int, float)) and r["value"] == r["value"]}
                 res.extra["two_mountains"] = evaluate_indicator_table(
                     res.extra["two_mountains_input"], computed=res.extra["two_mountains_computed"], previous=previous)
-            attach_comparison(res, self.compare(prev, year))
+            attach_comparison(res, self.compare(prev, year), previous=before)
 
     def __getitem__(self, year: int) -> AccountResult:
         return self.results[year]
@@ -253,22 +259,30 @@ def compare_results(a: AccountResult, b: AccountResult) -> Comparison:
     return Comparison(a=a, b=b, cells=cells)
 
 
-def attach_comparison(res: AccountResult, comp: "Comparison") -> None:
-    """Add the year-on-year tables of ``comp`` to ``res``'s report and summary."""
+def attach_comparison(res: AccountResult, comp: "Comparison", previous: AccountResult | None = None) -> None:
+    """Add the year-on-year tables of ``comp`` to ``res``'s report and summary.
+
+    The indicators are compared as ``res`` and ``previous`` were run (default
+    ``comp.a``): a ratio such as GEP/GDP needs GEP in the prices of the GDP it
+    is divided by, so it is not taken from the constant-price comparison.
+    """
     a, b = comp.a.year, comp.b.year
     by_cat = comp.by("category")
     by_svc = comp.by("service")
     by_reg = comp.by("region")
     effects = comp.effects
+    ind_a = (previous if previous is not None else comp.a).indicators
+    ind_b = res.indicators if previous is not None else comp.b.indicators
     ind_rows = []
-    for k, v in comp.b.indicators.items():
-        va = comp.a.indicators.get(k, {}).get("value")
+    for k, v in ind_b.items():
+        va = ind_a.get(k, {}).get("value")
         vb = v.get("value")
         growth = (vb / va - 1.0) * 100.0 if (va not in (None, 0) and vb is not None) else None
         ind_rows.append({"indicator": k, "label_zh": v["label"]["zh"], "label_en": v["label"]["en"], "unit": v["unit"],
                          str(a): va, str(b): vb, "growth_%": growth})
     res.extra["year_on_year"] = {"a": a, "b": b, "by_category": by_cat, "by_service": by_svc, "by_region": by_reg,
-                                 "indicators": pd.DataFrame(ind_rows), "prices": comp.b.prices}
+                                 "indicators": pd.DataFrame(ind_rows), "prices": comp.b.prices,
+                                 "indicator_prices": res.prices if previous is not None else comp.b.prices}
     res.extra.setdefault("summary_sections", {})["year_on_year"] = {
         "from": a, "to": b, "prices": comp.b.prices,
         "gep": {"a": comp.a.total, "b": comp.b.total, "change": comp.b.total - comp.a.total,

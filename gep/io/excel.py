@@ -146,6 +146,11 @@ def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
                 "value": f"{res.year} 值 Value", "value_source": "来源 Value source", "target_text": "目标 Target",
                 "reference": "比较基准 Reference", "met": "达标 Met", "reason_zh": "说明", "reason_en": "Reason"}
         frame = tm[[c for c in cols if c in tm.columns]].rename(columns=cols)
+        tm_in = res.extra.get("two_mountains_input")
+        if tm_in is not None and "target_year" in tm_in:  # the year each target is for (表1: 2024)
+            years = dict(zip(tm_in["no"].astype(int), tm_in["target_year"]))
+            frame.insert(frame.columns.get_loc("目标 Target") + 1, "目标年 Target year",
+                         [None if pd.isna(years.get(int(n))) else int(years[int(n)]) for n in tm["no"]])
         tables["两山指标 Two-Mountains"] = (frame, [
             "“两山”实践创新基地建设指标：目标、现状与是否达标 / Two-Mountains indicators: target, value, met",
             "value source: computed = 由 gep 核算 / computed by gep; table = 指标表给出 / from the indicator table"])
@@ -169,7 +174,8 @@ def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
         frame = pd.concat(blocks, ignore_index=True)
         tables["年度对比 Year-on-year"] = (frame, [
             f"{a} → {b}，价格口径 prices: {yoy['prices']}。各效应之和等于变化（Shapley 分解）/ effects add up to the change (Shapley decomposition)"])
-        tables["指标年度对比 Indicators by year"] = (yoy["indicators"], [])
+        tables["指标年度对比 Indicators by year"] = (yoy["indicators"], [
+            f"各年指标按核算口径 indicators as accounted, prices: {yoy.get('indicator_prices', yoy['prices'])}"])
     for title, (frame, notes) in res.extra.get("report_sheets", {}).items():
         tables[title] = (frame, notes)
     return tables

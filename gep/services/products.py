@@ -51,25 +51,22 @@ REF_GARZE = ("白玛卓嘎, 肖燚, 欧阳志云, 王莉雁. 甘孜藏族自治�
 REF_BYD = "江波, 陈媛媛, 肖洋, 赵娟娟, 欧阳志云. 白洋淀湿地生态系统最终服务价值评估. 生态学报, 2017, 37(8)."
 REF_GBT = "GB/T 46869—2025 生态系统评估 陆域生态产品总值核算技术指南."
 
+#: physical quantity and valuation of the product groups reported by mass
+_BY_MASS = ("t", "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value")
+
 #: service id -> (group, category, zh, en, physical unit, physical label zh, en, valuation zh, en)
 PRODUCT_SERVICES: dict[str, tuple] = {
-    "agricultural_products": ("agriculture", "provisioning", "农业产品", "Agricultural products", "t",
-                              "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
-    "forestry_products": ("forestry", "provisioning", "林业产品", "Forest products", "t",
-                          "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
-    "livestock_products": ("livestock", "provisioning", "畜牧业产品", "Livestock products", "t",
-                           "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
-    "fishery_products": ("fishery", "provisioning", "渔业产品", "Fishery products", "t",
-                         "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
+    "agricultural_products": ("agriculture", "provisioning", "农业产品", "Agricultural products", *_BY_MASS),
+    "forestry_products": ("forestry", "provisioning", "林业产品", "Forest products", *_BY_MASS),
+    "livestock_products": ("livestock", "provisioning", "畜牧业产品", "Livestock products", *_BY_MASS),
+    "fishery_products": ("fishery", "provisioning", "渔业产品", "Fishery products", *_BY_MASS),
     "farm_products_undivided": ("farm_sectors", "provisioning", "农林牧渔产品（未分项）",
-                                "Farm, forest, livestock and fishery products (undivided)", "t",
-                                "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
+                                "Farm, forest, livestock and fishery products (undivided)", *_BY_MASS),
     "water_supply": ("water_supply", "provisioning", "水资源", "Water supply", "m³",
                      "用水量", "water use", "市场价值法（分用途水价）", "market value (water price by use)"),
     "eco_energy": ("eco_energy", "provisioning", "生态能源", "Ecological energy", "kWh",
                    "发电量", "electricity generated", "市场价值法（电价）", "market value (electricity price)"),
-    "other_products": ("other", "provisioning", "其他物质产品", "Other products", "t",
-                       "以质量计的产品产量", "output of products reported by mass", "市场价值法", "market value"),
+    "other_products": ("other", "provisioning", "其他物质产品", "Other products", *_BY_MASS),
     "recreation": ("tourism", "cultural", "休闲旅游", "Recreation and tourism", "人次",
                    "游客人次", "visits", "旅游收入法或旅行费用法", "tourism revenue or travel cost"),
     "landscape_value": ("landscape", "cultural", "景观价值", "Landscape value", "元",
