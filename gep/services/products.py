@@ -187,7 +187,30 @@ def statistics_values(ctx) -> dict[str, pd.DataFrame]:
         travel_cost_per_visit=cp.get("travel_cost_per_visit"), time_cost_per_visit=cp.get("time_cost_per_visit", 0.0),
         consumer_surplus_per_visit=cp.get("consumer_surplus_per_visit", 0.0), premium_rate=cp.get("premium_rate"),
         landscape_share=cp.get("landscape_share", 1.0))
+    _check_levels(ctx, pd.concat([cache["provisioning"], cache["cultural"]], ignore_index=True))
     return cache
+
+
+def _check_levels(ctx, frame: pd.DataFrame) -> None:
+    """An item given both for a region and for regions under it would be counted twice."""
+    from ..errors import StatisticsError
+
+    leaves = set(ctx.regions)
+    problems = []
+    for item, rows in frame.groupby("item"):
+        regions = set(rows["region"].astype(str))
+        upper, lower = regions - leaves, regions & leaves
+        for up in sorted(upper):
+            under = sorted(r for r in lower if up in ctx.resolution_chain.get(r, []))
+            if under:
+                problems.append(problem(
+                    "statistics_double_level",
+                    f"{item} 同时按 {up} 和其下级地区 {under[:3]} 给出，会重复计算",
+                    f"{item} is given both for {up} and for regions under it {under[:3]}: it would be counted twice",
+                    value=item, file=str(rows["source_row"].iloc[0]),
+                    hint_zh="只保留一种层级（县合计或乡镇明细）", hint_en="keep one level (the county total or the townships)"))
+    if problems:
+        raise StatisticsError(problems)
 
 
 def _rows(ctx, group: str, category: str) -> pd.DataFrame:

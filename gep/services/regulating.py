@@ -328,7 +328,12 @@ def _fr_tabular(ctx, params) -> Quantity:
     if capacity:
         ratio = _price(ctx, "param.reservoir_flood_ratio", "1", sid)
         water = areas.sel(ecosystem="water") if "water" in areas.ecosystem else reservoir
-        share = water / float(water.sum()) if float(water.sum()) > 0 else xr.full_like(reservoir, 1 / len(regions))
+        if float(water.sum()) > 0:
+            share = water / float(water.sum())
+        else:
+            share = xr.full_like(reservoir, 1 / len(regions))
+            ctx.trace.append({"service": sid, "key": "allocation.reservoir_capacity", "value": "equal shares",
+                              "source": "no water area in the land use: reservoir capacity shared equally"})
         reservoir = R.reservoir_flood_storage(capacity, ratio) * share
     depth = _price(ctx, "param.marsh_storage_depth", "m", sid)
     marsh_km2 = areas.sel(ecosystem="wetland") / 100.0 if "wetland" in areas.ecosystem else reservoir * 0
