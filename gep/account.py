@@ -473,9 +473,15 @@ class Account:
                     "a given equivalent_value needs equivalent_value_source", file=self.source,
                     column="value_transfer.equivalent_value_source",
                     hint_zh="注明该数值的出处", hint_en="say where the number comes from"))
+            if "equivalent_value_price_year" not in vt:
+                raise ConfigError(problem(
+                    "value_without_price_year", "给定的 equivalent_value 缺少价格年份 equivalent_value_price_year",
+                    "a given equivalent_value needs equivalent_value_price_year (money always has a price year)",
+                    file=self.source, column="value_transfer.equivalent_value_price_year",
+                    hint_zh="填写该数值所属的价格年份", hint_en="give the year whose prices the value is in"))
             out["equivalent_value_yuan_per_hm2"] = float(ev)
             out["equivalent_value_source"] = vt["equivalent_value_source"]
-            out["equivalent_value_price_year"] = vt.get("equivalent_value_price_year")
+            out["equivalent_value_price_year"] = int(vt["equivalent_value_price_year"])
         elif isinstance(ev, Mapping) and "grain" in ev:
             from .io.grain import regional_equivalent_from_csv
 

@@ -148,6 +148,13 @@ def run_account(account) -> "AccountResult":  # noqa: F821
     # year-specific economy figures win over the region table's
     pop = (econ_values or {}).get("population", root_info["population_persons"])
     gdp = (econ_values or {}).get("gdp", root_info["gdp_yuan"])
+    if ctx.price_year != ctx.year:
+        # money of the economy table is in the account year's prices: bring it to the same basis as GEP
+        factor = ctx.rebase_factor(ctx.year)
+        gdp = gdp * factor if gdp is not None and not pd.isna(gdp) else gdp
+        if econ is not None:
+            money = set(econ.loc[econ["canonical_unit"].str.startswith("元"), "indicator"])
+            econ_values = {k: (v * factor if k in money else v) for k, v in econ_values.items()}
     indicators = account_indicators(
         gep=total, by_category=by_cat, land_area_km2=rt.area_km2(), population=None if pd.isna(pop) else float(pop),
         gdp=None if pd.isna(gdp) else float(gdp), economy=econ_values,

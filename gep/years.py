@@ -42,6 +42,9 @@ from .errors import ConfigError, problem
 
 __all__ = ["MultiYearResult", "run_years", "parse_years", "compare_results", "decompose"]
 
+#: computed Two-Mountains indicators that are money (compared across years in the same prices)
+MONEY_INDICATORS = {"gep_per_area"}
+
 
 def parse_years(text: str | list | tuple) -> list[int]:
     """``"2019-2023"`` / ``"2019,2021"`` / ``[2019, 2021]`` -> sorted list of years."""
@@ -151,9 +154,22 @@ class MultiYearResult:
             if tm is not None and tm_prev is not None:
                 previous = {int(r["no"]): r["value"] for _, r in tm_prev.iterrows()
                             if isinstance(r["value"], (int, float)) and r["value"] == r["value"]}
+                # a money indicator (GEP per unit area) of last year is compared in this year's prices,
+                # so inflation alone does not count as an increase
+                factor = self._price_change(prev, year)
+                for _, r in res.extra["two_mountains_input"].iterrows():
+                    if r.get("computed_by") in MONEY_INDICATORS and int(r["no"]) in previous:
+                        previous[int(r["no"])] *= factor
                 res.extra["two_mountains"] = evaluate_indicator_table(
                     res.extra["two_mountains_input"], computed=res.extra["two_mountains_computed"], previous=previous)
             attach_comparison(res, self.compare(prev, year), previous=before)
+
+    def _price_change(self, a: int, b: int) -> float:
+        """Price level of year ``b`` relative to year ``a`` as the accounts apply it (1 without constant runs)."""
+        if not self.constant:
+            return 1.0
+        ratio = lambda y: self.results[y].total / self.constant[y].total if self.constant[y].total else 1.0  # noqa: E731
+        return ratio(b) / ratio(a)
 
     def __getitem__(self, year: int) -> AccountResult:
         return self.results[year]

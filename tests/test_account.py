@@ -129,7 +129,7 @@ def test_additive_across_regions_and_linear_in_price(areas, price):
                        {"region": "t1", "code": "0404", "area": a[3], "unit": "hm²"}])
     base = gep.Account.from_inputs(year=2021, regions=regions, land_use=lu, prices="constant:2010").run()
     priced = gep.Account.from_inputs(year=2021, regions=regions, land_use=lu, prices="constant:2010",
-                                     value_transfer={"equivalent_value": price,
+                                     value_transfer={"equivalent_value": price, "equivalent_value_price_year": 2010,
                                                      "equivalent_value_source": "test"}).run()
     # linear in the price of one equivalent
     assert priced.total == pytest.approx(base.total * price / 3406.5, rel=1e-9, abs=1e-6)

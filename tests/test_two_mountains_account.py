@@ -70,8 +70,10 @@ def test_rows_are_judged_against_2020_in_the_two_year_run(years):
         assert r["value_source"] == "computed"
         assert r["value"] == pytest.approx(years[2021].indicators[ind]["value"], rel=1e-12)
         assert r["reference_kind"] == "previous"
-        assert r["reference"] == pytest.approx(before[no]["value"], rel=1e-12)
-        assert r["reference"] == pytest.approx(years[2020].indicators[ind]["value"], rel=1e-12)
+        # money (GEP per unit area) is compared in 2021 prices: 2020's value × CPI 2021 (100.9 %)
+        price = 1.009 if ind == "gep_per_area" else 1.0
+        assert r["reference"] == pytest.approx(before[no]["value"] * price, rel=1e-9)
+        assert r["reference"] == pytest.approx(years[2020].indicators[ind]["value"] * price, rel=1e-9)
         assert r["met"] is (r["value"] > r["reference"]), no
         assert "previous year" in r["reason_en"]
     # in the example every computed row increased over the illustrative 2020

@@ -179,6 +179,7 @@ def statistics_values(ctx) -> dict[str, pd.DataFrame]:
             hint_zh="提供统计年鉴格式的统计表", hint_en="give a yearbook-style statistics table"))
     sp = ctx.params.get("statistics", {})
     cp = dict(ctx.params.get("cultural", {}))
+    stats = _rows_of_year(ctx, stats)
     cache["provisioning"] = provisioning_by_group(
         stats, method=sp.get("method", "gross"), external_share=sp.get("external_share"),
         intermediate_share=sp.get("intermediate_share"), eco_only=sp.get("eco_only", True))
@@ -189,6 +190,25 @@ def statistics_values(ctx) -> dict[str, pd.DataFrame]:
         landscape_share=cp.get("landscape_share", 1.0))
     _check_levels(ctx, pd.concat([cache["provisioning"], cache["cultural"]], ignore_index=True))
     return cache
+
+
+def _rows_of_year(ctx, stats):
+    """The statistics rows of the account year (rows without a year count for every year).
+
+    A table holding several years gives each account its own rows; the rows of
+    other years are recorded in the provenance, not silently summed or lost.
+    """
+    table = stats.table if hasattr(stats, "table") else stats
+    if "year" not in table:
+        return stats
+    years = pd.to_numeric(table["year"], errors="coerce")
+    other = years.notna() & (years != ctx.year)
+    if not other.any():
+        return stats
+    ctx.trace.append({"key": "statistics.other_years", "value": int(other.sum()),
+                      "source": f"rows of years {sorted(set(years[other].astype(int)))} left out of the {ctx.year} account"})
+    kept = table[~other]
+    return stats._replace(table=kept) if hasattr(stats, "_replace") else kept
 
 
 def _check_levels(ctx, frame: pd.DataFrame) -> None:
