@@ -222,7 +222,7 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
 @app.command()
 def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", help="输出目录 / output folder"),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
-    """运行内置示例县（上虞区 2021）/ run the embedded example county (Shangyu 2021)."""
+    """运行内置示例县（上虞区 2021 及示意的 2020）/ run the embedded example county (Shangyu 2021, with an illustrative 2020)."""
     from .comparison import side_by_side
     from .examples import example_config
 
