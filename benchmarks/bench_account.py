@@ -6,10 +6,12 @@ What is timed, side by side in one run, for synthetic 30 m rasters of 10⁶, 10�
 * ``read+bincount`` -- read both GeoTIFFs with rasterio and ``np.bincount`` the
   combined zone × class index: the practical limit of any tool that must read
   the files (this is how research/peers.md timed its numpy reference);
-* ``gep account`` -- ``gep.Account(...).run()`` on the same files: the value-transfer
-  profile (11 lookup-type services), i.e. load and check the rasters, one pass of
-  class areas by zone, then the (zone × class) arithmetic of every service;
-* ``gep account (dask)`` -- the same with ``chunks = 4096``.
+* ``gep account`` -- ``gep.Account(...).run()`` on the same files with the default
+  ``chunks = "auto"`` (in memory up to 16 M pixels, 4096² dask chunks above): the
+  value-transfer profile (11 lookup-type services), i.e. load and check the rasters,
+  one pass of class areas by zone, then the (zone × class) arithmetic of every service;
+* ``gep account (memory)`` -- the same forced into memory (``chunks = false``);
+* ``gep account (dask)`` -- the same forced to ``chunks = 4096``.
 
 Each measurement runs in a fresh process so peak RSS is its own. Usage::
 
@@ -103,6 +105,8 @@ else:
     conf, folder = load_config(cfg)
     if mode == "dask":
         conf["rasters"]["chunks"] = 4096
+    elif mode == "memory":
+        conf["rasters"]["chunks"] = False
     res = gep.Account(conf, folder).run()
     total = res.total
 seconds = time.perf_counter() - t0
@@ -134,7 +138,8 @@ def main(argv=None):
             cfg = make_inputs(Path(tmp), n)
             px = int(round(np.sqrt(n))) ** 2
             ref = measure("reference", cfg, args.repeat)
-            for mode, label in (("reference", "read+bincount"), ("memory", "gep account"), ("dask", "gep account (dask)")):
+            for mode, label in (("reference", "read+bincount"), ("auto", "gep account"), ("memory", "gep account (memory)"),
+                                ("dask", "gep account (dask)")):
                 rec = ref if mode == "reference" else measure(mode, cfg, args.repeat)
                 ratio = ref["seconds"] / rec["seconds"]
                 print(f"{px:>13,} | {label:<18} | {rec['seconds']:>8.3f} | {px / rec['seconds'] / 1e6:>7.1f} | "

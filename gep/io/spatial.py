@@ -8,7 +8,7 @@ Config (``[rasters]``)::
     zone_ids = "rasters/zones.csv"       # columns zone, region
     code_format = "{:04d}"               # raster value -> scheme code (GB/T 21010: 101 -> "0101")
     precipitation = "rasters/precip.tif" # any other layer by name
-    chunks = 1024                        # dask chunks (omit to read into memory)
+    chunks = 1024                        # dask chunks; default "auto": in memory up to 16 M px, 4096² chunks above
     geodesic = false                     # allow geographic CRS (exact per-row areas)
     align = false                        # reproject layers onto the land-use grid
 
@@ -136,7 +136,11 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
         if key not in cfg:
             raise ConfigError(problem("missing_config_key", f"[rasters] 缺少 {key}", f"[rasters] has no {key}",
                                       file=file, column=f"rasters.{key}"))
-    chunks = cfg.get("chunks")
+    chunks = cfg.get("chunks", "auto")
+    if chunks is False:
+        chunks = None  # in memory, whatever the size
+    elif chunks == "auto":
+        chunks = _auto_chunks(base / cfg["land_use"] if not Path(cfg["land_use"]).is_absolute() else Path(cfg["land_use"]))
     files = {}
     layers = {}
     for name, rel in cfg.items():
@@ -220,6 +224,26 @@ def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None 
                              if side_en == "below" and bound == 0 else hint_en)))
     if probs:
         raise RasterError(probs)
+
+
+#: rasters with more pixels than this are read in dask chunks unless ``chunks`` says otherwise
+AUTO_CHUNK_PIXELS = 1 << 24
+AUTO_CHUNK_SIDE = 4096
+
+
+def _auto_chunks(path: Path):
+    """``None`` (read into memory) for a small raster, 4096² dask chunks for a large one.
+
+    Chunked reading decodes tiles on both cores and never holds the whole raster;
+    below 16 M pixels the dask overhead is larger than what it saves.
+    """
+    try:
+        import rasterio
+
+        with rasterio.open(path) as src:
+            return AUTO_CHUNK_SIDE if src.width * src.height > AUTO_CHUNK_PIXELS else None
+    except Exception:
+        return None  # open_raster reports a missing or unreadable file with its own error
 
 
 def areas_from_rasters(rin: RasterInputs, scheme, regions: list[str]) -> tuple[xr.DataArray, pd.DataFrame]:
