@@ -130,8 +130,8 @@ def main(argv=None):
     ap.add_argument("--sizes", nargs="*", type=float, default=[1e6, 1e7, 1e8])
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args(argv)
-    print(f"{'pixels':>13} | {'method':<18} | {'seconds':>8} | {'Mpx/s':>7} | {'peak RSS MB':>11} | {'÷ read+bincount':>15}")
-    print("-" * 86)
+    print(f"{'pixels':>13} | {'method':<20} | {'seconds':>8} | {'Mpx/s':>7} | {'peak RSS MB':>11} | {'÷ read+bincount':>15}")
+    print("-" * 88)
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
@@ -142,7 +142,7 @@ def main(argv=None):
                                 ("dask", "gep account (dask)")):
                 rec = ref if mode == "reference" else measure(mode, cfg, args.repeat)
                 ratio = ref["seconds"] / rec["seconds"]
-                print(f"{px:>13,} | {label:<18} | {rec['seconds']:>8.3f} | {px / rec['seconds'] / 1e6:>7.1f} | "
+                print(f"{px:>13,} | {label:<20} | {rec['seconds']:>8.3f} | {px / rec['seconds'] / 1e6:>7.1f} | "
                       f"{rec['peak_mb']:>11.0f} | {ratio:>15.2f}")
             print(f"{'':>13}   (inputs written in {time.perf_counter() - t0:.1f} s)")
 
