@@ -25,7 +25,6 @@ from .coefficients import CoefficientSet, load_coefficients
 from .config import check_config, load_config, with_defaults
 from .context import Context
 from .errors import (
-    AreaMismatch,
     ConfigError,
     GepError,
     InputFileError,

@@ -1,6 +1,5 @@
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from gep.coefficients import check_set, diff_sets, load_coefficients, shipped_sets

@@ -25,7 +25,6 @@ to (a₁−a₀)·b·(c₀+c₁)/2 etc.
 from __future__ import annotations
 
 import json
-import math
 import tempfile
 from pathlib import Path
 
@@ -42,7 +41,7 @@ import gep.years
 from gep.cli import app
 from gep.errors import ConfigError, DeflatorError
 from gep.services.value_transfer import XIE_SERVICES
-from gep.years import MultiYearResult, compare_results, decompose, parse_years, run_years
+from gep.years import MultiYearResult, decompose, parse_years, run_years
 
 runner = CliRunner()
 

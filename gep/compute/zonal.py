@@ -331,7 +331,6 @@ def zonal_class_area(classes, zones, *, n_classes=None, n_zones=None, pixel_area
             f"class raster {tuple(c_arr.shape)} and zone raster {tuple(z_arr.shape)} differ in shape",
             hint_zh="先用 check_aligned(..., align=True) 对齐", hint_en="align them first with check_aligned(..., align=True)"))
     _check_pixel_area(pixel_area, tuple(c_arr.shape))
-    width = c_arr.shape[-1] if c_arr.ndim == 2 else int(np.prod(c_arr.shape))
     weighted = pixel_area is not None and np.ndim(pixel_area) == 1
     dtype = np.float64 if weighted else np.int64
 

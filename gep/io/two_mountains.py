@@ -224,7 +224,7 @@ def read_indicator_table(path: str | Path) -> pd.DataFrame:
                 rec[col] = None
                 bad(f"non_numeric_{col}", f"{col} {r[col]!r} 不是数字", f"{col} {r[col]!r} is not a number", col, r[col],
                     f"{col} 只填数字，单位写在 unit 列（如 96 与 %）",
-                    f"write a plain number; the unit goes in column unit (e.g. 96 and %)")
+                    "write a plain number; the unit goes in column unit (e.g. 96 and %)")
         if rec["tolerance"] is not None and rec["tolerance"] < 0:
             bad("negative_tolerance", "tolerance 不能为负", "tolerance must not be negative", "tolerance", r["tolerance"])
         if spec is not None and spec["needs_target"] and rec["target_value"] is None and r["target_value"] == "":

@@ -34,12 +34,11 @@ from __future__ import annotations
 from typing import Callable, Mapping
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from ..classifications import ecosystem_types
 from ..compute import regulating as R
-from ..errors import ConfigError, GepError, MissingCoefficient, UnitError, problem
+from ..errors import ConfigError, MissingCoefficient, problem
 from ..units import conversion_factor
 from ._base import Method, Quantity, Service, register
 

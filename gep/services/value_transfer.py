@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from typing import Mapping
 
-import xarray as xr
 
 from ..compute.value_transfer import equivalent_area, esv_value
 from ._base import Method, Quantity, Service, register
