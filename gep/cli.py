@@ -238,7 +238,8 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
             _fail(exc)
     table = side_by_side(others)
     res.extra.setdefault("report_sheets", {})["方法对比 Methods"] = (
-        (table / 1e8).reset_index(), ["同一县三种核算方式的价值量（亿元）/ the same county accounted three ways (10⁸ CNY)",
+        (table / 1e8).reset_index().rename(columns={"category": "类别 Category", "service": "服务 Service ID",
+                                                    "label_zh": "服务", "label_en": "Service"}), ["同一县三种核算方式的价值量（亿元）/ the same county accounted three ways (10⁸ CNY)",
                                       "tabular = 面积×单位面积功能量与统计数据; spatial = 栅格逐像元; value transfer = 谢高地当量因子"])
     res.write(out, formats=("xlsx",))
     if not quiet:

@@ -162,6 +162,11 @@ def run_account(account) -> "AccountResult":  # noqa: F821
         denominator=ind_cfg.get("resident_share_denominator", "gdp"))
 
     cset = ctx.coefficients
+    base = str(account.base_dir).rstrip("/") + "/"
+    for rec in traces:  # provenance names input files relative to the config, not by machine path
+        for k in ("source", "file"):
+            if isinstance(rec.get(k), str) and base in rec[k]:
+                rec[k] = rec[k].replace(base, "")
     provenance = pd.DataFrame(traces)
     two_mountains = None
     tm_input = account.config.get("inputs", {}).get("two_mountains")

@@ -423,7 +423,7 @@ def test_excel_report_of_latest_year_has_year_sheets_with_numbers(example_cli_ou
     assert levels == {"类别 Category", "服务 Service", "地区 Region"}
 
     header, rows = _sheet_rows(wb["指标年度对比 Indicators by year"])
-    assert header == ["indicator", "label_zh", "label_en", "unit", "2020", "2021", "growth_%"]
+    assert header == ["指标 ID", "指标", "Indicator", "单位 Unit", "2020", "2021", "增长 Growth (%)"]
     gpa = next(r for r in rows if r[0] == "gep_per_area")
     assert all(isinstance(v, float) for v in gpa[4:7])
     assert gpa[6] == pytest.approx((gpa[5] / gpa[4] - 1) * 100)

@@ -139,7 +139,14 @@ def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
             "area_hm2": "面积 Area (hm²)", "ecosystem": "生态系统 Ecosystem"}), ["每个输入行及其归类 / every input row and what it became"])
     stats_report = res.extra.get("statistics_report")
     if stats_report is not None:
-        tables["统计输入 Statistics rows"] = (stats_report, ["每个统计输入行及其去向 / every statistics row and what it became"])
+        frame = stats_report.copy()
+        if "source_row" in frame:
+            frame["source_row"] = frame["source_row"].map(lambda v: _short_path(v))
+        frame = frame.rename(columns={
+            "source_row": "来源行 Source row", "row": "行 Row", "region": "地区 Region", "item_input": "原始项目 Item as given",
+            "item": "项目 Item", "group": "类别 Group", "outcome": "去向 Outcome", "output_value": "产值 Output value (元)",
+            "detail": "说明 Detail"})
+        tables["统计输入 Statistics rows"] = (frame, ["每个统计输入行及其去向 / every statistics row and what it became"])
     tm = res.extra.get("two_mountains")
     if tm is not None:
         cols = {"no": "序号 No", "indicator_zh": "指标", "indicator_en": "Indicator", "unit": "单位 Unit",
@@ -174,11 +181,19 @@ def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
         frame = pd.concat(blocks, ignore_index=True)
         tables["年度对比 Year-on-year"] = (frame, [
             f"{a} → {b}，价格口径 prices: {yoy['prices']}。各效应之和等于变化（Shapley 分解）/ effects add up to the change (Shapley decomposition)"])
-        tables["指标年度对比 Indicators by year"] = (yoy["indicators"], [
+        tables["指标年度对比 Indicators by year"] = (yoy["indicators"].rename(columns={
+            "indicator": "指标 ID", "label_zh": "指标", "label_en": "Indicator", "unit": "单位 Unit",
+            "growth_%": "增长 Growth (%)"}), [
             f"各年指标按核算口径 indicators as accounted, prices: {yoy.get('indicator_prices', yoy['prices'])}"])
     for title, (frame, notes) in res.extra.get("report_sheets", {}).items():
         tables[title] = (frame, notes)
     return tables
+
+
+def _short_path(value) -> str:
+    """``/any/folder/statistics.csv:12`` -> ``statistics.csv:12`` (reports do not carry machine paths)."""
+    text = str(value)
+    return Path(text.split(":")[0]).name + (":" + text.split(":", 1)[1] if ":" in text else "")
 
 
 def write_excel(res, path: str | Path) -> Path:
