@@ -14,7 +14,6 @@ example county's raster config must reproduce its land-use table.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,7 @@ from rasterio.transform import from_origin  # noqa: E402
 import gep  # noqa: E402
 from gep.errors import GepError, RasterError  # noqa: E402
 from gep.io.spatial import load_rasters  # noqa: E402
+from gep.testing import flat_price_index, write_coefficient_set  # noqa: E402
 
 YEAR = 2021
 CRS = "EPSG:32650"
@@ -173,28 +173,12 @@ def write_county(root: Path, *, layers=None, zone_ids=None, zones=None) -> Path:
                    "price_unit": "元/吨", "output_value": "", "value_unit": "", "status": "illustrative",
                    "source": "test"}]).to_csv(root / "statistics.csv", index=False)
 
-    cset = root / "coefficients"
-    cset.mkdir(exist_ok=True)
-    (cset / "manifest.toml").write_text(textwrap.dedent("""\
-        id = "tiny-raster-county"
-        title = { zh = "测试县系数", en = "test county coefficients" }
-        region = "c"
-        extends = "cn-rcees"
-        version = "1"
-        currency = "CNY"
-
-        [sources.test]
-        citation = "round numbers chosen for the gep test suite"
-        """), encoding="utf-8")
     coef = [{"key": k, "ecosystem": e, "region": r, "valid_from": YEAR, "value": v, "unit": u,
-             "price_year": py[0] if py else "", "source": "test", "locator": "tests", "status": "illustrative",
-             "note": ""}
+             "price_year": py[0] if py else ""}
             for k, e, r, v, u, *py in coefficient_rows()]
     # a flat price index, so cn-rcees prices enter unchanged whatever their price year
-    coef += [{"key": "price_index.cpi", "ecosystem": "*", "region": "*", "valid_from": y, "value": 100, "unit": "%",
-              "price_year": "", "source": "test", "locator": "tests", "status": "illustrative", "note": ""}
-             for y in range(2001, YEAR + 1)]
-    pd.DataFrame(coef).to_csv(cset / "county.csv", index=False)
+    write_coefficient_set(root / "coefficients", coef, set_id="tiny-raster-county", extends="cn-rcees", region="c",
+                          rows_extra=flat_price_index(2001, YEAR))
     return root
 
 

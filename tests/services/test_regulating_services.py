@@ -23,7 +23,6 @@ the standard, from the formula, not from the code under test.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +30,7 @@ import pytest
 import xarray as xr
 
 import gep
+from gep.testing import write_coefficient_set
 from gep import errors as E
 from gep.services import get_service
 from conftest import tiny_regions
@@ -112,25 +112,11 @@ REGULATING = ["water_conservation", "soil_retention", "flood_regulation", "water
 # ------------------------------------------------------------------------------ builders
 def write_set(folder: Path, rows=COUNTY_ROWS, drop=(), index=FLAT_INDEX) -> Path:
     """A county coefficient set extending cn-rcees (with a deflator series), in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "manifest.toml").write_text(textwrap.dedent("""\
-        id = "tiny-county"
-        title = { zh = "测试县系数", en = "test county coefficients" }
-        region = "c"
-        extends = "cn-rcees"
-        version = "1"
-        currency = "CNY"
-
-        [sources.test]
-        citation = "round numbers chosen for the gep test suite"
-        """), encoding="utf-8")
-    frame = pd.DataFrame([
-        {"key": k, "ecosystem": e, "region": r, "valid_from": vf, "value": v, "unit": u, "price_year": py,
-         "source": "test", "locator": "tests/services", "status": "illustrative", "note": ""}
-        for k, e, r, v, u, py, vf in [row + (YEAR,) for row in rows] + list(index)
-        if (k, e) not in drop and k not in drop])
-    frame.to_csv(folder / "county.csv", index=False)
-    return folder
+    records = [{"key": k, "ecosystem": e, "region": r, "valid_from": vf, "value": v, "unit": u, "price_year": py,
+                "locator": "tests/services"}
+               for k, e, r, v, u, py, vf in [row + (YEAR,) for row in rows] + list(index)
+               if (k, e) not in drop and k not in drop]
+    return write_coefficient_set(folder, records, set_id="tiny-county", extends="cn-rcees", region="c")
 
 
 def economy(**changes) -> pd.DataFrame:
