@@ -19,6 +19,21 @@ VT_CONFIG = "gep-value-transfer.toml"
 CPI_2010_2021 = 1.054 * 1.026 * 1.026 * 1.020 * 1.014 * 1.020 * 1.016 * 1.021 * 1.029 * 1.025 * 1.009
 
 
+#: a 4×4 land-use raster (255 = nodata) and 2 zones (top half zone 0, bottom half zone 1),
+#: shared by the zonal and raster tests: zone 0 has class 1 ×4 and class 2 ×4; zone 1 has
+#: class 0 ×3, class 3 ×4 and one nodata pixel
+CLASSES = np.array(
+    [[1, 1, 2, 2],
+     [1, 1, 2, 2],
+     [3, 3, 0, 0],
+     [3, 3, 0, 255]], dtype=np.uint8)
+ZONES = np.array(
+    [[0, 0, 0, 0],
+     [0, 0, 0, 0],
+     [1, 1, 1, 1],
+     [1, 1, 1, 1]], dtype=np.uint8)
+
+
 @pytest.fixture(scope="session")
 def example_result():
     """The example county's default account (statistics + tabular regulating services)."""

@@ -278,6 +278,15 @@ def _out_of_range(kind, values, limit):
 
 
 # ------------------------------------------------------------ class area by zone
+def _check_same_shape(arr, zones, kind_zh: str, kind_en: str) -> None:
+    """A raster and the zone raster must have one shape (RasterError otherwise)."""
+    if tuple(arr.shape) != tuple(zones.shape):
+        raise RasterError(problem(
+            "shape_mismatch", f"{kind_zh} {tuple(arr.shape)} 与分区栅格 {tuple(zones.shape)} 形状不同",
+            f"{kind_en} {tuple(arr.shape)} and zone raster {tuple(zones.shape)} differ in shape",
+            hint_zh="先用 check_aligned(..., align=True) 对齐", hint_en="align them first with check_aligned(..., align=True)"))
+
+
 def zonal_class_area(classes, zones, *, n_classes=None, n_zones=None, pixel_area=None,
                      nodata_class=None, nodata_zone=None, return_masked=False):
     r"""Pixel count (or area) of every class in every zone, in one pass.
@@ -325,11 +334,7 @@ def zonal_class_area(classes, zones, *, n_classes=None, n_zones=None, pixel_area
     ``T.sum() + masked == pixel count × pixel area``.
     """
     c_arr, z_arr = _as_array(classes), _as_array(zones)
-    if tuple(c_arr.shape) != tuple(z_arr.shape):
-        raise RasterError(problem(
-            "shape_mismatch", f"分类栅格 {tuple(c_arr.shape)} 与分区栅格 {tuple(z_arr.shape)} 形状不同",
-            f"class raster {tuple(c_arr.shape)} and zone raster {tuple(z_arr.shape)} differ in shape",
-            hint_zh="先用 check_aligned(..., align=True) 对齐", hint_en="align them first with check_aligned(..., align=True)"))
+    _check_same_shape(c_arr, z_arr, "分类栅格", "class raster")
     _check_pixel_area(pixel_area, tuple(c_arr.shape))
     weighted = pixel_area is not None and np.ndim(pixel_area) == 1
     dtype = np.float64 if weighted else np.int64
@@ -501,11 +506,7 @@ def zonal_sum(values, zones, n_zones, weights=None, *, nodata_value=None, nodata
     one of ones (counts), one weighted by :math:`v w` (sums).
     """
     v_arr, z_arr = _as_array(values), _as_array(zones)
-    if tuple(v_arr.shape) != tuple(z_arr.shape):
-        raise RasterError(problem(
-            "shape_mismatch", f"数值栅格 {tuple(v_arr.shape)} 与分区栅格 {tuple(z_arr.shape)} 形状不同",
-            f"value raster {tuple(v_arr.shape)} and zone raster {tuple(z_arr.shape)} differ in shape",
-            hint_zh="先对齐栅格", hint_en="align the rasters first"))
+    _check_same_shape(v_arr, z_arr, "数值栅格", "value raster")
     nz = int(n_zones)
     K = nz + 2
     full_w = weights is not None and np.ndim(weights) == 2

@@ -17,16 +17,7 @@ from gep.errors import RasterError
 da = pytest.importorskip("dask.array")
 
 # 4×4 land use (255 = nodata) and 2 zones (top half zone 0, bottom half zone 1)
-CLASSES = np.array(
-    [[1, 1, 2, 2],
-     [1, 1, 2, 2],
-     [3, 3, 0, 0],
-     [3, 3, 0, 255]], dtype=np.uint8)
-ZONES = np.array(
-    [[0, 0, 0, 0],
-     [0, 0, 0, 0],
-     [1, 1, 1, 1],
-     [1, 1, 1, 1]], dtype=np.uint8)
+from conftest import CLASSES, ZONES  # noqa: E402  (the shared 4×4 case)
 # zone 0: class 1 ×4, class 2 ×4; zone 1: class 0 ×3, class 3 ×4, one nodata pixel
 EXPECTED = np.array([[0, 4, 4, 0],
                      [3, 0, 0, 4]])

@@ -11,16 +11,7 @@ from gep.errors import InputFileError, RasterError  # noqa: E402
 from gep.io.rasters import check_aligned, class_area_by_zone, open_raster, write_raster_chunked  # noqa: E402
 
 UTM = "EPSG:32650"
-CLASSES = np.array(
-    [[1, 1, 2, 2],
-     [1, 1, 2, 2],
-     [3, 3, 0, 0],
-     [3, 3, 0, 255]], dtype=np.uint8)
-ZONES = np.array(
-    [[0, 0, 0, 0],
-     [0, 0, 0, 0],
-     [1, 1, 1, 1],
-     [1, 1, 1, 1]], dtype=np.uint8)
+from conftest import CLASSES, ZONES  # noqa: E402  (the shared 4×4 case)
 
 
 def write(path, data, crs=UTM, transform=None, nodata=255):
