@@ -101,7 +101,7 @@ else:
     import gep
     t_import = time.perf_counter() - t0
     t0 = time.perf_counter()
-    from gep.config import load_config
+    from gep.account.config import load_config
     conf, folder = load_config(cfg)
     if mode == "dask":
         conf["rasters"]["chunks"] = 4096

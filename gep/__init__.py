@@ -16,7 +16,7 @@ from .classifications import ecosystem_types, load_scheme  # noqa: E402
 from .services import get_service, services  # noqa: E402
 from .account import Account, AccountResult  # noqa: E402
 from .examples import example_config  # noqa: E402
-from .years import run_years  # noqa: E402
+from .account.years import run_years  # noqa: E402
 
 __all__ = [
     "__version__",

@@ -132,8 +132,8 @@ def print_result(res) -> None:
 def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False):
     """Run one year, or several years (``--years`` or ``[account] years``)."""
     from .account import Account
-    from .config import load_config
-    from .years import parse_years, run_years
+    from .account.config import load_config
+    from .account.years import parse_years, run_years
 
     try:
         cfg, folder = load_config(config)
@@ -148,7 +148,7 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
                 written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
         else:
             if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
-                from .config import for_year
+                from .account.config import for_year
 
                 acct = Account(for_year(cfg, wanted[0]), folder, source=str(config))
             else:
@@ -223,7 +223,7 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
 def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", help="输出目录 / output folder"),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
     """运行内置示例县（上虞区 2021 及示意的 2020）/ run the embedded example county (Shangyu 2021, with an illustrative 2020)."""
-    from .comparison import side_by_side
+    from .account.comparison import side_by_side
     from .examples import example_config
 
     res = _run(example_config(), out, quiet)

@@ -19,7 +19,7 @@ the ``on_pre_build`` hook below) to write, under ``DOCS_DIR/reference/``:
 ``profiles.md``
     every shipped profile and the services it accounts;
 ``config-schema.md``
-    every section and key of the account config (``gep.config.SCHEMA``) with
+    every section and key of the account config (``gep.account.config.SCHEMA``) with
     its description and default;
 ``inputs.md``
     the ids the input tables accept: economy indicators, the product
@@ -397,12 +397,12 @@ def profiles_page() -> str:
 
 # ------------------------------------------------------------------- config
 def config_page() -> str:
-    from gep.config import DEFAULTS, SCHEMA
+    from gep.account.config import DEFAULTS, SCHEMA
 
     out = [_BANNER.format(version=gep.__version__)]
     out.append("# Config keys 配置项\n\n")
     out.append(
-        "Every section and key the account config accepts, generated from `gep.config.SCHEMA`. "
+        "Every section and key the account config accepts, generated from `gep.account.config.SCHEMA`. "
         "Any other section or key is an error. [Configuration](../config.md) explains them with the "
         "example county's config.\n\n"
     )

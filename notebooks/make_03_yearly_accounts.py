@@ -35,12 +35,11 @@ import numpy as np
 import pandas as pd
 
 import gep
-import gep.years
 
 pd.set_option("display.float_format", lambda v: f"{v:,.3f}")
 YI = 1e8  # 亿元
 
-m = gep.years.run_years(gep.example_config())   # [account] years = [2020, 2021] of gep.toml
+m = gep.run_years(gep.example_config())   # [account] years = [2020, 2021] of gep.toml
 m.years"""),
     ("md", """\
 ## 1. GEP by year

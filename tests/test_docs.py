@@ -4,7 +4,7 @@
   coefficient key, scheme, profile and config key, deterministically;
 - ``docs/cli.md`` names every command and option of the real command tree, and
   every ``gep …`` command the docs show exists;
-- ``docs/config.md`` names every section and key of ``gep.config.SCHEMA``;
+- ``docs/config.md`` names every section and key of ``gep.account.config.SCHEMA``;
 - the Python examples of ``docs/getting-started.md`` and the worked example of
   ``docs/coefficient-sets.md`` run and give what the text says;
 - when mkdocs is installed, ``mkdocs build --strict`` succeeds.
@@ -26,7 +26,7 @@ import gep
 from gep import docgen
 from gep.classifications import shipped_schemes
 from gep.coefficients import coefficient_keys, shipped_sets
-from gep.config import SCHEMA
+from gep.account.config import SCHEMA
 from gep.services import REGISTRY
 from gep.standards import profiles
 

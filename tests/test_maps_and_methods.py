@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import gep
-from gep.comparison import side_by_side
+from gep.account.comparison import side_by_side
 
 
 def test_maps_sum_to_the_account(tmp_path):

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import gep
-import gep.years
-from gep.config import for_year, load_config
-from gep.engine import _table_for_year
+import gep.account.years
+from gep.account.config import for_year, load_config
+from gep.account.engine import _table_for_year
 from gep.io.two_mountains import COMPUTED_BY, evaluate_indicator_table, read_indicator_table
 
 TABLE = gep.examples.example_dir() / "two_mountains.csv"
@@ -21,8 +21,8 @@ FROM_TABLE = [n for n in range(1, 21) if n not in COMPUTED_ROWS]
 
 
 @pytest.fixture(scope="module")
-def years() -> gep.years.MultiYearResult:
-    return gep.years.run_years(gep.example_config())   # [account] years = [2020, 2021]
+def years() -> gep.account.years.MultiYearResult:
+    return gep.account.years.run_years(gep.example_config())   # [account] years = [2020, 2021]
 
 
 def _rows(tm: pd.DataFrame) -> dict[int, pd.Series]:

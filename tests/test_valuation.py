@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from gep import valuation as v
+from gep.compute import valuation as v
 
 
 @pytest.mark.parametrize("method", [v.market_value, v.replacement_cost, v.shadow_project, v.avoided_cost])

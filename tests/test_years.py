@@ -37,11 +37,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import gep
-import gep.years
+import gep.account.years
 from gep.cli import app
 from gep.errors import ConfigError, DeflatorError
 from gep.services.value_transfer import XIE_SERVICES
-from gep.years import MultiYearResult, decompose, parse_years, run_years
+from gep.account.years import MultiYearResult, decompose, parse_years, run_years
 
 runner = CliRunner()
 

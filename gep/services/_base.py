@@ -22,7 +22,7 @@ import xarray as xr
 from ..errors import UnknownMethod, UnknownService, problem
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..context import Context
+    from .context import Context
 
 __all__ = [
     "CATEGORIES",

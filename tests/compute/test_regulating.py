@@ -12,7 +12,7 @@ import pytest
 import xarray as xr
 
 from gep.compute import regulating as r
-from gep import valuation as v
+from gep.compute import valuation as v
 
 
 # ------------------------------------------------------------ water conservation

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .context import Context
-from .indicators import account_indicators
-from .services import get_service
+from ..services.context import Context
+from ..indicators import account_indicators
+from ..services import get_service
 
 __all__ = ["run_account", "UNATTRIBUTED"]
 
@@ -33,7 +33,7 @@ def _by_region_ecosystem(da: xr.DataArray, regions: list[str], ecosystems: list[
 def _check_finite(da: xr.DataArray, service: str, step: str) -> None:
     bad = ~np.isfinite(da.values)
     if bad.any():
-        from .errors import GepError, problem
+        from ..errors import GepError, problem
 
         where = da.where(bad, drop=True)
         regions = list(map(str, where.region.values)) if "region" in where.dims else []
@@ -51,7 +51,7 @@ def _check_given_rows_are_used(ctx: Context, plan) -> None:
     unused = ctx.physical[~ctx.physical["service"].isin(given)]
     if unused.empty:
         return
-    from .errors import ConfigError, problem
+    from ..errors import ConfigError, problem
 
     raise ConfigError([problem(
         "given_quantity_unused", f"服务 {r['service']} 的给定实物量未被使用：该服务不在核算方案中或未选用 given 方法",
@@ -79,13 +79,13 @@ def _table_for_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def _computed_ids(computed: dict) -> dict:
-    from .io.two_mountains import COMPUTED_BY
+    from ..io.two_mountains import COMPUTED_BY
 
     return {k: v for k, v in computed.items() if k in COMPUTED_BY}
 
 
 def run_account(account) -> "AccountResult":  # noqa: F821
-    from .account import AccountResult
+    from .result import AccountResult
 
     ctx: Context = account.context()
     loaded = account._load()
@@ -171,7 +171,7 @@ def run_account(account) -> "AccountResult":  # noqa: F821
     two_mountains = None
     tm_input = account.config.get("inputs", {}).get("two_mountains")
     if tm_input is not None:
-        from .io.two_mountains import evaluate_indicator_table
+        from ..io.two_mountains import evaluate_indicator_table
 
         computed = _computed_ids({k: v["value"] for k, v in indicators.items() if v.get("value") is not None})
         two_mountains = evaluate_indicator_table(_table_for_year(loaded["two_mountains"], account.year),

@@ -1,17 +1,14 @@
-"""The account: config → ``validate()`` → ``run()`` → :class:`AccountResult`.
+"""Reading and checking the inputs of an account (the ``Account`` methods that touch files).
 
-An :class:`Account` holds what one yearly account of one region tree needs:
-the region table, land use (areas by region × ecosystem), optional statistics,
-physical quantities given by the user and economy figures, a coefficient set
-and a profile naming the services (and methods) to account. It can be built
-from a TOML config (:meth:`Account.from_config`) or from in-memory pandas /
-xarray objects (:meth:`Account.from_inputs`).
+:class:`AccountInputs` is mixed into :class:`gep.account.Account`: it reads the
+coefficient sets, the region table, land use (table, areas or rasters),
+statistics, economy figures, given physical quantities and the Two-Mountains
+table through :mod:`gep.io`, checks them, and collects every problem before
+raising one :class:`~gep.errors.GepError` that holds them all.
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -19,12 +16,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import services as _services  # noqa: F401  (registers services)
-from .classifications import Scheme, areas_by_ecosystem, load_scheme
-from .coefficients import CoefficientSet, load_coefficients
-from .config import check_config, load_config, with_defaults
-from .context import Context
-from .errors import (
+from ..classifications import Scheme, areas_by_ecosystem, load_scheme
+from ..coefficients import CoefficientSet, load_coefficients
+from ..errors import (
     ConfigError,
     GepError,
     InputFileError,
@@ -32,17 +26,18 @@ from .errors import (
     UnknownRegion,
     problem,
 )
-from .regions import RegionTable
-from .services import CATEGORIES, get_service
-from .standards import load_profile
+from ..regions import RegionTable
+from ..services import get_service
+from ..standards import load_profile
+from .config import check_config
 
-__all__ = ["Account", "AccountResult"]
+__all__ = ["AccountInputs"]
 
 
 def _combine(sets: list[CoefficientSet]) -> CoefficientSet:
     if len(sets) == 1:
         return sets[0]
-    from .coefficients import _merge
+    from ..coefficients import _merge
 
     table = sets[0].table
     sources = dict(sets[0].sources)
@@ -55,112 +50,20 @@ def _combine(sets: list[CoefficientSet]) -> CoefficientSet:
                           chain=[c for s in sets for c in s.chain])
 
 
-class Account:
-    """One yearly GEP account of one region tree.
 
-    Parameters
-    ----------
-    config : dict
-        Parsed config (see ``docs/config.md``); inputs may be paths (resolved
-        against ``base_dir``) or in-memory objects.
-    base_dir : Path, optional
-        Folder of the config file.
+class AccountInputs:
+    """The input-reading half of :class:`~gep.account.Account` (a mixin).
+
+    Expects ``config``, ``raw_config``, ``base_dir``, ``source``,
+    ``input_hashes`` and ``_loaded`` on the instance.
     """
-
-    def __init__(self, config: Mapping, base_dir: str | Path | None = None, *, source: str = "<dict>"):
-        self.source = source
-        self.base_dir = Path(base_dir) if base_dir else Path.cwd()
-        config = dict(config)
-        if "years" in config or "years" in config.get("account", {}):
-            from .config import for_year
-
-            for problem_ in check_config(config, source):
-                raise ConfigError(problem_)
-            config = for_year(config, int(config["account"]["year"]))
-        self.raw_config = copy.deepcopy(config)
-        self.config = with_defaults(self.raw_config)
-        self._loaded: dict[str, Any] | None = None
-        #: keep the per-pixel quantity of every spatial method for map output (AccountResult.write_maps)
-        self.maps = False
-        self.input_hashes: dict[str, str] = {}
-
-    # ----------------------------------------------------------- builders
-    @classmethod
-    def from_config(cls, path: str | Path) -> "Account":
-        """Build an account from a TOML config file."""
-        cfg, folder = load_config(path)
-        return cls(cfg, folder, source=str(path))
-
-    @classmethod
-    def from_inputs(
-        cls,
-        *,
-        name: Mapping[str, str] | str = "account",
-        year: int,
-        regions: pd.DataFrame | str | Path,
-        land_use: pd.DataFrame | xr.DataArray | str | Path | None = None,
-        scheme: str | Path | Scheme = "gbt21010-2017",
-        coefficients: str | Path | CoefficientSet | list = "xie-2015",
-        profile: str = "xie2015-gep",
-        services: Mapping[str, str] | None = None,
-        value_transfer: Mapping | None = None,
-        indicators: Mapping | None = None,
-        economy: pd.DataFrame | None = None,
-        statistics: pd.DataFrame | None = None,
-        physical: pd.DataFrame | None = None,
-        region_code: str | None = None,
-        prices: str = "current",
-        area_tolerance: float = 0.001,
-        sections: Mapping[str, Mapping] | None = None,
-        base_dir: str | Path | None = None,
-    ) -> "Account":
-        """Build an account from in-memory objects (or paths).
-
-        ``land_use`` may be a table (``region, code, area, unit``) or an
-        xarray DataArray of areas with dims ``(region, ecosystem)`` and
-        ``attrs["units"]`` (any area unit). ``sections`` holds any other config
-        sections as dicts (``{"statistics": {...}, "cultural": {...},
-        "allocation": {...}, "rasters": {...}, "prices": {...}}``); relative
-        paths in them resolve against ``base_dir``.
-        """
-        if isinstance(name, str):
-            name = {"zh": name, "en": name}
-        cfg: dict[str, Any] = {
-            "account": {"name": dict(name), "year": year, "profile": profile, "coefficients": coefficients,
-                        "prices": prices, "area_tolerance": area_tolerance},
-            "inputs": {"regions": regions, "scheme": scheme},
-        }
-        if region_code:
-            cfg["account"]["region_code"] = region_code
-        for key, val in (("land_use", land_use), ("economy", economy), ("statistics", statistics), ("physical", physical)):
-            if val is not None:
-                cfg["inputs"][key] = val
-        if services:
-            cfg["services"] = dict(services)
-        if value_transfer:
-            cfg["value_transfer"] = dict(value_transfer)
-        if indicators:
-            cfg["indicators"] = dict(indicators)
-        for section, body in (sections or {}).items():
-            cfg[section] = dict(body)
-        return cls(cfg, base_dir, source="<in-memory>")
-
-    # ------------------------------------------------------------ helpers
-    @property
-    def year(self) -> int:
-        return int(self.config["account"]["year"])
-
-    @property
-    def name(self) -> dict:
-        n = self.config["account"].get("name", {"zh": "", "en": ""})
-        return dict(n) if isinstance(n, Mapping) else {"zh": str(n), "en": str(n)}
 
     def _path(self, value) -> Path:
         p = Path(value)
         return p if p.is_absolute() else (self.base_dir / p)
 
     def _hash(self, label: str, path: Path) -> None:
-        from .io.tables import sha256_file
+        from ..io.tables import sha256_file
 
         if path.is_file():
             try:
@@ -169,27 +72,6 @@ class Account:
                 rel = str(path)
             self.input_hashes[rel] = sha256_file(path)
 
-    def service_plan(self) -> list[tuple[str, str]]:
-        """``[(service_id, method), …]`` from the profile and the ``[services]`` overrides."""
-        profile = load_profile(self.config["account"]["profile"])
-        plan = []
-        for entry in profile["services"]:
-            sid, _, method = entry.partition(":")
-            plan.append((sid, method or ""))
-        overrides = self.config.get("services", {})
-        known = {s for s, _ in plan}
-        for sid, method in overrides.items():
-            if isinstance(method, Mapping):
-                raise ConfigError(problem(
-                    "unquoted_service_id", f"[services] 中的 {sid}.… 被 TOML 读成了表：带点的服务 id 需加引号",
-                    f"[services] {sid}.… was read as a TOML table: quote dotted service ids, e.g. \"esv.biodiversity\" = \"xie2015\"",
-                    file=self.source, column=f"services.{sid}", value=sid))
-            if sid not in known:
-                get_service(sid)  # raises UnknownService for a typo
-                plan.append((sid, method))
-        return [(sid, overrides.get(sid, m) or get_service(sid).default_method) for sid, m in plan]
-
-    # ------------------------------------------------------------ loading
     def _load(self) -> dict[str, Any]:
         """Read and check every input; raise one GepError holding all problems."""
         if self._loaded is not None:
@@ -246,7 +128,7 @@ class Account:
         out["areas"], out["land_use_rows"], out["rasters"] = None, None, None
         raster_cfg = self.config.get("rasters")
         if raster_cfg and rt is not None:
-            from .io.spatial import load_rasters
+            from ..io.spatial import load_rasters
 
             out["rasters"] = attempt(load_rasters, raster_cfg, self.base_dir, rt.leaves, self.source)
             if out["rasters"] is not None:
@@ -258,7 +140,7 @@ class Account:
                 out["areas"], out["land_use_rows"] = res
                 problems.extend(self._check_areas(out["areas"], rt, str(lu) if not isinstance(lu, (pd.DataFrame, xr.DataArray)) else "land_use"))
         elif out["rasters"] is not None:
-            from .io.spatial import areas_from_rasters
+            from ..io.spatial import areas_from_rasters
 
             scheme = attempt(self._scheme, scheme_spec)
             res = attempt(areas_from_rasters, out["rasters"], scheme, rt.leaves) if scheme is not None else None
@@ -281,7 +163,7 @@ class Account:
         tm = inputs.get("two_mountains")
         out["two_mountains"] = None
         if tm is not None:
-            from .io.two_mountains import read_indicator_table
+            from ..io.two_mountains import read_indicator_table
 
             if isinstance(tm, pd.DataFrame):
                 out["two_mountains"] = tm
@@ -311,7 +193,7 @@ class Account:
         return load_scheme(scheme_spec)
 
     def _load_statistics(self, stats):
-        from .io.statistics import read_statistics
+        from ..io.statistics import read_statistics
 
         sheet = self.config.get("statistics", {}).get("sheet")
         if isinstance(stats, pd.DataFrame):
@@ -327,10 +209,10 @@ class Account:
 
     def _load_physical(self, phys, rt: RegionTable) -> pd.DataFrame:
         """Physical quantities given by the user: ``region, service, quantity, unit`` [+ component, source]."""
-        from .errors import UnitError, UnknownService
-        from .io.tables import read_csv_checked
-        from .services import REGISTRY
-        from .units import conversion_factor
+        from ..errors import UnitError, UnknownService
+        from ..io.tables import read_csv_checked
+        from ..services import REGISTRY
+        from ..units import conversion_factor
 
         if isinstance(phys, pd.DataFrame):
             frame, fname = phys.copy(), "physical"
@@ -381,7 +263,7 @@ class Account:
 
     def _load_land_use(self, lu, scheme_spec, rt: RegionTable):
         if isinstance(lu, xr.DataArray):
-            from .units import conversion_factor
+            from ..units import conversion_factor
 
             areas = lu.transpose("region", "ecosystem").astype(float) * conversion_factor(lu.attrs.get("units", ""), "hm²")
             areas = areas.assign_attrs(units="hm²")
@@ -395,7 +277,7 @@ class Account:
                     raise InputFileError(problem("missing_columns", f"land_use 缺少列 {col}", f"land_use has no column {col}",
                                                  file=fname, row=1))
         else:
-            from .io.tables import read_csv_checked
+            from ..io.tables import read_csv_checked
 
             path = self._path(lu)
             self._hash("land_use", path)
@@ -453,7 +335,7 @@ class Account:
         return problems
 
     def _load_economy(self, econ):
-        from .io.economy import read_economy
+        from ..io.economy import read_economy
 
         if isinstance(econ, pd.DataFrame):
             return read_economy(econ, file="economy")
@@ -482,7 +364,7 @@ class Account:
             out["equivalent_value_source"] = vt["equivalent_value_source"]
             out["equivalent_value_price_year"] = int(vt["equivalent_value_price_year"])
         elif isinstance(ev, Mapping) and "grain" in ev:
-            from .io.grain import regional_equivalent_from_csv
+            from ..io.grain import regional_equivalent_from_csv
 
             path = self._path(ev["grain"])
             self._hash("grain", path)
@@ -506,7 +388,7 @@ class Account:
                 for k, v in adj.items():
                     frame[k] = float(v)
             else:
-                from .io.tables import read_csv_checked
+                from ..io.tables import read_csv_checked
 
                 path = self._path(adj)
                 self._hash("adjustment", path)
@@ -528,60 +410,10 @@ class Account:
                                           column="value_transfer.adjustment_source"))
         return out
 
-    # ----------------------------------------------------------- validate
-    def validate(self) -> list[Problem]:
-        """Every problem with the config and inputs, all at once (empty when clean)."""
-        try:
-            self._load()
-        except GepError as exc:
-            return list(exc.problems)
-        return []
-
-    # ---------------------------------------------------------------- run
-    def context(self) -> Context:
-        """The :class:`~gep.context.Context` a service method sees (inputs loaded and checked)."""
-        d = self._load()
-        rt: RegionTable = d["regions"]
-        root_code = self.config["account"].get("region_code")
-        chains = {r: rt.chain(r, root_code) for r in rt.leaves}
-        chains["__root__"] = rt.chain(rt.root, root_code)
-        params = {"value_transfer": d["value_transfer"] or {},
-                  "statistics": dict(self.config.get("statistics", {})),
-                  "cultural": dict(self.config.get("cultural", {})),
-                  "allocation": dict(self.config.get("allocation", {})),
-                  "_scheme_mapping": d["scheme"].mapping if d.get("scheme") is not None else {},
-                  "_maps": {} if self.maps else None}
-        return Context(year=self.year, regions=list(rt.leaves), region_info=rt.frame, resolution_chain=chains,
-                       coefficients=d["coefficients"], areas=d["areas"], statistics=d["statistics"],
-                       physical=d["physical"], economy=d["economy"], rasters=d.get("rasters"), params=params,
-                       price_year=self.price_year, deflator_loader=self._deflator)
-
-    @property
-    def price_year(self) -> int:
-        """Year whose prices the account reports in: the account year, or the constant-price base."""
-        prices = str(self.config["account"].get("prices", "current"))
-        return self.year if prices == "current" else int(prices.split(":", 1)[1])
-
-    def _deflator(self):
-        """The deflator series (year -> level) from the account's sets or the index set."""
-        from .io.prices import price_index_series
-
-        cfg = self.config.get("prices", {})
-        key = cfg.get("index", "price_index.cpi")
-        cset = self._load()["coefficients"]
-        source = cset if cset.has(key) else cfg.get("index_set", "cn-price-indices")
-        return price_index_series(source, key)
-
-    def run(self) -> "AccountResult":
-        """Compute the account: physical quantity, then value, per service and region."""
-        from .engine import run_account
-
-        return run_account(self)
-
 
 def _most_specific(problems: list[Problem]) -> GepError:
     """Wrap problems in the error class that matches them best."""
-    from . import errors as E
+    from .. import errors as E
 
     by_code = {
         "unknown_land_use_code": E.UnknownLandUseCode, "area_mismatch": E.AreaMismatch,
@@ -601,142 +433,3 @@ def _most_specific(problems: list[Problem]) -> GepError:
     classes.discard(None)
     cls = classes.pop() if len(classes) == 1 else GepError
     return cls(problems)
-
-
-@dataclass
-class AccountResult:
-    """The outcome of :meth:`Account.run`.
-
-    Attributes
-    ----------
-    value : xarray.DataArray
-        ``(service, region)`` in 元 (CNY, the account's price basis).
-    value_by_ecosystem : xarray.DataArray
-        ``(service, region, ecosystem)`` in 元; methods without an ecosystem
-        breakdown put their value under ``ecosystem = "unattributed"``.
-    physical : xarray.Dataset
-        One variable per service (``region`` or ``region × ecosystem``), each
-        with ``attrs["units"]``.
-    services : pandas.DataFrame
-        One row per service: category, labels, method, tier, physical unit.
-    indicators : dict
-    provenance : pandas.DataFrame
-        One row per coefficient resolution or input value used.
-    """
-
-    name: dict
-    year: int
-    prices: str
-    value: xr.DataArray
-    value_by_ecosystem: xr.DataArray
-    physical: xr.Dataset
-    services: pd.DataFrame
-    regions: pd.DataFrame
-    root: str
-    land_area_km2: float
-    indicators: dict
-    provenance: pd.DataFrame
-    coefficients: dict
-    inputs: dict
-    config: dict
-    land_use_rows: pd.DataFrame | None = None
-    economy: pd.DataFrame | None = None
-    extra: dict = field(default_factory=dict)
-
-    # -------------------------------------------------------- aggregates
-    @property
-    def total(self) -> float:
-        """GEP in 元."""
-        return float(self.value.sum())
-
-    @property
-    def by_service(self) -> pd.Series:
-        return self.value.sum("region").to_series()
-
-    @property
-    def by_region(self) -> pd.Series:
-        return self.value.sum("service").to_series()
-
-    @property
-    def by_category(self) -> pd.Series:
-        cats = self.services["category"].reindex(self.value.service.values)
-        s = self.by_service.groupby(cats.values).sum()
-        order = [c for c in CATEGORIES if c in s.index or c != "supporting"]
-        return s.reindex(order, fill_value=0.0)
-
-    # ------------------------------------------------------------ tables
-    def to_dataframe(self) -> pd.DataFrame:
-        """Tidy table, one row per region × service, value in 元."""
-        rows = []
-        for sid in self.value.service.values:
-            srow = self.services.loc[sid]
-            phys = self.physical[sid]
-            phys_r = phys.sum("ecosystem") if "ecosystem" in phys.dims else phys
-            for reg in self.value.region.values:
-                rows.append({
-                    "region": reg,
-                    "region_zh": self.regions.at[reg, "name_zh"],
-                    "region_en": self.regions.at[reg, "name_en"],
-                    "service": sid,
-                    "service_zh": srow["label_zh"],
-                    "service_en": srow["label_en"],
-                    "category": srow["category"],
-                    "method": srow["method"],
-                    "physical": float(phys_r.sel(region=reg)),
-                    "physical_unit": srow["physical_unit"],
-                    "value_yuan": float(self.value.sel(service=sid, region=reg)),
-                })
-        return pd.DataFrame(rows)
-
-    def summary(self) -> dict:
-        """The ``summary.json`` contract (DESIGN.md §3.3)."""
-        from .io.summary import build_summary
-
-        return build_summary(self)
-
-    def to_dataset(self) -> xr.Dataset:
-        """The result as one Dataset (what ``accounts.nc`` holds)."""
-        from .io.netcdf import result_to_dataset
-
-        return result_to_dataset(self)
-
-    def write(self, out_dir: str | Path, *, formats=("json", "xlsx", "nc", "toml")) -> dict[str, Path]:
-        """Write ``summary.json``, ``accounts.xlsx``, ``accounts.nc`` and ``run.toml``."""
-        from .io.outputs import write_outputs
-
-        return write_outputs(self, Path(out_dir), formats=formats)
-
-    def write_maps(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write the per-pixel maps of the spatial methods as GeoTIFFs, window by window.
-
-        Needs ``account.maps = True`` before ``run()`` (``gep run --maps``).
-        One file per service, ``<service>.tif``, in the service's physical unit
-        per hm² (or per m²); the whole map is never held in memory.
-        """
-        from .io.rasters import write_raster_chunked
-
-        out = Path(out_dir)
-        return {sid: write_raster_chunked(da, out / f"{sid}.tif") for sid, da in self.extra.get("maps", {}).items()}
-
-    def compare_service(self, other: "AccountResult") -> pd.DataFrame:
-        a, b = self.by_service, other.by_service
-        return pd.DataFrame({"a": a, "b": b, "change": b.sub(a, fill_value=0)})
-
-    def plot(self, kind: str = "service", ax=None):
-        """Bar chart of value by service (``kind="service"``), region or category, in 亿元."""
-        import matplotlib.pyplot as plt
-
-        series = {"service": self.by_service, "region": self.by_region, "category": self.by_category}[kind] / 1e8
-        if kind == "service":
-            series.index = [self.services.at[s, "label_en"] for s in series.index]
-        elif kind == "region":
-            series.index = [self.regions.at[r, "name_en"] for r in series.index]
-        ax = ax or plt.subplots(figsize=(8, 4))[1]
-        series.sort_values().plot.barh(ax=ax, color="#3a7d44")
-        ax.set_xlabel("value (10⁸ CNY)")
-        ax.set_title(f"{self.name.get('en', '')} {self.year}: GEP by {kind}")
-        return ax
-
-    def __repr__(self) -> str:
-        return (f"<AccountResult {self.name.get('en')} {self.year}: GEP {self.total / 1e8:,.2f} 亿元, "
-                f"{self.value.sizes['service']} services × {self.value.sizes['region']} regions>")

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .coefficients import CoefficientSet, Resolved, key_spec
-from .errors import ConfigError, problem
+from ..coefficients import CoefficientSet, Resolved, key_spec
+from ..errors import ConfigError, problem
 
 __all__ = ["Context"]
 
@@ -77,7 +77,7 @@ class Context:
         """
         if self.price_year is None or from_year is None or int(from_year) == int(self.price_year):
             return 1.0
-        from .compute.prices import rebase_factor
+        from ..compute.prices import rebase_factor
 
         return rebase_factor(self.deflator(), int(from_year), int(self.price_year))
 

@@ -35,10 +35,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .account import Account, AccountResult
-from .compute.decomposition import shapley, shapley3
+from .account import Account
+from .result import AccountResult
+from ..compute.decomposition import shapley, shapley3
 from .config import for_year, load_config
-from .errors import ConfigError, problem
+from ..errors import ConfigError, problem
 
 __all__ = ["MultiYearResult", "run_years", "parse_years", "compare_results", "decompose"]
 
@@ -146,7 +147,7 @@ class MultiYearResult:
         """Give each year its comparison with the year before: the Two-Mountains
         table judged against the previous year's values, and the year-on-year
         sheet and summary section of its report."""
-        from .io.two_mountains import evaluate_indicator_table
+        from ..io.two_mountains import evaluate_indicator_table
 
         for prev, year in zip(self.years, self.years[1:]):
             res, before = self.results[year], self.results[prev]

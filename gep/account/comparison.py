@@ -6,7 +6,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from .account import AccountResult
+from .result import AccountResult
 
 __all__ = ["side_by_side"]
 
@@ -27,7 +27,7 @@ def side_by_side(results: Mapping[str, AccountResult]) -> pd.DataFrame:
     frame.index = pd.MultiIndex.from_tuples(frame.index, names=["category", "service", "label_zh", "label_en"])
     frame = frame.sort_index(level="category", sort_remaining=False)
     totals = pd.DataFrame({label: res.by_category for label, res in results.items()})
-    from .services import CATEGORIES
+    from ..services import CATEGORIES
 
     totals.index = pd.MultiIndex.from_tuples(
         [(c, f"total:{c}", f"{CATEGORIES[c]['zh']}合计", f"{CATEGORIES[c]['en']} total") for c in totals.index],

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Problem, problem
+from ..errors import ConfigError, Problem, problem
 
 __all__ = ["SCHEMA", "load_config", "check_config", "DEFAULTS"]
 

@@ -1,0 +1,203 @@
+"""The account: config → ``validate()`` → ``run()`` → :class:`AccountResult`.
+
+An :class:`Account` holds what one yearly account of one region tree needs:
+the region table, land use (areas by region × ecosystem), optional statistics,
+physical quantities given by the user and economy figures, a coefficient set
+and a profile naming the services (and methods) to account. It can be built
+from a TOML config (:meth:`Account.from_config`) or from in-memory pandas /
+xarray objects (:meth:`Account.from_inputs`).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+import xarray as xr
+
+from ..classifications import Scheme
+from ..coefficients import CoefficientSet
+from ..errors import ConfigError, GepError, Problem, problem
+from ..regions import RegionTable
+from ..services import get_service
+from ..services.context import Context
+from ..standards import load_profile
+from .config import check_config, load_config, with_defaults
+from .inputs import AccountInputs
+from .result import AccountResult
+
+__all__ = ["Account"]
+
+
+
+class Account(AccountInputs):
+    """One yearly GEP account of one region tree.
+
+    Parameters
+    ----------
+    config : dict
+        Parsed config (see ``docs/config.md``); inputs may be paths (resolved
+        against ``base_dir``) or in-memory objects.
+    base_dir : Path, optional
+        Folder of the config file.
+    """
+
+    def __init__(self, config: Mapping, base_dir: str | Path | None = None, *, source: str = "<dict>"):
+        self.source = source
+        self.base_dir = Path(base_dir) if base_dir else Path.cwd()
+        config = dict(config)
+        if "years" in config or "years" in config.get("account", {}):
+            from .config import for_year
+
+            for problem_ in check_config(config, source):
+                raise ConfigError(problem_)
+            config = for_year(config, int(config["account"]["year"]))
+        self.raw_config = copy.deepcopy(config)
+        self.config = with_defaults(self.raw_config)
+        self._loaded: dict[str, Any] | None = None
+        #: keep the per-pixel quantity of every spatial method for map output (AccountResult.write_maps)
+        self.maps = False
+        self.input_hashes: dict[str, str] = {}
+
+    # ----------------------------------------------------------- builders
+    @classmethod
+    def from_config(cls, path: str | Path) -> "Account":
+        """Build an account from a TOML config file."""
+        cfg, folder = load_config(path)
+        return cls(cfg, folder, source=str(path))
+
+    @classmethod
+    def from_inputs(
+        cls,
+        *,
+        name: Mapping[str, str] | str = "account",
+        year: int,
+        regions: pd.DataFrame | str | Path,
+        land_use: pd.DataFrame | xr.DataArray | str | Path | None = None,
+        scheme: str | Path | Scheme = "gbt21010-2017",
+        coefficients: str | Path | CoefficientSet | list = "xie-2015",
+        profile: str = "xie2015-gep",
+        services: Mapping[str, str] | None = None,
+        value_transfer: Mapping | None = None,
+        indicators: Mapping | None = None,
+        economy: pd.DataFrame | None = None,
+        statistics: pd.DataFrame | None = None,
+        physical: pd.DataFrame | None = None,
+        region_code: str | None = None,
+        prices: str = "current",
+        area_tolerance: float = 0.001,
+        sections: Mapping[str, Mapping] | None = None,
+        base_dir: str | Path | None = None,
+    ) -> "Account":
+        """Build an account from in-memory objects (or paths).
+
+        ``land_use`` may be a table (``region, code, area, unit``) or an
+        xarray DataArray of areas with dims ``(region, ecosystem)`` and
+        ``attrs["units"]`` (any area unit). ``sections`` holds any other config
+        sections as dicts (``{"statistics": {...}, "cultural": {...},
+        "allocation": {...}, "rasters": {...}, "prices": {...}}``); relative
+        paths in them resolve against ``base_dir``.
+        """
+        if isinstance(name, str):
+            name = {"zh": name, "en": name}
+        cfg: dict[str, Any] = {
+            "account": {"name": dict(name), "year": year, "profile": profile, "coefficients": coefficients,
+                        "prices": prices, "area_tolerance": area_tolerance},
+            "inputs": {"regions": regions, "scheme": scheme},
+        }
+        if region_code:
+            cfg["account"]["region_code"] = region_code
+        for key, val in (("land_use", land_use), ("economy", economy), ("statistics", statistics), ("physical", physical)):
+            if val is not None:
+                cfg["inputs"][key] = val
+        if services:
+            cfg["services"] = dict(services)
+        if value_transfer:
+            cfg["value_transfer"] = dict(value_transfer)
+        if indicators:
+            cfg["indicators"] = dict(indicators)
+        for section, body in (sections or {}).items():
+            cfg[section] = dict(body)
+        return cls(cfg, base_dir, source="<in-memory>")
+
+    # ------------------------------------------------------------ helpers
+    @property
+    def year(self) -> int:
+        return int(self.config["account"]["year"])
+
+    @property
+    def name(self) -> dict:
+        n = self.config["account"].get("name", {"zh": "", "en": ""})
+        return dict(n) if isinstance(n, Mapping) else {"zh": str(n), "en": str(n)}
+
+    def service_plan(self) -> list[tuple[str, str]]:
+        """``[(service_id, method), …]`` from the profile and the ``[services]`` overrides."""
+        profile = load_profile(self.config["account"]["profile"])
+        plan = []
+        for entry in profile["services"]:
+            sid, _, method = entry.partition(":")
+            plan.append((sid, method or ""))
+        overrides = self.config.get("services", {})
+        known = {s for s, _ in plan}
+        for sid, method in overrides.items():
+            if isinstance(method, Mapping):
+                raise ConfigError(problem(
+                    "unquoted_service_id", f"[services] 中的 {sid}.… 被 TOML 读成了表：带点的服务 id 需加引号",
+                    f"[services] {sid}.… was read as a TOML table: quote dotted service ids, e.g. \"esv.biodiversity\" = \"xie2015\"",
+                    file=self.source, column=f"services.{sid}", value=sid))
+            if sid not in known:
+                get_service(sid)  # raises UnknownService for a typo
+                plan.append((sid, method))
+        return [(sid, overrides.get(sid, m) or get_service(sid).default_method) for sid, m in plan]
+
+    # ----------------------------------------------------------- validate
+    def validate(self) -> list[Problem]:
+        """Every problem with the config and inputs, all at once (empty when clean)."""
+        try:
+            self._load()
+        except GepError as exc:
+            return list(exc.problems)
+        return []
+
+    # ---------------------------------------------------------------- run
+    def context(self) -> Context:
+        """The :class:`~gep.context.Context` a service method sees (inputs loaded and checked)."""
+        d = self._load()
+        rt: RegionTable = d["regions"]
+        root_code = self.config["account"].get("region_code")
+        chains = {r: rt.chain(r, root_code) for r in rt.leaves}
+        chains["__root__"] = rt.chain(rt.root, root_code)
+        params = {"value_transfer": d["value_transfer"] or {},
+                  "statistics": dict(self.config.get("statistics", {})),
+                  "cultural": dict(self.config.get("cultural", {})),
+                  "allocation": dict(self.config.get("allocation", {})),
+                  "_scheme_mapping": d["scheme"].mapping if d.get("scheme") is not None else {},
+                  "_maps": {} if self.maps else None}
+        return Context(year=self.year, regions=list(rt.leaves), region_info=rt.frame, resolution_chain=chains,
+                       coefficients=d["coefficients"], areas=d["areas"], statistics=d["statistics"],
+                       physical=d["physical"], economy=d["economy"], rasters=d.get("rasters"), params=params,
+                       price_year=self.price_year, deflator_loader=self._deflator)
+
+    @property
+    def price_year(self) -> int:
+        """Year whose prices the account reports in: the account year, or the constant-price base."""
+        prices = str(self.config["account"].get("prices", "current"))
+        return self.year if prices == "current" else int(prices.split(":", 1)[1])
+
+    def _deflator(self):
+        """The deflator series (year -> level) from the account's sets or the index set."""
+        from ..io.prices import price_index_series
+
+        cfg = self.config.get("prices", {})
+        key = cfg.get("index", "price_index.cpi")
+        cset = self._load()["coefficients"]
+        source = cset if cset.has(key) else cfg.get("index_set", "cn-price-indices")
+        return price_index_series(source, key)
+
+    def run(self) -> "AccountResult":
+        """Compute the account: physical quantity, then value, per service and region."""
+        from .engine import run_account
+
+        return run_account(self)

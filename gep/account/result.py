@@ -1,0 +1,152 @@
+"""The outcome of an account: :class:`AccountResult` (values, physical accounts, indicators, provenance)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from ..services import CATEGORIES
+
+__all__ = ["AccountResult"]
+
+
+@dataclass
+class AccountResult:
+    """The outcome of :meth:`Account.run`.
+
+    Attributes
+    ----------
+    value : xarray.DataArray
+        ``(service, region)`` in 元 (CNY, the account's price basis).
+    value_by_ecosystem : xarray.DataArray
+        ``(service, region, ecosystem)`` in 元; methods without an ecosystem
+        breakdown put their value under ``ecosystem = "unattributed"``.
+    physical : xarray.Dataset
+        One variable per service (``region`` or ``region × ecosystem``), each
+        with ``attrs["units"]``.
+    services : pandas.DataFrame
+        One row per service: category, labels, method, tier, physical unit.
+    indicators : dict
+    provenance : pandas.DataFrame
+        One row per coefficient resolution or input value used.
+    """
+
+    name: dict
+    year: int
+    prices: str
+    value: xr.DataArray
+    value_by_ecosystem: xr.DataArray
+    physical: xr.Dataset
+    services: pd.DataFrame
+    regions: pd.DataFrame
+    root: str
+    land_area_km2: float
+    indicators: dict
+    provenance: pd.DataFrame
+    coefficients: dict
+    inputs: dict
+    config: dict
+    land_use_rows: pd.DataFrame | None = None
+    economy: pd.DataFrame | None = None
+    extra: dict = field(default_factory=dict)
+
+    # -------------------------------------------------------- aggregates
+    @property
+    def total(self) -> float:
+        """GEP in 元."""
+        return float(self.value.sum())
+
+    @property
+    def by_service(self) -> pd.Series:
+        return self.value.sum("region").to_series()
+
+    @property
+    def by_region(self) -> pd.Series:
+        return self.value.sum("service").to_series()
+
+    @property
+    def by_category(self) -> pd.Series:
+        cats = self.services["category"].reindex(self.value.service.values)
+        s = self.by_service.groupby(cats.values).sum()
+        order = [c for c in CATEGORIES if c in s.index or c != "supporting"]
+        return s.reindex(order, fill_value=0.0)
+
+    # ------------------------------------------------------------ tables
+    def to_dataframe(self) -> pd.DataFrame:
+        """Tidy table, one row per region × service, value in 元."""
+        rows = []
+        for sid in self.value.service.values:
+            srow = self.services.loc[sid]
+            phys = self.physical[sid]
+            phys_r = phys.sum("ecosystem") if "ecosystem" in phys.dims else phys
+            for reg in self.value.region.values:
+                rows.append({
+                    "region": reg,
+                    "region_zh": self.regions.at[reg, "name_zh"],
+                    "region_en": self.regions.at[reg, "name_en"],
+                    "service": sid,
+                    "service_zh": srow["label_zh"],
+                    "service_en": srow["label_en"],
+                    "category": srow["category"],
+                    "method": srow["method"],
+                    "physical": float(phys_r.sel(region=reg)),
+                    "physical_unit": srow["physical_unit"],
+                    "value_yuan": float(self.value.sel(service=sid, region=reg)),
+                })
+        return pd.DataFrame(rows)
+
+    def summary(self) -> dict:
+        """The ``summary.json`` contract (DESIGN.md §3.3)."""
+        from ..io.summary import build_summary
+
+        return build_summary(self)
+
+    def to_dataset(self) -> xr.Dataset:
+        """The result as one Dataset (what ``accounts.nc`` holds)."""
+        from ..io.netcdf import result_to_dataset
+
+        return result_to_dataset(self)
+
+    def write(self, out_dir: str | Path, *, formats=("json", "xlsx", "nc", "toml")) -> dict[str, Path]:
+        """Write ``summary.json``, ``accounts.xlsx``, ``accounts.nc`` and ``run.toml``."""
+        from ..io.outputs import write_outputs
+
+        return write_outputs(self, Path(out_dir), formats=formats)
+
+    def write_maps(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write the per-pixel maps of the spatial methods as GeoTIFFs, window by window.
+
+        Needs ``account.maps = True`` before ``run()`` (``gep run --maps``).
+        One file per service, ``<service>.tif``, in the service's physical unit
+        per hm² (or per m²); the whole map is never held in memory.
+        """
+        from ..io.rasters import write_raster_chunked
+
+        out = Path(out_dir)
+        return {sid: write_raster_chunked(da, out / f"{sid}.tif") for sid, da in self.extra.get("maps", {}).items()}
+
+    def compare_service(self, other: "AccountResult") -> pd.DataFrame:
+        a, b = self.by_service, other.by_service
+        return pd.DataFrame({"a": a, "b": b, "change": b.sub(a, fill_value=0)})
+
+    def plot(self, kind: str = "service", ax=None):
+        """Bar chart of value by service (``kind="service"``), region or category, in 亿元."""
+        import matplotlib.pyplot as plt
+
+        series = {"service": self.by_service, "region": self.by_region, "category": self.by_category}[kind] / 1e8
+        if kind == "service":
+            series.index = [self.services.at[s, "label_en"] for s in series.index]
+        elif kind == "region":
+            series.index = [self.regions.at[r, "name_en"] for r in series.index]
+        ax = ax or plt.subplots(figsize=(8, 4))[1]
+        series.sort_values().plot.barh(ax=ax, color="#3a7d44")
+        ax.set_xlabel("value (10⁸ CNY)")
+        ax.set_title(f"{self.name.get('en', '')} {self.year}: GEP by {kind}")
+        return ax
+
+    def __repr__(self) -> str:
+        return (f"<AccountResult {self.name.get('en')} {self.year}: GEP {self.total / 1e8:,.2f} 亿元, "
+                f"{self.value.sizes['service']} services × {self.value.sizes['region']} regions>")
