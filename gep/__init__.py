@@ -7,7 +7,7 @@
 >>> res.to_dataframe()   # tidy table, one row per region × service
 """
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from .units import ureg  # noqa: E402
 from .errors import GepError  # noqa: E402

@@ -31,7 +31,7 @@ def run_toml(res) -> str:
     """The resolved config, versions and content hashes (enough to redo the run)."""
     import numpy, pandas, pint, xarray
 
-    from .. import __version__
+    from .._version import __version__
 
     lines = ["# gep run record: the resolved config, versions and content hashes", ""]
     for section, body in res.config.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 
-from .. import __version__
+from .._version import __version__
 
 __all__ = ["build_summary", "dumps"]
 
