@@ -453,7 +453,8 @@ def inputs_page() -> str:
         out.append(_table(cols, [[_cell(r[c]).replace("\\|", ", ") if c == "aliases" else _cell(r[c]) for c in cols]
                                  for _, r in frame.iterrows()]))
     try:
-        from gep.io.spatial import CONTROL_KEYS, LAYER_UNITS, LOOKUP_LAYERS
+        from gep.io.spatial import CONTROL_KEYS, LAYER_UNITS
+        from gep.services.spatial import LOOKUP_LAYERS
     except ImportError:  # pragma: no cover - optional module
         CONTROL_KEYS, LAYER_UNITS, LOOKUP_LAYERS = set(), {}, {}
     if LAYER_UNITS or CONTROL_KEYS:

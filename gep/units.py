@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from functools import lru_cache
 
 import pint
 
-__all__ = ["ureg", "Quantity", "parse_unit", "conversion_factor", "is_dimension", "DIMENSIONS"]
+__all__ = ["ureg", "Quantity", "parse_unit", "conversion_factor", "is_dimension", "DIMENSIONS", "unit_factor",
+           "is_money"]
 
 ureg = pint.UnitRegistry(
     preprocessors=[],
@@ -139,3 +141,55 @@ def is_dimension(unit: str, dimensionality: str) -> bool:
     if dimensionality in ("", "dimensionless"):
         return q.dimensionless
     return q.dimensionality == ureg.get_dimensionality(dimensionality)
+
+
+# ---------------------------------------------------------------- statistics spellings
+_COUNT_WORDS = ("根", "头", "只", "株", "棵", "羽", "个", "支")
+_UNIT_FIXES = (("公斤", "kg"), ("千克", "kg"), ("市斤", "(0.5*kg)"), ("斤", "(0.5*kg)"), ("m3", "m³"),
+               ("m2", "m²"), ("kwh", "kWh"), ("KWh", "kWh"), ("KWH", "kWh"))
+
+
+def _prep_unit(text: str) -> tuple[str, str | None]:
+    s = unicodedata.normalize("NFKC", str(text)).strip() if text is not None else ""
+    # NFKC turns ³ into 3; restore the superscripts the registry reads.
+    s = s.replace("m3", "m³").replace("m2", "m²")
+    for a, b in _UNIT_FIXES:
+        s = s.replace(a, b)
+    words = {w for w in _COUNT_WORDS if w in s}
+    if len(words) > 1:
+        raise ValueError(f"more than one count word in unit {text!r}")
+    word = words.pop() if words else None
+    if word:
+        s = s.replace(word, "mol")  # stands for "one counted thing"; never shown
+    return s, word
+
+
+@lru_cache(maxsize=512)
+def unit_factor(src: str, dst: str) -> float:
+    """Multiplier converting a number in ``src`` to ``dst``.
+
+    Like :func:`gep.units.conversion_factor`, plus the spellings of Chinese
+    statistics (千克, 斤, m3) and count units (根, 头, 只, 株 …): ``万根`` converts
+    to ``根`` and ``元/根``, but never to ``t``.
+
+    Raises
+    ------
+    ValueError
+        If a unit does not parse.
+    pint.DimensionalityError
+        If the units measure different things.
+    """
+    s, ws = _prep_unit(src)
+    d, wd = _prep_unit(dst)
+    if ws != wd:
+        raise pint.DimensionalityError(src, dst)
+    return conversion_factor(s, d)
+
+
+def is_money(unit: str) -> bool:
+    """Whether ``unit`` is an amount of money (元, 万元, 亿元…), in the spellings :func:`unit_factor` reads."""
+    try:
+        unit_factor(unit, "元")
+        return True
+    except (ValueError, pint.DimensionalityError):
+        return False

@@ -195,7 +195,7 @@ while in the rasters LS is high in the southern hills and mountains — exactly 
 the most soil, are. The area-weighted mean of each factor over the pixels the service applies to tells the story
 (the pixels with a C factor are the forest, grassland and farmland pixels):"""),
     ("code", """\
-from gep.io.spatial import raster_layers
+from gep.services.spatial import raster_layers
 
 ctx = gep.Account.from_config(spatial_cfg).context()
 L = raster_layers(ctx, ["rainfall_erosivity", "soil_erodibility", "ls_factor", "rusle_c", "rusle_p",

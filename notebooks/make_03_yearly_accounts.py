@@ -180,7 +180,7 @@ that inflation shows up as a price effect; compared at constant prices (the defa
 c_nominal = m.compare(2020, 2021, prices="as_run")
 pd.DataFrame({"as run (current prices)": c_nominal.total(), "constant 2020 prices": c.total()}) / YI"""),
     ("code", """\
-from gep.io.prices import price_index_series
+from gep.coefficients.deflators import price_index_series
 
 cpi = price_index_series("cn-price-indices")           # price level, 2003 = 1
 ratio = cpi[2021] / cpi[2020]

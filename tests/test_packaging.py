@@ -3,7 +3,8 @@
 from pathlib import Path
 
 import gep
-from gep.coefficients import _shipped_root, shipped_sets
+from gep.coefficients import shipped_sets
+from gep.coefficients.load import _shipped_root
 from gep.examples import example_config
 
 

@@ -384,7 +384,7 @@ def test_zone_missing_from_zone_table(tmp_path):
     probs = problems_of(write_config(root, spatial=True))
     assert [p.code for p in probs] == ["unmapped_zone"]
     assert probs[0].value == [4]
-    from gep.io.spatial import areas_from_rasters
+    from gep.account.inputs import areas_from_rasters
     from gep.classifications import load_scheme
 
     with pytest.raises(RasterError):

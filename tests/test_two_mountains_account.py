@@ -12,7 +12,8 @@ import gep
 import gep.account.years
 from gep.account.config import for_year, load_config
 from gep.account.engine import _table_for_year
-from gep.io.two_mountains import COMPUTED_BY, evaluate_indicator_table, read_indicator_table
+from gep.indicators.two_mountains import evaluate_indicator_table
+from gep.io.two_mountains import COMPUTED_BY, read_indicator_table
 
 TABLE = gep.examples.example_dir() / "two_mountains.csv"
 COMPUTED_ROWS = {10: "gep_per_area", 11: "resident_eco_product_share", 12: "green_organic_share",

@@ -163,7 +163,7 @@ class Account(AccountInputs):
 
     # ---------------------------------------------------------------- run
     def context(self) -> Context:
-        """The :class:`~gep.context.Context` a service method sees (inputs loaded and checked)."""
+        """The :class:`~gep.services.context.Context` a service method sees (inputs loaded and checked)."""
         d = self._load()
         rt: RegionTable = d["regions"]
         root_code = self.config["account"].get("region_code")
@@ -188,7 +188,7 @@ class Account(AccountInputs):
 
     def _deflator(self):
         """The deflator series (year -> level) from the account's sets or the index set."""
-        from ..io.prices import price_index_series
+        from ..coefficients.deflators import price_index_series
 
         cfg = self.config.get("prices", {})
         key = cfg.get("index", "price_index.cpi")

@@ -171,7 +171,7 @@ def run_account(account) -> "AccountResult":  # noqa: F821
     two_mountains = None
     tm_input = account.config.get("inputs", {}).get("two_mountains")
     if tm_input is not None:
-        from ..io.two_mountains import evaluate_indicator_table
+        from ..indicators.two_mountains import evaluate_indicator_table
 
         computed = _computed_ids({k: v["value"] for k, v in indicators.items() if v.get("value") is not None})
         two_mountains = evaluate_indicator_table(_table_for_year(loaded["two_mountains"], account.year),

@@ -37,7 +37,7 @@ __all__ = ["AccountInputs"]
 def _combine(sets: list[CoefficientSet]) -> CoefficientSet:
     if len(sets) == 1:
         return sets[0]
-    from ..coefficients import _merge
+    from ..coefficients.rows import _merge
 
     table = sets[0].table
     sources = dict(sets[0].sources)
@@ -140,8 +140,6 @@ class AccountInputs:
                 out["areas"], out["land_use_rows"] = res
                 problems.extend(self._check_areas(out["areas"], rt, str(lu) if not isinstance(lu, (pd.DataFrame, xr.DataArray)) else "land_use"))
         elif out["rasters"] is not None:
-            from ..io.spatial import areas_from_rasters
-
             scheme = attempt(self._scheme, scheme_spec)
             res = attempt(areas_from_rasters, out["rasters"], scheme, rt.leaves) if scheme is not None else None
             if res is not None:
@@ -193,7 +191,7 @@ class AccountInputs:
         return load_scheme(scheme_spec)
 
     def _load_statistics(self, stats):
-        from ..io.statistics import read_statistics
+        from ..statistics import read_statistics
 
         sheet = self.config.get("statistics", {}).get("sheet")
         if isinstance(stats, pd.DataFrame):
@@ -433,3 +431,19 @@ def _most_specific(problems: list[Problem]) -> GepError:
     classes.discard(None)
     cls = classes.pop() if len(classes) == 1 else GepError
     return cls(problems)
+
+
+def areas_from_rasters(rin, scheme: Scheme, regions: list[str]) -> tuple[xr.DataArray, pd.DataFrame]:
+    """Area by region × ecosystem (hm²) from the land-use and zone rasters.
+
+    The rasters are counted by :func:`gep.io.spatial.land_use_rows_from_rasters`
+    into land-use rows (region, code, area) and mapped to ecosystem types with
+    the scheme, exactly as a land-use table is.
+    """
+    from ..io.spatial import land_use_rows_from_rasters
+
+    codes = sorted({int(c) for c in scheme.mapping if c.isdigit()})
+    frame, nodata_area = land_use_rows_from_rasters(rin, codes)
+    areas, report = areas_by_ecosystem(frame, scheme, file=str(rin.files["land_use"]), regions=regions)
+    areas.attrs["nodata_area_hm2"] = nodata_area
+    return areas, report

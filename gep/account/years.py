@@ -147,7 +147,7 @@ class MultiYearResult:
         """Give each year its comparison with the year before: the Two-Mountains
         table judged against the previous year's values, and the year-on-year
         sheet and summary section of its report."""
-        from ..io.two_mountains import evaluate_indicator_table
+        from ..indicators.two_mountains import evaluate_indicator_table
 
         for prev, year in zip(self.years, self.years[1:]):
             res, before = self.results[year], self.results[prev]

@@ -12,7 +12,7 @@ A year that is needed and missing is an error (:class:`~gep.errors.DeflatorError
 naming the year and the series -- never a silent factor of 1.0.
 
 These functions are pure: numbers and pandas Series in, numbers and Series
-out. Loading an index from a coefficient set is :func:`gep.io.prices.price_index_series`.
+out. Loading an index from a coefficient set is :func:`gep.coefficients.deflators.price_index_series`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Every function takes numbers (scalars, numpy arrays or pandas objects) in the
 canonical units written in brackets after each parameter, and returns numbers.
 There is no I/O, no unit registry and no coefficient look-up in here: reading
-and converting a yearbook table is :mod:`gep.io.statistics`.
+and converting a yearbook table is :mod:`gep.statistics`.
 
 The method is the market-value method (市场价值法): value = quantity × price,
 or the output value (产值) the statistics already give. Two choices that the
@@ -106,7 +106,7 @@ def net_output_value(gross, intermediate_consumption):
     Garzé (2017) valued 农林牧渔 products at net output (净产值) so that
     purchased inputs are not credited to ecosystems. Most later standards and
     county accounts use gross output value [U]; :mod:`gep` defaults to gross
-    (see :func:`gep.io.statistics.provisioning_by_group`).
+    (see :func:`gep.services.product_values.provisioning_by_group`).
 
     Raises
     ------

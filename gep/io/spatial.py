@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -36,8 +35,8 @@ import xarray as xr
 
 from ..errors import ConfigError, RasterError, csv_row, problem
 
-__all__ = ["RasterInputs", "load_rasters", "check_ranges", "zonal_total", "raster_layers", "LAYER_UNITS",
-           "LAYER_RANGES"]
+__all__ = ["RasterInputs", "load_rasters", "check_ranges", "land_use_rows_from_rasters", "LAYER_UNITS",
+           "DERIVABLE_LAYER_UNITS", "LAYER_RANGES"]
 
 #: canonical unit of each named per-pixel layer
 LAYER_UNITS = {
@@ -55,12 +54,9 @@ LAYER_UNITS = {
     "downwind_length": "m",
 }
 
-#: layers that can be derived from the land-use raster through a coefficient by ecosystem
-LOOKUP_LAYERS = {
-    "runoff_coefficient": ("rate.runoff_coefficient", "1", ("forest", "grassland", "wetland")),
-    "rusle_c": ("rate.rusle_c", "1", ("forest", "grassland", "farmland")),
-    "rusle_p": ("rate.rusle_p", "1", ("forest", "grassland", "farmland")),
-}
+#: layers that may be given as rasters or, when not given, are derived from the land-use raster
+#: through a coefficient by ecosystem type (:data:`gep.services.spatial.LOOKUP_LAYERS`)
+DERIVABLE_LAYER_UNITS = {"runoff_coefficient": "1", "rusle_c": "1", "rusle_p": "1"}
 
 CONTROL_KEYS = {"land_use", "zones", "zone_ids", "code_format", "chunks", "geodesic", "align"}
 
@@ -146,7 +142,7 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     for name, rel in cfg.items():
         if name in CONTROL_KEYS - {"land_use", "zones"}:
             continue
-        if name not in LAYER_UNITS and name not in ("land_use", "zones") and name not in LOOKUP_LAYERS:
+        if name not in LAYER_UNITS and name not in ("land_use", "zones") and name not in DERIVABLE_LAYER_UNITS:
             raise ConfigError(problem(
                 "unknown_raster_layer", f"未知的栅格图层 {name!r}", f"unknown raster layer {name!r}", file=file,
                 column=f"rasters.{name}",
@@ -209,7 +205,7 @@ def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None 
     probs = []
     for name, (lo, hi, hint_zh, hint_en) in checks.items():
         vmin, vmax, n_lo, n_hi = (float(v) for v in stats[name])
-        unit = LAYER_UNITS.get(name) or LOOKUP_LAYERS.get(name, (None, "1"))[1]
+        unit = LAYER_UNITS.get(name) or DERIVABLE_LAYER_UNITS.get(name, "1")
         file = str(files[name]) if files and name in files else None
         for n_bad, bad, side_zh, side_en, bound in ((n_lo, vmin, "低于", "below", lo), (n_hi, vmax, "高于", "above", hi)):
             if n_bad > 0:
@@ -246,20 +242,33 @@ def _auto_chunks(path: Path):
         return None  # open_raster reports a missing or unreadable file with its own error
 
 
-def areas_from_rasters(rin: RasterInputs, scheme, regions: list[str]) -> tuple[xr.DataArray, pd.DataFrame]:
-    """Area by region × ecosystem (hm²) from the land-use and zone rasters."""
-    from ..classifications import areas_by_ecosystem
+def land_use_rows_from_rasters(rin: RasterInputs, codes: list[int]) -> tuple[pd.DataFrame, float]:
+    """Land-use area by zone's region × land-use code (hm²), counted from the rasters.
+
+    Parameters
+    ----------
+    rin : RasterInputs
+    codes : list of int
+        The land-use codes of the scheme, as raster values: they size the
+        class table, so no pass over the raster looks for its largest value.
+
+    Returns
+    -------
+    rows : pandas.DataFrame
+        ``region, code, area, unit`` — the same shape as a land-use table, one
+        row per region × code with area; ``code`` formatted with ``code_format``.
+    nodata_area_hm2 : float
+        Area of nodata pixels inside the zones.
+    """
     from .rasters import class_area_by_zone
 
-    # the scheme's codes size the table: no pass over the raster to find its largest code
-    codes = sorted({int(c) for c in scheme.mapping if c.isdigit()})
     nodata = rin.land_use.rio.nodata
     classes = sorted(set(codes) | ({int(nodata)} if nodata is not None and nodata >= 0 else set()))
     try:
         table = class_area_by_zone(rin.land_use, rin.zones, classes=classes, geodesic=rin.geodesic)
     except RasterError as exc:
         if any(p.code in ("unlisted_land_use_code", "class_out_of_range") for p in exc.problems):
-            table = class_area_by_zone(rin.land_use, rin.zones, geodesic=rin.geodesic)  # reported below as unknown codes
+            table = class_area_by_zone(rin.land_use, rin.zones, geodesic=rin.geodesic)  # reported later as unknown codes
         else:
             raise
     if nodata is not None and nodata in table.land_use.values:
@@ -280,124 +289,4 @@ def areas_from_rasters(rin: RasterInputs, scheme, regions: list[str]) -> tuple[x
         for j in np.flatnonzero(values[i] > 0):
             rows.append({"region": rin.zone_region[z], "code": rin.code_format.format(land_codes[j]),
                          "area": float(values[i, j]), "unit": "hm²"})
-    frame = pd.DataFrame(rows)
-    areas, report = areas_by_ecosystem(frame, scheme, file=str(rin.files["land_use"]), regions=regions)
-    areas.attrs["nodata_area_hm2"] = table.attrs.get("nodata_area_hm2", 0.0)
-    return areas, report
-
-
-def raster_layers(ctx, needed) -> dict[str, xr.DataArray]:
-    """The named layers, deriving lookup layers (runoff coefficient, C, P) from land use."""
-    rin: RasterInputs = ctx.rasters
-    if rin is None:
-        raise ConfigError(problem("missing_input", "栅格方法需要 [rasters] 输入", "spatial methods need [rasters] inputs",
-                                  hint_zh="在配置中添加 [rasters] 节", hint_en="add a [rasters] section to the config"))
-    out = {}
-    for name in needed:
-        if name in rin.layers:
-            out[name] = rin.layers[name]
-        elif name in LOOKUP_LAYERS:
-            out[name] = _lookup_layer(ctx, name)
-        else:
-            raise ConfigError(problem("missing_raster_layer", f"缺少栅格图层 {name}", f"raster layer {name} is missing",
-                                      column=f"rasters.{name}", hint_zh=f"在 [rasters] 中给出 {name}",
-                                      hint_en=f"give {name} in [rasters]"))
-    return out
-
-
-def _lookup_layer(ctx, name: str) -> xr.DataArray:
-    """Per-pixel coefficient from the land-use raster: code → ecosystem → coefficient."""
-    from ..classifications import ecosystem_types
-    from ..services.regulating import _per_ecosystem
-
-    key, unit, groups = LOOKUP_LAYERS[name]
-    rin: RasterInputs = ctx.rasters
-    per_eco = _per_ecosystem(ctx, key, unit, groups, f"raster:{name}", by_region=False)
-    mapping = ctx.params.get("_scheme_mapping", {})
-    lu = rin.land_use
-    max_code = int(max(int(c.lstrip("0") or 0) for c in mapping if c.isdigit())) if mapping else 255
-    lut = np.full(max(max_code + 1, 256), np.nan, dtype="float64")
-    applicable = {t for t, spec in ecosystem_types().items() if spec.group in groups}
-    for code, eco in mapping.items():
-        if not code.isdigit():
-            continue
-        v = int(code)
-        if v < lut.size:
-            lut[v] = float(per_eco.sel(ecosystem=eco)) if eco in per_eco.ecosystem else np.nan
-            if eco not in applicable:
-                lut[v] = np.nan
-    nodata = lu.rio.nodata
-
-    def apply(block):
-        b = np.asarray(block)
-        vals = lut[np.clip(b.astype(np.int64), 0, lut.size - 1)]
-        if nodata is not None:
-            vals = np.where(b == nodata, np.nan, vals)
-        return vals
-
-    return xr.apply_ufunc(apply, lu, dask="parallelized", output_dtypes=[np.float64]).assign_attrs(units=unit)
-
-
-def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: bool, layers: list[str]) -> xr.DataArray:
-    """Σ per_pixel(layers) × pixel area by region.
-
-    ``per_pixel`` returns a quantity per hm² (``per_hm2=True``: t/(hm²·a)) or per
-    m² (``per_hm2=False``: e.g. m³ per m² from a water balance in mm × 10⁻³).
-    Pixels that are NaN in any layer are excluded and counted in the trace.
-    """
-    from ..compute.zonal import zonal_sum
-
-    rin: RasterInputs = ctx.rasters
-    needed = list(layers)
-    values = per_pixel(raster_layers(ctx, needed))
-    area = rin.pixel_area_m2()
-    weights = (area / 1e4) if per_hm2 else area
-    zones = rin.zones
-    n_zones = int(max(rin.zone_region)) + 1
-    res = zonal_sum(values.data if hasattr(values, "data") else values, zones.data, n_zones, weights=weights,
-                    nodata_zone=zones.rio.nodata)
-    out = xr.DataArray(np.zeros(len(ctx.regions)), dims=("region",), coords={"region": ctx.regions})
-    for z, region in rin.zone_region.items():
-        out.loc[region] += float(res.sum[z])
-    maps = ctx.params.get("_maps")
-    if maps is not None:
-        # the per-pixel quantity, lazily: written window by window after the run
-        per_pixel_unit = f"{unit}/hm²" if per_hm2 else f"{unit}/m²"
-        template = rin.land_use
-        da = xr.DataArray(values.data if hasattr(values, "data") else values, dims=template.dims,
-                          coords={d: template.coords[d] for d in template.dims})
-        da = da.rio.write_crs(template.rio.crs).rio.write_transform(template.rio.transform())
-        maps[service] = da.astype("float32").rio.write_nodata(np.nan).assign_attrs(
-            units=per_pixel_unit, long_name=f"{service} per unit area")
-    lookups = [n for n in needed if n not in rin.files and n in LOOKUP_LAYERS]
-    sources = [str(rin.files[n]) for n in needed if n in rin.files]
-    if lookups:
-        sources.append(f"{rin.files['land_use']} → {', '.join(LOOKUP_LAYERS[n][0] for n in lookups)}")
-    ctx.trace.append({"service": service, "key": f"raster.{service}",
-                      "value": f"{int(np.sum(res.count))} px summed, {int(np.sum(res.masked))} px without a value "
-                               f"(nodata, or a land use the service does not apply to)",
-                      "source": ", ".join(sources)})
-    return out.assign_attrs(units=unit)
-
-
-def group_mask(ctx, groups) -> xr.DataArray:
-    """1.0 on pixels whose land use maps to an ecosystem of ``groups``, NaN elsewhere.
-
-    Used to restrict a per-pixel product (e.g. an NPP raster, which also has
-    values over built-up land and water) to the ecosystems a service counts.
-    """
-    from ..classifications import ecosystem_types
-
-    rin: RasterInputs = ctx.rasters
-    types = {t for t, spec in ecosystem_types().items() if spec.group in groups}
-    mapping = ctx.params.get("_scheme_mapping", {})
-    lut = np.full(65536, np.nan)
-    for code, eco in mapping.items():
-        if code.isdigit() and int(code) < lut.size and eco in types:
-            lut[int(code)] = 1.0
-    lu = rin.land_use
-
-    def apply(block):
-        return lut[np.clip(np.asarray(block).astype(np.int64), 0, lut.size - 1)]
-
-    return xr.apply_ufunc(apply, lu, dask="parallelized", output_dtypes=[np.float64])
+    return pd.DataFrame(rows), float(table.attrs.get("nodata_area_hm2", 0.0))

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import pandas as pd
 
 from ..errors import InputFileError, problem
 
-__all__ = ["read_table", "read_csv_checked", "sha256_file"]
+__all__ = ["read_table", "read_csv_checked", "sha256_file", "normalise_name"]
 
 
 def sha256_file(path: str | Path) -> str:
@@ -130,3 +132,11 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, **kwargs) ->
                 file=f"{path}[{sheet if sheet is not None else 0}]", row=1, value=missing))
         return frame
     return read_csv_checked(path, **kwargs)
+
+
+def normalise_name(text: Any) -> str:
+    """Normalise an item or header name for matching: NFKC, lower case, no spaces, no 其中/内 prefix or list marks."""
+    s = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    s = re.sub(r"^(其中|内)[:：]?", "", s)
+    s = s.lstrip("#*△▲-·")
+    return re.sub(r"[\s_\u3000]+", "", s)

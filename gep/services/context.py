@@ -120,6 +120,20 @@ class Context:
         return xr.DataArray(np.array(values, dtype=float), dims=("region",), coords={"region": self.regions},
                             attrs={"units": unit})
 
+    # ------------------------------------------------------------- pricing
+    def priced(self, pricing, quantity, unit_price, *, service: str, part: str = ""):
+        """Value a physical quantity with a pricing method of :mod:`gep.compute.valuation`.
+
+        Calls ``pricing(quantity, unit_price)`` and records in the provenance
+        which pricing function ran (``key = valuation.<function>``), so the
+        method named in an account's provenance is the function that computed
+        its value, not a label.
+        """
+        self.trace.append({"service": service, "key": f"valuation.{pricing.__name__}",
+                           "value": f"{pricing.__module__}.{pricing.__name__}", "unit": "",
+                           "source": part or service})
+        return pricing(quantity, unit_price)
+
     # -------------------------------------------------------------- inputs
     def require_areas(self, service: str) -> xr.DataArray:
         if self.areas is None:

@@ -1,7 +1,7 @@
 """Provisioning (物质产品) and cultural (文化服务) services from statistics tables.
 
 A yearbook-style statistics table (``[inputs] statistics``) is read by
-:func:`gep.io.statistics.read_statistics`, which maps every item to a product
+:func:`gep.statistics.read_statistics`, which maps every item to a product
 group of the bilingual catalogue. Each group is one service here:
 
 ======================== =============== ============================================
@@ -169,7 +169,7 @@ def statistics_values(ctx) -> dict[str, pd.DataFrame]:
     cache = ctx.params.setdefault("_statistics_cache", {})
     if "provisioning" in cache:
         return cache
-    from ..io.statistics import cultural_values, provisioning_by_group
+    from .product_values import cultural_values, provisioning_by_group
 
     stats = ctx.statistics
     if stats is None:

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gep.compute.cultural import landscape_premium, time_cost, tourism_revenue_value, travel_cost_value
-from gep.io.statistics import cultural_values, read_statistics
+from gep.services.product_values import cultural_values
+from gep.statistics import read_statistics
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "gep" / "examples" / "shangyu" / "statistics.csv"
 

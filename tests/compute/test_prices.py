@@ -17,7 +17,7 @@ import xarray as xr
 from gep.coefficients import check_set, key_spec, load_coefficients
 from gep.compute.prices import chain_index, missing_years, rebase, rebase_factor
 from gep.errors import DeflatorError
-from gep.io.prices import price_index_series
+from gep.coefficients.deflators import price_index_series
 
 CPI_19_21 = {2019: 2.9, 2020: 2.5, 2021: 0.9}  # percent change over the previous year
 

@@ -229,8 +229,9 @@ def test_sand_fixation_area_hand_and_garze():
 
 # --------------------------------------------------------------- coastal protection
 def test_coastal_protection_cost_hand():
+    # coastal protection is priced with the replacement-cost method (no formula of its own)
     # 2 km of mangrove shore × 5000 元/m = 1e7 元
-    assert r.coastal_protection_cost(2000.0, 5000.0) == pytest.approx(1e7)
+    assert v.replacement_cost(2000.0, 5000.0) == pytest.approx(1e7)
 
 
 # ---------------------------------------------------------------- 白洋淀 line items

@@ -11,13 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gep.errors import DuplicateRows, InputFileError, StatisticsError, UnitError, UnknownProduct
-from gep.io.statistics import (
-    GROUPS,
-    load_product_catalogue,
-    provisioning_by_group,
-    read_statistics,
-    unit_factor,
-)
+from gep.classifications.products import GROUPS, load_product_catalogue
+from gep.services.product_values import provisioning_by_group
+from gep.statistics import read_statistics
+from gep.units import unit_factor
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "gep" / "examples" / "shangyu" / "statistics.csv"
 

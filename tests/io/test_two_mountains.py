@@ -20,9 +20,9 @@ from gep.io.two_mountains import (
     DIRECTIONS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
-    evaluate_indicator_table,
     read_indicator_table,
 )
+from gep.indicators.two_mountains import evaluate_indicator_table
 
 SHANGYU = Path(__file__).resolve().parents[2] / "gep" / "examples" / "shangyu" / "two_mountains.csv"
 

@@ -15,11 +15,12 @@ module               services
 :mod:`.purification` 空气净化 / 水质净化 air and water purification
 :mod:`.carbon`       固碳 carbon sequestration, 释氧 oxygen release
 :mod:`.climate`      气候调节 climate regulation
-:mod:`.coastal`      海岸带防护 coastal protection
 ==================== ==========================================================
 
 Every function is also importable from this package
 (``from gep.compute import regulating as R; R.soil_retention(...)``).
+Coastal protection is priced directly (shoreline length × seawall cost,
+:func:`gep.compute.valuation.replacement_cost`).
 """
 
 from .water import water_conservation_volume, runoff_from_coefficient, lake_flood_storage_qtp, reservoir_flood_storage, marsh_flood_storage, vegetation_flood_storage
@@ -27,7 +28,6 @@ from .soil import rusle_potential, rusle_actual, soil_retention, sediment_volume
 from .purification import purification_capacity, capped_purification
 from .carbon import co2_from_npp, o2_from_npp, co2_from_nep, nep_from_npp, o2_from_co2
 from .climate import vegetation_cooling_kwh, water_evaporation_kwh
-from .coastal import coastal_protection_cost
 from .carbon import C_PER_DRY_MATTER, CO2_PER_C, CO2_PER_DRY_MATTER, O2_PER_CO2, O2_PER_DRY_MATTER
 from .climate import KJ_PER_KWH
 from .water import KM2_TO_M2, MM_M2_TO_M3
@@ -57,7 +57,6 @@ __all__ = [
     "o2_from_co2",
     "vegetation_cooling_kwh",
     "water_evaporation_kwh",
-    "coastal_protection_cost",
     "C_PER_DRY_MATTER",
     "CO2_PER_C",
     "CO2_PER_DRY_MATTER",

@@ -171,7 +171,7 @@ def account_indicators(*, gep: float, by_category: dict, land_area_km2: float, p
     out["gep_per_resident"] = (_entry("gep_per_resident", gep_per_resident(gep, pop), components={"gep_yuan": gep, "population": pop})
                                if pop else _entry("gep_per_resident", None, missing=["population"]))
     if economy:
-        from .compute import eco_economy
+        from ..compute import eco_economy
 
         for ind_id, (num, den) in ECO_ECONOMY.items():
             fn = getattr(eco_economy, ind_id)

@@ -1,0 +1,161 @@
+"""The rows of a coefficient table: columns, statuses, reading, checking and merging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import (
+    InputFileError,
+    Problem,
+    csv_row,
+    problem,
+)
+from ..units import is_dimension, parse_unit
+from .keys import key_spec
+
+__all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "STATUSES", "MANIFEST_KEYS", "check_rows"]
+
+COLUMNS = [
+    "key",
+    "ecosystem",
+    "region",
+    "valid_from",
+    "value",
+    "unit",
+    "price_year",
+    "source",
+    "locator",
+    "status",
+    "note",
+]
+OPTIONAL_COLUMNS = ["low", "high", "distribution"]
+STATUSES = ("official", "literature", "local_survey", "estimated", "illustrative", "unverified")
+MANIFEST_KEYS = {
+    "id",
+    "title",
+    "description",
+    "region",
+    "extends",
+    "version",
+    "checked_on",
+    "currency",
+    "sources",
+    "status_note",
+}
+
+
+
+def _empty_table() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS + ["_set", "_file", "_row"]})
+
+
+def _read_table(csv: Path, set_id: str) -> tuple[pd.DataFrame | None, list[Problem]]:
+    from ..io.tables import read_csv_checked
+
+    try:
+        frame = read_csv_checked(csv, required=COLUMNS, dtype=str)
+    except InputFileError as exc:
+        return None, exc.problems
+    frame = frame.fillna("")
+    frame["_set"] = set_id
+    frame["_file"] = str(csv)
+    frame["_row"] = [csv_row(i) for i in range(len(frame))]
+    return _coerce(frame), []
+
+
+def _coerce(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for col in ("key", "ecosystem", "region", "unit", "source", "locator", "status", "note"):
+        frame[col] = frame[col].fillna("").astype(str).str.strip()
+    frame["ecosystem"] = frame["ecosystem"].replace("", "*")
+    frame["region"] = frame["region"].replace("", "*")
+    frame["_value_raw"] = frame["value"].astype(str)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    vf = pd.to_numeric(frame["valid_from"].replace("", "0"), errors="coerce")
+    frame["_valid_from_raw"] = frame["valid_from"].astype(str)
+    frame["valid_from"] = vf
+    frame["_price_year_raw"] = frame["price_year"].astype(str)
+    frame["price_year"] = pd.to_numeric(frame["price_year"].replace("", None), errors="coerce")
+    for col in ("low", "high"):
+        if col in frame:
+            frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce")
+    return frame
+
+
+def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
+    """Row-level checks of a coefficient table (see module docstring)."""
+    problems: list[Problem] = []
+    for _, r in frame.iterrows():
+        where = dict(file=r["_file"], row=int(r["_row"]))
+        key = r["key"]
+        if not key:
+            problems.append(problem("empty_key", "key 为空", "empty key", column="key", **where))
+            continue
+        spec = key_spec(key)
+        if spec is None:
+            problems.append(problem(
+                "unknown_coefficient_key", f"未声明的系数键 {key!r}", f"undeclared coefficient key {key!r}",
+                column="key", value=key, **where,
+                hint_en="use a key listed by `gep coefficients keys`", hint_zh="使用 `gep coefficients keys` 列出的键"))
+        if pd.isna(r["value"]):
+            problems.append(problem(
+                "bad_value", f"值 {r['_value_raw']!r} 不是数字", f"value {r['_value_raw']!r} is not a number",
+                column="value", value=r["_value_raw"], **where))
+        if pd.isna(r["valid_from"]):
+            problems.append(problem(
+                "bad_valid_from", f"valid_from {r['_valid_from_raw']!r} 不是年份",
+                f"valid_from {r['_valid_from_raw']!r} is not a year", column="valid_from", **where))
+        unit = r["unit"]
+        try:
+            parse_unit(unit if unit else "1")
+            if spec is not None and not is_dimension(unit or "1", spec.dimensionality):
+                problems.append(problem(
+                    "wrong_unit_dimension", f"单位 {unit!r} 与系数 {key} 的量纲不符（应如 {spec.unit}）",
+                    f"unit {unit!r} does not measure what {key} needs (expected {spec.dimensionality or 'dimensionless'}, e.g. {spec.unit})",
+                    column="unit", value=unit, **where))
+        except ValueError as exc:
+            problems.append(problem("bad_unit", f"单位无法解析：{exc}", f"unit does not parse: {exc}",
+                                    column="unit", value=unit, **where))
+        if not r["source"]:
+            problems.append(problem(
+                "row_without_source", "该行缺少来源 source", "row has no source", column="source", **where,
+                hint_en="every value must name a source declared in manifest.toml",
+                hint_zh="每个数值都必须注明 manifest.toml 中声明的来源"))
+        elif r["source"] not in sources:
+            problems.append(problem(
+                "unknown_source", f"来源 {r['source']!r} 未在 manifest.toml 的 [sources] 中声明",
+                f"source {r['source']!r} is not declared under [sources] in manifest.toml",
+                column="source", value=r["source"], **where))
+        if r["status"] not in STATUSES:
+            problems.append(problem(
+                "bad_status", f"status {r['status']!r} 无效，应为 {', '.join(STATUSES)}",
+                f"status {r['status']!r} is not one of {', '.join(STATUSES)}", column="status",
+                value=r["status"], **where))
+        if spec is not None and spec.monetary and pd.isna(r["price_year"]):
+            problems.append(problem(
+                "missing_price_year", f"货币系数 {key} 缺少价格年份 price_year",
+                f"monetary coefficient {key} has no price_year", column="price_year", **where,
+                hint_en="give the year whose prices the value is in", hint_zh="填写该价格所属的年份"))
+    dup_cols = ["key", "ecosystem", "region", "valid_from"]
+    dups = frame[frame.duplicated(dup_cols, keep=False)]
+    for _, group in dups.groupby(dup_cols, dropna=False):
+        rows = ", ".join(str(x) for x in group["_row"])
+        first = group.iloc[0]
+        problems.append(problem(
+            "duplicate_coefficient_rows",
+            f"重复的系数行 {tuple(first[c] for c in dup_cols)}（第 {rows} 行）",
+            f"duplicate coefficient rows for {tuple(first[c] for c in dup_cols)} (rows {rows})",
+            file=first["_file"], row=int(group.iloc[1]["_row"]),
+            hint_en="keep one row per key/ecosystem/region/valid_from", hint_zh="每个键/生态系统/地区/起始年份只保留一行"))
+    return problems
+
+
+def _merge(parent: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+    if own.empty:
+        return parent.copy()
+    ident = ["key", "ecosystem", "region", "valid_from"]
+    own_keys = set(map(tuple, own[ident].astype(str).values))
+    keep = [tuple(r) not in own_keys for r in parent[ident].astype(str).values]
+    return pd.concat([parent[keep], own], ignore_index=True)

@@ -1,0 +1,343 @@
+"""A coefficient set in memory: :class:`CoefficientSet`, resolution with provenance (:class:`Resolved`), diff."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from ..errors import (
+    CoefficientError,
+    MissingCoefficient,
+    Problem,
+    csv_row,
+    problem,
+)
+from ..units import parse_unit
+from .rows import COLUMNS, OPTIONAL_COLUMNS, _coerce, _merge, _read_table, check_rows
+
+__all__ = ["CoefficientSet", "Resolved", "diff_sets", "iter_rows"]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A coefficient value resolved for one (key, ecosystem, region, year)."""
+
+    key: str
+    ecosystem: str
+    region: str
+    year: int
+    value: float
+    unit: str
+    price_year: int | None
+    source: str
+    locator: str
+    status: str
+    set_id: str
+    row: int
+    file: str
+    low: float | None = None
+    high: float | None = None
+    distribution: str | None = None
+
+    def to(self, unit: str) -> float:
+        """The value converted to ``unit``."""
+        q = parse_unit(self.unit) * self.value
+        target = parse_unit(unit)
+        return float(q.to(target.units).magnitude / target.magnitude)
+
+    def trace(self, **extra) -> dict:
+        """Provenance record of this resolution."""
+        d = {
+            "key": self.key,
+            "ecosystem": self.ecosystem,
+            "region": self.region,
+            "year": self.year,
+            "value": self.value,
+            "unit": self.unit,
+            "price_year": self.price_year,
+            "source": self.source,
+            "locator": self.locator,
+            "status": self.status,
+            "set": self.set_id,
+            "file": f"{self.set_id}/{Path(self.file).name}" if self.file.startswith("/") else self.file,
+            "row": self.row,
+        }
+        d.update(extra)
+        return d
+
+
+@dataclass
+class CoefficientSet:
+    """A loaded coefficient set, with the rows of every set it extends.
+
+    Attributes
+    ----------
+    id : str
+    manifest : dict
+    table : pandas.DataFrame
+        All rows in effect (overrides applied), with ``_set``, ``_file`` and
+        ``_row`` columns saying where each came from.
+    sources : dict
+        Source id -> citation record, merged along ``extends``.
+    chain : list of str
+        This set's id followed by the ids of the sets it extends.
+    """
+
+    id: str
+    manifest: dict
+    table: pd.DataFrame
+    sources: dict
+    chain: list[str]
+    path: Path | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    # ---------------------------------------------------------- identity
+    @property
+    def title(self) -> dict:
+        return self.manifest.get("title", {"zh": self.id, "en": self.id})
+
+    @property
+    def version(self) -> str:
+        return str(self.manifest.get("version", ""))
+
+    @property
+    def sha256(self) -> str:
+        """Content hash of the rows in effect and of the sources (order-free)."""
+        cols = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in self.table]
+        frame = self.table[cols].astype(str).sort_values(cols).to_csv(index=False)
+        src = repr(sorted((k, sorted(v.items()) if isinstance(v, dict) else v) for k, v in self.sources.items()))
+        return hashlib.sha256((frame + src).encode("utf-8")).hexdigest()
+
+    # --------------------------------------------------------- resolution
+    def resolve(
+        self,
+        key: str,
+        *,
+        ecosystem: str = "*",
+        regions: Sequence[str] = ("*",),
+        year: int,
+    ) -> Resolved:
+        """Resolve one coefficient.
+
+        Parameters
+        ----------
+        key : str
+            Coefficient key, e.g. ``"price.water_storage"``.
+        ecosystem : str
+            Ecosystem type id, or ``"*"`` for a value that applies to all.
+            A row for the exact ecosystem wins over a ``*`` row.
+        regions : sequence of str
+            Region codes from most to least specific; ``"*"`` is appended if
+            absent.
+        year : int
+            Account year; the latest row with ``valid_from <= year`` is taken.
+
+        Raises
+        ------
+        MissingCoefficient
+            If no row matches; the message names key, ecosystem, regions, year.
+        """
+        regions = list(regions) + (["*"] if "*" not in regions else [])
+        index = self._index
+        for eco in (ecosystem, "*") if ecosystem != "*" else ("*",):
+            for reg in regions:
+                candidates = index.get((key, eco, str(reg)))
+                if not candidates:
+                    continue
+                valid = [c for c in candidates if c[0] <= year]
+                if valid:
+                    return self._resolved(self._records[valid[-1][1]], key, ecosystem, year)
+        raise MissingCoefficient(
+            problem(
+                "missing_coefficient",
+                f"系数集 {self.id} 中没有系数 {key}（生态系统 {ecosystem}，地区 {regions[:-1] or ['*']}，"
+                f"年份 ≤ {year}）",
+                f"coefficient set {self.id} has no value for {key} (ecosystem {ecosystem}, "
+                f"regions {regions[:-1] or ['*']}, valid in {year})",
+                value=key,
+                hint_zh="在县级系数集中补充该行（注明来源），或更换系数集",
+                hint_en="add the row (with its source) to a county set that extends this one, or choose another set",
+            )
+        )
+
+    def has(self, key: str, ecosystem: str = "*") -> bool:
+        rows = self._by_key.get(key)
+        if rows is None:
+            return False
+        return bool(((rows["ecosystem"] == ecosystem) | (rows["ecosystem"] == "*")).any())
+
+    def ecosystems_for(self, key: str) -> list[str]:
+        rows = self._by_key.get(key)
+        return [] if rows is None else sorted(set(rows["ecosystem"]) - {"*"})
+
+    def keys(self) -> list[str]:
+        return sorted(self._by_key)
+
+    def _resolved(self, r: dict, key: str, ecosystem: str, year: int) -> Resolved:
+        def opt(name):
+            v = r.get(name)
+            return None if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else v
+
+        py = opt("price_year")
+        return Resolved(
+            key=key,
+            ecosystem=ecosystem,
+            region=str(r["region"]),
+            year=year,
+            value=float(r["value"]),
+            unit=str(r["unit"]),
+            price_year=None if py is None else int(float(py)),
+            source=str(r["source"]),
+            locator=str(opt("locator") or ""),
+            status=str(r["status"]),
+            set_id=str(r["_set"]),
+            row=int(r["_row"]),
+            file=str(r["_file"]),
+            low=None if opt("low") is None else float(opt("low")),
+            high=None if opt("high") is None else float(opt("high")),
+            distribution=opt("distribution"),
+        )
+
+    @property
+    def _by_key(self) -> dict[str, pd.DataFrame]:
+        cache = self.__dict__.get("_cache")
+        if cache is None:
+            cache = {k: g for k, g in self.table.groupby("key", sort=False)}
+            self.__dict__["_cache"] = cache
+        return cache
+
+    @property
+    def _records(self) -> list[dict]:
+        recs = self.__dict__.get("_recs")
+        if recs is None:
+            recs = self.table.to_dict("records")
+            self.__dict__["_recs"] = recs
+        return recs
+
+    @property
+    def _index(self) -> dict[tuple[str, str, str], list[tuple[float, int]]]:
+        """(key, ecosystem, region) -> [(valid_from, record position)] sorted by valid_from."""
+        idx = self.__dict__.get("_idx")
+        if idx is None:
+            idx = {}
+            for pos, r in enumerate(self._records):
+                idx.setdefault((r["key"], r["ecosystem"], str(r["region"])), []).append((r["valid_from"], pos))
+            for v in idx.values():
+                v.sort()
+            self.__dict__["_idx"] = idx
+        return idx
+
+    # ----------------------------------------------------------- overlays
+    def override(self, rows: pd.DataFrame | str | Path, *, set_id: str | None = None) -> "CoefficientSet":
+        """A new set with ``rows`` replacing rows on (key, ecosystem, region, valid_from).
+
+        ``rows`` is a DataFrame with the standard columns, or a CSV path. The
+        original set is not modified. Rows are checked like any table.
+        """
+        name = set_id or f"{self.id}+override"
+        if not isinstance(rows, pd.DataFrame):
+            frame, problems = _read_table(Path(rows), name)
+        else:
+            frame = rows.copy()
+            for col in COLUMNS:
+                if col not in frame:
+                    frame[col] = "" if col not in ("valid_from", "value") else None
+            frame["_set"], frame["_file"], frame["_row"] = name, "<DataFrame>", [csv_row(i) for i in range(len(frame))]
+            frame = _coerce(frame)
+            problems = []
+        problems += check_rows(frame, self.sources)
+        if problems:
+            raise CoefficientError(problems)
+        table = _merge(self.table, frame)
+        return CoefficientSet(
+            id=name,
+            manifest={**self.manifest, "id": name, "extends": self.id},
+            table=table,
+            sources=dict(self.sources),
+            chain=[name] + self.chain,
+            path=None,
+        )
+
+    def with_value(self, key: str, value: float, *, unit: str | None = None, ecosystem: str = "*",
+                   region: str = "*", valid_from: int = 0, source: str | None = None,
+                   status: str = "estimated", note: str = "") -> "CoefficientSet":
+        """A new set in which one value is replaced (a quick what-if).
+
+        Every other column is copied from the row being replaced, so the new row
+        keeps its unit and price year; ``status`` defaults to ``estimated`` and
+        ``note`` records the change.
+        """
+        base = self.table[(self.table["key"] == key) & (self.table["ecosystem"] == ecosystem)]
+        if base.empty:
+            raise MissingCoefficient(problem(
+                "missing_coefficient", f"没有可替换的系数 {key}/{ecosystem}",
+                f"no row {key}/{ecosystem} to replace", value=key))
+        row = base.sort_values("valid_from").iloc[-1].to_dict()
+        row.update(value=float(value), status=status, note=note or f"what-if: replaced {row['value']}",
+                   locator=f"what-if (was {row['value']} at {row.get('locator', '')})")
+        if unit:
+            row["unit"] = unit
+        if source:
+            row["source"] = source
+        if region != "*":
+            row["region"] = region
+        if valid_from:
+            row["valid_from"] = valid_from
+        frame = pd.DataFrame([{c: row.get(c) for c in COLUMNS + OPTIONAL_COLUMNS if c in row}])
+        return self.override(frame, set_id=f"{self.id}+what-if")
+
+    def used_sources(self) -> dict:
+        return {s: self.sources.get(s, {}) for s in sorted(set(self.table["source"]))}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows in effect, with the set each came from."""
+        cols = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in self.table] + ["_set", "_file", "_row"]
+        return self.table[cols].rename(columns={"_set": "set", "_file": "file", "_row": "row"}).reset_index(drop=True)
+
+
+def diff_sets(a: CoefficientSet, b: CoefficientSet) -> pd.DataFrame:
+    """Rows that differ between two sets, on (key, ecosystem, region, valid_from).
+
+    Returns a frame with ``change`` ∈ {added, removed, changed} and the values,
+    units and sources on both sides.
+    """
+    ident = ["key", "ecosystem", "region", "valid_from"]
+    cols = ident + ["value", "unit", "price_year", "source", "status"]
+    left = a.table[cols].copy()
+    right = b.table[cols].copy()
+    m = left.merge(right, on=ident, how="outer", suffixes=("_a", "_b"), indicator=True)
+    out = []
+    for _, r in m.iterrows():
+        if r["_merge"] == "left_only":
+            change = "removed"
+        elif r["_merge"] == "right_only":
+            change = "added"
+        else:
+            same = all(
+                (pd.isna(r[f"{c}_a"]) and pd.isna(r[f"{c}_b"])) or r[f"{c}_a"] == r[f"{c}_b"]
+                for c in ("value", "unit", "price_year", "source", "status")
+            )
+            if same:
+                continue
+            change = "changed"
+        rec = {c: r[c] for c in ident}
+        rec["change"] = change
+        for c in ("value", "unit", "price_year", "source", "status"):
+            rec[f"{c}_a"] = r[f"{c}_a"]
+            rec[f"{c}_b"] = r[f"{c}_b"]
+        out.append(rec)
+    cols_out = ident + ["change"] + [f"{c}_{s}" for c in ("value", "unit", "price_year", "source", "status") for s in "ab"]
+    return pd.DataFrame(out, columns=cols_out).sort_values(ident).reset_index(drop=True)
+
+
+def iter_rows(cset: CoefficientSet, key_prefix: str = "") -> Iterable[pd.Series]:
+    t = cset.table
+    if key_prefix:
+        t = t[t["key"].str.startswith(key_prefix)]
+    for _, r in t.iterrows():
+        yield r
