@@ -70,7 +70,7 @@ def price_index_series(
         (outside :data:`PLAUSIBLE_RATIO`, usually a wrong unit).
     """
     if not hasattr(cset, "table"):
-        from ..coefficients import load_coefficients
+        from .load import load_coefficients
 
         p = Path(str(cset))
         cset = load_coefficients(path=p) if p.is_dir() else load_coefficients(str(cset))
