@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from .provisioning import _check_share
+from .valuation import travel_cost
 
 __all__ = [
     "travel_cost_value",
@@ -38,7 +39,9 @@ __all__ = [
 
 def travel_cost_value(visits, travel_cost_per_visit, time_cost_per_visit=0.0,
                       consumer_surplus_per_visit=0.0, share=1.0):
-    r"""Recreation value by the individual travel-cost method (旅行费用法).
+    r"""Recreation value by the individual travel-cost method (旅行费用法), times the ecosystem share.
+
+    :func:`gep.compute.valuation.travel_cost` × ``share``.
 
     Parameters
     ----------
@@ -71,8 +74,9 @@ def travel_cost_value(visits, travel_cost_per_visit, time_cost_per_visit=0.0,
     江波 et al. (2017), 休闲娱乐.
     """
     _check_share(share)
-    per_visit = np.add(np.add(travel_cost_per_visit, time_cost_per_visit), consumer_surplus_per_visit)
-    return np.multiply(np.multiply(visits, per_visit), share)
+    value = travel_cost(np.asarray(visits), np.asarray(travel_cost_per_visit), np.asarray(time_cost_per_visit),
+                        np.asarray(consumer_surplus_per_visit))
+    return np.multiply(value, share)
 
 
 def time_cost(daily_wage, duration, share=0.3, *, hours_per_day=None):

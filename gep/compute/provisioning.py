@@ -31,6 +31,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .valuation import market_value
+
 __all__ = [
     "product_value",
     "net_output_value",
@@ -49,7 +51,7 @@ def _check_share(share, name: str = "share"):
 
 
 def product_value(quantity, price):
-    r"""Market value of a product (市场价值法).
+    r"""Market value of a product (市场价值法): :func:`gep.compute.valuation.market_value` applied to products.
 
     Parameters
     ----------
@@ -82,7 +84,7 @@ def product_value(quantity, price):
     白玛卓嘎 et al. (2017), 物质产品 (市场价值法); 江波 et al. (2017), table of
     final services.
     """
-    return np.multiply(quantity, price)
+    return market_value(np.asarray(quantity), np.asarray(price))
 
 
 def net_output_value(gross, intermediate_consumption):

@@ -53,7 +53,7 @@ def market_value(quantity, price):
 
     References
     ----------
-    .. [1] [Garze2017]_: provisioning products, water resources, hydropower [V].
+    .. [1] Garzé (2017): provisioning products, water resources, hydropower [V].
     """
     return quantity * price
 
@@ -82,7 +82,7 @@ def replacement_cost(quantity, unit_cost):
 
     References
     ----------
-    .. [1] [Garze2017]_: soil retention, sand fixation, climate regulation [V].
+    .. [1] Garzé (2017): soil retention, sand fixation, climate regulation [V].
     """
     return quantity * unit_cost
 
@@ -106,11 +106,11 @@ def shadow_project(quantity, unit_cost):
     -----
     .. math:: V = Q \cdot P_w
 
-    Check with [Jiang2017]_: 2.45×10⁸ m³ × 6.11 元/m³ = 14.97×10⁸ 元 [V].
+    Check with Jiang et al. (2017): 2.45×10⁸ m³ × 6.11 元/m³ = 14.97×10⁸ 元 [V].
 
     References
     ----------
-    .. [1] [Garze2017]_: water conservation and flood regulation [V].
+    .. [1] Garzé (2017): water conservation and flood regulation [V].
     """
     return quantity * unit_cost
 
@@ -138,7 +138,7 @@ def avoided_cost(quantity, unit_cost):
 
     References
     ----------
-    .. [1] [Garze2017]_: air and water purification, pest control [V].
+    .. [1] Garzé (2017): air and water purification, pest control [V].
     """
     return quantity * unit_cost
 
@@ -167,12 +167,12 @@ def travel_cost(visits, travel_cost, time_cost, consumer_surplus):
     -----
     .. math:: V = N \cdot (C_{travel} + C_{time} + CS)
 
-    Check with [Jiang2017]_: 135×10⁴ visits × (52.47 + 343.33 + 578.03)
+    Check with Jiang et al. (2017): 135×10⁴ visits × (52.47 + 343.33 + 578.03)
     元 = 13.15×10⁸ 元 [V].
 
     References
     ----------
-    .. [1] [Jiang2017]_ (白洋淀, time value 30 % of wage, zero-truncated Poisson
+    .. [1] Jiang et al. (2017) (白洋淀, time value 30 % of wage, zero-truncated Poisson
        for consumer surplus) [V].
     """
     return visits * (travel_cost + time_cost + consumer_surplus)
