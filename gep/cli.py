@@ -47,13 +47,35 @@ def _fmt(v, digits=2) -> str:
     return "—" if v is None else f"{v:,.{digits}f}"
 
 
+def print_warnings(warnings) -> None:
+    """Warnings first: the data-quality banner, then what the account found that did not stop it."""
+    banner = [w for w in warnings if getattr(w, "code", "") in ("illustrative_data", "unverified_data")]
+    for w in banner:
+        err_console.print(f"⚠ {w.zh}", style="bold yellow", markup=False, highlight=False)
+        err_console.print(f"  {w.en}", style="yellow", markup=False, highlight=False)
+    for w in warnings:
+        if w not in banner:
+            err_console.print(f"注意 / warning: {w.format('zh')}", style="yellow", markup=False, highlight=False,
+                              soft_wrap=True)
+            err_console.print(f"  {w.format('en')}", markup=False, highlight=False, soft_wrap=True)
+
+
 def print_result(res) -> None:
     """Readable tables of a result: total, category, service, region, indicators (亿元)."""
+    from .io.summary import total_key
+
     s = res.summary()
     yi = 1e8
+    print_warnings(res.warnings)
     console.print(f"\n[bold]{res.name.get('zh', '')} / {res.name.get('en', '')} — {res.year}[/]  "
-                  f"prices: {res.prices}; coefficients: {res.coefficients['id']}; profile: {s.get('profile')}")
-    console.print(f"[bold green]GEP 生态系统生产总值 = {s['gep'] / yi:,.2f} 亿元 (10⁸ CNY)[/]\n")
+                  f"prices: {res.prices}; coefficients: {res.coefficients['id']}; profile: {s.get('profile')}",
+                  markup=False)
+    if total_key(s) == "gep":
+        console.print(f"[bold green]GEP 生态系统生产总值 = {s['gep'] / yi:,.2f} 亿元 (10⁸ CNY)[/]\n")
+    else:
+        console.print(f"[bold green]ESV 生态系统服务价值 = {s['esv'] / yi:,.2f} 亿元 (10⁸ CNY)[/] "
+                      "(含支持服务，不是 GEP / includes supporting services: not GEP)\n")
+    s.setdefault("gep", s.get("esv"))
 
     t = Table(title="分类 By category (亿元)")
     t.add_column("类别 Category"); t.add_column("价值 Value", justify="right"); t.add_column("占比 Share", justify="right")
@@ -129,7 +151,8 @@ def print_result(res) -> None:
         console.print(t)
 
 
-def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False):
+def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False,
+         official: bool = False):
     """Run one year, or several years (``--years`` or ``[account] years``)."""
     from .account import Account
     from .account.config import load_config
@@ -139,7 +162,7 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
         cfg, folder = load_config(config)
         wanted = parse_years(years) if years else parse_years(cfg.get("account", {}).get("years", []))
         if len(wanted) > 1:
-            multi = run_years(config, wanted, maps=maps)
+            multi = run_years(config, wanted, maps=maps, official=official)
             res = multi[multi.years[-1]]
             written = res.write(out)
             if maps:
@@ -148,15 +171,14 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
                 written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
         else:
             if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
-                from .account.config import for_year
+                from .account.years import account_for_year
 
-                acct = Account(for_year(cfg, wanted[0]), folder, source=str(config))
+                acct = account_for_year(cfg, folder, wanted[0], source=str(config))
             else:
                 acct = Account.from_config(config)
             acct.maps = maps
-            problems = acct.validate()
-            if problems:
-                raise GepError(problems)
+            if official:
+                acct.config["account"]["purpose"] = "official"
             res = acct.run()
             written = res.write(out)
             if maps:
@@ -175,9 +197,12 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
         quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables"),
         years: Optional[str] = typer.Option(None, "--years", "-y",
                                             help="多年核算，如 2019-2023 或 2020,2021 / several years, e.g. 2019-2023"),
-        maps: bool = typer.Option(False, "--maps", help="写出栅格方法的逐像元图 / write per-pixel maps of spatial methods")):
+        maps: bool = typer.Option(False, "--maps", help="写出栅格方法的逐像元图 / write per-pixel maps of spatial methods"),
+        official: bool = typer.Option(False, "--official",
+                                      help="正式核算：拒绝示例与未核实数据 / official account: refuse illustrative and "
+                                           "unverified rows")):
     """核算一个县的 GEP / run the account of a config."""
-    _run(config, out, quiet, years, maps)
+    _run(config, out, quiet, years, maps, official)
 
 
 @app.command()
@@ -254,17 +279,55 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
 
 
 @app.command()
-def validate(config: Path = typer.Argument(..., help="账户配置 TOML / account config")):
-    """检查配置与输入，列出全部问题 / check config and inputs, list every problem."""
-    from .account import Account
+def validate(config: Path = typer.Argument(..., help="账户配置 TOML / account config"),
+             years: Optional[str] = typer.Option(None, "--years", "-y", help="多年核算的年份 / years of a multi-year run"),
+             official: bool = typer.Option(False, "--official",
+                                           help="按正式核算检查：列出示例与未核实数据 / check as an official account")):
+    """检查配置、输入与每项服务，一次列出全部问题 / check config, inputs and every service; list every problem.
+
+    与 `gep run` 构建同一个核算计划：检查通过，运行即可成功。
+    Builds the same plan as `gep run`: if validate passes, run succeeds.
+    """
+    from .account.years import validate_config
 
     try:
-        problems = Account.from_config(config).validate()
+        problems, warnings = validate_config(config, years, official=official)
     except GepError as exc:
-        problems = exc.problems
+        problems, warnings = exc.problems, []
+    print_warnings(warnings)
     if problems:
         _fail(GepError(problems))
     console.print("[green]没有发现问题 / no problems found[/]")
+
+
+@app.command()
+def needs(profile: str = typer.Argument(..., help="核算方案 id / profile id (gep/standards)"),
+          region: Optional[str] = typer.Option(None, "--region", help="县级行政区划代码 / county code (GB/T 2260)"),
+          coefficients: Optional[str] = typer.Option(None, "--coefficients",
+                                                     help="要检查的系数集 / coefficient set to check")):
+    """一个核算方案需要哪些输入表与系数 / what a profile needs: input tables, columns, coefficient keys."""
+    from .account.needs import needs as profile_needs
+
+    try:
+        n = profile_needs(profile, region_code=region, coefficients=coefficients)
+    except GepError as exc:
+        _fail(exc)
+    t = Table(title=f"输入表 Input tables — {profile}", width=None)
+    for c in ("输入 Input", "配置 Config", "必需列 Required columns", "服务 Services"):
+        t.add_column(c, overflow="fold")
+    for _, r in n.inputs.iterrows():
+        t.add_row(f"{r['zh']} {r['en']}", r["config"], r["required_columns"], r["services"])
+    console.print(t)
+    t = Table(title=f"系数 Coefficient keys — set {n.coefficient_set}" + (f", region {region}" if region else ""))
+    for c in ("键 Key", "名称 Name", "单位 Unit", "系数集提供 Provided", "说明 Note"):
+        t.add_column(c, overflow="fold")
+    for _, r in n.keys.iterrows():
+        provided = "✗ 需本县提供 county supplies" if r["county_supplies"] else f"✓ {r['provided_by']}"
+        t.add_row(r["key"], f"{r['zh']} / {r['en']}", r["unit"], provided, r["note"])
+    console.print(t)
+    must = n.county_must_supply
+    console.print(f"{len(must)} / {len(n.keys)} 个系数需由本县系数集提供 / keys the county's own set must supply"
+                  + (": " + ", ".join(must) if must else ""), markup=False)
 
 
 # ---------------------------------------------------------------- coefficients

@@ -380,7 +380,9 @@ def profiles_page() -> str:
         out.append(f"**{_cell(_label(p.get('title', {})))}**\n\n")
         if p.get("description"):
             out.append(" ".join(str(p["description"]).split()) + "\n\n")
-        out.append(f"Default coefficient set: `{p.get('coefficients', '')}`.\n\n")
+        out.append(f"Default coefficient set: `{p.get('coefficients', '')}`. What it needs — every input table "
+                   f"and column, every coefficient key, which the set provides and which the county supplies: "
+                   f"[needs of `{pid}`](needs/{pid}.md) (`gep needs {pid}`).\n\n")
         rows = []
         for entry in p.get("services", []):
             sid, _, method = entry.partition(":")
@@ -505,6 +507,11 @@ def generate(docs_dir: str | Path) -> dict[str, Path]:
     for sid in REGISTRY:
         pages[f"services/{_page_name(sid)}"] = lambda sid=sid: service_page(sid)
     (ref / "services").mkdir(exist_ok=True)
+    from gep.account.needs import needs_markdown
+
+    for pid in profiles():
+        pages[f"needs/{pid}.md"] = lambda pid=pid: _BANNER.format(version=gep.__version__) + needs_markdown(pid)
+    (ref / "needs").mkdir(exist_ok=True)
     for name, make in pages.items():
         text = make()
         path = ref / name

@@ -36,6 +36,8 @@ __all__ = [
     "DeflatorError",
     "csv_row",
     "problem",
+    "combined_error",
+    "error_for",
 ]
 
 
@@ -129,6 +131,10 @@ class GepError(Exception):
         self.problems: list[Problem] = list(problems)
         if not self.problems:
             raise ValueError("GepError needs at least one problem")
+        if not getattr(type(self), "_combined", False):
+            for p in self.problems:  # the kind of error a problem was first raised as (see error_for)
+                if getattr(p, "_kind", None) is None:
+                    object.__setattr__(p, "_kind", type(self))
         super().__init__(self._message())
 
     def _message(self) -> str:
@@ -210,6 +216,40 @@ class StatisticsError(GepError):
 
 class DeflatorError(GepError):
     """A price index year needed for rebasing is missing."""
+
+
+_COMBINED: dict[tuple[type, ...], type] = {}
+
+
+def combined_error(classes: Iterable[type]) -> type:
+    """An error class that is a subclass of each of ``classes`` (one class: that class).
+
+    ``validate()`` and ``run()`` report the problems of every stage at once; the
+    error they raise is an instance of the class of each kind of problem it
+    holds, so ``except MissingCoefficient`` still catches it when other kinds
+    are present (``err.codes`` lists them all).
+    """
+    classes = tuple(dict.fromkeys(c for c in classes if c is not GepError)) or (GepError,)
+    if len(classes) == 1:
+        return classes[0]
+    if classes not in _COMBINED:
+        _COMBINED[classes] = type("GepProblems", classes, {
+            "__doc__": "Problems of several kinds; an instance of each kind's class.", "__module__": __name__,
+            "_combined": True})
+    return _COMBINED[classes]
+
+
+def error_for(problems: Iterable[Problem], by_code: dict[str, type] | None = None) -> GepError:
+    """Wrap problems in the error class of each kind they were raised as (or their code's class)."""
+    problems = list(problems)
+    kinds = []
+    for p in problems:
+        k = getattr(p, "_kind", None)
+        if k is None or k is GepError:  # raised without a kind of its own: the kind its code names
+            k = (by_code or {}).get(p.code) or GepError
+        if k not in kinds:
+            kinds.append(k)
+    return combined_error(kinds)(problems)
 
 
 def problem(code: str, zh: str, en: str, **where: Any) -> Problem:

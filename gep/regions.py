@@ -2,7 +2,8 @@
 
 ``regions.csv`` columns: ``id, parent, name_zh, name_en, area, area_unit``
 (required) and ``level, code, population, population_unit, gdp, gdp_unit,
-status, source`` (optional). Exactly one row has no parent (the root). Leaves
+status, source`` (optional). A population or GDP always carries its unit
+(``万人``, ``亿元``): a number without one is an error, never a default. Exactly one row has no parent (the root). Leaves
 (rows without children) are the account's regions; the root's area is the
 land area of the per-area indicator.
 """
@@ -92,8 +93,8 @@ class RegionTable:
                                         file=file, row=int(i), column="area_unit", value=u))
                 km2.append(np.nan)
         frame["area_km2"] = km2
-        frame["population_persons"] = _convert(frame, "population", "population_unit", "person", "人", file, problems)
-        frame["gdp_yuan"] = _convert(frame, "gdp", "gdp_unit", "元", "元", file, problems)
+        frame["population_persons"] = _convert(frame, "population", "population_unit", "person", file, problems)
+        frame["gdp_yuan"] = _convert(frame, "gdp", "gdp_unit", "元", file, problems)
         for col in ("level", "code", "status", "source", "note"):
             if col not in frame:
                 frame[col] = ""
@@ -103,7 +104,7 @@ class RegionTable:
         frame["population_persons"] = frame["population_persons"].round(6)
         if problems:
             kinds = {p.code for p in problems}
-            cls = UnitError if kinds <= {"area_unit", "bad_unit"} else (InvalidArea if "invalid_region_area" in kinds else InputFileError)
+            cls = UnitError if kinds <= {"area_unit", "bad_unit", "missing_unit"} else (InvalidArea if "invalid_region_area" in kinds else InputFileError)
             raise cls(problems)
         return frame.set_index("id")
 
@@ -136,11 +137,11 @@ class RegionTable:
         return {"zh": self.frame.at[region, "name_zh"], "en": self.frame.at[region, "name_en"]}
 
 
-def _convert(frame, col, unit_col, target, default_unit, file, problems):
+def _convert(frame, col, unit_col, target, file, problems):
     if col not in frame:
         return np.nan
     out = []
-    for r, v, u, i in zip(frame["id"], frame[col], frame.get(unit_col, [default_unit] * len(frame)), frame["_row"]):
+    for r, v, u, i in zip(frame["id"], frame[col], frame.get(unit_col, [None] * len(frame)), frame["_row"]):
         if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "":
             out.append(np.nan)
             continue
@@ -151,7 +152,16 @@ def _convert(frame, col, unit_col, target, default_unit, file, problems):
                                     row=int(i), column=col, value=v))
             out.append(np.nan)
             continue
-        unit = str(u).strip() if isinstance(u, str) and str(u).strip() else default_unit
+        unit = str(u).strip() if isinstance(u, str) and str(u).strip() else None
+        if unit is None:
+            # money and people always carry a unit: 1135.68 may be 元 or 亿元, 71.71 人 or 万人
+            problems.append(problem(
+                "missing_unit", f"{col} 没有单位（{unit_col} 为空）", f"{col} has no unit ({unit_col} is empty)",
+                file=file, row=int(i), column=unit_col, value=v,
+                hint_zh=f"在 {unit_col} 列写明单位，如 {'万人' if col == 'population' else '亿元'}",
+                hint_en=f"write the unit in column {unit_col}, e.g. {'万人' if col == 'population' else '亿元'}"))
+            out.append(np.nan)
+            continue
         try:
             out.append(x * conversion_factor(unit, target))
         except Exception:

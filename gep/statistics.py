@@ -42,7 +42,6 @@ value, or in quantity when the values are not all known.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -51,7 +50,17 @@ import pandas as pd
 import pint
 
 from .classifications.products import FARM_GROUPS, load_product_catalogue
-from .errors import DuplicateRows, InputFileError, Problem, StatisticsError, UnitError, UnknownProduct, csv_row, problem
+from .errors import (
+    DuplicateRows,
+    InputFileError,
+    Problem,
+    StatisticsError,
+    UnitError,
+    UnknownProduct,
+    combined_error,
+    csv_row,
+    problem,
+)
 from .io.statistics import cell_number, cell_text, read_statistics_table
 from .io.tables import normalise_name
 from .units import is_money, unit_factor
@@ -100,21 +109,12 @@ class StatisticsResult(NamedTuple):
 _ERROR_ORDER = (UnknownProduct, UnitError, DuplicateRows, StatisticsError)
 
 
-@lru_cache(maxsize=None)
-def _combined_error(classes: tuple[type, ...]) -> type:
-    if len(classes) == 1:
-        return classes[0]
-    return type("StatisticsProblems", classes, {
-        "__doc__": "Several kinds of problems in one statistics table; an instance of each kind's class.",
-        "__module__": __name__})
-
-
 def _raise(problems: list[tuple[type, Problem]]) -> None:
     if not problems:
         return
     classes = tuple(c for c in _ERROR_ORDER if any(k is c for k, _ in problems))
     classes += tuple(dict.fromkeys(k for k, _ in problems if k not in classes))
-    raise _combined_error(classes)([p for _, p in problems])
+    raise combined_error(classes)([p for _, p in problems])
 
 
 def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=None, *,

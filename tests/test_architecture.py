@@ -188,5 +188,6 @@ def test_the_checker_finds_a_loop_and_a_module_without_layer(gep_copy):
         encoding="utf-8")
     (gep_copy / "helpers.py").write_text("X = 1\n", encoding="utf-8")
     graph = import_graph(gep_copy)
-    assert ["gep.io.rasters", "gep.io.tables", "gep.io.rasters"] in cycles(graph)
+    loops = [sorted(set(c)) for c in cycles(graph)]
+    assert ["gep.io.rasters", "gep.io.tables"] in loops
     assert "gep.helpers has no layer: add it to LAYERS and to docs/architecture.md" in violations(graph)

@@ -51,7 +51,10 @@ def _code_blocks(text: str, lang: str | None = None) -> list[str]:
 def generated(tmp_path_factory) -> dict[str, str]:
     out = tmp_path_factory.mktemp("docs")
     paths = docgen.generate(out)
-    assert set(paths) == set(docgen.GENERATED) | {f"services/{sid}.md" for sid in REGISTRY}
+    from gep.standards import profiles
+
+    assert set(paths) == (set(docgen.GENERATED) | {f"services/{sid}.md" for sid in REGISTRY}
+                          | {f"needs/{pid}.md" for pid in profiles()})
     return {name: p.read_text(encoding="utf-8") for name, p in paths.items()}
 
 

@@ -28,6 +28,7 @@ from rasterio.transform import from_origin  # noqa: E402
 import gep  # noqa: E402
 from gep.errors import GepError, RasterError  # noqa: E402
 from gep.io.spatial import load_rasters  # noqa: E402
+from conftest import PRODUCTS_WITHOUT_ROWS  # noqa: E402
 from gep.testing import flat_price_index, write_coefficient_set  # noqa: E402
 
 YEAR = 2021
@@ -199,7 +200,9 @@ def write_config(root: Path, *, spatial: bool, name: str | None = None, **raster
                   ("precipitation", "evapotranspiration", "rainfall_erosivity", "soil_erodibility", "ls_factor", "npp")]
         for k, v in raster_opts.items():
             lines.append(f"{k} = {str(v).lower() if isinstance(v, bool) else v}")
-        lines += ["", "[services]"] + [f'{s} = "spatial"' for s in SPATIAL]
+    lines += ["", "[services]"] + [f"{s} = false" for s in PRODUCTS_WITHOUT_ROWS]
+    if spatial:
+        lines += [f'{s} = "spatial"' for s in SPATIAL]
     path = root / (name or ("gep-spatial.toml" if spatial else "gep.toml"))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -86,10 +86,16 @@ def land_use(a_farm, a_forest, b_farm, b_forest) -> pd.DataFrame:
                          "area": [a_farm, a_forest, b_farm, b_forest], "unit": "hm²"})
 
 
+#: the hand set gives every service but two explicit zero equivalents: declared zeros ([checks] allow_zero)
+ZEROS_DECLARED = {"checks": {"allow_zero": [f"esv.{s}" for s in XIE_SERVICES]}}
+ZEROS_DECLARED_TOML = "\n[checks]\nallow_zero = [" + ", ".join(f'"esv.{s}"' for s in XIE_SERVICES) + "]\n"
+
+
 def account(year: int, cset: Path, areas=None, prices: str = "current", **kw) -> gep.Account:
+    sections = {**ZEROS_DECLARED, **kw.pop("sections", {})}
     return gep.Account.from_inputs(name="hand", year=year, regions=REGIONS,
                                    land_use=land_use(*(areas or LAND_USE[year])), coefficients=str(cset),
-                                   profile="xie2015-gep", prices=prices, **kw)
+                                   profile="xie2015-gep", prices=prices, sections=sections, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +279,8 @@ def _county(folder: Path, cset: Path, *, placeholder: bool) -> Path:
     config.write_text(
         '[account]\nname = { zh = "手算县", en = "Hand county" }\nyear = 2021\nyears = [2020, 2021]\n'
         f'profile = "xie2015-gep"\ncoefficients = "{cset.as_posix()}"\nprices = "current"\n\n'
-        f'[inputs]\nregions = "regions.csv"\n{inputs}scheme = "gbt21010-2017"\n{overrides}', encoding="utf-8")
+        f'[inputs]\nregions = "regions.csv"\n{inputs}scheme = "gbt21010-2017"\n{overrides}{ZEROS_DECLARED_TOML}',
+        encoding="utf-8")
     return config
 
 

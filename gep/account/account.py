@@ -19,7 +19,7 @@ import xarray as xr
 
 from ..classifications import Scheme
 from ..coefficients import CoefficientSet
-from ..errors import ConfigError, GepError, Problem, problem
+from ..errors import ConfigError, Problem, problem
 from ..regions import RegionTable
 from ..services import get_service
 from ..services.context import Context
@@ -48,15 +48,21 @@ class Account(AccountInputs):
         self.source = source
         self.base_dir = Path(base_dir) if base_dir else Path.cwd()
         config = dict(config)
+        #: structural problems of the config (unknown keys, bad values): reported by validate() with the
+        #: problems of the data, never hiding them
+        self.config_problems: list[Problem] = list(check_config(config, source))
         if "years" in config or "years" in config.get("account", {}):
             from .config import for_year
 
-            for problem_ in check_config(config, source):
-                raise ConfigError(problem_)
-            config = for_year(config, int(config["account"]["year"]))
+            if isinstance(config.get("account", {}).get("year"), int):
+                config = for_year(config, int(config["account"]["year"]))
         self.raw_config = copy.deepcopy(config)
         self.config = with_defaults(self.raw_config)
-        self._loaded: dict[str, Any] | None = None
+        self._loaded: tuple[dict[str, Any], list[Problem]] | None = None
+        self._plan = None
+        #: the year the region table's population and GDP belong to (None: the account year); a multi-year
+        #: run shares one region table between its years (see gep.account.years.account_for_year)
+        self.regions_year: int | None = None
         #: keep the per-pixel quantity of every spatial method for map output (AccountResult.write_maps)
         self.maps = False
         self.input_hashes: dict[str, str] = {}
@@ -65,7 +71,7 @@ class Account(AccountInputs):
     @classmethod
     def from_config(cls, path: str | Path) -> "Account":
         """Build an account from a TOML config file."""
-        cfg, folder = load_config(path)
+        cfg, folder = load_config(path, strict=False)
         return cls(cfg, folder, source=str(path))
 
     @classmethod
@@ -128,12 +134,24 @@ class Account(AccountInputs):
         return int(self.config["account"]["year"])
 
     @property
+    def year_or_none(self) -> int | None:
+        """The account year, or ``None`` when the config's year is missing or not an integer."""
+        y = self.config.get("account", {}).get("year")
+        return y if isinstance(y, int) and not isinstance(y, bool) else None
+
+    @property
     def name(self) -> dict:
         n = self.config["account"].get("name", {"zh": "", "en": ""})
         return dict(n) if isinstance(n, Mapping) else {"zh": str(n), "en": str(n)}
 
     def service_plan(self) -> list[tuple[str, str]]:
-        """``[(service_id, method), …]`` from the profile and the ``[services]`` overrides."""
+        """``[(service_id, method), …]`` from the profile and the ``[services]`` changes.
+
+        ``[services]`` may choose a service's method (``water_conservation =
+        "spatial"``), add a service the profile lacks (``pest_control =
+        "tabular"``) or drop one (``coastal_protection = false``: an inland
+        county). Dropped services are listed by :meth:`dropped_services`.
+        """
         profile = load_profile(self.config["account"]["profile"])
         plan = []
         for entry in profile["services"]:
@@ -141,7 +159,22 @@ class Account(AccountInputs):
             plan.append((sid, method or ""))
         overrides = self.config.get("services", {})
         known = {s for s, _ in plan}
+        problems = []
         for sid, method in overrides.items():
+            if method is False:
+                if sid not in known:
+                    problems.append(problem(
+                        "drop_unknown_service", f"[services] {sid} = false：方案 {profile['id']} 中没有该服务",
+                        f"[services] {sid} = false: profile {profile['id']} has no such service", file=self.source,
+                        column=f"services.{sid}", value=sid, hint_zh=f"方案中的服务：{', '.join(known)}",
+                        hint_en=f"services of the profile: {', '.join(known)}"))
+                continue
+            if method is True or not isinstance(method, (str, Mapping)):
+                problems.append(problem(
+                    "bad_service_method", f"[services] {sid} 应为方法名（字符串）或 false，而不是 {method!r}",
+                    f"[services] {sid} must be a method name (a string) or false, not {method!r}",
+                    file=self.source, column=f"services.{sid}", value=method))
+                continue
             if isinstance(method, Mapping):
                 raise ConfigError(problem(
                     "unquoted_service_id", f"[services] 中的 {sid}.… 被 TOML 读成了表：带点的服务 id 需加引号",
@@ -150,21 +183,43 @@ class Account(AccountInputs):
             if sid not in known:
                 get_service(sid)  # raises UnknownService for a typo
                 plan.append((sid, method))
-        return [(sid, overrides.get(sid, m) or get_service(sid).default_method) for sid, m in plan]
+        if problems:
+            raise ConfigError(problems)
+        dropped = {sid for sid, m in overrides.items() if m is False}
+        return [(sid, overrides.get(sid, m) or get_service(sid).default_method) for sid, m in plan if sid not in dropped]
+
+    def dropped_services(self) -> list[str]:
+        """Services of the profile that ``[services] id = false`` leaves out of this account."""
+        return [sid for sid, m in self.config.get("services", {}).items() if m is False]
 
     # ----------------------------------------------------------- validate
+    def plan(self):
+        """The checked plan of this account (built once; :class:`gep.account.plan.Plan`).
+
+        Reading every input, executing every service and checking the whole
+        account: ``validate()`` returns its problems, ``run()`` its result.
+        """
+        if self._plan is None or self._plan_maps != self.maps:
+            from .plan import build_plan
+
+            self._plan_maps = self.maps
+            self._plan = build_plan(self)
+        return self._plan
+
     def validate(self) -> list[Problem]:
-        """Every problem with the config and inputs, all at once (empty when clean)."""
-        try:
-            self._load()
-        except GepError as exc:
-            return list(exc.problems)
-        return []
+        """Every problem of the config, the inputs and every service, all at once (empty when clean).
+
+        ``validate`` builds the same plan as :meth:`run`: when it returns no
+        problem, ``run`` succeeds. Warnings are on ``account.plan().warnings``.
+        """
+        return list(self.plan().problems)
 
     # ---------------------------------------------------------------- run
     def context(self) -> Context:
         """The :class:`~gep.services.context.Context` a service method sees (inputs loaded and checked)."""
-        d = self._load()
+        return self._context(self._load())
+
+    def _context(self, d: dict) -> Context:
         rt: RegionTable = d["regions"]
         root_code = self.config["account"].get("region_code")
         chains = {r: rt.chain(r, root_code) for r in rt.leaves}
@@ -174,7 +229,9 @@ class Account(AccountInputs):
                   "cultural": dict(self.config.get("cultural", {})),
                   "allocation": dict(self.config.get("allocation", {})),
                   "_scheme_mapping": d["scheme"].mapping if d.get("scheme") is not None else {},
-                  "_maps": {} if self.maps else None}
+                  "_maps": {} if self.maps else None,
+                  "_rasters_cfg": dict(self.config.get("rasters") or {}),
+                  "_coverage": []}
         return Context(year=self.year, regions=list(rt.leaves), region_info=rt.frame, resolution_chain=chains,
                        coefficients=d["coefficients"], areas=d["areas"], statistics=d["statistics"],
                        physical=d["physical"], economy=d["economy"], rasters=d.get("rasters"), params=params,
@@ -192,7 +249,7 @@ class Account(AccountInputs):
 
         cfg = self.config.get("prices", {})
         key = cfg.get("index", "price_index.cpi")
-        cset = self._load()["coefficients"]
+        cset = self._load_inputs()[0]["coefficients"]
         source = cset if cset.has(key) else cfg.get("index_set", "cn-price-indices")
         return price_index_series(source, key)
 

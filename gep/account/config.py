@@ -26,6 +26,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "area_tolerance": "relative tolerance between land-use areas and stated region areas",
         "description": "free text",
         "years": "years `gep run` accounts and compares (inputs per year in [years.<year>] or '{year}' in paths)",
+        "purpose": "'official' refuses illustrative and unverified rows; 'analysis' (default) shows them in a banner",
     },
     "inputs": {
         "regions": "regions CSV",
@@ -36,7 +37,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "economy": "county economy table (indicator, value, unit, source)",
         "two_mountains": "Two-Mountains indicator table (targets, directions, status values)",
     },
-    "years": {"*": "per-year input overrides: [years.2020] land_use = \"land_use_2020.csv\" …"},
+    "years": {"*": "per-year input overrides: [years.2020] land_use = \"land_use_2020.csv\" …; "
+                   "reuse = 2021 (or {land_use = 2021}) to account a year with another year's inputs, said so"},
     "services": {"*": "service id = method name (overrides the profile)"},
     "rasters": {"*": "raster layers: land_use, zones, zone_ids, code_format, chunks, geodesic, align, "
                      "and per-pixel layers (precipitation, evapotranspiration, rainfall_erosivity, …)"},
@@ -67,6 +69,11 @@ SCHEMA: dict[str, dict[str, str]] = {
     },
     "allocation": {"*": "product group = proxy for allocating county statistics to townships "
                         "('area', 'population' or a list of ecosystem groups)"},
+    "checks": {
+        "allow_zero": "services allowed to yield exactly zero for the whole account (otherwise an error)",
+        "figure_tolerance": "relative tolerance between two statements of one figure (default 0.005)",
+        "plausibility": "check GDP per resident and population density for unit slips (default true)",
+    },
     "prices": {
         "index": "coefficient key of the deflator series (default price_index.cpi)",
         "index_set": "coefficient set holding the series when the account's sets do not (default cn-price-indices)",
@@ -119,6 +126,18 @@ def check_config(cfg: dict, file: str = "config") -> list[Problem]:
             problems.append(problem("bad_config_value", f"prices 应为 'current' 或 'constant:年份'：{prices!r}",
                                     f"prices must be 'current' or 'constant:YEAR': {prices!r}", file=file,
                                     column="account.prices"))
+        purpose = acct.get("purpose", "analysis")
+        if purpose not in ("official", "analysis"):
+            problems.append(problem("bad_config_value", f"purpose 应为 'official' 或 'analysis'：{purpose!r}",
+                                    f"purpose must be 'official' or 'analysis': {purpose!r}", file=file,
+                                    column="account.purpose"))
+        code = acct.get("region_code")
+        if code is not None and not isinstance(code, (str, int)) or isinstance(code, bool):
+            problems.append(problem("bad_config_value", f"region_code 应为行政区划代码字符串：{code!r}",
+                                    f"region_code must be an administrative code (a string): {code!r}", file=file,
+                                    column="account.region_code", hint_zh="写成 region_code = \"330604\"",
+                                    hint_en="write region_code = \"330604\""))
+    problems.extend(_check_shares(cfg, file))
     ind = cfg.get("indicators", {})
     if isinstance(ind, dict):
         for key, options in (("resident_share_numerator", ("realised_gep", "eco_economy")),
@@ -130,13 +149,43 @@ def check_config(cfg: dict, file: str = "config") -> list[Problem]:
     return problems
 
 
-def load_config(path: str | Path) -> tuple[dict, Path]:
+#: config values that are shares (fractions in [0, 1]): section -> keys
+SHARES = {"cultural": ("eco_share", "landscape_share"), "statistics": ("external_share", "intermediate_share")}
+
+
+def _check_shares(cfg: dict, file: str) -> list[Problem]:
+    """A share (a number, or a mapping of numbers) must lie in [0, 1]."""
+    out = []
+    for section, keys in SHARES.items():
+        body = cfg.get(section)
+        if not isinstance(body, dict):
+            continue
+        for key in keys:
+            if key not in body:
+                continue
+            val = body[key]
+            items = val.items() if isinstance(val, dict) else [(None, val)]
+            for sub_key, v in items:
+                where = f"{section}.{key}" + (f".{sub_key}" if sub_key is not None else "")
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0.0 <= float(v) <= 1.0):
+                    out.append(problem(
+                        "bad_share", f"{where} 应为 0 到 1 之间的比例，而不是 {v!r}",
+                        f"{where} must be a share between 0 and 1, not {v!r}", file=file, column=where, value=v,
+                        hint_zh="比例写成小数，如 0.8（不是 80）", hint_en="write a share as a fraction, e.g. 0.8 (not 80)"))
+    return out
+
+
+def load_config(path: str | Path, *, strict: bool = True) -> tuple[dict, Path]:
     """Read a TOML config; returns ``(config, folder)``.
+
+    With ``strict=False`` the structural problems of the config (unknown keys,
+    bad values) are left for :meth:`gep.account.Account.validate`, which
+    reports them together with the problems of the inputs.
 
     Raises
     ------
     ConfigError
-        Not found, not TOML, or structural problems (all of them).
+        Not found, not UTF-8, not TOML; with ``strict`` also structural problems (all of them).
     """
     path = Path(path)
     if not path.is_file():
@@ -150,7 +199,7 @@ def load_config(path: str | Path) -> tuple[dict, Path]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(problem("bad_toml", f"配置文件不是有效的 TOML：{exc}", f"config is not valid TOML: {exc}",
                                   file=str(path))) from None
-    problems = check_config(cfg, str(path))
+    problems = check_config(cfg, str(path)) if strict else []
     if problems:
         raise ConfigError(problems)
     return cfg, path.resolve().parent
@@ -158,6 +207,9 @@ def load_config(path: str | Path) -> tuple[dict, Path]:
 
 def with_defaults(cfg: dict) -> dict:
     out: dict[str, Any] = {k: dict(v) if isinstance(v, dict) else v for k, v in cfg.items()}
+    acct = out.get("account")
+    if isinstance(acct, dict) and isinstance(acct.get("region_code"), int) and not isinstance(acct["region_code"], bool):
+        acct["region_code"] = str(acct["region_code"])  # 330604 written without quotes is still the code
     for section, defaults in DEFAULTS.items():
         sec = out.setdefault(section, {})
         for k, v in defaults.items():
@@ -165,18 +217,73 @@ def with_defaults(cfg: dict) -> dict:
     return out
 
 
+#: inputs that describe one year: another year's account needs its own (or says it reuses them)
+YEAR_SPECIFIC_INPUTS = ("land_use", "statistics", "economy", "physical")
+
+
 def for_year(cfg: dict, year: int) -> dict:
-    """The config of one year: ``year`` set, ``{year}`` filled in input paths,
+    """The config of one year: ``year`` set, ``{year}`` filled in input and raster paths,
     ``[years.<year>]`` overrides applied, the multi-year keys removed."""
     import copy
 
     out = copy.deepcopy(cfg)
     out.setdefault("account", {})["year"] = int(year)
     out["account"].pop("years", None)
+    for section in ("inputs", "rasters"):
+        body = out.get(section)
+        if isinstance(body, dict):
+            for key, val in list(body.items()):
+                if isinstance(val, str) and "{year}" in val:
+                    body[key] = val.replace("{year}", str(year))
     inputs = out.setdefault("inputs", {})
-    for key, val in list(inputs.items()):
-        if isinstance(val, str) and "{year}" in val:
-            inputs[key] = val.replace("{year}", str(year))
-    inputs.update((cfg.get("years") or {}).get(str(year), {}))
+    overrides = dict((cfg.get("years") or {}).get(str(year), {}))
+    overrides.pop("reuse", None)
+    rasters = overrides.pop("rasters", None)
+    inputs.update(overrides)
+    if isinstance(rasters, dict):
+        out.setdefault("rasters", {}).update(rasters)
     out.pop("years", None)
     return out
+
+
+def year_inputs(cfg: dict, year: int, file: str = "config") -> tuple[list[Problem], dict[str, int]]:
+    """Whether ``year`` has inputs of its own: ``(problems, reused)``.
+
+    The ``[inputs]`` of a config are the inputs of its ``[account] year``.
+    Another year has its own land use, statistics, economy table and given
+    quantities when their path holds ``{year}`` or ``[years.<year>]`` names
+    them; an input that is neither is an error -- the account would silently
+    repeat the other year and book the difference as a price change -- unless
+    ``[years.<year>] reuse = <year>`` (or ``reuse = {land_use = <year>}``) says
+    so. ``reused`` maps each reused input to the year it comes from.
+    """
+    base = (cfg.get("account") or {}).get("year")
+    if not isinstance(base, int) or year == base:
+        return [], {}
+    inputs = cfg.get("inputs") or {}
+    section = (cfg.get("years") or {}).get(str(year), {})
+    reuse = section.get("reuse")
+    problems, reused = [], {}
+    candidates = [k for k in YEAR_SPECIFIC_INPUTS if k in inputs]
+    rasters = cfg.get("rasters") or {}
+    if rasters.get("land_use") is not None:
+        candidates.append("rasters.land_use")
+    for key in candidates:
+        if key == "rasters.land_use":
+            own = "{year}" in str(rasters["land_use"]) or "land_use" in (section.get("rasters") or {})
+        else:
+            own = "{year}" in str(inputs[key]) or key in section
+        if own:
+            continue
+        from_year = reuse.get(key.split(".")[-1]) if isinstance(reuse, dict) else reuse
+        if isinstance(from_year, int) and not isinstance(from_year, bool):
+            reused[key] = int(from_year)
+            continue
+        problems.append(problem(
+            "year_without_inputs", f"{year} 年没有自己的 {key} 输入：将沿用 {base} 年的数据",
+            f"year {year} has no {key} of its own: it would silently reuse the {base} input",
+            file=file, column=f"years.{year}", value=key,
+            hint_zh=f"在 [years.{year}] 中给出 {key.split('.')[-1]}，或在路径中使用 {{year}}；若确实沿用，写 reuse = {base}",
+            hint_en=f"give {key.split('.')[-1]} in [years.{year}] or use {{year}} in its path; to reuse on purpose, "
+                    f"write reuse = {base} in [years.{year}]"))
+    return problems, reused

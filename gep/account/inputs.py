@@ -24,12 +24,12 @@ from ..errors import (
     InputFileError,
     Problem,
     UnknownRegion,
+    error_for,
     problem,
 )
 from ..regions import RegionTable
 from ..services import get_service
 from ..standards import load_profile
-from .config import check_config
 
 __all__ = ["AccountInputs"]
 
@@ -74,12 +74,25 @@ class AccountInputs:
 
     def _load(self) -> dict[str, Any]:
         """Read and check every input; raise one GepError holding all problems."""
+        out, problems = self._load_inputs()
+        if problems:
+            raise _most_specific(problems)
+        return out
+
+    def _load_inputs(self) -> tuple[dict[str, Any], list[Problem]]:
+        """Read and check every input, collecting every problem (never raises for a user's mistake).
+
+        Returns ``(inputs, problems)``: what could be read, and what is wrong with
+        the config and every input file, all at once -- a misspelled config key
+        does not hide the problems of the data.
+        """
         if self._loaded is not None:
             return self._loaded
-        problems: list[Problem] = list(check_config(dict(self.raw_config), self.source))
-        out: dict[str, Any] = {}
+        problems: list[Problem] = list(self.config_problems)
+        out: dict[str, Any] = {"warnings": []}
         inputs = self.config.get("inputs", {})
         acct = self.config["account"]
+        self._loaded = (out, problems)
 
         def attempt(fn, *args, **kwargs):
             try:
@@ -89,7 +102,8 @@ class AccountInputs:
                 return None
 
         # coefficients and profile
-        coef_spec = acct.get("coefficients") or load_profile(acct["profile"]).get("coefficients")
+        profile = attempt(load_profile, acct.get("profile"))
+        coef_spec = acct.get("coefficients") or (profile or {}).get("coefficients")
         specs = coef_spec if isinstance(coef_spec, list) else [coef_spec]
         sets = []
         for spec in specs:
@@ -100,8 +114,9 @@ class AccountInputs:
             cs = attempt(load_coefficients, path=p) if p.is_dir() else attempt(load_coefficients, str(spec))
             if cs is not None:
                 sets.append(cs)
-        out["coefficients"] = _combine(sets) if len(sets) == len(specs) else None
-        out["plan"] = attempt(self.service_plan)
+        out["coefficients"] = _combine(sets) if len(sets) == len(specs) and sets else None
+        out["plan"] = attempt(self.service_plan) if profile is not None else None
+        out["dropped"] = attempt(self.dropped_services) if profile is not None else []
         if out["plan"]:
             for sid, method in out["plan"]:
                 svc = attempt(get_service, sid)
@@ -113,8 +128,8 @@ class AccountInputs:
         if regions_in is None:
             problems.append(problem("missing_input", "[inputs] 缺少 regions", "[inputs] has no regions", file=self.source,
                                     column="inputs.regions", hint_zh="提供地区表 CSV", hint_en="give a regions CSV"))
-            raise ConfigError(problems)
-        if isinstance(regions_in, pd.DataFrame):
+            rt = None
+        elif isinstance(regions_in, pd.DataFrame):
             rt = attempt(RegionTable, regions_in, "regions")
         else:
             path = self._path(regions_in)
@@ -134,10 +149,12 @@ class AccountInputs:
             if out["rasters"] is not None:
                 for name, path in out["rasters"].files.items():
                     self._hash(f"raster:{name}", path)
+            out["raster_status"] = raster_cfg.get("status")
         if lu is not None and rt is not None:
             res = attempt(self._load_land_use, lu, scheme_spec, rt)
             if res is not None:
-                out["areas"], out["land_use_rows"] = res
+                out["areas"], out["land_use_rows"], out["land_use_status"] = res
+                out["land_use_file"] = None if isinstance(lu, (pd.DataFrame, xr.DataArray)) else str(lu)
                 problems.extend(self._check_areas(out["areas"], rt, str(lu) if not isinstance(lu, (pd.DataFrame, xr.DataArray)) else "land_use"))
         elif out["rasters"] is not None:
             scheme = attempt(self._scheme, scheme_spec)
@@ -177,10 +194,7 @@ class AccountInputs:
         # value-transfer parameters
         out["value_transfer"] = attempt(self._value_transfer_params, rt) if rt is not None else None
 
-        if problems:
-            raise _most_specific(problems)
-        self._loaded = out
-        return out
+        return self._loaded
 
     def _scheme(self, scheme_spec):
         if isinstance(scheme_spec, Scheme):
@@ -266,7 +280,7 @@ class AccountInputs:
             areas = lu.transpose("region", "ecosystem").astype(float) * conversion_factor(lu.attrs.get("units", ""), "hm²")
             areas = areas.assign_attrs(units="hm²")
             self._check_regions(list(map(str, areas.region.values)), rt, "land_use")
-            return areas.reindex(region=rt.leaves, fill_value=0.0), None
+            return areas.reindex(region=rt.leaves, fill_value=0.0), None, {}
         scheme = self._scheme(scheme_spec)
         if isinstance(lu, pd.DataFrame):
             frame, fname = lu, "land_use"
@@ -281,9 +295,22 @@ class AccountInputs:
             self._hash("land_use", path)
             frame = read_csv_checked(path, required=["region", "code", "area", "unit"], dtype=str)
             fname = str(path)
-        self._check_regions(list(dict.fromkeys(frame["region"].astype(str).str.strip())), rt, fname)
-        areas, rows = areas_by_ecosystem(frame, scheme, file=fname, regions=rt.leaves)
-        return areas, rows
+        found: list[Problem] = []
+        try:
+            self._check_regions(list(dict.fromkeys(frame["region"].astype(str).str.strip())), rt, fname)
+        except GepError as exc:  # report unknown regions together with unknown codes
+            found.extend(exc.problems)
+        try:
+            areas, rows = areas_by_ecosystem(frame, scheme, file=fname, regions=rt.leaves)
+        except GepError as exc:
+            found.extend(exc.problems)
+        if found:
+            raise _most_specific(found)
+        status = {}
+        if "status" in frame:
+            for reg, st in zip(frame["region"].astype(str).str.strip(), frame["status"].fillna("").astype(str)):
+                status.setdefault(reg, set()).add(st.strip() or "unstated")
+        return areas, rows, status
 
     @staticmethod
     def _check_regions(lu_regions: list[str], rt: RegionTable, fname: str) -> None:
@@ -410,7 +437,7 @@ class AccountInputs:
 
 
 def _most_specific(problems: list[Problem]) -> GepError:
-    """Wrap problems in the error class that matches them best."""
+    """Wrap problems in the error class of each kind they hold (:func:`gep.errors.error_for`)."""
     from .. import errors as E
 
     by_code = {
@@ -427,10 +454,7 @@ def _most_specific(problems: list[Problem]) -> GepError:
         "rasters_not_aligned", "missing_nodata", "geographic_crs", "non_metre_crs", "missing_crs", "unknown_crs",
         "raster_value_out_of_range", "unmapped_zone", "region_without_zone", "zone_region_unknown",
         "zone_out_of_range", "class_out_of_range", "unlisted_land_use_code", "shape_mismatch")})
-    classes = {by_code.get(p.code) for p in problems}
-    classes.discard(None)
-    cls = classes.pop() if len(classes) == 1 else GepError
-    return cls(problems)
+    return error_for(problems, by_code)
 
 
 def areas_from_rasters(rin, scheme: Scheme, regions: list[str]) -> tuple[xr.DataArray, pd.DataFrame]:

@@ -32,6 +32,13 @@ class AccountResult:
     indicators : dict
     provenance : pandas.DataFrame
         One row per coefficient resolution or input value used.
+    warnings : list of Problem
+        What the account found that does not invalidate its figures but must be
+        seen (statistics rows of other years, nodata pixels below the limit,
+        illustrative data carrying value …).
+    quality : dict
+        Share of the value by the status of the rows it rests on
+        (:mod:`gep.account.quality`).
     """
 
     name: dict
@@ -51,12 +58,19 @@ class AccountResult:
     config: dict
     land_use_rows: pd.DataFrame | None = None
     economy: pd.DataFrame | None = None
+    warnings: list = field(default_factory=list)
+    quality: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     # -------------------------------------------------------- aggregates
     @property
+    def measure(self) -> str:
+        """``"GEP"``, or ``"ESV"`` when the account includes supporting services (never part of GEP)."""
+        return "ESV" if "supporting" in set(self.services.get("category", [])) else "GEP"
+
+    @property
     def total(self) -> float:
-        """GEP in 元."""
+        """GEP (or, for an ESV profile, ESV) in 元."""
         return float(self.value.sum())
 
     @property

@@ -35,11 +35,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .account import Account
-from .result import AccountResult
 from ..compute.decomposition import shapley, shapley3
-from .config import for_year, load_config
 from ..errors import ConfigError, problem
+from .account import Account
+from .config import for_year, load_config, year_inputs
+from .result import AccountResult
 
 __all__ = ["MultiYearResult", "run_years", "parse_years", "compare_results", "decompose"]
 
@@ -70,31 +70,136 @@ def parse_years(text: str | list | tuple) -> list[int]:
     return sorted(set(years))
 
 
-def run_years(config: str | Path, years=None, *, maps: bool = False) -> "MultiYearResult":
+def run_years(config: str | Path, years=None, *, maps: bool = False, official: bool = False) -> "MultiYearResult":
     """Run a config for several years (``years`` or ``[account] years``).
 
     ``maps=True`` keeps the per-pixel maps of the spatial methods of the
     latest year (``AccountResult.write_maps``, ``gep run --years … --maps``).
     """
-    cfg, folder = load_config(config)
+    accounts = year_accounts(config, years, maps=maps, official=official)
+    problems = accounts.problems()
+    if problems:
+        from .inputs import _most_specific
+
+        raise _most_specific(problems)
+    results = {y: acct.run() for (y, kind), acct in accounts.items() if kind == "as_run"}
+    constant = {y: acct.run() for (y, kind), acct in accounts.items() if kind == "constant"}
+    for (y, kind), _ in accounts.items():
+        if kind == "as_run" and accounts.reused.get(y):
+            results[y].extra.setdefault("summary_sections", {})["inputs_reused"] = dict(accounts.reused[y])
+            results[y].warnings.append(_reuse_warning(y, accounts.reused[y]))
+    multi = MultiYearResult(results, constant=constant or None, reused=dict(accounts.reused))
+    multi.link_years()
+    return multi
+
+
+class YearAccounts(dict):
+    """The accounts of a multi-year run, keyed ``(year, "as_run" | "constant")``, with the year-input checks."""
+
+    year_problems: list
+    reused: dict
+
+    def problems(self) -> list:
+        """Every problem of every year (each marked with its year), the year-input checks first."""
+        out = list(self.year_problems)
+        seen = set()
+        for (year, kind), acct in self.items():
+            for p in acct.validate():
+                key = (p.code, p.file, p.row, p.column, str(p.value), p.en)
+                if kind == "constant" and key in seen:
+                    continue  # the constant-price run repeats the problems of its year
+                seen.add(key)
+                out.append(_with_year(p, year))
+        return out
+
+    def warnings(self) -> list:
+        return [_with_year(w, y) for (y, kind), acct in self.items() if kind == "as_run" for w in acct.plan().warnings]
+
+
+def _with_year(p, year: int):
+    """The problem with its year in front (a multi-year run reports every year's problems together)."""
+    from dataclasses import replace
+
+    q = replace(p, zh=f"[{year}] {p.zh}", en=f"[{year}] {p.en}")
+    if getattr(p, "_kind", None) is not None:
+        object.__setattr__(q, "_kind", p._kind)
+    return q
+
+
+def validate_config(config: str | Path, years=None, *, official: bool = False) -> tuple[list, list]:
+    """``(problems, warnings)`` of a config, every year of it: what ``gep validate`` reports.
+
+    One year (no ``years``): the account's plan. Several: every year's plan
+    (and the constant-price plans a multi-year run compares with), and whether
+    each year has inputs of its own.
+    """
+    cfg, folder = load_config(config, strict=False)
+    wanted = parse_years(years if years is not None else cfg.get("account", {}).get("years", []))
+    if len(wanted) > 1:
+        accounts = year_accounts(config, wanted, official=official)
+        return accounts.problems(), accounts.warnings()
+    acct = account_for_year(cfg, folder, wanted[0], source=str(config)) if wanted else Account(cfg, folder, source=str(config))
+    if official:
+        acct.config["account"]["purpose"] = "official"
+    plan = acct.plan()
+    return list(plan.problems), list(plan.warnings)
+
+
+def year_accounts(config: str | Path, years=None, *, maps: bool = False, official: bool = False) -> YearAccounts:
+    """One :class:`Account` per year (and per year at constant prices when the config is at current prices).
+
+    Every year's inputs are checked (:func:`gep.account.config.year_inputs`):
+    a year that would silently reuse another year's land use or statistics is
+    a problem unless ``[years.<year>] reuse`` says so.
+    """
+    cfg, folder = load_config(config, strict=False)
     years = parse_years(years if years is not None else cfg.get("account", {}).get("years", []))
     if len(years) < 1:
         raise ConfigError(problem("no_years", "没有给出年份（--years 或 [account] years）",
                                   "no years given (--years or [account] years)", file=str(config)))
-    results, constant = {}, {}
+    out = YearAccounts()
+    out.year_problems, out.reused = [], {}
     current = str(cfg.get("account", {}).get("prices", "current")) == "current"
     for y in years:
-        year_cfg = for_year(cfg, y)
-        acct = Account(year_cfg, folder, source=f"{config} [{y}]")
+        probs, reused = year_inputs(cfg, y, str(config))
+        out.year_problems += probs
+        out.reused[y] = reused
+        acct = account_for_year(cfg, folder, y, source=f"{config} [{y}]")
         acct.maps = bool(maps) and y == years[-1]
-        results[y] = acct.run()
+        out[(y, "as_run")] = acct
         if current and len(years) > 1:
             # changes are compared at constant prices of the first year, so inflation is not growth
-            year_cfg["account"]["prices"] = f"constant:{years[0]}"
-            constant[y] = Account(year_cfg, folder, source=f"{config} [{y}, constant:{years[0]}]").run()
-    multi = MultiYearResult(results, constant=constant or None)
-    multi.link_years()
-    return multi
+            out[(y, "constant")] = account_for_year(cfg, folder, y, prices=f"constant:{years[0]}",
+                                                    source=f"{config} [{y}, constant:{years[0]}]")
+    if official:
+        for acct in out.values():
+            acct.config["account"]["purpose"] = "official"
+    return out
+
+
+def account_for_year(cfg: dict, folder, year: int, *, prices: str | None = None, source: str = "config") -> Account:
+    """The account of one year of a multi-year config (``[years.<year>]``, ``{year}`` paths).
+
+    The region table is shared by the years unless ``[years.<year>]`` names
+    another: its population and GDP then belong to the config's ``[account]
+    year``, and are not compared with another year's economy figures.
+    """
+    year_cfg = for_year(cfg, year)
+    if prices is not None:
+        year_cfg["account"]["prices"] = prices
+    acct = Account(year_cfg, folder, source=source)
+    regions = (cfg.get("inputs") or {}).get("regions")
+    own = "regions" in ((cfg.get("years") or {}).get(str(year)) or {}) or "{year}" in str(regions)
+    base = (cfg.get("account") or {}).get("year")
+    acct.regions_year = year if own or not isinstance(base, int) else base
+    return acct
+
+
+def _reuse_warning(year: int, reused: dict):
+    what = ", ".join(f"{k} ← {v}" for k, v in reused.items())
+    return problem("inputs_reused", f"{year} 年沿用其他年份的输入（{what}）：与该年比较的变化不反映这些输入的变化",
+                   f"{year} reuses other years' inputs ({what}): changes against it do not reflect these inputs",
+                   value=what)
 
 
 @dataclass
@@ -104,6 +209,8 @@ class MultiYearResult:
     results: dict[int, AccountResult]
     #: the same years at constant prices of the first year (when ``results`` are at current prices)
     constant: dict[int, AccountResult] | None = None
+    #: year -> {input: year it was reused from} (``[years.<year>] reuse``)
+    reused: dict = field(default_factory=dict)
     _value: xr.DataArray | None = field(default=None, repr=False)
 
     @property
@@ -164,6 +271,12 @@ class MultiYearResult:
                 res.extra["two_mountains"] = evaluate_indicator_table(
                     res.extra["two_mountains_input"], computed=res.extra["two_mountains_computed"], previous=previous)
             attach_comparison(res, self.compare(prev, year), previous=before)
+            reused = {y: self.reused[y] for y in (prev, year) if self.reused.get(y)}
+            if reused:
+                # a decomposition against a year that reused inputs is partly an artefact: say so where it is read
+                res.extra["summary_sections"]["year_on_year"]["inputs_reused"] = {
+                    str(y): dict(r) for y, r in reused.items()}
+                res.extra["year_on_year"]["inputs_reused"] = reused
 
     def _price_change(self, a: int, b: int) -> float:
         """Price level of year ``b`` relative to year ``a`` as the accounts apply it (1 without constant runs)."""

@@ -457,18 +457,23 @@ class ZonalSum(NamedTuple):
     count : numpy.ndarray (n_zones,)
         Number of valid pixels per zone.
     masked : numpy.ndarray (n_zones,)
-        Pixels per zone whose value is NaN or nodata (excluded from the sum).
+        Pixels per zone whose value is NaN or nodata (excluded from the sum);
+        with ``needed``, only the needed ones: the pixels a service lacks data for.
     outside : int
         Pixels whose zone is nodata (not in any zone).
+    skipped : numpy.ndarray (n_zones,)
+        With ``needed``: pixels per zone the quantity does not apply to (excluded,
+        not missing). Zeros without ``needed``.
     """
 
     sum: np.ndarray
     count: np.ndarray
     masked: np.ndarray
     outside: int
+    skipped: np.ndarray | None = None
 
 
-def zonal_sum(values, zones, n_zones, weights=None, *, nodata_value=None, nodata_zone=None):
+def zonal_sum(values, zones, n_zones, weights=None, *, nodata_value=None, nodata_zone=None, needed=None):
     r"""Sum a per-pixel quantity by zone, counting what is masked.
 
     Parameters
@@ -487,11 +492,15 @@ def zonal_sum(values, zones, n_zones, weights=None, *, nodata_value=None, nodata
         Value of ``values`` that means no data (besides NaN).
     nodata_zone : int, optional
         Value of ``zones`` that means outside every zone.
+    needed : array_like, same shape, optional
+        Where the quantity applies (true / non-zero, finite): elsewhere a pixel is
+        *skipped*, not *masked*. So a NaN over a land use the service does not
+        count is not a gap, and a NaN where it does count is.
 
     Returns
     -------
     ZonalSum
-        ``sum``, ``count``, ``masked`` per zone and the ``outside`` count.
+        ``sum``, ``count``, ``masked`` (and ``skipped``) per zone and the ``outside`` count.
 
     Raises
     ------
@@ -512,28 +521,41 @@ def zonal_sum(values, zones, n_zones, weights=None, *, nodata_value=None, nodata
     full_w = weights is not None and np.ndim(weights) == 2
     if weights is not None and np.ndim(weights) == 1:
         _check_pixel_area(weights, tuple(v_arr.shape))
-    arrays = [v_arr, z_arr] + ([_as_array(weights)] if full_w else [])
+    has_needed = needed is not None
+    if has_needed:
+        _check_same_shape(_as_array(needed), z_arr, "适用范围栅格", "needed mask")
+    arrays = [v_arr, z_arr] + ([_as_array(weights)] if full_w else []) + ([_as_array(needed)] if has_needed else [])
 
     def block(v, z, *rest):
-        *w2, r0, r1 = rest
+        *extra, r0, r1 = rest
+        if has_needed:
+            *w2, nd = extra
+        else:
+            w2, nd = extra, None
         vf = v.ravel().astype(np.float64, copy=False)
         bad = np.isnan(vf)
         if nodata_value is not None:
             bad |= vf == nodata_value
         zi = _bin_index(z.ravel(), nz, nodata_zone)
-        key = zi + K * bad
+        state = bad.astype(np.int64)
+        if nd is not None:
+            ndf = nd.ravel()
+            skip = ~(np.isfinite(ndf) & (ndf != 0)) if ndf.dtype.kind == "f" else ~ndf.astype(bool)
+            state = np.where(skip, 2, state)
+            bad = bad | skip
+        key = zi + K * state
         if w2:
             w = w2[0].ravel().astype(np.float64, copy=False)
         else:
             w = _row_weights(weights, r0, r1, v.shape[-1] if v.ndim == 2 else v.size)
         contrib = np.where(bad, 0.0, vf if w is None else vf * w)
-        counts = np.bincount(key, minlength=2 * K).astype(np.float64)
-        sums = np.bincount(key, weights=contrib, minlength=2 * K)
+        counts = np.bincount(key, minlength=3 * K).astype(np.float64)
+        sums = np.bincount(key, weights=contrib, minlength=3 * K)
         return np.concatenate([counts, sums])
 
-    out = _compute(_reduce(block, arrays, 4 * K, np.float64))
-    counts, sums = out[: 2 * K], out[2 * K:]
-    if counts[nz + 1] + counts[K + nz + 1]:
+    out = _compute(_reduce(block, arrays, 6 * K, np.float64))
+    counts, sums = out[: 3 * K], out[3 * K:]
+    if counts[nz + 1] + counts[K + nz + 1] + counts[2 * K + nz + 1]:
         raise _out_of_range("zone", ["(values ≥ n_zones or < 0)"], nz)
     total = sums[:nz]
     if weights is not None and np.ndim(weights) == 0:
@@ -542,5 +564,6 @@ def zonal_sum(values, zones, n_zones, weights=None, *, nodata_value=None, nodata
         sum=total,
         count=counts[:nz].astype(np.int64),
         masked=counts[K: K + nz].astype(np.int64),
-        outside=int(counts[nz] + counts[K + nz]),
+        outside=int(counts[nz] + counts[K + nz] + counts[2 * K + nz]),
+        skipped=counts[2 * K: 2 * K + nz].astype(np.int64),
     )

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .summary import total_key
+
 __all__ = ["write_excel", "report_tables"]
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBDD")
@@ -59,7 +61,10 @@ def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
     s = res.summary()
     cat_labels = {"provisioning": ("物质产品", "Provisioning"), "regulating": ("调节服务", "Regulating"),
                   "cultural": ("文化服务", "Cultural"), "supporting": ("支持服务", "Supporting")}
-    rows = [("生态系统生产总值 GEP", "Gross ecosystem product", s["gep"] / YI, "亿元")]
+    tk = total_key(s)
+    total = s[tk]
+    rows = [("生态系统生产总值 GEP", "Gross ecosystem product", total / YI, "亿元") if tk == "gep" else
+            ("生态系统服务价值 ESV", "Ecosystem service value (not GEP: includes supporting services)", total / YI, "亿元")]
     for cat, v in s["by_category"].items():
         zh, en = cat_labels.get(cat, (cat, cat))
         rows.append((zh, en, v / YI, "亿元"))
@@ -72,13 +77,19 @@ def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
         f"核算方案 Profile: {res.extra.get('profile')}",
         f"国土面积 Land area: {res.land_area_km2:.2f} km²",
     ]
+    # the data-quality banner and the warnings come first: a reader sees them before any figure
+    banner = [f"⚠ {w['zh']} / {w['en']}" for w in s.get("warnings", [])
+              if w["code"] in ("illustrative_data", "unverified_data")]
+    others = [f"注意 Warning: {w['zh']} / {w['en']}" for w in s.get("warnings", [])
+              if w["code"] not in ("illustrative_data", "unverified_data")]
+    notes_summary = banner + notes_summary + others
 
     by_service = pd.DataFrame([
         {"服务 Service ID": sid, "服务 (中文)": v["label"]["zh"], "Service (English)": v["label"]["en"],
          "类别 Category": f"{cat_labels[v['category']][0]} {cat_labels[v['category']][1]}",
          "方法 Method": v["method"], "层级 Tier": v["tier"],
          "实物量 Physical": v["physical"], "实物量单位 Physical unit": v["physical_unit"],
-         "价值量 Value (亿元)": v["value"] / YI, "占比 Share (%)": (v["value"] / s["gep"] * 100) if s["gep"] else None}
+         "价值量 Value (亿元)": v["value"] / YI, "占比 Share (%)": (v["value"] / total * 100) if total else None}
         for sid, v in s["by_service"].items()
     ])
 

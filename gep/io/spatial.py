@@ -58,7 +58,8 @@ LAYER_UNITS = {
 #: through a coefficient by ecosystem type (:data:`gep.services.spatial.LOOKUP_LAYERS`)
 DERIVABLE_LAYER_UNITS = {"runoff_coefficient": "1", "rusle_c": "1", "rusle_p": "1"}
 
-CONTROL_KEYS = {"land_use", "zones", "zone_ids", "code_format", "chunks", "geodesic", "align"}
+CONTROL_KEYS = {"land_use", "zones", "zone_ids", "code_format", "chunks", "geodesic", "align", "status",
+                "max_missing", "fill"}
 
 #: plausible range of each per-pixel layer in its canonical unit (LAYER_UNITS), and what to check when a
 #: value falls outside: (low, high, hint_zh, hint_en). ``None``: no bound on that side.

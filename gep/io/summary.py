@@ -3,6 +3,12 @@
 Money in 元 (CNY) as plain numbers. ``by_region`` holds the leaf regions; they,
 ``by_service`` and ``by_category`` each add up to ``gep``. No timestamps, so
 the same inputs give a byte-identical file.
+
+``measure`` is ``"GEP"``; a profile that includes supporting services (Xie's
+nutrient cycling and biodiversity) reports ``"ESV"`` and its total under
+``"esv"`` -- never under ``"gep"``. ``quality`` gives the share of the value by
+the status of the rows it rests on; ``warnings`` what the account found that
+does not stop it.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import math
 
 from .._version import __version__
 
-__all__ = ["build_summary", "dumps"]
+__all__ = ["build_summary", "dumps", "total_key"]
 
 
 def _num(x):
@@ -34,7 +40,14 @@ def _clean(obj):
     return obj
 
 
+def total_key(summary: dict) -> str:
+    """``"gep"``, or ``"esv"`` for an account that reports ESV (the key its total is under)."""
+    return "esv" if summary.get("measure") == "ESV" else "gep"
+
+
 def build_summary(res) -> dict:
+    measure = getattr(res, "measure", "GEP")
+    total_key = "gep" if measure == "GEP" else "esv"
     services = res.services
     by_service = {}
     for sid in res.value.service.values:
@@ -52,7 +65,7 @@ def build_summary(res) -> dict:
     for reg in res.value.region.values:
         by_region[str(reg)] = {
             "name": {"zh": res.regions.at[reg, "name_zh"], "en": res.regions.at[reg, "name_en"]},
-            "gep": _num(res.value.sel(region=reg).sum()),
+            total_key: _num(res.value.sel(region=reg).sum()),
             "land_area_km2": _num(res.regions.at[reg, "area_km2"]),
         }
     out = {
@@ -62,12 +75,16 @@ def build_summary(res) -> dict:
         "prices": res.prices,
         "currency": "CNY",
         "profile": res.extra.get("profile"),
+        "measure": measure,
         "land_area_km2": _num(res.land_area_km2),
-        "gep": _num(res.total),
+        total_key: _num(res.total),
         "by_category": {k: _num(v) for k, v in res.by_category.items()},
         "by_service": by_service,
         "by_region": by_region,
         "indicators": res.indicators,
+        "quality": getattr(res, "quality", {}) or {},
+        "warnings": [p.to_dict() for p in getattr(res, "warnings", [])],
+        "dropped_services": list(res.extra.get("dropped_services", [])),
         "coefficients": {"id": res.coefficients["id"], "version": res.coefficients["version"],
                          "sha256": res.coefficients["sha256"]},
         "inputs": dict(res.inputs),

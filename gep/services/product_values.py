@@ -164,11 +164,12 @@ def provisioning_by_group(stats, prices=None, method: str = "gross", external_sh
         rows.append(dict(region=r["region"], year=r.get("year"), group=r["group"], subgroup=r["subgroup"],
                          item=r["item"], quantity=q, quantity_unit=r["quantity_unit"], price=price,
                          gross_value=gross, intermediate_consumption=ic, external_share=ext, value=value,
-                         method=f"market_value:{method}", basis=basis, source_row=r["source_row"]))
+                         method=f"market_value:{method}", basis=basis, source_row=r["source_row"],
+                         status=r.get("status")))
     if problems:
         raise StatisticsError(problems)
     cols = ["region", "year", "group", "subgroup", "item", "quantity", "quantity_unit", "price", "gross_value",
-            "intermediate_consumption", "external_share", "value", "method", "basis", "source_row"]
+            "intermediate_consumption", "external_share", "value", "method", "basis", "source_row", "status"]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -220,7 +221,7 @@ def cultural_values(stats, method: str = "revenue", *, eco_share=1.0, travel_cos
     def add(r, value, meth, share, basis, quantity=np.nan):
         rows.append(dict(region=r["region"], year=r.get("year"), group=r["group"], subgroup=r["subgroup"],
                          item=r["item"], quantity=quantity, value=float(value), method=meth, share=share,
-                         basis=basis, source_row=r["source_row"]))
+                         basis=basis, source_row=r["source_row"], status=r.get("status")))
 
     tour = t[t["group"] == "tourism"]
     for (region, year), g in tour.groupby(["region", tour["year"].astype(str)], sort=False, dropna=False):
@@ -264,5 +265,5 @@ def cultural_values(stats, method: str = "revenue", *, eco_share=1.0, travel_cos
     if problems:
         raise StatisticsError(problems)
     cols = ["region", "year", "group", "subgroup", "item", "quantity", "value", "method", "share", "basis",
-            "source_row"]
+            "source_row", "status"]
     return pd.DataFrame(rows, columns=cols)

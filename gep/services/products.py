@@ -260,7 +260,9 @@ def _make(service_id: str, group: str, category: str, unit: str):
         rows = _rows(ctx, group, category)
         data, trace = _spread(ctx, rows, "value", group)
         trace += [{"key": f"statistics.{r['item']}", "value": r["value"], "unit": "元", "source": r["source_row"],
-                   "note": f"{r.get('method', '')}: {r.get('basis', '')}"} for _, r in rows.iterrows()]
+                   "note": f"{r.get('method', '')}: {r.get('basis', '')}", "for_region": str(r["region"]),
+                   "status": r.get("status") if isinstance(r.get("status"), str) and r.get("status") else "unstated"}
+                  for _, r in rows.iterrows()]
         return Quantity(data=data.assign_attrs(units="元"), trace=trace)
 
     return quantify, value

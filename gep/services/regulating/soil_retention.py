@@ -51,7 +51,8 @@ def _sr_spatial(ctx, params) -> Quantity:
                                 layers["rusle_c"], layers["rusle_p"])
 
     return quantity(zonal_total(ctx, "soil_retention", per_pixel, "t", per_hm2=True,
-                             layers=["rainfall_erosivity", "soil_erodibility", "ls_factor", "rusle_c", "rusle_p"]), "t")
+                                layers=["rainfall_erosivity", "soil_erodibility", "ls_factor", "rusle_c", "rusle_p"],
+                                groups=SOIL_GROUPS), "t")
 
 
 _SR_KEYS = ("param.sediment_ratio", "param.soil_bulk_density", "price.dredging", "param.soil_n_content",

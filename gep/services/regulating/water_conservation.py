@@ -50,7 +50,7 @@ def _wc_spatial(ctx, params) -> Quantity:
                                            layers["evapotranspiration"], 1.0)  # mm → m³ per m² of pixel
 
     data = zonal_total(ctx, "water_conservation", per_pixel, "m³", per_hm2=False,
-                          layers=["precipitation", "evapotranspiration", "runoff_coefficient"])
+                       layers=["precipitation", "evapotranspiration", "runoff_coefficient"], groups=WATER_GROUPS)
     return quantity(data, "m³")
 
 

@@ -1,0 +1,348 @@
+"""The checks of the account plan that need more than one input: nothing wrong passes silently.
+
+Each check returns problems (the account stops) and, where a finding does not
+invalidate the figures, warnings (they travel with the result). See
+:mod:`gep.account.plan` for when each runs, and ``docs/errors.md`` for every
+code.
+
+========================== =========================================================================
+check                      what it catches
+========================== =========================================================================
+:func:`finite`             NaN or infinite physical quantity or value (names service and regions)
+:func:`negative_totals`    a negative GEP, of the account or of a region (names services and regions)
+:func:`given_rows_are_used` a given physical quantity no service of the plan would use
+:func:`zero_services`      a service of the profile that yields exactly zero for the whole account
+:func:`raster_coverage`    pixels a service needs but has no data for (nodata, NaN), per region
+:func:`statistics_years`   statistics rows of other years; a service left with only other years' rows
+:func:`figures_agree`      GDP or population given twice with two values; implausible magnitudes
+:func:`indicator_ranges`   a share above 100 %, a non-finite indicator
+:func:`official_purpose`   ``purpose = "official"`` with illustrative or unverified rows carrying value
+========================== =========================================================================
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..errors import GepError, Problem, problem
+
+__all__ = ["finite", "negative_totals", "given_rows_are_used", "zero_services", "raster_coverage", "statistics_years",
+           "figures_agree", "indicator_ranges", "official_purpose", "quality_warning", "DEFAULT_MAX_MISSING",
+           "FIGURE_TOLERANCE", "PLAUSIBLE"]
+
+#: share of the pixels a service needs in a region that may lack data before the account stops
+DEFAULT_MAX_MISSING = 0.001
+
+#: relative tolerance between two statements of the same figure (regions table vs economy table)
+FIGURE_TOLERANCE = 0.005
+
+#: plausible ranges of county figures in canonical units: (low, high, unit, what a slip looks like)
+PLAUSIBLE = {
+    "gdp_per_resident": (1_000.0, 5_000_000.0, "元/人",
+                         "GDP 的单位（元/万元/亿元）或人口的单位（人/万人）可能写错",
+                         "the unit of GDP (元/万元/亿元) or of population (人/万人) is probably wrong"),
+    "population_density": (0.5, 60_000.0, "人/km²",
+                           "人口的单位（人/万人）或面积的单位可能写错",
+                           "the unit of population (人/万人) or of the area is probably wrong"),
+}
+
+
+def _regions_where(da: xr.DataArray, mask: np.ndarray) -> list[str]:
+    if "region" not in da.dims:
+        return []
+    m = np.asarray(mask)
+    other = [d for d in da.dims if d != "region"]
+    if other:
+        axes = tuple(da.dims.index(d) for d in other)
+        m = m.any(axis=axes)
+    return [str(r) for r, bad in zip(da.region.values, np.atleast_1d(m)) if bad]
+
+
+def finite(da: xr.DataArray, service: str, step: str) -> None:
+    """Raise ``non_finite_result`` when a quantity or value has NaN or infinite cells."""
+    values = np.asarray(da.values, dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        regions = _regions_where(da, bad)
+        what_zh = "实物量" if step == "physical" else "价值量"
+        raise GepError(problem(
+            "non_finite_result", f"服务 {service} 的{what_zh}出现 NaN/无穷（地区 {regions}）",
+            f"service {service} produced NaN or infinite {step} values (regions {regions})", value=service,
+            hint_zh="检查该服务的输入与系数（是否有空值、无数据像元或超大数值）",
+            hint_en="check the inputs and coefficients of this service (empty cells, nodata pixels, huge numbers)"))
+
+
+def negative_totals(steps: dict) -> list[Problem]:
+    """GEP, and GEP of each region, is never negative.
+
+    A single service may be negative where its method says so (value transfer's
+    water supply of paddy fields, Xie 2015: −2.63 equivalents), but the total of
+    a region is not: a negative total names the regions and the negative services.
+    """
+    values = [s.value.data for s in steps.values() if s.value is not None]
+    if not values:
+        return []
+    per_region = {}
+    negative_cells = {}
+    for sid, s in steps.items():
+        da = s.value.data
+        r = da.sum("ecosystem") if "ecosystem" in da.dims else da
+        for reg, v in zip(map(str, r.region.values), np.asarray(r.values, dtype=float)):
+            per_region[reg] = per_region.get(reg, 0.0) + float(v)
+            if v < 0:
+                negative_cells.setdefault(reg, []).append(sid)
+    bad = sorted(reg for reg, v in per_region.items() if v < 0)
+    total = sum(per_region.values())
+    out = []
+    if bad or total < 0:
+        services = sorted({s for reg in (bad or list(negative_cells)) for s in negative_cells.get(reg, [])})
+        out.append(problem(
+            "negative_value", f"生态系统生产总值为负：地区 {bad or '全部'}（负值服务：{services}）",
+            f"GEP is negative: regions {bad or 'all'} (services with negative values: {services})", value=bad,
+            hint_zh="检查这些服务的系数与输入（如负的当量因子占主导、扣减比例、负的实物量）",
+            hint_en="check the coefficients and inputs of these services (negative equivalents dominating, "
+                    "deduction shares, negative quantities)"))
+    return out
+
+
+def given_rows_are_used(ctx, services) -> list[Problem]:
+    """Every row of the physical table must feed a service accounted with its ``given`` method."""
+    if ctx.physical is None:
+        return []
+    given = {sid for sid, method in services if method == "given"}
+    unused = ctx.physical[~ctx.physical["service"].isin(given)]
+    return [problem(
+        "given_quantity_unused", f"服务 {r['service']} 的给定实物量未被使用：该服务不在核算方案中或未选用 given 方法",
+        f"the given quantity of {r['service']} would not be used: the service is not in the profile or its method "
+        f"is not 'given'", row=int(r["_row"]), column="service", value=r["service"],
+        hint_zh=f"在 [services] 中设置 \"{r['service']}\" = \"given\"", hint_en=f"set \"{r['service']}\" = \"given\" in [services]")
+        for _, r in unused.iterrows()]
+
+
+def zero_services(steps: dict, config: dict) -> list[Problem]:
+    """A service of the profile that yields exactly zero everywhere is an error unless declared.
+
+    Declared means dropped (``[services] id = false``) or listed in
+    ``[checks] allow_zero``. The undivided farm total (``farm_products_undivided``)
+    is exempt when the farm groups are given item by item: it then holds nothing
+    by construction.
+    """
+    allowed = set((config.get("checks") or {}).get("allow_zero", []))
+    out = []
+    for sid, step in steps.items():
+        if sid in allowed or step.value is None:
+            continue
+        value = float(np.abs(np.asarray(step.value.data.values, dtype=float)).sum())
+        physical = float(np.abs(np.asarray(step.physical.data.values, dtype=float)).sum())
+        if value != 0.0 or physical != 0.0:
+            continue
+        if sid == "farm_products_undivided" and any(
+                s.value is not None and float(s.value.data.sum()) > 0 for k, s in steps.items()
+                if k in ("agricultural_products", "forestry_products", "livestock_products", "fishery_products")):
+            continue
+        out.append(problem(
+            "zero_service", f"服务 {sid} 在整个核算区域的结果恰为 0",
+            f"service {sid} yields exactly zero for the whole account", value=sid, column=f"services.{sid}",
+            hint_zh=f"若本地不核算该服务，在 [services] 中写 {sid} = false；若 0 是真实结果，在 [checks] allow_zero "
+                    f"中列出它；否则检查它的输入（统计表是否有该类行、栅格是否全为无数据）",
+            hint_en=f"if the county does not account this service, write {sid} = false in [services]; if zero is "
+                    f"the true result, list it in [checks] allow_zero; otherwise check its inputs (rows of its "
+                    f"group in the statistics, a raster that is all nodata)"))
+    return out
+
+
+def raster_coverage(ctx, config: dict) -> tuple[list[Problem], list[Problem]]:
+    """Pixels a spatial method needs vs pixels with data, per region and service.
+
+    A pixel is *needed* when its land use maps to an ecosystem the service
+    applies to; it *has data* when every layer of the service has a finite value
+    there. Any gap is a warning with counts; a gap above ``[rasters]
+    max_missing`` (a share of the region's needed pixels, default 0.1 %) is an
+    error, unless ``[rasters] fill = "region_mean"`` fills it (recorded).
+    """
+    records = ctx.params.get("_coverage") or []
+    rcfg = config.get("rasters") or {}
+    limit = float(rcfg.get("max_missing", DEFAULT_MAX_MISSING))
+    fill = rcfg.get("fill")
+    problems, warnings = [], []
+    for rec in records:
+        needed, missing = rec["needed"], rec["missing"]
+        if missing == 0:
+            continue
+        share = missing / needed if needed else 1.0
+        where = f"{rec['service']} / {rec['region']}"
+        text_zh = (f"服务 {rec['service']} 在地区 {rec['region']} 需要 {needed} 个像元，其中 {missing} 个"
+                   f"（{share:.2%}）没有数据（无数据值或 NaN）")
+        text_en = (f"service {rec['service']} needs {needed} pixels in region {rec['region']}; {missing} of them "
+                   f"({share:.2%}) have no data (nodata or NaN)")
+        if needed == 0 or (share > limit and not fill):
+            problems.append(problem(
+                "raster_gap", text_zh, text_en, value=where, file=rec.get("files"), column="rasters.max_missing",
+                hint_zh=f"补齐栅格数据；或在 [rasters] 中设置 fill = \"region_mean\"（按地区均值填补，结果中会注明），"
+                        f"或放宽 max_missing（当前 {limit:g}）",
+                hint_en=f"fill the rasters; or set fill = \"region_mean\" in [rasters] (filled with the region's mean, "
+                        f"recorded), or raise max_missing (now {limit:g})"))
+        else:
+            filled = " — filled with the region's mean (fill = region_mean)" if fill and share > 0 else ""
+            warnings.append(problem("raster_gap", text_zh + ("，已按地区均值填补" if filled else ""),
+                                    text_en + filled, value=where, file=rec.get("files")))
+    return problems, warnings
+
+
+def statistics_years(ctx, steps: dict) -> tuple[list[Problem], list[Problem]]:
+    """Statistics rows count for their own year only: report the others; a service left with none is an error."""
+    stats = ctx.statistics
+    if stats is None:
+        return [], []
+    table = stats.table if hasattr(stats, "table") else stats
+    if "year" not in table or table.empty:
+        return [], []
+    years = pd.to_numeric(table["year"], errors="coerce")
+    other = years.notna() & (years != ctx.year)
+    if not other.any():
+        return [], []
+    from ..services.products import PRODUCT_SERVICES
+
+    problems, warnings = [], []
+    other_years = sorted(set(years[other].astype(int)))
+    report = getattr(stats, "report", None)
+    if report is not None:
+        rows = set(table.loc[other, "source_row"])
+        hit = report["source_row"].isin(rows)
+        report.loc[hit, "outcome"] = "other_year"
+        report.loc[hit, "detail"] = f"row of another year: not counted in the {ctx.year} account"
+    warnings.append(problem(
+        "statistics_other_year", f"统计表中有 {int(other.sum())} 行属于其他年份 {other_years}，未计入 {ctx.year} 年核算",
+        f"{int(other.sum())} statistics rows are of other years {other_years}: left out of the {ctx.year} account",
+        value=other_years))
+    this_year = ~other
+    for sid, (group, *_rest) in PRODUCT_SERVICES.items():
+        if sid not in steps:
+            continue
+        in_group = table["group"] == group
+        if (in_group & other).any() and not (in_group & this_year).any():
+            problems.append(problem(
+                "statistics_wrong_year",
+                f"服务 {sid}：统计表中该类（{group}）只有 {sorted(set(years[in_group & other].astype(int)))} 年的行，"
+                f"没有 {ctx.year} 年的",
+                f"service {sid}: the statistics have rows of group {group} only for "
+                f"{sorted(set(years[in_group & other].astype(int)))}, none for {ctx.year}",
+                value=sid, column="year",
+                hint_zh=f"提供 {ctx.year} 年的统计数据（或检查 年份 列）", hint_en=f"give the {ctx.year} statistics "
+                                                                     f"(or check the year column)"))
+    return problems, warnings
+
+
+def _root_figures(inputs: dict) -> dict:
+    rt = inputs["regions"]
+    root = rt.frame.loc[rt.root]
+    return {"population": root.get("population_persons"), "gdp": root.get("gdp_yuan"), "area_km2": rt.area_km2()}
+
+
+def figures_agree(inputs: dict, account) -> tuple[list[Problem], list[Problem]]:
+    """A figure given in two places agrees; magnitudes are plausible (a unit slip is an error)."""
+    rt = inputs.get("regions")
+    if rt is None:
+        return [], []
+    cfg = account.config.get("checks") or {}
+    tol = float(cfg.get("figure_tolerance", FIGURE_TOLERANCE))
+    problems: list[Problem] = []
+    root = _root_figures(inputs)
+    econ = inputs.get("economy")
+    econ_values = {} if econ is None else dict(zip(econ["indicator"], econ["value_canonical"]))
+    labels = {"gdp": ("地区生产总值 GDP", "GDP", "元"), "population": ("人口", "population", "人")}
+    same_year = getattr(account, "regions_year", None) in (None, account.year_or_none)
+    for key, (zh, en, unit) in (labels.items() if same_year else ()):
+        a, b = root.get(key), econ_values.get(key)
+        if a is None or b is None or pd.isna(a) or pd.isna(b):
+            continue
+        if not math.isclose(float(a), float(b), rel_tol=tol):
+            problems.append(problem(
+                "figure_disagrees", f"{zh} 在地区表中为 {float(a):,.6g} {unit}，在经济表中为 {float(b):,.6g} {unit}（相差超过 {tol:.1%}）",
+                f"{en} is {float(a):,.6g} {unit} in the region table but {float(b):,.6g} {unit} in the economy table "
+                f"(more than {tol:.1%} apart)", value=key, file=str(getattr(rt, "file", "regions")), column=key,
+                hint_zh="同一数字应一致：检查两处的单位（元/万元/亿元，人/万人）与数值",
+                hint_en="one figure, one value: check the units (元/万元/亿元, 人/万人) and numbers in both places"))
+    if cfg.get("plausibility", True):
+        pop = econ_values.get("population", root.get("population"))
+        gdp = econ_values.get("gdp", root.get("gdp"))
+        area = root.get("area_km2")
+        checks = []
+        if pop is not None and gdp is not None and not pd.isna(pop) and not pd.isna(gdp) and pop > 0:
+            checks.append(("gdp_per_resident", float(gdp) / float(pop)))
+        if pop is not None and area and not pd.isna(pop):
+            checks.append(("population_density", float(pop) / float(area)))
+        for name, value in checks:
+            lo, hi, unit, hint_zh, hint_en = PLAUSIBLE[name]
+            if not (lo <= value <= hi):
+                problems.append(problem(
+                    "implausible_figure", f"{name} = {value:,.6g} {unit}，不在合理范围 {lo:g}–{hi:g} {unit} 内",
+                    f"{name} = {value:,.6g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}",
+                    value=name, hint_zh=hint_zh + "；若数字确实如此，在 [checks] 中设置 plausibility = false",
+                    hint_en=hint_en + "; if the figure is right, set plausibility = false in [checks]"))
+    return problems, []
+
+
+def indicator_ranges(indicators: dict) -> list[Problem]:
+    """A share above 100 % or a non-finite indicator is an error, not a figure to publish."""
+    out = []
+    for ind_id, ind in (indicators or {}).items():
+        v = ind.get("value")
+        if v is None:
+            continue
+        if not math.isfinite(float(v)):
+            out.append(problem("non_finite_indicator", f"指标 {ind_id} 不是有限数值（{v}）",
+                               f"indicator {ind_id} is not finite ({v})", value=ind_id,
+                               hint_zh="检查其分母（GDP、人口、面积）是否为 0 或缺失",
+                               hint_en="check its denominator (GDP, population, area): zero or missing"))
+        elif ind.get("unit") == "%" and float(v) > 100.0:
+            out.append(problem("share_above_100", f"指标 {ind_id} = {float(v):.4g} %，占比超过 100 %",
+                               f"indicator {ind_id} = {float(v):.4g} %: a share above 100 %", value=ind_id,
+                               hint_zh="检查分子与分母的单位（元/万元/亿元）和口径",
+                               hint_en="check the units (元/万元/亿元) and scope of numerator and denominator"))
+    return out
+
+
+def official_purpose(config: dict, quality: dict, source: str) -> list[Problem]:
+    """``[account] purpose = "official"`` refuses illustrative and unverified rows that carry value.
+
+    One problem per row (a coefficient row, an economy figure, a statistics row,
+    the land use of some regions), naming the services that use it.
+    """
+    if (config.get("account") or {}).get("purpose") != "official":
+        return []
+    grouped: dict[tuple, list[str]] = {}
+    for row in quality.get("weak_rows", []):
+        key = (row["status"], row["what"], row.get("file"), row.get("row"))
+        grouped.setdefault(key, []).append(row["service"])
+    out = []
+    for (status, what, file, row), services in grouped.items():
+        services = ", ".join(dict.fromkeys(services))
+        out.append(problem(
+            "not_official_data", f"正式核算不能使用 {status} 数据：{what}（服务 {services}）",
+            f"an official account cannot rest on {status} data: {what} (services {services})",
+            file=file, row=row, value=what,
+            hint_zh="用有来源的正式数据替换（县级系数集、统计表或土地利用调查），或去掉 purpose = \"official\"",
+            hint_en="replace it with sourced data (a county coefficient set, the statistics, the land survey), or "
+                    "remove purpose = \"official\""))
+    return out
+
+
+def quality_warning(quality: dict, config: dict) -> list[Problem]:
+    """The banner: illustrative or unverified data carry part of the value."""
+    shares = quality.get("gep", {})
+    ill, unv = shares.get("illustrative", 0.0), shares.get("unverified", 0.0)
+    out = []
+    if ill > 0:
+        out.append(problem("illustrative_data", f"示例数据：{ill:.1%} 的核算结果依赖示例（illustrative）数据，不能作为正式结果发布",
+                           f"illustrative data: {ill:.1%} of the value rests on illustrative numbers; not a figure "
+                           f"to publish", value=round(ill, 6)))
+    if unv > 0:
+        out.append(problem("unverified_data", f"未核实数据：{unv:.1%} 的核算结果依赖未核实（unverified）的系数",
+                           f"unverified data: {unv:.1%} of the value rests on unverified coefficients",
+                           value=round(unv, 6)))
+    return out

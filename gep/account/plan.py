@@ -1,0 +1,308 @@
+"""The plan of an account: what ``validate()`` checks and ``run()`` executes — the same object.
+
+:func:`build_plan` reads and checks every input (:mod:`gep.account.inputs`),
+then executes every service of the profile — physical step, value step — with
+each service's problems collected instead of stopping at the first, and runs
+the checks that need the whole account: statistics of other years, raster
+coverage, services that yield exactly zero, figures given twice, shares,
+the status of every row a value rests on, and the official-purpose rule.
+
+``Account.validate()`` returns the plan's problems; ``Account.run()`` builds
+the same plan (cached) and turns it into an :class:`~gep.account.AccountResult`
+only when it has none. So **if ``validate`` passes, ``run`` succeeds**, and
+``validate`` reports the problems of every stage at once.
+
+Warnings (a problem that does not stop the account, such as a few nodata
+pixels below ``max_missing`` or statistics rows of another year left out)
+travel with the result: ``res.warnings``, the top of the CLI output,
+``summary.json["warnings"]`` and the workbook's summary sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from ..errors import GepError, Problem, problem
+from ..services import get_service
+from ..services._base import Quantity
+from . import checks
+from .quality import STATUS_ORDER, quality_of
+
+__all__ = ["Plan", "Step", "build_plan"]
+
+
+@dataclass
+class Step:
+    """One service of the plan: its method, what it computed, what it rests on, what went wrong."""
+
+    service: str
+    method: str
+    physical: Quantity | None = None
+    value: Quantity | None = None
+    trace: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.value is not None
+
+
+@dataclass
+class Plan:
+    """Everything one yearly account uses and computes, checked.
+
+    Attributes
+    ----------
+    inputs : dict
+        The inputs as read (:meth:`AccountInputs._load_inputs`).
+    context : Context or None
+        What the service methods saw (``None`` when the inputs are too broken to run any).
+    services : list of (service, method)
+        The profile's services after the config's ``[services]`` changes.
+    dropped : list of str
+        Services of the profile the config drops (``[services] id = false``).
+    steps : dict of str -> Step
+    indicators : dict
+        The account's indicators (GEP per area, shares …), computed from the steps.
+    quality : dict
+        Status mix of the value (``summary.json["quality"]``).
+    problems, warnings : list of Problem
+    """
+
+    year: int | None
+    inputs: dict
+    context: Any
+    services: list
+    dropped: list
+    steps: dict = field(default_factory=dict)
+    indicators: dict = field(default_factory=dict)
+    quality: dict = field(default_factory=dict)
+    two_mountains: Any = None
+    problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def trace(self) -> list[dict]:
+        """Every coefficient resolution and input value the account uses, service by service."""
+        return [rec for step in self.steps.values() for rec in step.trace]
+
+    def table(self) -> pd.DataFrame:
+        """The plan as a table: one row per service × resolved row (coefficient, statistic, input)."""
+        return pd.DataFrame(self.trace)
+
+
+# ---------------------------------------------------------------------------------------------- build
+def build_plan(account) -> Plan:
+    """Read, check and execute the account; collect every problem of every stage."""
+    inputs, problems = account._load_inputs()
+    problems = list(problems)
+    warnings: list[Problem] = list(inputs.get("warnings", []))
+    services = inputs.get("plan") or []
+    plan = Plan(year=account.year_or_none, inputs=inputs, context=None, services=services,
+                dropped=list(inputs.get("dropped") or []), problems=problems, warnings=warnings)
+    if inputs.get("regions") is None or inputs.get("coefficients") is None:
+        return plan  # nothing can run without the region tree and the coefficients
+    try:
+        ctx = account._context(inputs)
+    except GepError as exc:
+        problems.extend(exc.problems)
+        return plan
+    plan.context = ctx
+    problems.extend(checks.given_rows_are_used(ctx, services))
+    failed = failed_inputs(account, inputs)
+    for sid, method in services:
+        if _rests_on(sid, method, failed):
+            continue  # its input did not load: that problem is reported, a consequence of it would be noise
+        plan.steps[sid] = execute_step(ctx, sid, method)
+        problems.extend(plan.steps[sid].problems)
+    ok_steps = {sid: s for sid, s in plan.steps.items() if s.ok}
+    complete = len(ok_steps) == len(services)
+
+    if complete:
+        problems.extend(checks.zero_services(ok_steps, account.config))
+        problems.extend(checks.negative_totals(ok_steps))
+    cov_problems, cov_warnings = checks.raster_coverage(ctx, account.config)
+    problems.extend(cov_problems)
+    warnings.extend(cov_warnings)
+    stat_problems, stat_warnings = checks.statistics_years(ctx, ok_steps)
+    problems.extend(stat_problems)
+    warnings.extend(stat_warnings)
+    fig_problems, fig_warnings = checks.figures_agree(inputs, account)
+    problems.extend(fig_problems)
+    warnings.extend(fig_warnings)
+
+    if complete and not problems:
+        try:
+            plan.indicators = account_indicators(account, inputs, ctx, ok_steps)
+        except GepError as exc:
+            problems.extend(exc.problems)
+        problems.extend(checks.indicator_ranges(plan.indicators))
+        plan.quality = quality_of(ok_steps, inputs)
+        problems.extend(checks.official_purpose(account.config, plan.quality, account.source))
+        warnings.extend(checks.quality_warning(plan.quality, account.config))
+        if inputs.get("two_mountains") is not None and not problems:
+            try:
+                plan.two_mountains = evaluate_two_mountains(account, inputs, plan.indicators)
+            except GepError as exc:
+                problems.extend(exc.problems)
+    return plan
+
+
+#: method input -> the loaded input it needs (``raster:*`` inputs need the rasters)
+_INPUT_OF = {"land_use": "areas", "statistics": "statistics", "physical": "physical"}
+
+
+def failed_inputs(account, inputs: dict) -> set[str]:
+    """Inputs the config names that did not load (their problems are already in the plan)."""
+    given = account.config.get("inputs", {})
+    rasters = bool(account.config.get("rasters"))
+    failed = {name for name in ("statistics", "physical", "economy")
+              if given.get(name) is not None and inputs.get(name) is None}
+    if (given.get("land_use") is not None or rasters) and inputs.get("areas") is None:
+        failed.add("land_use")
+    if rasters and inputs.get("rasters") is None:
+        failed.add("rasters")
+    return failed
+
+
+def _rests_on(sid: str, method: str, failed: set[str]) -> bool:
+    if not failed:
+        return False
+    try:
+        m = get_service(sid).method(method)
+    except GepError:
+        return False
+    for inp in m.inputs:
+        kind = inp.split(":")[0]
+        if kind in failed or (kind == "raster" and failed & {"rasters", "land_use"}):
+            return True
+    return False
+
+
+def execute_step(ctx, sid: str, method_name: str) -> Step:
+    """Run one service: physical step, value step, statistics rebased to the account's prices.
+
+    A problem of this service (a missing coefficient, a missing input, a
+    non-finite figure) is collected in the step, not raised: the other services
+    still run, so ``validate`` lists every service's problems at once.
+    """
+    step = Step(service=sid, method=method_name)
+    start = len(ctx.trace)
+    try:
+        svc = get_service(sid)
+        method = svc.method(method_name)
+        params = ctx.params.get(sid, {})
+        phys = method.quantify(ctx, params)
+        checks.finite(phys.data, sid, "physical")
+        val = method.value(ctx, phys, params)
+        if "statistics" in method.inputs and ctx.price_year != ctx.year:
+            # statistics are in the prices of their own year: bring them to the account's basis
+            factor = ctx.rebase_factor(ctx.year)
+            val = type(val)(data=(val.data * factor).assign_attrs(units="元"), trace=val.trace + [
+                {"key": "rebase.statistics", "value": factor, "unit": "1",
+                 "source": f"deflator {ctx.year} → {ctx.price_year}"}], components=val.components)
+        checks.finite(val.data, sid, "value")
+        step.physical, step.value = phys, val
+        records = ctx.trace[start:] + phys.trace + val.trace
+    except GepError as exc:
+        step.problems.extend(exc.problems)
+        records = ctx.trace[start:]
+    step.trace = [{"service": sid, "method": method_name, **{k: v for k, v in rec.items() if k != "service"}}
+                  for rec in records]
+    return step
+
+
+# ------------------------------------------------------------------------------------------ indicators
+def account_indicators(account, inputs: dict, ctx, steps: dict) -> dict:
+    """GEP per area, GEP/GDP, GEP per resident and the resident eco-product share, at the account's prices."""
+    from ..indicators import account_indicators as compute
+
+    rt = inputs["regions"]
+    total = sum(float(s.value.data.sum()) for s in steps.values())
+    by_cat: dict[str, float] = {}
+    for sid, s in steps.items():
+        cat = get_service(sid).category
+        by_cat[cat] = by_cat.get(cat, 0.0) + float(s.value.data.sum())
+    econ = inputs.get("economy")
+    econ_values = None if econ is None else dict(zip(econ["indicator"], econ["value_canonical"]))
+    ind_cfg = account.config.get("indicators", {})
+    root_info = rt.frame.loc[rt.root]
+    # year-specific economy figures win over the region table's
+    pop = (econ_values or {}).get("population", root_info["population_persons"])
+    gdp = (econ_values or {}).get("gdp", root_info["gdp_yuan"])
+    if ctx.price_year != ctx.year:
+        # money of the economy table is in the account year's prices: bring it to the same basis as GEP
+        factor = ctx.rebase_factor(ctx.year)
+        gdp = gdp * factor if gdp is not None and not pd.isna(gdp) else gdp
+        if econ is not None:
+            money = set(econ.loc[econ["canonical_unit"].str.startswith("元"), "indicator"])
+            econ_values = {k: (v * factor if k in money else v) for k, v in econ_values.items()}
+    return compute(
+        gep=total, by_category=by_cat, land_area_km2=rt.area_km2(), population=None if pd.isna(pop) else float(pop),
+        gdp=None if pd.isna(gdp) else float(gdp), economy=econ_values,
+        numerator=ind_cfg.get("resident_share_numerator", "realised_gep"),
+        denominator=ind_cfg.get("resident_share_denominator", "gdp"))
+
+
+def table_for_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The indicator table with the status values of other years blanked (a 2021
+    status value is not the value of 2020, nor is a 2021 qualitative status or
+    judgement such as 获得 / achieved); the blanked rows then hold ``year``. A
+    row without a year keeps its value."""
+    t = table.copy()
+    other = (pd.to_numeric(t["year"], errors="coerce") != year).fillna(False).to_numpy(dtype=bool)
+    if "status_number" in t:
+        t.loc[other, "status_number"] = np.nan
+    t.loc[other, "status_value"] = ""
+    if "achieved" in t:
+        t["achieved"] = t["achieved"].astype(object)
+        t.loc[other, "achieved"] = None
+    t.loc[other, "year"] = year
+    return t
+
+
+def computed_ids(indicators: dict) -> dict:
+    """The computed indicators the Two-Mountains table can name (``computed_by``)."""
+    from ..io.two_mountains import COMPUTED_BY
+
+    values = {k: v["value"] for k, v in indicators.items() if v.get("value") is not None}
+    return {k: v for k, v in values.items() if k in COMPUTED_BY}
+
+
+def evaluate_two_mountains(account, inputs: dict, indicators: dict):
+    from ..indicators.two_mountains import evaluate_indicator_table
+
+    return evaluate_indicator_table(table_for_year(inputs["two_mountains"], account.year),
+                                    computed=computed_ids(indicators))
+
+
+def order_statuses(statuses) -> list[str]:
+    """Statuses from the most to the least reliable (see :data:`gep.account.quality.STATUS_ORDER`)."""
+    return sorted(set(statuses), key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER))
+
+
+def by_region_ecosystem(da: xr.DataArray, regions: list[str], ecosystems: list[str], unattributed: str) -> xr.DataArray:
+    """Bring a (region[, ecosystem]) result onto the full (region, ecosystem) grid."""
+    out = np.zeros((len(regions), len(ecosystems)))
+    r_index = {r: i for i, r in enumerate(regions)}
+    e_index = {e: j for j, e in enumerate(ecosystems)}
+    rows = [r_index[str(r)] for r in da.region.values]
+    if "ecosystem" in da.dims:
+        cols = [e_index[str(e)] for e in da.ecosystem.values]
+        out[np.ix_(rows, cols)] = da.transpose("region", "ecosystem").values
+    else:
+        out[rows, e_index[unattributed]] = da.values
+    return xr.DataArray(out, dims=("region", "ecosystem"), coords={"region": regions, "ecosystem": ecosystems})
+
+
+__all__ += ["execute_step", "account_indicators", "table_for_year", "computed_ids", "by_region_ecosystem",
+            "order_statuses", "problem"]

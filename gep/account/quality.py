@@ -1,0 +1,133 @@
+"""The quality of every figure: the status of the rows a value rests on.
+
+Every coefficient row, statistics row, economy figure, land-use row and given
+quantity carries a ``status`` (:data:`STATUS_ORDER`, most to least reliable).
+A value rests on several rows; its quality is the status of its **weakest**
+row — a township's soil retention computed from an illustrative land use and
+literature prices is illustrative. Statistics-based services are attributed
+row by row (each valued row carries its own status), the others cell by cell
+(service × region, with the rows resolved for that region or for the whole
+account).
+
+``summary.json["quality"]``::
+
+    {"definition": "...",
+     "gep": {"literature": 0.03, "illustrative": 0.97},        # share of GEP by status
+     "by_service": {"climate_regulation": {"illustrative": 1.0}, ...},
+     "rows": {"climate_regulation": {"literature": 5, "illustrative": 21}, ...},
+     "weak_rows": [...]}                                          # illustrative / unverified rows used
+
+A row without a status is ``unstated``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..services import get_service
+
+__all__ = ["STATUS_ORDER", "WEAK_STATUSES", "DEFINITION", "quality_of", "weakest"]
+
+#: statuses from the most to the least reliable
+STATUS_ORDER = ("official", "local_survey", "literature", "derived", "estimated", "unstated", "unverified",
+                "illustrative")
+#: statuses that raise the data-quality banner and that an official account refuses
+WEAK_STATUSES = ("unverified", "illustrative")
+
+DEFINITION = ("share of the value by the status of the weakest row it rests on (coefficient, statistics, economy, "
+              "land-use and given-quantity rows); statistics-based services row by row")
+
+
+def _status(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "unstated"
+    s = str(value).strip()
+    return s if s in STATUS_ORDER else ("unstated" if not s else s)
+
+
+def weakest(statuses) -> str:
+    """The least reliable of ``statuses`` (``unstated`` for none)."""
+    ranked = [s for s in statuses if s]
+    if not ranked:
+        return "unstated"
+    return max(ranked, key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER))
+
+
+def _uses_land_use(sid: str, method: str) -> bool:
+    """Whether the method rests on the land use (a table, or rasters: every raster method reads the land use)."""
+    m = get_service(sid).method(method)
+    return any(i == "land_use" or i.startswith("raster:") for i in m.inputs)
+
+
+def quality_of(steps: dict, inputs: dict) -> dict:
+    """Share of each service's value (and of the total) by status; row counts; the weak rows used."""
+    land = inputs.get("land_use_status") or {}
+    raster_status = inputs.get("raster_status")
+    totals: dict[str, float] = {}
+    by_service: dict[str, dict[str, float]] = {}
+    rows: dict[str, dict[str, int]] = {}
+    weak_rows: list[dict] = []
+    seen_weak = set()
+    grand = 0.0
+    for sid, step in steps.items():
+        trace = [r for r in step.trace if "status" in r]
+        counts: dict[str, int] = {}
+        for rec in trace:
+            st = _status(rec.get("status"))
+            counts[st] = counts.get(st, 0) + 1
+            if st in WEAK_STATUSES:
+                what = rec.get("key", "")
+                if rec.get("ecosystem") not in (None, "*") and isinstance(rec.get("ecosystem"), str):
+                    what += f" [{rec['ecosystem']}]"
+                ident = (sid, what, rec.get("file"), rec.get("row"))
+                if ident not in seen_weak:
+                    seen_weak.add(ident)
+                    weak_rows.append({"service": sid, "status": st, "what": what, "file": rec.get("file"),
+                                      "row": None if rec.get("row") is None or pd.isna(rec.get("row")) else int(rec["row"])})
+        if _uses_land_use(sid, step.method):
+            weak_regions = sorted(r for r, sts in land.items() if set(sts) & set(WEAK_STATUSES))
+            if not land and raster_status in WEAK_STATUSES:
+                weak_rows.append({"service": sid, "status": raster_status, "what": "rasters ([rasters] status)",
+                                  "file": None, "row": None})
+            for st in WEAK_STATUSES:
+                regions = [r for r in weak_regions if st in land[r]]
+                if regions:
+                    weak_rows.append({"service": sid, "status": st, "what": f"land use of {', '.join(regions)}",
+                                      "file": inputs.get("land_use_file"), "row": None})
+        value = step.value.data
+        per_region = value.sum("ecosystem") if "ecosystem" in value.dims else value
+        shares: dict[str, float] = {}
+        stat_rows = [r for r in trace if str(r.get("key", "")).startswith("statistics.") and r.get("unit") == "元"]
+        if stat_rows:
+            for rec in stat_rows:
+                v = float(rec.get("value") or 0.0)
+                st = _status(rec.get("status"))
+                shares[st] = shares.get(st, 0.0) + v
+            scale = float(per_region.sum())
+            raw = sum(shares.values())
+            shares = {k: v * scale / raw for k, v in shares.items()} if raw else {}
+        else:
+            uses_land = _uses_land_use(sid, step.method)
+            for region, v in zip(map(str, per_region.region.values), map(float, per_region.values)):
+                statuses = [_status(r.get("status")) for r in trace
+                            if r.get("for_region") in (None, "*", region) or
+                            (isinstance(r.get("for_region"), float) and math.isnan(r["for_region"]))]
+                if uses_land:
+                    statuses += list(land.get(region, ())) or ([raster_status] if raster_status else ["unstated"])
+                st = weakest(statuses)
+                shares[st] = shares.get(st, 0.0) + v
+        shares = {k: v for k, v in shares.items() if v != 0.0}
+        total = sum(shares.values())
+        by_service[sid] = {k: (v / total if total else 0.0) for k, v in _ordered(shares).items()}
+        rows[sid] = dict(_ordered(counts))
+        for k, v in shares.items():
+            totals[k] = totals.get(k, 0.0) + v
+        grand += total
+    gep = {k: (v / grand if grand else 0.0) for k, v in _ordered(totals).items()}
+    return {"definition": DEFINITION, "gep": gep, "by_service": by_service, "rows": rows, "weak_rows": weak_rows}
+
+
+def _ordered(d: dict) -> dict:
+    return dict(sorted(d.items(), key=lambda kv: STATUS_ORDER.index(kv[0]) if kv[0] in STATUS_ORDER else 99))
