@@ -48,7 +48,10 @@ class Account(AccountInputs):
         self.source = source
         self.base_dir = Path(base_dir) if base_dir else Path.cwd()
         config = dict(config)
-        if "years" in config or "years" in config.get("account", {}):
+        inputs = config.get("inputs")
+        placeholder = isinstance(inputs, Mapping) and any(isinstance(v, str) and "{year}" in v for v in inputs.values())
+        if "years" in config or "years" in config.get("account", {}) or placeholder:
+            # one year of the config: its [years.<year>] inputs and '{year}' filled in input paths
             from .config import for_year
 
             for problem_ in check_config(config, source):
@@ -134,7 +137,10 @@ class Account(AccountInputs):
 
     def service_plan(self) -> list[tuple[str, str]]:
         """``[(service_id, method), …]`` from the profile and the ``[services]`` overrides."""
-        profile = load_profile(self.config["account"]["profile"])
+        spec = self.config["account"]["profile"]
+        profile = load_profile(spec, self.base_dir)
+        if str(spec).lower().endswith(".toml"):
+            self._hash("profile", self._path(spec))
         plan = []
         for entry in profile["services"]:
             sid, _, method = entry.partition(":")

@@ -95,7 +95,7 @@ def run_account(account) -> "AccountResult":  # noqa: F821
     ecosystems = eco_types + [UNATTRIBUTED]
 
     _check_given_rows_are_used(ctx, plan)
-    values, physical_vars, service_rows, traces = [], {}, [], []
+    values, physical_vars, service_rows, traces, components = [], {}, [], [], {}
     for sid, method_name in plan:
         svc = get_service(sid)
         method = svc.method(method_name)
@@ -109,7 +109,8 @@ def run_account(account) -> "AccountResult":  # noqa: F821
             factor = ctx.rebase_factor(ctx.year)
             val = type(val)(data=(val.data * factor).assign_attrs(units="元"), trace=val.trace + [
                 {"key": "rebase.statistics", "value": factor, "unit": "1",
-                 "source": f"deflator {ctx.year} → {ctx.price_year}"}], components=val.components)
+                 "source": f"deflator {ctx.year} → {ctx.price_year}"}],
+                components={k: v * factor for k, v in val.components.items()})
         _check_finite(val.data, sid, "value")
         for rec in ctx.trace[start:] + phys.trace + val.trace:
             traces.append({"service": sid, "method": method.name, **{k: v for k, v in rec.items() if k != "service"}})
@@ -118,6 +119,10 @@ def run_account(account) -> "AccountResult":  # noqa: F821
             units=svc.physical_unit, long_name=svc.physical_label["en"], long_name_zh=svc.physical_label["zh"],
             service_label_en=svc.label["en"], service_label_zh=svc.label["zh"], method=method.name)
         values.append(_by_region_ecosystem(val.data, regions, ecosystems).expand_dims(service=[sid]))
+        if val.components:  # named parts of the value (sediment / N / P, pollutants, statistics items), 元 by region
+            components[sid] = {name: (part.sum("ecosystem") if "ecosystem" in part.dims else part)
+                               .reindex(region=regions, fill_value=0.0).assign_attrs(units="元")
+                               for name, part in val.components.items()}
         service_rows.append({
             "service": sid, "category": svc.category, "label_zh": svc.label["zh"], "label_en": svc.label["en"],
             "method": method.name, "tier": method.tier, "physical_unit": svc.physical_unit,
@@ -148,13 +153,15 @@ def run_account(account) -> "AccountResult":  # noqa: F821
     # year-specific economy figures win over the region table's
     pop = (econ_values or {}).get("population", root_info["population_persons"])
     gdp = (econ_values or {}).get("gdp", root_info["gdp_yuan"])
-    if ctx.price_year != ctx.year:
+    has_gdp = gdp is not None and not pd.isna(gdp)
+    money = set() if econ is None else set(econ.loc[econ["canonical_unit"].str.startswith("元"), "indicator"])
+    if ctx.price_year != ctx.year and (has_gdp or money):
         # money of the economy table is in the account year's prices: bring it to the same basis as GEP
+        # (an account without such money needs no deflator for its own year)
         factor = ctx.rebase_factor(ctx.year)
-        gdp = gdp * factor if gdp is not None and not pd.isna(gdp) else gdp
-        if econ is not None:
-            money = set(econ.loc[econ["canonical_unit"].str.startswith("元"), "indicator"])
-            econ_values = {k: (v * factor if k in money else v) for k, v in econ_values.items()}
+        gdp = gdp * factor if has_gdp else gdp
+        econ_values = {k: (v * factor if k in money else v) for k, v in (econ_values or {}).items()} \
+            if econ is not None else econ_values
     indicators = account_indicators(
         gep=total, by_category=by_cat, land_area_km2=rt.area_km2(), population=None if pd.isna(pop) else float(pop),
         gdp=None if pd.isna(gdp) else float(gdp), economy=econ_values,
@@ -190,5 +197,6 @@ def run_account(account) -> "AccountResult":  # noqa: F821
                "two_mountains_input": None if tm_input is None else _table_for_year(loaded["two_mountains"], account.year),
                "two_mountains_computed": computed if tm_input is not None else None,
                "statistics_report": getattr(ctx.statistics, "report", None),
-               "maps": ctx.params.get("_maps") or {}},
+               "maps": ctx.params.get("_maps") or {},
+               "value_components": components},
     )

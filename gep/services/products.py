@@ -261,7 +261,10 @@ def _make(service_id: str, group: str, category: str, unit: str):
         data, trace = _spread(ctx, rows, "value", group)
         trace += [{"key": f"statistics.{r['item']}", "value": r["value"], "unit": "元", "source": r["source_row"],
                    "note": f"{r.get('method', '')}: {r.get('basis', '')}"} for _, r in rows.iterrows()]
-        return Quantity(data=data.assign_attrs(units="元"), trace=trace)
+        # the value of each item, by leaf region (allocated as the total is)
+        parts = {str(item): _spread(ctx, g, "value", group)[0] for item, g in rows.groupby("item", sort=False)} \
+            if len(rows) else {}
+        return Quantity(data=data.assign_attrs(units="元"), trace=trace, components=parts)
 
     return quantify, value
 
