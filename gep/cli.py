@@ -6,6 +6,7 @@
     gep coefficients list|show|check|diff|keys
     gep services list [--family F]
     gep schemes list|show ID
+    gep check-studies [DIR]            reproduce the published studies of validation/, write docs/validation.md
 
 Problems are printed in Chinese and English and the exit code is 1.
 """
@@ -469,6 +470,11 @@ def schemes_show(scheme: str):
     for _, r in sc.table.iterrows():
         t.add_row(*[str(r[c]) for c in ("code", "name_zh", "name_en", "ecosystem", "basis")])
     console.print(t)
+
+
+from .validation.cli import check_studies_command  # noqa: E402  (the validation gallery)
+
+app.command("check-studies")(check_studies_command)
 
 
 def main() -> None:  # console-script entry point

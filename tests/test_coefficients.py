@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from gep.coefficients import check_set, diff_sets, load_coefficients, shipped_sets
-from gep.errors import CoefficientError, MissingCoefficient
+from gep.errors import CoefficientError
 
 HEADER = "key,ecosystem,region,valid_from,value,unit,price_year,source,locator,status,note\n"
 
@@ -46,8 +46,12 @@ def test_region_then_year_resolution(tmp_path):
     # county rows not yet valid in 2012: falls back to the province
     assert cs.resolve("esv.standard_equivalent_value", regions=chain, year=2012).value == 3000
     assert cs.resolve("esv.standard_equivalent_value", regions=["440300"], year=2021).value == 3406.5
-    with pytest.raises(MissingCoefficient, match="esv.standard_equivalent_value"):
-        cs.resolve("esv.standard_equivalent_value", regions=chain, year=2005)
+    # 2005 is before every row: a price applies to earlier years through its price year (the account
+    # rebases it with the deflator); the most specific row is taken, from its first year on
+    early = cs.resolve("esv.standard_equivalent_value", regions=chain, year=2005)
+    assert (early.value, early.price_year, early.valid_from, early.before_valid_from) == (2500, 2015, 2015, True)
+    assert "valid from 2015 applied to 2005" in early.trace()["note"]
+    assert cs.resolve("esv.standard_equivalent_value", regions=chain, year=2017).before_valid_from is False
 
 
 def test_county_set_extends_and_overrides(tmp_path):

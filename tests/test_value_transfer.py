@@ -1,11 +1,14 @@
 """Tier 1 (Xie et al. 2015) against hand-computed numbers and published cases."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import gep
 from gep.coefficients import load_coefficients
 from gep.compute.value_transfer import equivalent_area, esv_value, regional_equivalent_value
+from gep.validation import load_study
 
 from conftest import CPI_2010_2021
 
@@ -26,19 +29,14 @@ def test_regional_equivalent_value_weights_by_sown_area():
     assert regional_equivalent_value([100, 300], [2600, 2400], [6, 4]) == pytest.approx(11100 / 7)
 
 
-@pytest.mark.parametrize(
-    "ecosystem,published",
-    [
-        ("farmland_dry", 4069.11),  # 耕地
-        ("forest_broadleaf", 23288.28),  # 林地
-        ("grassland_steppe", 5144.74),  # 草地
-        ("water", 127461.49),  # 水域
-        ("bare", 202.95),  # 未利用地
-        ("built_up", 0.0),  # 建设用地
-    ],
-)
-def test_jinshanmeng_per_type_totals(ecosystem, published):
-    """晋陕蒙 Table 1 (ChinaXiv:201809.00013): Σ equivalents × 1014.74 元/hm²."""
+#: 晋陕蒙 Table 1 (ChinaXiv:201809.00013), as the validation gallery records it (validation/jinshanmeng-1995-2015)
+JSM = {f.id: f for f in load_study(Path(__file__).resolve().parent.parent / "validation" / "jinshanmeng-1995-2015").figures}
+
+
+@pytest.mark.parametrize("ecosystem", ["farmland_dry", "forest_broadleaf", "grassland_steppe", "water", "bare", "built_up"])
+def test_jinshanmeng_per_type_totals(ecosystem):
+    """晋陕蒙 Table 1: Σ equivalents × 1014.74 元/hm² (耕地 4069.11, 林地 23 288.28, … 未利用地 202.95)."""
+    published = JSM[f"coefficient_{ecosystem}_total"].published
     cs = load_coefficients("xie-2015")
     keys = [k for k in cs.keys() if k.startswith("esv.equivalent.")]
     assert len(keys) == 11

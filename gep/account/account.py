@@ -51,7 +51,10 @@ class Account(AccountInputs):
         #: structural problems of the config (unknown keys, bad values): reported by validate() with the
         #: problems of the data, never hiding them
         self.config_problems: list[Problem] = list(check_config(config, source))
-        if "years" in config or "years" in config.get("account", {}):
+        inputs = config.get("inputs")
+        placeholder = isinstance(inputs, Mapping) and any(isinstance(v, str) and "{year}" in v for v in inputs.values())
+        if "years" in config or "years" in config.get("account", {}) or placeholder:
+            # one year of the config: its [years.<year>] inputs and '{year}' filled in input paths
             from .config import for_year
 
             if isinstance(config.get("account", {}).get("year"), int):
@@ -152,7 +155,10 @@ class Account(AccountInputs):
         "tabular"``) or drop one (``coastal_protection = false``: an inland
         county). Dropped services are listed by :meth:`dropped_services`.
         """
-        profile = load_profile(self.config["account"]["profile"])
+        spec = self.config["account"]["profile"]
+        profile = load_profile(spec, self.base_dir)
+        if str(spec).lower().endswith(".toml"):
+            self._hash("profile", self._path(spec))
         plan = []
         for entry in profile["services"]:
             sid, _, method = entry.partition(":")

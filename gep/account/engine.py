@@ -40,7 +40,7 @@ def assemble(account, plan: Plan) -> AccountResult:
     regions = ctx.regions
     eco_types = list(ctx.areas.ecosystem.values) if ctx.areas is not None else []
     ecosystems = eco_types + [UNATTRIBUTED]
-    values, physical_vars, service_rows, traces = [], {}, [], []
+    values, physical_vars, service_rows, traces, components = [], {}, [], [], {}
     for sid, step in plan.steps.items():
         svc = get_service(sid)
         method = svc.method(step.method)
@@ -50,6 +50,11 @@ def assemble(account, plan: Plan) -> AccountResult:
             units=svc.physical_unit, long_name=svc.physical_label["en"], long_name_zh=svc.physical_label["zh"],
             service_label_en=svc.label["en"], service_label_zh=svc.label["zh"], method=method.name)
         values.append(by_region_ecosystem(step.value.data, regions, ecosystems, UNATTRIBUTED).expand_dims(service=[sid]))
+        val = step.value
+        if val.components:  # named parts of the value (sediment / N / P, pollutants, statistics items), 元 by region
+            components[sid] = {name: (part.sum("ecosystem") if "ecosystem" in part.dims else part)
+                               .reindex(region=regions, fill_value=0.0).assign_attrs(units="元")
+                               for name, part in val.components.items()}
         service_rows.append({
             "service": sid, "category": svc.category, "label_zh": svc.label["zh"], "label_en": svc.label["en"],
             "method": method.name, "tier": method.tier, "physical_unit": svc.physical_unit,
@@ -96,5 +101,6 @@ def assemble(account, plan: Plan) -> AccountResult:
                "two_mountains_input": None if tm_input is None else table_for_year(inputs["two_mountains"], account.year),
                "two_mountains_computed": computed_ids(plan.indicators) if tm_input is not None else None,
                "statistics_report": getattr(ctx.statistics, "report", None),
-               "maps": ctx.params.get("_maps") or {}},
+               "maps": ctx.params.get("_maps") or {},
+               "value_components": components},
     )

@@ -47,7 +47,8 @@ def _combine(sets: list[CoefficientSet]) -> CoefficientSet:
     ident = "+".join(s.id for s in sets)
     return CoefficientSet(id=ident, manifest={"id": ident, "version": "+".join(s.version for s in sets)},
                           table=table.reset_index(drop=True), sources=sources,
-                          chain=[c for s in sets for c in s.chain])
+                          chain=[c for s in sets for c in s.chain],
+                          strict_valid_from=tuple(k for s in sets for k in s.strict_valid_from))
 
 
 
@@ -102,8 +103,16 @@ class AccountInputs:
                 return None
 
         # coefficients and profile
-        profile = attempt(load_profile, acct.get("profile"))
+        profile = attempt(load_profile, acct.get("profile"), self.base_dir)
         coef_spec = acct.get("coefficients") or (profile or {}).get("coefficients")
+        if coef_spec is None and profile is not None:
+            problems.append(problem(
+                "missing_config_key", "没有系数集：[account] coefficients 未给出，核算方案也未指定",
+                "no coefficient set: [account] coefficients is not given and the profile names none",
+                file=self.source, column="account.coefficients", hint_zh="在 [account] 中设置 coefficients",
+                hint_en="set coefficients in [account]"))
+        if coef_spec is None:
+            coef_spec = []
         specs = coef_spec if isinstance(coef_spec, list) else [coef_spec]
         sets = []
         for spec in specs:
@@ -114,7 +123,7 @@ class AccountInputs:
             cs = attempt(load_coefficients, path=p) if p.is_dir() else attempt(load_coefficients, str(spec))
             if cs is not None:
                 sets.append(cs)
-        out["coefficients"] = _combine(sets) if len(sets) == len(specs) and sets else None
+        out["coefficients"] = _combine(sets) if sets and len(sets) == len(specs) else None
         out["plan"] = attempt(self.service_plan) if profile is not None else None
         out["dropped"] = attempt(self.dropped_services) if profile is not None else []
         if out["plan"]:
@@ -372,30 +381,48 @@ class AccountInputs:
         vt = dict(self.config.get("value_transfer", {}))
         out: dict[str, Any] = {}
         ev = vt.get("equivalent_value", "national")
-        if isinstance(ev, (int, float)):
-            if "equivalent_value_source" not in vt:
+        if isinstance(ev, (int, float)) and not isinstance(ev, bool):
+            col = "value_transfer.equivalent_value"
+            if not (ev > 0 and ev < float("inf")):
+                raise ConfigError(problem(
+                    "bad_config_value", f"equivalent_value 应为正数（元/hm²）：{ev!r}",
+                    f"equivalent_value must be a positive number of 元/hm²: {ev!r}", file=self.source, column=col))
+            if not str(vt.get("equivalent_value_source", "")).strip():
                 raise ConfigError(problem(
                     "value_without_source", "给定的 equivalent_value 缺少来源 equivalent_value_source",
                     "a given equivalent_value needs equivalent_value_source", file=self.source,
                     column="value_transfer.equivalent_value_source",
-                    hint_zh="注明该数值的出处", hint_en="say where the number comes from"))
-            if "equivalent_value_price_year" not in vt:
+                    hint_zh="注明该数值的出处（文献、表格与页码）", hint_en="say where the number comes from (paper, table, page)"))
+            py = vt.get("equivalent_value_price_year")
+            if py is None:
                 raise ConfigError(problem(
-                    "value_without_price_year", "给定的 equivalent_value 缺少价格年份 equivalent_value_price_year",
-                    "a given equivalent_value needs equivalent_value_price_year (money always has a price year)",
-                    file=self.source, column="value_transfer.equivalent_value_price_year",
-                    hint_zh="填写该数值所属的价格年份", hint_en="give the year whose prices the value is in"))
+                    "value_without_price_year",
+                    f"给定的单位当量价值 equivalent_value = {ev:g} 元/hm² 缺少价格年份：需要该数值所属的价格年份"
+                    "（文献计算它时所用粮食价格的年份），否则无法与核算的价格基准换算",
+                    f"the value of one equivalent equivalent_value = {ev:g} 元/hm² has no price year: gep needs the "
+                    "year whose prices the paper used for it (the year of the grain prices it was computed from); "
+                    "without it the value cannot be brought to the account's price basis",
+                    file=self.source, column="value_transfer.equivalent_value_price_year", value=ev,
+                    hint_zh="填写 equivalent_value_price_year = 年份（如全国 3406.50 元/hm² 为 2010 年价格）",
+                    hint_en="set equivalent_value_price_year = YEAR (the national 3406.50 元/hm² is in 2010 prices)"))
+            if isinstance(py, bool) or not isinstance(py, int):
+                raise ConfigError(problem(
+                    "bad_config_value", f"equivalent_value_price_year 应为整数年份：{py!r}",
+                    f"equivalent_value_price_year must be a year (an integer): {py!r}", file=self.source,
+                    column="value_transfer.equivalent_value_price_year", value=py))
             out["equivalent_value_yuan_per_hm2"] = float(ev)
             out["equivalent_value_source"] = vt["equivalent_value_source"]
-            out["equivalent_value_price_year"] = int(vt["equivalent_value_price_year"])
+            out["equivalent_value_price_year"] = int(py)
         elif isinstance(ev, Mapping) and "grain" in ev:
             from ..io.grain import regional_equivalent_from_csv
 
             path = self._path(ev["grain"])
             self._hash("grain", path)
-            value, detail = regional_equivalent_from_csv(path, natural_share=ev.get("natural_share", 1 / 7))
+            value, detail, grain_year = regional_equivalent_from_csv(path, natural_share=ev.get("natural_share", 1 / 7))
             out["equivalent_value_yuan_per_hm2"] = value
             out["equivalent_value_source"] = f"computed from grain statistics {path.name}: {detail}"
+            # grain prices are in the prices of their price_year column, or else of the account year
+            out["equivalent_value_price_year"] = grain_year if grain_year is not None else self.year
         elif ev != "national":
             raise ConfigError(problem("bad_config_value", f"equivalent_value 无效：{ev!r}",
                                       f"equivalent_value must be 'national', a number or {{grain = CSV}}: {ev!r}",

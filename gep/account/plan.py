@@ -209,7 +209,8 @@ def execute_step(ctx, sid: str, method_name: str) -> Step:
             factor = ctx.rebase_factor(ctx.year)
             val = type(val)(data=(val.data * factor).assign_attrs(units="元"), trace=val.trace + [
                 {"key": "rebase.statistics", "value": factor, "unit": "1",
-                 "source": f"deflator {ctx.year} → {ctx.price_year}"}], components=val.components)
+                 "source": f"deflator {ctx.year} → {ctx.price_year}"}],
+                components={k: v * factor for k, v in val.components.items()})
         checks.finite(val.data, sid, "value")
         step.physical, step.value = phys, val
         records = ctx.trace[start:] + phys.trace + val.trace
@@ -239,12 +240,14 @@ def account_indicators(account, inputs: dict, ctx, steps: dict) -> dict:
     # year-specific economy figures win over the region table's
     pop = (econ_values or {}).get("population", root_info["population_persons"])
     gdp = (econ_values or {}).get("gdp", root_info["gdp_yuan"])
-    if ctx.price_year != ctx.year:
+    has_gdp = gdp is not None and not pd.isna(gdp)
+    money = set() if econ is None else set(econ.loc[econ["canonical_unit"].str.startswith("元"), "indicator"])
+    if ctx.price_year != ctx.year and (has_gdp or money):
         # money of the economy table is in the account year's prices: bring it to the same basis as GEP
+        # (an account without such money needs no deflator for its own year)
         factor = ctx.rebase_factor(ctx.year)
-        gdp = gdp * factor if gdp is not None and not pd.isna(gdp) else gdp
+        gdp = gdp * factor if has_gdp else gdp
         if econ is not None:
-            money = set(econ.loc[econ["canonical_unit"].str.startswith("元"), "indicator"])
             econ_values = {k: (v * factor if k in money else v) for k, v in econ_values.items()}
     return compute(
         gep=total, by_category=by_cat, land_area_km2=rt.area_km2(), population=None if pd.isna(pop) else float(pop),

@@ -144,6 +144,12 @@ def _load(name, path, seen: tuple[str, ...]) -> CoefficientSet:
                 file=str(manifest_path), value=sid,
                 hint_en="give each [sources.<id>] a full citation", hint_zh="为每个 [sources.<id>] 写出完整引用"))
     sources.update(own_sources)
+    strict = manifest.get("strict_valid_from", [])
+    if not isinstance(strict, list) or not all(isinstance(k, str) for k in strict):
+        problems.append(problem(
+            "bad_manifest", "strict_valid_from 应为系数键（可含 *）的列表", "strict_valid_from must be a list of coefficient keys (patterns allowed)",
+            file=str(manifest_path), value=str(strict)))
+        strict = []
 
     frames = []
     for csv in sorted(folder.glob("*.csv")):
@@ -162,6 +168,7 @@ def _load(name, path, seen: tuple[str, ...]) -> CoefficientSet:
         chain=[set_id] + (parent.chain if parent else []),
         path=folder,
         problems=problems,
+        strict_valid_from=tuple(strict) + (parent.strict_valid_from if parent else ()),
     )
 
 

@@ -43,6 +43,7 @@ MANIFEST_KEYS = {
     "currency",
     "sources",
     "status_note",
+    "strict_valid_from",
 }
 
 

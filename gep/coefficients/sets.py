@@ -1,7 +1,19 @@
-"""A coefficient set in memory: :class:`CoefficientSet`, resolution with provenance (:class:`Resolved`), diff."""
+"""A coefficient set in memory: :class:`CoefficientSet`, resolution with provenance (:class:`Resolved`), diff.
+
+Years before the first row. A dimensionless factor (an equivalent factor, a
+photosynthesis ratio, a unit conversion) is not a price of its year: when no
+row of its key is valid yet, the earliest row applies to the earlier year too.
+So does a monetary row, which always has a price year: the account brings it
+to its own price basis with the deflator (and a deflator without that year is
+an error, never a silent 1.0). Rows with another dimension (rates, climate,
+statistics) stay bound to ``valid_from``, and a set can keep any key bound by
+listing it (patterns allowed) under ``strict_valid_from`` in its manifest. The
+provenance of such a resolution says which ``valid_from`` it was taken from.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import math
 from dataclasses import dataclass, field
@@ -18,6 +30,7 @@ from ..errors import (
     problem,
 )
 from ..units import parse_unit
+from .keys import key_spec
 from .rows import COLUMNS, OPTIONAL_COLUMNS, _coerce, _merge, _read_table, check_rows
 
 __all__ = ["CoefficientSet", "Resolved", "diff_sets", "iter_rows"]
@@ -43,6 +56,14 @@ class Resolved:
     low: float | None = None
     high: float | None = None
     distribution: str | None = None
+    #: ``valid_from`` of the row; later than ``year`` when a dimensionless or
+    #: monetary row was applied to a year before its first row
+    valid_from: int | None = None
+
+    @property
+    def before_valid_from(self) -> bool:
+        """Whether the row was applied to a year before its ``valid_from``."""
+        return self.valid_from is not None and self.valid_from > self.year
 
     def to(self, unit: str) -> float:
         """The value converted to ``unit``."""
@@ -66,7 +87,12 @@ class Resolved:
             "set": self.set_id,
             "file": f"{self.set_id}/{Path(self.file).name}" if self.file.startswith("/") else self.file,
             "row": self.row,
+            "valid_from": self.valid_from,
         }
+        if self.before_valid_from:
+            d["note"] = (f"row valid from {self.valid_from} applied to {self.year}: "
+                         + ("a price, rebased from its price year" if self.price_year is not None
+                            else "a dimensionless factor"))
         d.update(extra)
         return d
 
@@ -95,6 +121,9 @@ class CoefficientSet:
     chain: list[str]
     path: Path | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: key patterns whose ``valid_from`` binds in every year (manifest
+    #: ``strict_valid_from`` of this set and of the sets it extends)
+    strict_valid_from: tuple[str, ...] = ()
 
     # ---------------------------------------------------------- identity
     @property
@@ -144,7 +173,9 @@ class CoefficientSet:
         """
         regions = list(regions) + (["*"] if "*" not in regions else [])
         index = self._index
-        for eco in (ecosystem, "*") if ecosystem != "*" else ("*",):
+        ecos = (ecosystem, "*") if ecosystem != "*" else ("*",)
+        first_rows = []
+        for eco in ecos:
             for reg in regions:
                 candidates = index.get((key, eco, str(reg)))
                 if not candidates:
@@ -152,18 +183,36 @@ class CoefficientSet:
                 valid = [c for c in candidates if c[0] <= year]
                 if valid:
                     return self._resolved(self._records[valid[-1][1]], key, ecosystem, year)
+                first_rows.append(candidates[0])
+        if first_rows and self.applies_before_valid_from(key):
+            # the most specific row that exists, from its first year on
+            return self._resolved(self._records[first_rows[0][1]], key, ecosystem, year)
+        later = (f"；该键的行从 {int(min(r[0] for r in first_rows))} 年起有效（valid_from）" if first_rows else "",
+                 f"; its rows start in {int(min(r[0] for r in first_rows))} (valid_from)" if first_rows else "")
         raise MissingCoefficient(
             problem(
                 "missing_coefficient",
                 f"系数集 {self.id} 中没有系数 {key}（生态系统 {ecosystem}，地区 {regions[:-1] or ['*']}，"
-                f"年份 ≤ {year}）",
+                f"年份 ≤ {year}）{later[0]}",
                 f"coefficient set {self.id} has no value for {key} (ecosystem {ecosystem}, "
-                f"regions {regions[:-1] or ['*']}, valid in {year})",
+                f"regions {regions[:-1] or ['*']}, valid in {year}){later[1]}",
                 value=key,
                 hint_zh="在县级系数集中补充该行（注明来源），或更换系数集",
                 hint_en="add the row (with its source) to a county set that extends this one, or choose another set",
             )
         )
+
+    def applies_before_valid_from(self, key: str) -> bool:
+        """Whether the first row of ``key`` also applies to earlier years.
+
+        True for dimensionless keys and for monetary keys (rebased from their
+        price year by the account), unless a set of the ``extends`` chain lists
+        the key under ``strict_valid_from``.
+        """
+        spec = key_spec(key)
+        if spec is None or not (spec.dimensionality == "" or spec.monetary):
+            return False
+        return not any(fnmatch.fnmatchcase(key, pat) for pat in self.strict_valid_from)
 
     def has(self, key: str, ecosystem: str = "*") -> bool:
         rows = self._by_key.get(key)
@@ -201,6 +250,7 @@ class CoefficientSet:
             low=None if opt("low") is None else float(opt("low")),
             high=None if opt("high") is None else float(opt("high")),
             distribution=opt("distribution"),
+            valid_from=None if pd.isna(r["valid_from"]) else int(r["valid_from"]),
         )
 
     @property
@@ -261,6 +311,7 @@ class CoefficientSet:
             sources=dict(self.sources),
             chain=[name] + self.chain,
             path=None,
+            strict_valid_from=self.strict_valid_from,
         )
 
     def with_value(self, key: str, value: float, *, unit: str | None = None, ecosystem: str = "*",

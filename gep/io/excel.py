@@ -124,12 +124,14 @@ def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
 
     prov = res.provenance.copy()
     keep = [c for c in ("service", "method", "key", "ecosystem", "for_region", "region", "year", "value", "unit",
-                        "price_year", "source", "locator", "status", "set", "file", "row") if c in prov.columns]
+                        "price_year", "source", "locator", "status", "set", "file", "row", "valid_from", "note")
+            if c in prov.columns]
     coeffs = prov[keep].drop_duplicates().rename(columns={
         "service": "服务 Service", "method": "方法 Method", "key": "系数 Key", "ecosystem": "生态系统 Ecosystem",
         "for_region": "用于地区 For region", "region": "适用地区 Row region", "year": "核算年 Year", "value": "数值 Value",
         "unit": "单位 Unit", "price_year": "价格年 Price year", "source": "来源 Source", "locator": "出处 Locator",
-        "status": "状态 Status", "set": "系数集 Set", "file": "文件 File", "row": "行 Row"}) if keep else prov
+        "status": "状态 Status", "set": "系数集 Set", "file": "文件 File", "row": "行 Row",
+        "valid_from": "起始年 Valid from", "note": "说明 Note"}) if keep else prov
     sources = pd.DataFrame([{"来源 Source": k, "引用 Citation": v.get("citation", v.get("title", "")) if isinstance(v, dict) else v}
                             for k, v in res.coefficients.get("sources", {}).items()])
 

@@ -11,10 +11,15 @@ from ..units import conversion_factor
 __all__ = ["regional_equivalent_from_csv"]
 
 
-def regional_equivalent_from_csv(path: str | Path, natural_share: float = 1 / 7) -> tuple[float, str]:
+def regional_equivalent_from_csv(path: str | Path, natural_share: float = 1 / 7) -> tuple[float, str, int | None]:
     """E_a from a grain table with columns ``crop, sown_area, area_unit, yield, yield_unit, price, price_unit, source``.
 
-    Returns the value in 元/hm² and a one-line account of how it was computed.
+    An optional ``price_year`` column gives the year whose prices the grain
+    prices are (one year for the whole table; rows that differ are an error).
+
+    Returns the value in 元/hm², a one-line account of how it was computed, and
+    the price year (``None`` when the table has no ``price_year`` column: the
+    prices are then taken as the account year's).
     """
     from .tables import read_csv_checked
 
@@ -31,7 +36,26 @@ def regional_equivalent_from_csv(path: str | Path, natural_share: float = 1 / 7)
                                     file=str(path), row=csv_row(i)))
         if not str(r["source"]).strip() or str(r["source"]) == "nan":
             problems.append(problem("row_without_source", "该行缺少来源", "row has no source", file=str(path), row=csv_row(i), column="source"))
+    price_year = None
+    if "price_year" in f.columns:
+        def _year(v):
+            try:
+                y = float(v)
+            except (TypeError, ValueError):
+                return None
+            return int(y) if y == y and y.is_integer() else None
+
+        years = [_year(v) for v in f["price_year"]]
+        if None in years or len(set(years)) != 1:
+            problems.append(problem(
+                "bad_price_year", f"price_year 应为同一个年份（实为 {sorted(map(str, set(f['price_year'])))}）",
+                f"price_year must be one year for the whole table (found {sorted(map(str, set(f['price_year'])))})",
+                file=str(path), column="price_year", hint_zh="全部粮食价格按同一价格年份填写",
+                hint_en="give every grain price in the prices of one year"))
+        else:
+            price_year = years[0]
     if problems:
         raise InputFileError(problems)
     value = regional_equivalent_value(m, p, q, natural_share)
-    return value, f"E = {natural_share:.6g} × Σ m·p·q / Σ m over {len(m)} crops = {value:.2f} 元/hm²"
+    in_year = f" ({price_year} prices)" if price_year is not None else ""
+    return value, f"E = {natural_share:.6g} × Σ m·p·q / Σ m over {len(m)} crops = {value:.2f} 元/hm²{in_year}", price_year

@@ -16,7 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from ..coefficients import CoefficientSet, Resolved, key_spec
-from ..errors import ConfigError, problem
+from ..errors import ConfigError, MissingCoefficient, problem
 
 __all__ = ["Context"]
 
@@ -109,10 +109,25 @@ class Context:
 
     def coef_by_ecosystem(self, key: str, unit: str, *, ecosystems=None, service: str = "") -> xr.DataArray:
         """One coefficient per ecosystem type (resolved at the account level), in ``unit``."""
-        ecosystems = list(ecosystems if ecosystems is not None else self.areas.coords["ecosystem"].values)
-        values = [self.coef(key, ecosystem=e, service=service).to(unit) for e in ecosystems]
-        return xr.DataArray(np.array(values, dtype=float), dims=("ecosystem",), coords={"ecosystem": ecosystems},
-                            attrs={"units": unit})
+        if ecosystems is None:
+            # every type of the land-use grid; a type without area is not resolved (it adds nothing,
+            # and a missing row for it is not the account's problem)
+            ecosystems = list(map(str, self.areas.coords["ecosystem"].values))
+            used = set(np.asarray(self.areas.coords["ecosystem"].values[(np.abs(self.areas).sum("region") > 0).values],
+                                  dtype=str))
+        else:
+            ecosystems, used = list(ecosystems), set(map(str, ecosystems))
+        values, missing = np.zeros(len(ecosystems)), []
+        for i, eco in enumerate(ecosystems):
+            if eco not in used:
+                continue
+            try:
+                values[i] = self.coef(key, ecosystem=eco, service=service).to(unit)
+            except MissingCoefficient as exc:
+                missing.extend(exc.problems)
+        if missing:
+            raise MissingCoefficient(missing)
+        return xr.DataArray(values, dims=("ecosystem",), coords={"ecosystem": ecosystems}, attrs={"units": unit})
 
     def coef_by_region(self, key: str, unit: str, *, ecosystem: str = "*", service: str = "") -> xr.DataArray:
         """One coefficient per leaf region (region-specific rows win), in ``unit``."""

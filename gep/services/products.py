@@ -263,7 +263,10 @@ def _make(service_id: str, group: str, category: str, unit: str):
                    "note": f"{r.get('method', '')}: {r.get('basis', '')}", "for_region": str(r["region"]),
                    "status": r.get("status") if isinstance(r.get("status"), str) and r.get("status") else "unstated"}
                   for _, r in rows.iterrows()]
-        return Quantity(data=data.assign_attrs(units="元"), trace=trace)
+        # the value of each item, by leaf region (allocated as the total is)
+        parts = {str(item): _spread(ctx, g, "value", group)[0] for item, g in rows.groupby("item", sort=False)} \
+            if len(rows) else {}
+        return Quantity(data=data.assign_attrs(units="元"), trace=trace, components=parts)
 
     return quantify, value
 

@@ -2,7 +2,9 @@
 
 A profile is a TOML file in this folder: ``id``, ``title {zh,en}``,
 ``description``, default ``coefficients`` set, and the ordered list of
-``services`` (``"service_id"`` or ``"service_id:method"``).
+``services`` (``"service_id"`` or ``"service_id:method"``). An account may
+also name its own profile file (``profile = "profile.toml"``, relative to the
+config), e.g. to account exactly the services a published study accounts.
 """
 
 from __future__ import annotations
@@ -27,11 +29,45 @@ def profiles() -> dict[str, dict]:
     return out
 
 
-def load_profile(profile_id: str) -> dict:
-    """The profile called ``profile_id`` (an error lists the shipped ones)."""
+PROFILE_KEYS = {"id", "title", "description", "coefficients", "services"}
+
+
+def load_profile(profile_id: str, base_dir: str | Path | None = None) -> dict:
+    """The profile called ``profile_id`` (an error lists the shipped ones).
+
+    A value ending in ``.toml`` is the path of a profile file (relative to
+    ``base_dir``): it needs ``id`` and a non-empty list ``services``.
+    """
+    if str(profile_id).lower().endswith(".toml"):
+        return _profile_file(Path(base_dir or ".") / str(profile_id))
     all_ = profiles()
     if profile_id not in all_:
         raise ConfigError(problem(
             "unknown_profile", f"未知的核算方案 profile {profile_id!r}；可用：{', '.join(all_)}",
             f"unknown profile {profile_id!r}; available: {', '.join(all_)}", value=profile_id))
     return all_[profile_id]
+
+
+def _profile_file(path: Path) -> dict:
+    if not path.is_file():
+        raise ConfigError(problem("file_not_found", f"找不到核算方案文件 {path}", f"profile file not found: {path}",
+                                  file=str(path)))
+    try:
+        with open(path, "rb") as fh:
+            d = tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(problem("bad_toml", f"核算方案文件不是有效的 TOML：{exc}", f"profile is not valid TOML: {exc}",
+                                  file=str(path))) from None
+    problems = [problem("unknown_config_key", f"核算方案中有未知键 {k!r}", f"unknown key {k!r} in the profile",
+                        file=str(path), value=k, hint_en=f"known keys: {', '.join(sorted(PROFILE_KEYS))}",
+                        hint_zh=f"可用键：{', '.join(sorted(PROFILE_KEYS))}") for k in d if k not in PROFILE_KEYS]
+    services = d.get("services")
+    if not d.get("id") or not isinstance(services, list) or not services or \
+            not all(isinstance(x, str) for x in services):
+        problems.append(problem("bad_profile", "核算方案需要 id 和非空的服务列表 services",
+                                "a profile needs an id and a non-empty list of services", file=str(path),
+                                hint_zh='例如 services = ["water_conservation:given"]',
+                                hint_en='e.g. services = ["water_conservation:given"]'))
+    if problems:
+        raise ConfigError(problems)
+    return d
