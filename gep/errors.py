@@ -34,6 +34,8 @@ __all__ = [
     "RasterError",
     "StatisticsError",
     "DeflatorError",
+    "TargetsError",
+    "AllocationError",
     "csv_row",
     "problem",
 ]
@@ -210,6 +212,15 @@ class StatisticsError(GepError):
 
 class DeflatorError(GepError):
     """A price index year needed for rebasing is missing."""
+
+
+class TargetsError(GepError):
+    """A targets table, or a target the account cannot be appraised against (gep.decisions)."""
+
+
+class AllocationError(GepError):
+    """A budget allocation that would be meaningless (gep.decisions): negative weights, a budget in
+    the wrong unit, a floor the budget cannot pay…"""
 
 
 def problem(code: str, zh: str, en: str, **where: Any) -> Problem:
