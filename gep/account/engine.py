@@ -148,6 +148,7 @@ def run_account(account) -> "AccountResult":  # noqa: F821
     # year-specific economy figures win over the region table's
     pop = (econ_values or {}).get("population", root_info["population_persons"])
     gdp = (econ_values or {}).get("gdp", root_info["gdp_yuan"])
+    factor = 1.0
     if ctx.price_year != ctx.year:
         # money of the economy table is in the account year's prices: bring it to the same basis as GEP
         factor = ctx.rebase_factor(ctx.year)
@@ -190,5 +191,5 @@ def run_account(account) -> "AccountResult":  # noqa: F821
                "two_mountains_input": None if tm_input is None else _table_for_year(loaded["two_mountains"], account.year),
                "two_mountains_computed": computed if tm_input is not None else None,
                "statistics_report": getattr(ctx.statistics, "report", None),
-               "maps": ctx.params.get("_maps") or {}},
+               "maps": ctx.params.get("_maps") or {}, "economy_price_factor": factor},
     )
