@@ -339,6 +339,10 @@ def _judge_row(t, region: str, figs: Figures, all_draws: dict, rtol: float, prob
             reason_zh = f"GEP 增长率需要上一年的不变价核算；本次核算的年份：{have}"
             reason_en = f"GEP growth needs the previous year's account at constant prices; this run has: {have}"
             raw = None
+        elif rows.empty:
+            raw = None
+            reason_zh = f"本次核算没有 {name['zh']} {year} 年的这一数值"
+            reason_en = f"the run has no such figure for {name['en']} in {year}"
         else:
             if want_py is not None:
                 match = rows[rows["price_year"] == want_py]

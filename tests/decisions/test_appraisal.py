@@ -241,3 +241,17 @@ def test_example_county_is_flagged_and_targets_illustrative(example_multi):
     growth = app.table[(app.table["indicator"] == "gep_growth") & (app.table["level"] == "township")]
     assert growth["ranked"].eq(20).all()
     assert growth.loc[growth["value"].idxmax(), "rank"] == 1 and growth.loc[growth["value"].idxmin(), "rank"] == 20
+
+
+def test_a_township_missing_from_one_year_is_not_judged():
+    from gep.decisions import Figures
+
+    from .hand_account import summary_2020, summary_2021
+
+    s20, s21 = summary_2020(), summary_2021()
+    del s20["by_region"]["b"]
+    del s21["year_on_year"]["by_region"]["b"]          # b is new in 2021: no 2020 figure anywhere
+    app = appraise(Figures.from_summaries({2020: s20, 2021: s21}),
+                   targets_frame([("b", "gep", 1, "亿元", "at_least", 2020, 2020, "", "")]))
+    r = app.table.iloc[0]
+    assert r["met"] is None and "no such figure" in r["reason_en"]
