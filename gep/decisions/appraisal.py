@@ -371,9 +371,8 @@ def _judge_row(t, region: str, figs: Figures, all_draws: dict, rtol: float, prob
                 if span != 1:
                     reason_zh = f"上一个核算年为 {year - span} 年：增长跨 {span} 年，不能与年度目标比较"
                     reason_en = f"the previous accounted year is {year - span}: growth over {span} years cannot be judged against a yearly target"
-                    value_note = raw
+                    value = raw * conversion_factor(fig_unit, unit)   # shown, not judged
                     raw = None
-                    value = value_note * conversion_factor(fig_unit, unit)
     met = p_met = margin = margin_pct = None
     if raw is not None:
         value = raw * conversion_factor(fig_unit, unit)
