@@ -41,7 +41,7 @@ def print_appraisal(appraisal, console: Console, limit: int | None = None) -> No
         rank = "" if r["rank"] != r["rank"] else f"{int(r['rank'])}/{int(r['ranked'])}"
         illus = {True: f"⚠ {r['illustrative_share_pct']:.0f}%", False: ""}.get(r["illustrative"], "—")
         table.add_row(str(r["year"]), r["region_zh"], r["indicator_zh"],
-                      f"{DIRECTIONS[r['direction']]['symbol']} {r['target']:,.4g} {r['unit']}",
+                      f"{DIRECTIONS[r['direction']]['symbol']} {r['target']:,.4g} {'' if r['unit'] == '1' else r['unit']}".strip(),
                       _n(r["value"], 3), _n(r["margin"], 3), met, "" if r["p_met"] != r["p_met"] else f"{r['p_met']:.0%}",
                       rank, illus)
     console.print(table)
@@ -71,6 +71,10 @@ def print_allocation(alloc, console: Console) -> None:
                       f"{int(r['amount']):,}", f"{r['share_pct']:.2f} %", flag)
     table.add_row("合计 Total", "", "", f"{int(alloc.table['amount'].sum()):,}", f"{alloc.table['share_pct'].sum():.2f} %", "")
     console.print(table)
+    yuan = alloc.summary()["budget_yuan"]
+    console.print(f"预算 budget: {alloc.budget_units:,} {alloc.unit} = {yuan / 1e8:,.6g} 亿元；{alloc.year} 年 / year {alloc.year}"
+                  + (f"（较 {alloc.from_year} 年 / against {alloc.from_year}）" if alloc.from_year else "")
+                  + f"；价格 prices: {alloc.prices}", highlight=False)
     console.print(f"公式 formula: {spec['formula_en']}", highlight=False)
 
 
