@@ -3,6 +3,9 @@
     gep example [--out DIR]            run the embedded example county
     gep run CONFIG --out DIR           run any county's config
     gep validate CONFIG                list every problem, change nothing
+    gep appraise OUT --targets T       townships and county against yearly targets
+    gep allocate OUT --budget B --rule R   a budget divided among townships by a rule
+    gep green-gold OUT                 the yearly green-gold index (GEP and GDP)
     gep coefficients list|show|check|diff|keys
     gep services list [--family F]
     gep schemes list|show ID
@@ -152,19 +155,34 @@ def print_result(res) -> None:
         console.print(t)
 
 
+def _appraise_into(res, result, cfg: dict, folder: Path, targets: Path | None):
+    """Appraise against ``--targets`` or ``[inputs] targets`` and put it in ``res``'s outputs (gep.decisions)."""
+    path = targets or cfg.get("inputs", {}).get("targets")
+    if path is None:
+        return None
+    from .decisions import appraise
+
+    path = Path(path) if targets or Path(path).is_absolute() else folder / path
+    appraisal = appraise(result, path)
+    appraisal.attach(res)
+    return appraisal
+
+
 def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False,
-         official: bool = False):
+         targets: Path | None = None, official: bool = False):
     """Run one year, or several years (``--years`` or ``[account] years``)."""
     from .account import Account
     from .account.config import load_config
     from .account.years import parse_years, run_years
 
+    appraisal = None
     try:
         cfg, folder = load_config(config)
         wanted = parse_years(years) if years else parse_years(cfg.get("account", {}).get("years", []))
         if len(wanted) > 1:
             multi = run_years(config, wanted, maps=maps, official=official)
             res = multi[multi.years[-1]]
+            appraisal = _appraise_into(res, multi, cfg, folder, targets)
             written = res.write(out)
             if maps:
                 written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
@@ -181,6 +199,7 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
             if official:
                 acct.config["account"]["purpose"] = "official"
             res = acct.run()
+            appraisal = _appraise_into(res, res, cfg, folder, targets)
             written = res.write(out)
             if maps:
                 written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
@@ -188,6 +207,10 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
         _fail(exc)
     if not quiet:
         print_result(res)
+        if appraisal is not None:
+            from .decisions.cli import print_appraisal
+
+            print_appraisal(appraisal, console, limit=12)
     console.print("\n写出 / wrote: " + ", ".join(str(p) for p in written.values()))
     return res
 
@@ -201,9 +224,11 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
         maps: bool = typer.Option(False, "--maps", help="写出栅格方法的逐像元图 / write per-pixel maps of spatial methods"),
         official: bool = typer.Option(False, "--official",
                                       help="正式核算：拒绝示例与未核实数据 / official account: refuse illustrative and "
-                                           "unverified rows")):
+                                           "unverified rows"),
+        targets: Optional[Path] = typer.Option(None, "--targets", "-t",
+                                               help="目标表：考核结果写入工作簿与 summary.json / targets table to appraise against")):
     """核算一个县的 GEP / run the account of a config."""
-    _run(config, out, quiet, years, maps, official)
+    _run(config, out, quiet, years, maps, targets, official)
 
 
 @app.command()
@@ -268,7 +293,20 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
                                                     "label_zh": "服务", "label_en": "Service"}), ["同一县三种核算方式的价值量（亿元）/ the same county accounted three ways (10⁸ CNY)",
                                       "tabular = 面积×单位面积功能量与统计数据; spatial = 栅格逐像元; value transfer = 谢高地当量因子"])
     res.write(out, formats=("xlsx",))
+    # an illustrative transfer tied to GEP (gep.decisions; the spec says it is illustrative)
+    from .decisions import allocate, read_allocation_spec
+    from .examples import example_dir
+
+    try:
+        spec = read_allocation_spec(example_dir() / "transfer.toml")
+        allocation = allocate(out, spec.pop("budget"), **spec)
+        allocation.write(out)
+    except GepError as exc:
+        _fail(exc)
     if not quiet:
+        from .decisions.cli import print_allocation
+
+        print_allocation(allocation, console)
         t = Table(title="方法对比 Methods side by side (亿元)")
         t.add_column("服务 Service")
         for label in others:
@@ -475,6 +513,10 @@ def schemes_show(scheme: str):
 from .validation.cli import check_studies_command  # noqa: E402  (the validation gallery)
 
 app.command("check-studies")(check_studies_command)
+
+from .decisions.cli import register as _register_decisions  # noqa: E402  (gep appraise | allocate | green-gold)
+
+_register_decisions(app, console, _fail)
 
 
 def main() -> None:  # console-script entry point

@@ -34,6 +34,8 @@ __all__ = [
     "RasterError",
     "StatisticsError",
     "DeflatorError",
+    "TargetsError",
+    "AllocationError",
     "csv_row",
     "problem",
     "combined_error",
@@ -250,6 +252,14 @@ def error_for(problems: Iterable[Problem], by_code: dict[str, type] | None = Non
         if k not in kinds:
             kinds.append(k)
     return combined_error(kinds)(problems)
+
+class TargetsError(GepError):
+    """A targets table, or a target the account cannot be appraised against (gep.decisions)."""
+
+
+class AllocationError(GepError):
+    """A budget allocation that would be meaningless (gep.decisions): negative weights, a budget in
+    the wrong unit, a floor the budget cannot pay…"""
 
 
 def problem(code: str, zh: str, en: str, **where: Any) -> Problem:

@@ -16,6 +16,10 @@ def test_example_prints_tables_and_writes_outputs(tmp_path):
     assert {p.name for p in tmp_path.iterdir()} >= {"summary.json", "accounts.xlsx", "accounts.nc", "run.toml"}
     s = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert s["year"] == 2021 and s["gep"] > 0
+    # the illustrative targets and transfer of the example (gep.decisions)
+    assert s["appraisal"]["illustrative_targets"] and "考核 Appraisal" in r.output
+    alloc = json.loads((tmp_path / "allocation.json").read_text(encoding="utf-8"))
+    assert alloc["status"] == "illustrative" and alloc["total"] == alloc["budget"] == 10000
 
 
 def test_run_bad_config_exits_nonzero_bilingual(example_copy, tmp_path):

@@ -36,6 +36,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "physical": "physical quantities computed elsewhere (region, service, quantity, unit)",
         "economy": "county economy table (indicator, value, unit, source)",
         "two_mountains": "Two-Mountains indicator table (targets, directions, status values)",
+        "targets": "yearly targets by region (CSV or Excel) that `gep run` appraises the account against (gep.decisions)",
     },
     "years": {"*": "per-year input overrides: [years.2020] land_use = \"land_use_2020.csv\" …; "
                    "reuse = 2021 (or {land_use = 2021}) to account a year with another year's inputs, said so"},

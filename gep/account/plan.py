@@ -83,6 +83,8 @@ class Plan:
     indicators: dict = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
     two_mountains: Any = None
+    #: factor that brought the economy table's money to the account's prices (1 at current prices)
+    economy_price_factor: float = 1.0
     problems: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
@@ -142,7 +144,7 @@ def build_plan(account) -> Plan:
 
     if complete and not problems:
         try:
-            plan.indicators = account_indicators(account, inputs, ctx, ok_steps)
+            plan.indicators, plan.economy_price_factor = account_indicators(account, inputs, ctx, ok_steps)
         except GepError as exc:
             problems.extend(exc.problems)
         problems.extend(checks.indicator_ranges(plan.indicators))
@@ -223,8 +225,12 @@ def execute_step(ctx, sid: str, method_name: str) -> Step:
 
 
 # ------------------------------------------------------------------------------------------ indicators
-def account_indicators(account, inputs: dict, ctx, steps: dict) -> dict:
-    """GEP per area, GEP/GDP, GEP per resident and the resident eco-product share, at the account's prices."""
+def account_indicators(account, inputs: dict, ctx, steps: dict) -> tuple[dict, float]:
+    """GEP per area, GEP/GDP, GEP per resident and the resident eco-product share, at the account's prices.
+
+    Returns the indicators and the factor that brought the economy table's money
+    (GDP …) to the account's prices.
+    """
     from ..indicators import account_indicators as compute
 
     rt = inputs["regions"]
@@ -242,6 +248,7 @@ def account_indicators(account, inputs: dict, ctx, steps: dict) -> dict:
     gdp = (econ_values or {}).get("gdp", root_info["gdp_yuan"])
     has_gdp = gdp is not None and not pd.isna(gdp)
     money = set() if econ is None else set(econ.loc[econ["canonical_unit"].str.startswith("元"), "indicator"])
+    factor = 1.0
     if ctx.price_year != ctx.year and (has_gdp or money):
         # money of the economy table is in the account year's prices: bring it to the same basis as GEP
         # (an account without such money needs no deflator for its own year)
@@ -253,7 +260,7 @@ def account_indicators(account, inputs: dict, ctx, steps: dict) -> dict:
         gep=total, by_category=by_cat, land_area_km2=rt.area_km2(), population=None if pd.isna(pop) else float(pop),
         gdp=None if pd.isna(gdp) else float(gdp), economy=econ_values,
         numerator=ind_cfg.get("resident_share_numerator", "realised_gep"),
-        denominator=ind_cfg.get("resident_share_denominator", "gdp"))
+        denominator=ind_cfg.get("resident_share_denominator", "gdp")), factor
 
 
 def table_for_year(table: pd.DataFrame, year: int) -> pd.DataFrame:

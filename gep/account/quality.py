@@ -14,6 +14,7 @@ account).
     {"definition": "...",
      "gep": {"literature": 0.03, "illustrative": 0.97},        # share of GEP by status
      "by_service": {"climate_regulation": {"illustrative": 1.0}, ...},
+     "by_region": {"baiguan": {"official": 0.04, "illustrative": 0.96}, ...},   # share of each region's GEP
      "rows": {"climate_regulation": {"literature": 5, "illustrative": 21}, ...},
      "weak_rows": [...]}                                          # illustrative / unverified rows used
 
@@ -66,6 +67,7 @@ def quality_of(steps: dict, inputs: dict) -> dict:
     land = inputs.get("land_use_status") or {}
     raster_status = inputs.get("raster_status")
     totals: dict[str, float] = {}
+    regional: dict[str, dict[str, float]] = {}
     by_service: dict[str, dict[str, float]] = {}
     rows: dict[str, dict[str, int]] = {}
     weak_rows: list[dict] = []
@@ -108,6 +110,11 @@ def quality_of(steps: dict, inputs: dict) -> dict:
             scale = float(per_region.sum())
             raw = sum(shares.values())
             shares = {k: v * scale / raw for k, v in shares.items()} if raw else {}
+            # county rows are spread over the townships: each township's value has the service's mix
+            for region, v in zip(map(str, per_region.region.values), map(float, per_region.values)):
+                for st, s in shares.items():
+                    regional.setdefault(region, {})[st] = regional.get(region, {}).get(st, 0.0) + \
+                        (v * s / scale if scale else 0.0)
         else:
             uses_land = _uses_land_use(sid, step.method)
             for region, v in zip(map(str, per_region.region.values), map(float, per_region.values)):
@@ -118,6 +125,7 @@ def quality_of(steps: dict, inputs: dict) -> dict:
                     statuses += list(land.get(region, ())) or ([raster_status] if raster_status else ["unstated"])
                 st = weakest(statuses)
                 shares[st] = shares.get(st, 0.0) + v
+                regional.setdefault(region, {})[st] = regional.get(region, {}).get(st, 0.0) + v
         shares = {k: v for k, v in shares.items() if v != 0.0}
         total = sum(shares.values())
         by_service[sid] = {k: (v / total if total else 0.0) for k, v in _ordered(shares).items()}
@@ -125,8 +133,13 @@ def quality_of(steps: dict, inputs: dict) -> dict:
         for k, v in shares.items():
             totals[k] = totals.get(k, 0.0) + v
         grand += total
-    gep = {k: (v / grand if grand else 0.0) for k, v in _ordered(totals).items()}
-    return {"definition": DEFINITION, "gep": gep, "by_service": by_service, "rows": rows, "weak_rows": weak_rows}
+    gep = {k: (v / grand if grand else 0.0) for k, v in _ordered(totals).items() if v != 0.0}
+    by_region = {}
+    for region, mix in regional.items():
+        total = sum(mix.values())
+        by_region[region] = {k: (v / total if total else 0.0) for k, v in _ordered(mix).items() if v != 0.0}
+    return {"definition": DEFINITION, "gep": gep, "by_service": by_service, "by_region": by_region, "rows": rows,
+            "weak_rows": weak_rows}
 
 
 def _ordered(d: dict) -> dict:

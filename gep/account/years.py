@@ -389,6 +389,11 @@ def compare_results(a: AccountResult, b: AccountResult) -> Comparison:
     return Comparison(a=a, b=b, cells=cells)
 
 
+def _gdp(res: AccountResult) -> float | None:
+    """GDP in the prices of ``res`` (as its GEP/GDP indicator used it), or None."""
+    return (res.indicators.get("gep_gdp_ratio", {}).get("components") or {}).get("gdp_yuan")
+
+
 def attach_comparison(res: AccountResult, comp: "Comparison", previous: AccountResult | None = None) -> None:
     """Add the year-on-year tables of ``comp`` to ``res``'s report and summary.
 
@@ -400,6 +405,7 @@ def attach_comparison(res: AccountResult, comp: "Comparison", previous: AccountR
     by_cat = comp.by("category")
     by_svc = comp.by("service")
     by_reg = comp.by("region")
+    by_reg_cat = comp.cells.groupby(["region", "category"])[["value_a", "value_b"]].sum()
     effects = comp.effects
     ind_a = (previous if previous is not None else comp.a).indicators
     ind_b = res.indicators if previous is not None else comp.b.indicators
@@ -422,4 +428,10 @@ def attach_comparison(res: AccountResult, comp: "Comparison", previous: AccountR
         "by_service": {sv: {"change": float(r["change"]), **{e: float(r[e]) for e in effects}}
                        for sv, r in by_svc.iterrows()},
         "indicators": {r["indicator"]: {"a": r[str(a)], "b": r[str(b)], "growth_%": r["growth_%"]} for r in ind_rows},
+        # by township and in the comparison's prices: what GEP growth targets and transfers are judged on
+        "by_region": {str(reg): {"a": float(r["value_a"]), "b": float(r["value_b"]), "change": float(r["change"]),
+                                 "by_category": {str(c): {"a": float(x["value_a"]), "b": float(x["value_b"])}
+                                                 for (rr, c), x in by_reg_cat.iterrows() if rr == reg}}
+                      for reg, r in by_reg.iterrows()},
+        "gdp": {"a": _gdp(comp.a), "b": _gdp(comp.b)},
     }

@@ -62,11 +62,19 @@ def build_summary(res) -> dict:
             "physical_unit": services.at[sid, "physical_unit"],
         }
     by_region = {}
+    cats = services["category"].reindex(res.value.service.values).to_numpy() if len(services) else []
+    # GDP of a region in the prices GEP is in (the factor the engine rebased the county's GDP with)
+    gdp_factor = res.extra.get("economy_price_factor", 1.0)
     for reg in res.value.region.values:
+        column = res.value.sel(region=reg)
+        gdp, pop = res.regions.at[reg, "gdp_yuan"], res.regions.at[reg, "population_persons"]
         by_region[str(reg)] = {
             "name": {"zh": res.regions.at[reg, "name_zh"], "en": res.regions.at[reg, "name_en"]},
-            total_key: _num(res.value.sel(region=reg).sum()),
+            total_key: _num(column.sum()),
             "land_area_km2": _num(res.regions.at[reg, "area_km2"]),
+            "by_category": {str(c): _num(column.values[cats == c].sum()) for c in dict.fromkeys(cats)},
+            "gdp": _num(gdp * gdp_factor) if gdp is not None else None,
+            "population": _num(pop),
         }
     out = {
         "gep_version": __version__,
@@ -76,6 +84,7 @@ def build_summary(res) -> dict:
         "currency": "CNY",
         "profile": res.extra.get("profile"),
         "measure": measure,
+        "root": res.root,
         "land_area_km2": _num(res.land_area_km2),
         total_key: _num(res.total),
         "by_category": {k: _num(v) for k, v in res.by_category.items()},

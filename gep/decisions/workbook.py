@@ -1,0 +1,29 @@
+"""Standalone workbooks of the decisions (``appraisal.xlsx``, ``allocation.xlsx``, ``green_gold.xlsx``).
+
+Written with the same sheet layout as ``accounts.xlsx`` (notes on top, a
+bold bilingual header row, numbers as numbers, the header frozen).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["write_workbook"]
+
+
+def write_workbook(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, list[str]]]) -> Path:
+    """Write ``{title: (frame, notes)}`` as one workbook; returns the path."""
+    from openpyxl import Workbook
+
+    from ..io.excel import _sheet
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, (frame, notes) in sheets.items():
+        _sheet(wb, title[:31], frame, notes)
+    wb.properties.creator = "gep"
+    path = Path(path)
+    wb.save(path)
+    return path
