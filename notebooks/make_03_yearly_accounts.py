@@ -188,7 +188,9 @@ print(f"CPI 2021 / 2020 = {ratio:.4f}")
 print(f"GEP 2021: {m[2021].total / YI:,.2f} 亿元 at current prices, "
       f"{m.constant[2021].total / YI:,.2f} 亿元 at 2020 prices; ratio {m[2021].total / m.constant[2021].total:.4f}")
 print(f"nominal change {c_nominal.total()['change'] / YI:+,.2f} 亿元, real change {c.total()['change'] / YI:+,.2f} 亿元")
-assert abs(m[2021].total / m.constant[2021].total - ratio) < 1e-9"""),
+# administered prices (the pollutant fees and taxes) are nominal in every year: they do not inflate,
+# so GEP's own price change is a little below the CPI's
+assert 1.0 < m[2021].total / m.constant[2021].total <= ratio"""),
     ("md", """\
 ## From the command line
 

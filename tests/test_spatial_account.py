@@ -28,7 +28,7 @@ from rasterio.transform import from_origin  # noqa: E402
 import gep  # noqa: E402
 from gep.errors import GepError, RasterError  # noqa: E402
 from gep.io.spatial import load_rasters  # noqa: E402
-from conftest import PRODUCTS_WITHOUT_ROWS  # noqa: E402
+from conftest import FEES_2003, PRODUCTS_WITHOUT_ROWS  # noqa: E402
 from gep.testing import flat_price_index, write_coefficient_set  # noqa: E402
 
 YEAR = 2021
@@ -123,6 +123,7 @@ def coefficient_rows():
              ("rate.water_evaporation", "water", "*", 1000, "mm"),
              ("rate.water_evaporation", "wetland", "*", 800, "mm"),
              ("price.seawall", "*", "c", 60000, "元/m", YEAR), ("param.seawall_lifetime", "*", "c", 40, "a")]
+    rows += [(key, "*", "c", v, "元/t", YEAR) for key, v in FEES_2003.items()]  # the 2003 fees end in 2014
     for key, rate in (("rate.cod_purification", 0.2), ("rate.nh3n_purification", 0.02), ("rate.tp_purification", 0.004)):
         rows += [(key, "wetland", "*", rate, "t/(hm²·a)"), (key, "water", "*", rate, "t/(hm²·a)")]
     for key, rate in (("rate.so2_absorption", 50), ("rate.nox_absorption", 4), ("rate.dust_retention", 5000)):

@@ -71,8 +71,11 @@ def test_rows_are_judged_against_2020_in_the_two_year_run(years):
         assert r["value_source"] == "computed"
         assert r["value"] == pytest.approx(years[2021].indicators[ind]["value"], rel=1e-12)
         assert r["reference_kind"] == "previous"
-        # money (GEP per unit area) is compared in 2021 prices: 2020's value × CPI 2021 (100.9 %)
-        price = 1.009 if ind == "gep_per_area" else 1.0
+        # money (GEP per unit area) is compared in 2021 prices: 2020's value × GEP's own price change
+        # (current / constant totals of 2021: the CPI 100.9 % on every rebased price, administered fees unchanged)
+        gep_price = years[2021].total / years.constant[2021].total
+        assert 1.0 < gep_price <= 1.009
+        price = gep_price if ind == "gep_per_area" else 1.0
         assert r["reference"] == pytest.approx(before[no]["value"] * price, rel=1e-9)
         assert r["reference"] == pytest.approx(years[2020].indicators[ind]["value"] * price, rel=1e-9)
         assert r["met"] is (r["value"] > r["reference"]), no

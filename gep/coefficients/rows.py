@@ -30,7 +30,11 @@ COLUMNS = [
     "status",
     "note",
 ]
-OPTIONAL_COLUMNS = ["low", "high", "distribution"]
+OPTIONAL_COLUMNS = ["low", "high", "distribution", "valid_to", "price_basis"]
+#: ``price_basis`` of a row: empty (a price of its ``price_year``, rebased with the deflator) or
+#: ``administered`` (a fee schedule or tariff: the nominal price in force in every year from
+#: ``valid_from`` to ``valid_to``, never rebased)
+PRICE_BASES = ("", "administered")
 STATUSES = ("official", "literature", "local_survey", "estimated", "illustrative", "unverified")
 MANIFEST_KEYS = {
     "id",
@@ -82,6 +86,11 @@ def _coerce(frame: pd.DataFrame) -> pd.DataFrame:
     for col in ("low", "high"):
         if col in frame:
             frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce")
+    if "valid_to" in frame:
+        frame["_valid_to_raw"] = frame["valid_to"].fillna("").astype(str)
+        frame["valid_to"] = pd.to_numeric(frame["valid_to"].replace("", None), errors="coerce")
+    if "price_basis" in frame:
+        frame["price_basis"] = frame["price_basis"].fillna("").astype(str).str.strip()
     return frame
 
 
@@ -129,6 +138,20 @@ def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
                 "unknown_source", f"来源 {r['source']!r} 未在 manifest.toml 的 [sources] 中声明",
                 f"source {r['source']!r} is not declared under [sources] in manifest.toml",
                 column="source", value=r["source"], **where))
+        raw_to = r.get("_valid_to_raw", "")
+        if "valid_to" in r and not pd.isna(raw_to) and str(raw_to) not in ("", "nan", "None"):
+            if pd.isna(r["valid_to"]) or (not pd.isna(r["valid_from"]) and r["valid_to"] < r["valid_from"]):
+                problems.append(problem(
+                    "bad_valid_to", f"valid_to {r['_valid_to_raw']!r} 不是不早于 valid_from 的年份",
+                    f"valid_to {r['_valid_to_raw']!r} is not a year on or after valid_from", column="valid_to",
+                    value=r["_valid_to_raw"], **where))
+        if "price_basis" in r and not pd.isna(r["price_basis"]) and r["price_basis"] not in PRICE_BASES:
+            problems.append(problem(
+                "bad_price_basis", f"price_basis {r['price_basis']!r} 应为空或 administered",
+                f"price_basis {r['price_basis']!r} must be empty or 'administered'", column="price_basis",
+                value=r["price_basis"], **where,
+                hint_zh="收费标准、核定价格等行政定价写 administered（按名义价格使用，不做价格指数折算）",
+                hint_en="write administered for a fee schedule or tariff (used at its nominal value, never rebased)"))
         if r["status"] not in STATUSES:
             problems.append(problem(
                 "bad_status", f"status {r['status']!r} 无效，应为 {', '.join(STATUSES)}",

@@ -56,6 +56,9 @@ class Resolved:
     low: float | None = None
     high: float | None = None
     distribution: str | None = None
+    #: ``administered``: a fee schedule or tariff, the nominal price in force (never rebased)
+    price_basis: str = ""
+    valid_to: int | None = None
     #: ``valid_from`` of the row; later than ``year`` when a dimensionless or
     #: monetary row was applied to a year before its first row
     valid_from: int | None = None
@@ -174,7 +177,7 @@ class CoefficientSet:
         regions = list(regions) + (["*"] if "*" not in regions else [])
         index = self._index
         ecos = (ecosystem, "*") if ecosystem != "*" else ("*",)
-        first_rows = []
+        first_rows, ended = [], []
         for eco in ecos:
             for reg in regions:
                 candidates = index.get((key, eco, str(reg)))
@@ -182,9 +185,26 @@ class CoefficientSet:
                     continue
                 valid = [c for c in candidates if c[0] <= year]
                 if valid:
-                    return self._resolved(self._records[valid[-1][1]], key, ecosystem, year)
+                    rec = self._records[valid[-1][1]]
+                    end = rec.get("valid_to")
+                    if end is not None and not (isinstance(end, float) and math.isnan(end)) and year > end:
+                        ended.append((rec, int(end)))
+                        continue  # the row stopped applying (an administered rate that was replaced)
+                    return self._resolved(rec, key, ecosystem, year)
                 first_rows.append(candidates[0])
-        if first_rows and self.applies_before_valid_from(key):
+        if ended:
+            rec, end = ended[0]
+            raise MissingCoefficient(problem(
+                "coefficient_ended",
+                f"系数集 {rec['_set']} 中 {key} 的值 {rec['value']:g} {rec['unit']} 只适用到 {end} 年（valid_to），"
+                f"{year} 年已不再适用",
+                f"in set {rec['_set']}, {key} = {rec['value']:g} {rec['unit']} applies until {end} (valid_to), not "
+                f"in {year}", value=key,
+                hint_zh=f"在县级系数集中补充 {year} 年适用的值（注明来源），如现行收费或税额标准",
+                hint_en=f"add the value in force in {year} (with its source) to a county set, e.g. the current fee or "
+                        f"tax schedule"))
+        if first_rows and self.applies_before_valid_from(key) and \
+                self._records[first_rows[0][1]].get("price_basis") != "administered":  # a fee is not in force before it starts
             # the most specific row that exists, from its first year on
             return self._resolved(self._records[first_rows[0][1]], key, ecosystem, year)
         later = (f"；该键的行从 {int(min(r[0] for r in first_rows))} 年起有效（valid_from）" if first_rows else "",
@@ -251,6 +271,8 @@ class CoefficientSet:
             high=None if opt("high") is None else float(opt("high")),
             distribution=opt("distribution"),
             valid_from=None if pd.isna(r["valid_from"]) else int(r["valid_from"]),
+            price_basis=str(opt("price_basis") or ""),
+            valid_to=None if opt("valid_to") is None else int(float(opt("valid_to"))),
         )
 
     @property

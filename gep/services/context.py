@@ -87,7 +87,10 @@ class Context:
         chain = self.resolution_chain[region] if region is not None else self.resolution_chain["__root__"]
         res = self.coefficients.resolve(key, ecosystem=ecosystem, regions=chain, year=self.year)
         extra = {}
-        if res.price_year is not None and self.price_year is not None and res.price_year != self.price_year:
+        if res.price_basis == "administered":
+            # a fee schedule or tariff is the nominal price in force in the account year: never rebased
+            extra = {"price_basis": "administered"}
+        elif res.price_year is not None and self.price_year is not None and res.price_year != self.price_year:
             spec = key_spec(key)
             if spec is not None and spec.monetary:
                 factor = self.rebase_factor(res.price_year)

@@ -11,7 +11,9 @@ t1          200              100              40             30    20      10
 =========== ================ ================ ============== ===== ======= ========
 
 The coefficient set (written to ``tmp_path``) extends ``cn-rcees`` and gives
-round rates; every price not listed below comes from ``cn-rcees`` (Garzé 2010:
+round rates; the pollutant and N/P prices are the 2003 fee rates cn-rcees carries,
+restated for 2021 (an administered fee of cn-rcees applies to 2003–2014 only);
+every other price comes from ``cn-rcees`` (Garzé 2010:
 7.06 元/m³ reservoir cost, 15.58 元/m³ dredging, λ = 0.24, ρ = 0.93 t/m³,
 N 0.37 %, P 0.108 %, 875 / 2800 元/t N / P, SO₂ 1200, NOx 630, dust 150, COD
 700, NH₃-N 875 元/t, TP 75.07 万元/t, CO₂ 380 元/t, O₂ 727 元/t, COP 3.0,
@@ -33,7 +35,7 @@ import gep
 from gep.testing import write_coefficient_set
 from gep import errors as E
 from gep.services import get_service
-from conftest import PRODUCTS_WITHOUT_ROWS, tiny_regions
+from conftest import FEES_2003, PRODUCTS_WITHOUT_ROWS, tiny_regions
 
 YEAR = 2021
 ECOSYSTEMS = ["forest_broadleaf", "grassland_meadow", "farmland_paddy", "water", "wetland", "built_up"]
@@ -92,6 +94,8 @@ COUNTY_ROWS = [
     # coastal protection
     ("price.seawall", "*", "c", 60000, "元/m", 2021),
     ("param.seawall_lifetime", "*", "c", 40, "a", ""),
+    # the 2003 fee rates of cn-rcees end in 2014: restated for the 2021 county (conftest.FEES_2003)
+    *[(key, "*", "c", v, "元/t", YEAR) for key, v in FEES_2003.items()],
 ]
 #: A flat deflator (every year 100 % of the one before) so that the prices of cn-rcees (price years
 #: 2003, 2010, 2015) enter the 2021 account unchanged and the arithmetic below stays the standard's.
