@@ -40,6 +40,7 @@ from . import carbon_oxygen  # noqa: F401
 from . import climate_regulation  # noqa: F401
 from . import coastal_protection  # noqa: F401
 from . import sand_fixation  # noqa: F401
+from . import pest_control  # noqa: F401
 from ._common import REGULATING, given_quantity
 
 __all__ = ["REGULATING", "given_quantity"]
