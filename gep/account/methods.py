@@ -142,7 +142,9 @@ class MethodComparison:
 
 
 def _reason(exc: GepError) -> tuple[str, str]:
-    return ("；".join(p.zh for p in exc.problems), "; ".join(p.en for p in exc.problems))
+    """The first problem, and how many more there are."""
+    first, more = exc.problems[0], len(exc.problems) - 1
+    return (first.zh + (f"（另有 {more} 个问题）" if more else ""), first.en + (f" (and {more} more)" if more else ""))
 
 
 def _value_under(account, sid: str, method) -> tuple[float, float]:

@@ -36,6 +36,9 @@ REF_LI = ("李远航, 郝兴明, 张静静, 范雪, 赵卓怡. 近17a阿克苏�
           "NEP = NPP − R_h, R_h = 0.22·[exp(0.0912T) + ln(0.3145R + 1)]·30·46.5 % (T 月均温 °C, R 月总降水 mm), "
           "citing 裴志永, 周才平, 欧阳华 et al. 2010, 地理研究 29(1): 102-110; the same regression in 王川, 刘永昌, 李稚 "
           "(ChinaXiv:202106.00081). Units of R_h not printed: read as g C/(m²·month) [U].")
+REF_STOICH = ("Photosynthesis releases one O₂ per CO₂ fixed: O₂ = 32/44 × CO₂ by mass [D]; with 1.63 t CO₂ per t of dry "
+              "matter (" + REF_BYD + ") this is 1.1855 t O₂ per t. The MEE guide (2020) is recalled to print "
+              "Q_O2 = 32/44 · Q_CO2 [U].")
 REF_BO_NEP = REF_BO + " NEP = NPP − R_s; V_c = NEP × 造林成本 (ChinaXiv:201706.00846 l. 101-114)."
 
 
@@ -134,7 +137,7 @@ OXYGEN_RATIOS = {
                  "（1.19，LY/T 1721）", " (1.19, LY/T 1721)", REF_MIAO),
     "_stoichiometric": (R.O2_PER_CO2 * R.CO2_PER_DRY_MATTER, "32/44 · 1.63·NPP",
                         "photosynthesis stoichiometry: O₂ = 32/44 × CO₂ fixed [D]",
-                        "（32/44 × 固碳量）", " (32/44 × CO₂ fixed)", REF_BYD),
+                        "（32/44 × 固碳量）", " (32/44 × CO₂ fixed)", REF_STOICH),
 }
 
 
