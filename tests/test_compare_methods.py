@@ -120,3 +120,32 @@ def test_cli_run_compare_methods(example_copy, tmp_path):
     assert set(s["method_variants"]["services"]) == {"climate_regulation", "carbon_sequestration", "oxygen_release",
                                                      "flood_regulation"}
     assert SHEET_TITLE in openpyxl.load_workbook(tmp_path / "accounts.xlsx", read_only=True).sheetnames
+
+
+def test_oxygen_variants_of_the_raster_method():
+    # the NPP raster method has the same three ratios: spatial_lyt1721 = spatial × 1.19 / 1.2,
+    # spatial_stoichiometric = spatial × (32/44 × 1.63) / 1.2 = spatial × 0.987879
+    acct = gep.Account.from_config(gep.example_config("gep-spatial.toml"))
+    cmp = gep.compare_methods(acct, services=["oxygen_release"])
+    base = row(cmp, "oxygen_release", "spatial")
+    assert base["chosen"]
+    assert row(cmp, "oxygen_release", "spatial_lyt1721")["value"] == pytest.approx(base["value"] * 1.19 / 1.2, rel=1e-12)
+    assert row(cmp, "oxygen_release", "spatial_stoichiometric")["value"] == pytest.approx(
+        base["value"] * 32 / 44 * 1.63 / 1.2, rel=1e-12)
+    assert 32 / 44 * 1.63 / 1.2 == pytest.approx(0.987879, abs=1e-6)
+
+
+def test_a_variant_giving_nan_is_not_applicable_not_a_number():
+    # a method whose value is NaN is reported as an error of that variant (never a silent NaN in the table)
+    from dataclasses import replace
+
+    from gep.account.methods import _value_under
+    from gep.errors import GepError
+    from gep.services import Quantity
+
+    acct = gep.Account.from_config(gep.example_config())
+    m = gep.get_service("oxygen_release").method("tabular_lyt1721")
+    broken = replace(m, value=lambda ctx, phys, params: Quantity(data=phys.data * float("nan")))
+    with pytest.raises(GepError) as info:
+        _value_under(acct, "oxygen_release", broken)
+    assert info.value.codes == ["non_finite_result"]

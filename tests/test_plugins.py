@@ -225,3 +225,22 @@ def test_plugins_config_key_must_be_a_list(tmp_path):
 def test_services_list_shows_the_plugin(site):
     r = CliRunner().invoke(app, ["services", "list"])
     assert r.exit_code == 0 and "species_conservation" in r.output and "plugin" in r.output
+
+
+def test_a_plugin_name_that_is_taken():
+    register_plugin(Plugin(services=(_clone("county_one"),), name="same-name"))
+    try:
+        with pytest.raises(PluginError) as info:
+            register_plugin(Plugin(services=(_clone("county_two"),), name="same-name"))
+        assert info.value.codes == ["plugin_clash"]
+        assert "county_two" not in REGISTRY
+    finally:
+        unload_plugin("same-name")
+
+
+def test_plugins_of_an_in_memory_account_must_be_a_list(tmp_path):
+    from gep.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        gep.Account({"account": {"name": "x", "year": 2021, "plugins": "county.py"}, "inputs": {}}, tmp_path)
+    assert info.value.problems[0].column == "account.plugins"

@@ -42,7 +42,7 @@ def assert_contract(s):
         assert m.label["zh"] and m.label["en"] and m.tier in TIERS
         assert m.references
         for k in m.coefficient_keys:
-            assert key_spec(k) is not None, f"{sid}/{m.name}: undeclared coefficient key {k}"
+            assert key_spec(k) is not None, f"{s.id}/{m.name}: undeclared coefficient key {k}"
         assert callable(m.quantify) and callable(m.value)
 
 

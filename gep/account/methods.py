@@ -24,7 +24,6 @@ needs is missing) is listed with its reason, never dropped.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -127,7 +126,7 @@ class MethodComparison:
                 "服务 Service": r["label_zh"], "方法 Method": r["method"] + (" ✓" if r["chosen"] else ""),
                 "价值 Value (亿元)": f"{r['value'] / 1e8:,.3f}" if ok else "—",
                 "GEP (亿元)": f"{r['gep'] / 1e8:,.2f}" if ok else "—",
-                "变化 Change": f"{r['gep_change_pct']:+.1f} %" if ok else "不适用 n/a",
+                "变化 Change": f"{r['gep_change_pct']:+.2f} %" if ok else "不适用 n/a",
             })
         return out
 
@@ -153,16 +152,16 @@ def _value_under(account, sid: str, method) -> tuple[float, float]:
     params = ctx.params.get(sid, {})
     phys = method.quantify(ctx, params)
     val = method.value(ctx, phys, params)
-    total = float(val.data.sum())
-    if "statistics" in method.inputs and ctx.price_year != ctx.year:
-        total *= ctx.rebase_factor(ctx.year)
-    physical = float(phys.data.sum())
-    if not (math.isfinite(total) and math.isfinite(physical)):
+    # check every cell before summing: xarray's sum skips NaN, which would turn a broken variant into 0
+    if not (np.isfinite(np.asarray(val.data)).all() and np.isfinite(np.asarray(phys.data)).all()):
         from ..errors import problem
 
         raise GepError(problem("non_finite_result", f"服务 {sid} 的方法 {method.name} 出现 NaN/无穷",
                                f"service {sid} under method {method.name} gave NaN or infinite values"))
-    return total, physical
+    total = float(val.data.sum())
+    if "statistics" in method.inputs and ctx.price_year != ctx.year:
+        total *= ctx.rebase_factor(ctx.year)
+    return total, float(phys.data.sum())
 
 
 def compare_methods(account, result: AccountResult | None = None, *, services=None) -> MethodComparison:

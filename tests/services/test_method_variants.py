@@ -280,3 +280,20 @@ def test_profile_choices_pick_the_methods_and_say_why():
         assert choice["zh"] and choice["en"], sid
         assert choice["method"] in get_service(sid).methods
         assert len(get_service(sid).variants(choice["method"])) > 1, f"{sid}: a choice among no variants"
+
+
+def test_profile_choice_errors():
+    from gep.errors import ConfigError
+    from gep.standards import _apply_choices
+
+    with pytest.raises(ConfigError) as info:
+        _apply_choices({"id": "p", "services": ["water_conservation"],
+                        "choices": {"climate_regulation": {"method": "tabular"}}}, Path("p.toml"))
+    assert info.value.codes == ["bad_profile"] and "climate_regulation" in info.value.problems[0].en
+    with pytest.raises(ConfigError) as info:
+        _apply_choices({"id": "p", "services": ["climate_regulation:tabular_cop"],
+                        "choices": {"climate_regulation": {"method": "tabular"}}}, Path("p.toml"))
+    assert "two methods" in info.value.problems[0].en
+    ok = _apply_choices({"id": "p", "services": ["climate_regulation"],
+                         "choices": {"climate_regulation": {"method": "tabular_cop"}}}, Path("p.toml"))
+    assert ok["services"] == ["climate_regulation:tabular_cop"]
