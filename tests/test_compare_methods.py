@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import gep
 from gep.account.methods import SHEET_TITLE
 from gep.cli import app
-from conftest import CPI_2010_2021
+from conftest import CPI_2010_2021, choose_method
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +43,7 @@ def test_services_with_variants_are_compared(comparison):
                                          ("carbon_sequestration", "tabular_nep_rh"),
                                          ("flood_regulation", "tabular_vegetation")])
 def test_variant_gep_equals_a_full_run_with_that_method(comparison, example_copy, sid, method):
-    text = example_copy.read_text(encoding="utf-8")
-    example_copy.write_text(text + f'\n[services]\n{sid} = "{method}"\n', encoding="utf-8")
+    choose_method(example_copy, sid, method)
     full = gep.Account.from_config(example_copy).run()
     r = row(comparison, sid, method)
     assert r["status"] == "ok"
@@ -135,17 +134,29 @@ def test_oxygen_variants_of_the_raster_method():
     assert 32 / 44 * 1.63 / 1.2 == pytest.approx(0.987879, abs=1e-6)
 
 
-def test_a_variant_giving_nan_is_not_applicable_not_a_number():
-    # a method whose value is NaN is reported as an error of that variant (never a silent NaN in the table)
+def test_a_variant_giving_nan_is_not_applicable_not_a_number(example_result, monkeypatch):
+    # a variant whose value is NaN is listed with the run's own check (non_finite_result), never as a number
     from dataclasses import replace
 
-    from gep.account.methods import _value_under
-    from gep.errors import GepError
     from gep.services import Quantity
 
-    acct = gep.Account.from_config(gep.example_config())
-    m = gep.get_service("oxygen_release").method("tabular_lyt1721")
-    broken = replace(m, value=lambda ctx, phys, params: Quantity(data=phys.data * float("nan")))
-    with pytest.raises(GepError) as info:
-        _value_under(acct, "oxygen_release", broken)
-    assert info.value.codes == ["non_finite_result"]
+    svc = gep.get_service("oxygen_release")
+    broken = replace(svc.methods["tabular_lyt1721"], value=lambda ctx, phys, params: Quantity(data=phys.data * float("nan")))
+    monkeypatch.setitem(svc.methods, "tabular_lyt1721", broken)
+    cmp = gep.compare_methods(gep.Account.from_config(gep.example_config()), example_result, services=["oxygen_release"])
+    r = row(cmp, "oxygen_release", "tabular_lyt1721")
+    assert r["status"] == "not_applicable" and r["gep"] is None and "NaN" in r["reason_en"]
+
+
+def test_a_variant_making_a_region_negative_is_not_applicable(example_result, monkeypatch):
+    # a run with a variant that turns a township's GEP negative would be refused (negative_value): so is the variant
+    from dataclasses import replace
+
+    from gep.services import Quantity
+
+    svc = gep.get_service("oxygen_release")
+    broken = replace(svc.methods["tabular_lyt1721"], value=lambda ctx, phys, params: Quantity(data=phys.data * -1e9))
+    monkeypatch.setitem(svc.methods, "tabular_lyt1721", broken)
+    cmp = gep.compare_methods(gep.Account.from_config(gep.example_config()), example_result, services=["oxygen_release"])
+    r = row(cmp, "oxygen_release", "tabular_lyt1721")
+    assert r["status"] == "not_applicable" and "negative" in r["reason_en"]

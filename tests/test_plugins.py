@@ -21,6 +21,7 @@ from gep.coefficients import key_spec
 from gep.services import REGISTRY, Plugin, PluginError, check_service, get_service, register_plugin, unload_plugin
 from gep.services.plugins import loaded_plugins, plugin_of
 from gep.testing import flat_price_index, installed_plugin, write_coefficient_set
+from conftest import choose_method
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "plugins" / "gep-species-conservation"
@@ -95,8 +96,7 @@ def test_a_plugin_service_is_chosen_in_the_config_and_runs(site, example_copy):
                     "5000,元/(hm²·a),2021,illustrative,example county,illustrative,Shannon-Wiener class 1–2\n"
                     "rate.species_conservation_value,shrub,330604,2020,3000,元/(hm²·a),2021,illustrative,example county,"
                     "illustrative,Shannon-Wiener class < 1\n", encoding="utf-8")
-    example_copy.write_text(example_copy.read_text(encoding="utf-8")
-                            + '\n[services]\nspecies_conservation = "unit_value"\n', encoding="utf-8")
+    choose_method(example_copy, "species_conservation", "unit_value")
     res = gep.Account.from_config(example_copy).run()
     # 62 673.22 hm² × 5000 + 2 598.26 hm² × 3000 = 313 366 100 + 7 794 780 = 321 160 880 元 (price year 2021)
     assert float(res.by_service["species_conservation"]) == pytest.approx(321_160_880.0, rel=1e-12)
@@ -239,8 +239,6 @@ def test_a_plugin_name_that_is_taken():
 
 
 def test_plugins_of_an_in_memory_account_must_be_a_list(tmp_path):
-    from gep.errors import ConfigError
-
-    with pytest.raises(ConfigError) as info:
-        gep.Account({"account": {"name": "x", "year": 2021, "plugins": "county.py"}, "inputs": {}}, tmp_path)
-    assert info.value.problems[0].column == "account.plugins"
+    # not loaded (a string is not a list of names): validate() reports it with the config's other problems
+    acct = gep.Account({"account": {"name": "x", "year": 2021, "plugins": "county.py"}, "inputs": {}}, tmp_path)
+    assert "account.plugins" in [p.column for p in acct.validate()]

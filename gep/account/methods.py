@@ -16,10 +16,14 @@ One service is varied at a time, the others keep the account's methods. The
 services of an account are independent (GEP is their sum), so GEP under a
 variant is the account's GEP minus the service's value under the account's
 method plus its value under the variant -- exactly what a full run with
-``[services] <service> = "<variant>"`` gives (a test checks it).
+``[services] <service> = "<variant>"`` gives (a test checks it). The variant
+runs as a step of the account's plan (:func:`gep.account.plan.execute_step`)
+and meets the checks a run with it would make (no NaN, no negative GEP of a
+region, not exactly zero).
 
 A variant that cannot run on the account's inputs (a coefficient or input it
-needs is missing) is listed with its reason, never dropped.
+needs is missing) or that such a run would refuse is listed with its reason,
+never dropped.
 """
 
 from __future__ import annotations
@@ -146,22 +150,25 @@ def _reason(exc: GepError) -> tuple[str, str]:
     return (first.zh + (f"（另有 {more} 个问题）" if more else ""), first.en + (f" (and {more} more)" if more else ""))
 
 
-def _value_under(account, sid: str, method) -> tuple[float, float]:
-    """Value (元) and physical quantity of one service under one method, on the account's inputs."""
-    ctx = account.context()
-    params = ctx.params.get(sid, {})
-    phys = method.quantify(ctx, params)
-    val = method.value(ctx, phys, params)
-    # check every cell before summing: xarray's sum skips NaN, which would turn a broken variant into 0
-    if not (np.isfinite(np.asarray(val.data)).all() and np.isfinite(np.asarray(phys.data)).all()):
-        from ..errors import problem
+def _variant_step(account, sid: str, method_name: str):
+    """The plan step of one service under another method, on the account's inputs (a fresh context)."""
+    from .plan import execute_step
 
-        raise GepError(problem("non_finite_result", f"服务 {sid} 的方法 {method.name} 出现 NaN/无穷",
-                               f"service {sid} under method {method.name} gave NaN or infinite values"))
-    total = float(val.data.sum())
-    if "statistics" in method.inputs and ctx.price_year != ctx.year:
-        total *= ctx.rebase_factor(ctx.year)
-    return total, float(phys.data.sum())
+    step = execute_step(account.context(), sid, method_name)
+    if step.ok:
+        # a figure the run would refuse (NaN) never reaches the table: execute_step checks every cell
+        return step
+    raise GepError(step.problems)
+
+
+def _account_checks(account, sid: str, step) -> None:
+    """The whole-account checks a run with this variant would make (a negative GEP, a service that is zero)."""
+    from . import checks
+
+    steps = {k: (step if k == sid else v) for k, v in account.plan().steps.items()}
+    problems = checks.negative_totals(steps) + checks.zero_services({sid: step}, account.config)
+    if problems:
+        raise GepError(problems)
 
 
 def compare_methods(account, result: AccountResult | None = None, *, services=None) -> MethodComparison:
@@ -203,7 +210,9 @@ def compare_methods(account, result: AccountResult | None = None, *, services=No
                 if m.name == chosen:
                     value, physical = base_value, float(phys_da.sum())
                 else:
-                    value, physical = _value_under(account, sid, m)
+                    step = _variant_step(account, sid, m.name)
+                    _account_checks(account, sid, step)
+                    value, physical = float(step.value.data.sum()), float(step.physical.data.sum())
             except GepError as exc:
                 row["reason_zh"], row["reason_en"] = _reason(exc)
                 row.update(status="not_applicable", value=None, physical=None, gep=None, gep_change=None,

@@ -14,7 +14,7 @@ import xarray as xr
 
 import gep
 from gep.services import get_service
-from conftest import CPI_2010_2021
+from conftest import CPI_2010_2021, choose_method
 
 FOREST_HM2 = 1_580_000.0        # 158 万hm² 天然林
 GRASSLAND_HM2 = 7_111_387.0     # 71 113.87 km² 草地 (table 1)
@@ -64,8 +64,7 @@ def test_pest_control_chosen_in_the_example_county(example_copy, example_result)
     # forest_broadleaf 62 673.22 hm² and grassland_shrub 1 657.35 hm² (shrub 2 598.26 hm² is 灌丛, not counted)
     # value = (62 673.22 × 375 + 1 657.35 × 112.5) 元 of 2010 × CPI 2010→2021
     #       = (23 502 457.5 + 186 451.875) × 1.2094… = 23 688 909.375 × CPI
-    text = example_copy.read_text(encoding="utf-8")
-    example_copy.write_text(text + '\n[services]\npest_control = "tabular"\n', encoding="utf-8")
+    choose_method(example_copy, "pest_control", "tabular")
     res = gep.Account.from_config(example_copy).run()
     expected = (62_673.22 * 375 + 1_657.35 * 112.5) * CPI_2010_2021
     assert 62_673.22 * 375 + 1_657.35 * 112.5 == pytest.approx(23_688_909.375, rel=1e-12)
