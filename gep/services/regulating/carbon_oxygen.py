@@ -174,7 +174,8 @@ declare(
             "tabular_nep_rh", "净生态系统生产力：NPP − 土壤异养呼吸（裴志永回归，逐月气温与降水）",
             "net ecosystem production: NPP − soil heterotrophic respiration (裴志永 regression on monthly "
             "temperature and precipitation)", "tabular", _carbon_nep_rh, _carbon_value, inputs=("land_use",),
-            keys=("rate.npp", "climate.monthly_temperature.m*", "climate.monthly_precipitation.m*", "price.co2"),
+            keys=("rate.npp", *(f"climate.monthly_temperature.{m}" for m in MONTHS),
+                  *(f"climate.monthly_precipitation.{m}" for m in MONTHS), "price.co2"),
             vzh="造林成本法/碳价", ven="afforestation cost or carbon price", refs=(REF_LI, REF_BO_NEP),
             variant_of="tabular", formula="44/12·Σ (NPP_i·72/162 − R_h)·A_i"),
         "tabular_nep": method(
