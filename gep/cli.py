@@ -168,8 +168,15 @@ def _appraise_into(res, result, cfg: dict, folder: Path, targets: Path | None):
     return appraisal
 
 
+def _compare_methods(acct, res) -> None:
+    """GEP under every published method variant, added to the result's outputs (``--compare-methods``)."""
+    from .account.methods import compare_methods
+
+    compare_methods(acct, res).attach(res)
+
+
 def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False,
-         targets: Path | None = None, official: bool = False):
+         targets: Path | None = None, official: bool = False, compare_methods: bool = False):
     """Run one year, or several years (``--years`` or ``[account] years``)."""
     from .account import Account
     from .account.config import load_config
@@ -183,6 +190,10 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
             multi = run_years(config, wanted, maps=maps, official=official)
             res = multi[multi.years[-1]]
             appraisal = _appraise_into(res, multi, cfg, folder, targets)
+            if compare_methods:  # the latest year's account, with its inputs as the multi-year run read them
+                from .account.years import year_accounts
+
+                _compare_methods(year_accounts(config, [res.year], official=official)[(res.year, "as_run")], res)
             written = res.write(out)
             if maps:
                 written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
@@ -200,6 +211,8 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
                 acct.config["account"]["purpose"] = "official"
             res = acct.run()
             appraisal = _appraise_into(res, res, cfg, folder, targets)
+            if compare_methods:
+                _compare_methods(acct, res)
             written = res.write(out)
             if maps:
                 written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
@@ -226,9 +239,11 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
                                       help="正式核算：拒绝示例与未核实数据 / official account: refuse illustrative and "
                                            "unverified rows"),
         targets: Optional[Path] = typer.Option(None, "--targets", "-t",
-                                               help="目标表：考核结果写入工作簿与 summary.json / targets table to appraise against")):
+                                               help="目标表：考核结果写入工作簿与 summary.json / targets table to appraise against"),
+        compare_methods: bool = typer.Option(False, "--compare-methods",
+                                             help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant")):
     """核算一个县的 GEP / run the account of a config."""
-    _run(config, out, quiet, years, maps, targets, official)
+    _run(config, out, quiet, years, maps, targets, official, compare_methods)
 
 
 @app.command()
@@ -272,12 +287,14 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
 
 @app.command()
 def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", help="输出目录 / output folder"),
-            quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
+            quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables"),
+            compare_methods: bool = typer.Option(True, "--compare-methods/--no-compare-methods",
+                                                 help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant")):
     """运行内置示例县（上虞区 2021 及示意的 2020）/ run the embedded example county (Shangyu 2021, with an illustrative 2020)."""
     from .account.comparison import side_by_side
     from .examples import example_config
 
-    res = _run(example_config(), out, quiet)
+    res = _run(example_config(), out, quiet, compare_methods=compare_methods)
     # the same county by the raster path and by value transfer, side by side
     from .account import Account
 
@@ -467,7 +484,13 @@ def coef_keys():
 @svc_app.command("list")
 def services_list(family: Optional[str] = typer.Option(None, help="只列出某一族 / only one family")):
     """列出所有服务、方法、输入、单位与参考文献 / list services with methods, inputs, units and references."""
-    from .services import CATEGORIES, TIERS, services
+    from .services import CATEGORIES, TIERS, load_plugins, services
+    from .services.plugins import plugin_of
+
+    try:
+        load_plugins()
+    except GepError as exc:
+        _fail(exc)
 
     t = Table(show_lines=True)
     t.add_column("ID", no_wrap=True)
@@ -478,7 +501,8 @@ def services_list(family: Optional[str] = typer.Option(None, help="只列出某�
             f"{m.name}: {m.label['zh']} / {m.label['en']} ({TIERS[m.tier]['en']}; inputs: {', '.join(m.inputs) or '—'}; "
             f"keys: {', '.join(m.coefficient_keys) or '—'})" for m in s.methods.values())
         cat = CATEGORIES[s.category]
-        t.add_row(s.id, f"{s.label['zh']}\n{s.label['en']}", f"{cat['zh']} {cat['en']}", s.physical_unit, methods,
+        origin = f"\n(plugin {plugin_of(s.id)})" if plugin_of(s.id) else ""
+        t.add_row(s.id + origin, f"{s.label['zh']}\n{s.label['en']}", f"{cat['zh']} {cat['en']}", s.physical_unit, methods,
                   "\n".join(r[:90] for r in s.references))
     console.print(t)
 

@@ -23,7 +23,12 @@ the ``on_pre_build`` hook below) to write, under ``DOCS_DIR/reference/``:
     its description and default;
 ``inputs.md``
     the ids the input tables accept: economy indicators, the product
-    catalogue of statistics tables, and the named raster layers.
+    catalogue of statistics tables, and the named raster layers;
+``method-variants.md``
+    every service with published method variants: each variant's formula and
+    sources, and what it does to the example county (computed here with
+    ``gep.compare_methods`` on the
+    example's inputs, so no number on the page is typed by hand).
 
 The output depends only on the package and its data (no dates, no absolute
 paths), so two runs write identical files; a file whose content is unchanged
@@ -57,6 +62,7 @@ GENERATED = (
     "profiles.md",
     "config-schema.md",
     "inputs.md",
+    "method-variants.md",
 )
 
 _BANNER = (
@@ -187,6 +193,11 @@ def _service_body(s, *, heading: str, up: str) -> str:
                 f"[`{k}`]({up}coefficient-keys.md#{_anchor(_keys_matching(k) or k)})" for k in m.coefficient_keys) or "—"],
             ["valuation 价值量方法", _label(m.valuation) or "—"],
         ]
+        if m.formula:
+            rows.append(["formula 公式", f"`{_cell(m.formula)}`"])
+        if m.variant_of:
+            rows.append(["variant of 变体", f"`{m.variant_of}` (published variant; see "
+                                            f"[method variants]({up}method-variants.md#{_anchor(s.id)}))"])
         for pname, pdesc in (m.params or {}).items():
             rows.append([f"parameter `{pname}`", _cell(pdesc)])
         out.append(_table(["", ""], rows))
@@ -204,6 +215,75 @@ def service_page(service_id: str) -> str:
     out.append(f"# `{s.id}` — {s.label['zh']} / {s.label['en']}\n\n")
     out.append("[All services](../services.md)\n\n")
     out.append(_service_body(s, heading="##", up="../"))
+    if _has_variants(s):
+        out.append("\n## Method variants — the example county 方法变体对示例县的影响\n\n")
+        out.append(_variants_table(s.id))
+    return "".join(out)
+
+
+# --------------------------------------------------------- method variants
+_EXAMPLE_COMPARISON = []
+
+
+def _example_comparison():
+    """The example county's method comparison (computed once per process)."""
+    if not _EXAMPLE_COMPARISON:
+        from gep.account.methods import compare_methods
+
+        acct = gep.Account.from_config(gep.example_config())
+        _EXAMPLE_COMPARISON.append(compare_methods(acct, services=[sid for sid, s in REGISTRY.items()
+                                                                    if _has_variants(s)]))
+    return _EXAMPLE_COMPARISON[0]
+
+
+def _has_variants(s) -> bool:
+    return any(m.variant_of for m in s.methods.values())
+
+
+def _variants_table(service_id: str) -> str:
+    """Every variant of one service: formula, sources, and the example county's numbers (or why it cannot run)."""
+    cmp = _example_comparison()
+    s = REGISTRY[service_id]
+    rows, seen = [], set()
+    for r in cmp.rows:
+        if r["service"] != service_id:
+            continue
+        seen.add(r["method"])
+        ok = r["status"] == "ok"
+        rows.append([f"`{r['method']}`" + (" ✓" if r["chosen"] else ""), _cell(r["method_zh"]), f"`{_cell(r['formula'])}`",
+                     f"{r['value'] / 1e8:,.3f}" if ok else "—", f"{r['gep'] / 1e8:,.2f}" if ok else "—",
+                     f"{r['gep_change_pct']:+.2f} %" if ok else _cell(f"not applicable: {r['reason_en']}")])
+    out = []
+    if rows:
+        out.append(f"Example county (`gep example`, {cmp.year}; GEP {cmp.gep / 1e8:,.2f} 亿元 with the profile's "
+                   "methods, ✓). One service is varied at a time; values in 亿元 (10⁸ CNY).\n\n")
+        out.append(_table(["method", "方法", "formula", "service value", "GEP", "GEP change"], rows))
+    others = [m for m in s.methods.values() if m.variant_of and m.name not in seen and m.variant_of not in seen]
+    if others:
+        out.append("\nVariants of methods the example county does not use (not computed here): "
+                   + ", ".join(f"`{m.name}` ({_cell(m.formula)})" for m in others) + ".\n")
+    out.append("\nSources of each variant:\n\n")
+    for m in s.methods.values():
+        if m.variant_of or any(x.variant_of == m.name for x in s.methods.values()):
+            out.append(f"- `{m.name}`: " + "; ".join(_cell(r) for r in m.references) + "\n")
+    return "".join(out)
+
+
+def method_variants_page() -> str:
+    out = [_BANNER.format(version=gep.__version__)]
+    out.append("# Method variants 方法变体\n\n")
+    out.append(
+        "Where published methods of a service differ, each variant is a method of the service "
+        "(`variant_of` names the method it varies). Choose one in the config "
+        "(`[services] climate_regulation = \"tabular_cop\"`); `gep run --compare-methods` shows GEP under "
+        "every variant side by side. The numbers below are the example county's, computed by the docs "
+        "generator from its inputs; [Methods](../methods.md) explains each variant and its evidence.\n\n")
+    for sid, s in REGISTRY.items():
+        if not _has_variants(s):
+            continue
+        out.append(f"\n## `{sid}` — {s.label['zh']} / {s.label['en']} {{#{_anchor(sid)}}}\n\n")
+        out.append(f"Service page: [{sid}](services/{_page_name(sid)})\n\n")
+        out.append(_variants_table(sid))
     return "".join(out)
 
 
@@ -394,6 +474,12 @@ def profiles_page() -> str:
             rows.append([f"[`{sid}`](services.md#{_anchor(sid)})", _label(s.label), f"{cat['zh']} {cat['en']}",
                          f"`{method or s.default_method}`"])
         out.append(_table(["service", "label", "category", "method"], rows))
+        if p.get("choices"):
+            out.append("\nWhere published methods differ, the method this profile uses and why "
+                       "([method variants](method-variants.md)):\n\n")
+            out.append(_table(["service", "method", "why 理由"], [
+                [f"`{sid}`", f"`{c['method']}`", f"{_cell(c.get('zh', ''))}<br>{_cell(c.get('en', ''))}"]
+                for sid, c in p["choices"].items()]))
     return "".join(out)
 
 
@@ -484,6 +570,7 @@ _PAGES = {
     "profiles.md": profiles_page,
     "config-schema.md": config_page,
     "inputs.md": inputs_page,
+    "method-variants.md": method_variants_page,
 }
 
 

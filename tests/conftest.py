@@ -86,3 +86,12 @@ def tiny_regions(areas_km2=(1.0, 2.0)) -> pd.DataFrame:
         rows.append({"id": f"t{i}", "parent": "c", "name_zh": f"镇{i}", "name_en": f"Town {i}", "area": a,
                      "area_unit": "km²", "population": "", "population_unit": "", "gdp": "", "gdp_unit": ""})
     return pd.DataFrame(rows)
+
+
+def choose_method(config: Path, service: str, method: str) -> None:
+    """Write ``service = "method"`` into the ``[services]`` section of a config (added when it has none)."""
+    text = config.read_text(encoding="utf-8")
+    line = f'{service} = "{method}"\n'
+    text = text.replace("[services]\n", "[services]\n" + line, 1) if "[services]\n" in text else \
+        text + "\n[services]\n" + line
+    config.write_text(text, encoding="utf-8")

@@ -20,6 +20,12 @@ def test_example_prints_tables_and_writes_outputs(tmp_path):
     assert s["appraisal"]["illustrative_targets"] and "考核 Appraisal" in r.output
     alloc = json.loads((tmp_path / "allocation.json").read_text(encoding="utf-8"))
     assert alloc["status"] == "illustrative" and alloc["total"] == alloc["budget"] == 10000
+    # the example shows GEP under every published variant of climate regulation (and the other services)
+    assert "方法变体 Method variants" in r.output and "tabular_cop" in r.output
+    climate = s["method_variants"]["services"]["climate_regulation"]
+    assert climate["chosen"] == "tabular"
+    assert set(climate["variants"]) == {"tabular", "tabular_cop", "tabular_humidifier_only"}
+    assert all(v["status"] == "ok" and v["gep"] > 0 for v in climate["variants"].values())
 
 
 def test_run_bad_config_exits_nonzero_bilingual(example_copy, tmp_path):

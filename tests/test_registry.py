@@ -1,18 +1,38 @@
-"""Contract tests over every registered service, ecosystem type and shipped set."""
+"""Contract tests over every registered service (gep's and the example plugin's), ecosystem type and shipped set."""
+
+from pathlib import Path
 
 import pytest
 
 from gep.classifications import ecosystem_groups, ecosystem_types, load_scheme, shipped_schemes
 from gep.coefficients import coefficient_keys, key_spec, load_coefficients, shipped_sets
-from gep.services import CATEGORIES, REGISTRY, TIERS
+from gep.services import CATEGORIES, REGISTRY, TIERS, check_service
+from gep.testing import installed_plugin
 from gep.units import parse_unit
 
 SERVICES = sorted(REGISTRY)
+#: plugins whose services must meet the same contract (installed for the test only)
+PLUGINS = [Path(__file__).resolve().parents[1] / "examples" / "plugins" / "gep-species-conservation"]
 
 
 @pytest.mark.parametrize("sid", SERVICES)
 def test_service_contract(sid):
-    s = REGISTRY[sid]
+    assert_contract(REGISTRY[sid])
+
+
+@pytest.mark.parametrize("project", PLUGINS, ids=lambda p: p.name)
+def test_plugin_service_contract(project, tmp_path):
+    with installed_plugin(project, tmp_path / "site") as names:
+        assert names, f"{project.name} registers no plugin"
+        from gep.services.plugins import loaded_plugins
+
+        for name in names:
+            for sid in loaded_plugins()[name]["services"]:
+                assert_contract(REGISTRY[sid])
+
+
+def assert_contract(s):
+    assert check_service(s) == []
     assert s.label["zh"] and s.label["en"]
     assert s.physical_label["zh"] and s.physical_label["en"]
     assert s.category in CATEGORIES
@@ -22,7 +42,7 @@ def test_service_contract(sid):
         assert m.label["zh"] and m.label["en"] and m.tier in TIERS
         assert m.references
         for k in m.coefficient_keys:
-            assert key_spec(k) is not None, f"{sid}/{m.name}: undeclared coefficient key {k}"
+            assert key_spec(k) is not None, f"{s.id}/{m.name}: undeclared coefficient key {k}"
         assert callable(m.quantify) and callable(m.value)
 
 

@@ -31,6 +31,17 @@ from .result import AccountResult
 __all__ = ["Account"]
 
 
+def _load_plugins(config: Mapping, base_dir: Path, source: str) -> None:
+    """Installed plugins (entry points) and those ``[account] plugins`` names, before any service is looked up."""
+    from ..services.plugins import load_plugin_module, load_plugins
+
+    load_plugins()
+    specs = config.get("account", {}).get("plugins", [])
+    if not (isinstance(specs, list) and all(isinstance(x, str) and x.strip() for x in specs)):
+        return  # not a list of names: check_config reports it with the config's other problems
+    for spec in specs:
+        load_plugin_module(spec, base_dir, source=source)
+
 
 class Account(AccountInputs):
     """One yearly GEP account of one region tree.
@@ -61,6 +72,7 @@ class Account(AccountInputs):
                 config = for_year(config, int(config["account"]["year"]))
         self.raw_config = copy.deepcopy(config)
         self.config = with_defaults(self.raw_config)
+        _load_plugins(self.config, self.base_dir, self.source)
         self._loaded: tuple[dict[str, Any], list[Problem]] | None = None
         self._plan = None
         #: the year the region table's population and GDP belong to (None: the account year); a multi-year

@@ -27,6 +27,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "description": "free text",
         "years": "years `gep run` accounts and compares (inputs per year in [years.<year>] or '{year}' in paths)",
         "purpose": "'official' refuses illustrative and unverified rows; 'analysis' (default) shows them in a banner",
+        "plugins": "service plugins to load: Python files (relative to the config) or modules, each defining gep_plugin",
     },
     "inputs": {
         "regions": "regions CSV",
@@ -138,6 +139,12 @@ def check_config(cfg: dict, file: str = "config") -> list[Problem]:
                                     f"region_code must be an administrative code (a string): {code!r}", file=file,
                                     column="account.region_code", hint_zh="写成 region_code = \"330604\"",
                                     hint_en="write region_code = \"330604\""))
+        plugins = acct.get("plugins", [])
+        if not (isinstance(plugins, list) and all(isinstance(x, str) and x.strip() for x in plugins)):
+            problems.append(problem("bad_config_value", f"plugins 应为字符串列表：{plugins!r}",
+                                    f"plugins must be a list of strings: {plugins!r}", file=file,
+                                    column="account.plugins", hint_zh='例如 plugins = ["county_services.py"]',
+                                    hint_en='e.g. plugins = ["county_services.py"]'))
     problems.extend(_check_shares(cfg, file))
     ind = cfg.get("indicators", {})
     if isinstance(ind, dict):

@@ -6,10 +6,12 @@ import fnmatch
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
+from ..errors import Problem, problem
+from ..units import is_dimension, parse_unit
 
-
-__all__ = ["KeySpec", "coefficient_keys", "key_spec"]
+__all__ = ["KeySpec", "coefficient_keys", "key_spec", "declare_keys", "forget_keys"]
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,64 @@ def key_spec(key: str) -> KeySpec | None:
         if "*" in pattern and fnmatch.fnmatchcase(key, pattern):
             return spec
     return None
+
+
+#: key -> the plugin that declared it (keys of gep itself are not listed)
+_DECLARED_BY: dict[str, str] = {}
+
+
+def _check_key(key: str, spec: Mapping, origin: str) -> list[Problem]:
+    out = []
+    for field in ("zh", "en", "unit"):
+        if not str(spec.get(field, "")).strip():
+            out.append(problem("bad_key_declaration", f"{origin} 声明的系数键 {key} 缺少 {field}",
+                               f"coefficient key {key} declared by {origin} has no {field}", value=key))
+    if out:
+        return out
+    try:
+        parse_unit(spec["unit"])
+        if not is_dimension(spec["unit"], spec.get("dimensionality", "")):
+            out.append(problem("bad_key_declaration",
+                               f"{origin} 声明的系数键 {key} 的单位 {spec['unit']} 与量纲 {spec.get('dimensionality', '')!r} 不符",
+                               f"coefficient key {key} declared by {origin}: unit {spec['unit']} does not have the "
+                               f"dimensionality {spec.get('dimensionality', '')!r}", value=key))
+    except Exception as exc:  # noqa: BLE001 - pint raises several kinds; all are a bad declaration
+        out.append(problem("bad_key_declaration", f"{origin} 声明的系数键 {key} 的单位或量纲无法解析：{exc}",
+                           f"coefficient key {key} declared by {origin}: unit or dimensionality does not parse: {exc}",
+                           value=key))
+    return out
+
+
+def declare_keys(specs: Mapping[str, Mapping], origin: str, *, check_only: bool = False) -> list[Problem]:
+    """Declare coefficient keys of a plugin (``{key: {zh, en, unit, dimensionality, indexed_by}}``).
+
+    A key gep (or another plugin) declares already is a problem, not an
+    override. Returns the problems; the keys are declared only when there are
+    none (and ``check_only`` is false).
+    """
+    keys = coefficient_keys()
+    problems: list[Problem] = []
+    for key, spec in specs.items():
+        if key in keys:
+            owner = _DECLARED_BY.get(key, "gep")
+            problems.append(problem("key_clash", f"{origin} 声明的系数键 {key} 已由 {owner} 声明",
+                                    f"coefficient key {key} declared by {origin} is already declared by {owner}",
+                                    value=key, hint_zh="换一个键名（如加上插件名前缀）",
+                                    hint_en="choose another key name (e.g. prefixed with the plugin's name)"))
+            continue
+        problems.extend(_check_key(key, spec, origin))
+    if problems or check_only:
+        return problems
+    for key, spec in specs.items():
+        keys[key] = KeySpec(key=key, zh=spec["zh"], en=spec["en"], dimensionality=spec.get("dimensionality", ""),
+                            unit=spec["unit"], indexed_by=tuple(spec.get("indexed_by", ())))
+        _DECLARED_BY[key] = origin
+    return []
+
+
+def forget_keys(origin: str) -> None:
+    """Remove the keys a plugin declared (when the plugin is unloaded)."""
+    keys = coefficient_keys()
+    for key in [k for k, o in _DECLARED_BY.items() if o == origin]:
+        keys.pop(key, None)
+        _DECLARED_BY.pop(key, None)

@@ -100,6 +100,14 @@ class Method:
     valuation : dict
         Label of the pricing method (市场价值法, 影子工程法 …).
     references : tuple of str
+    params : dict
+        Descriptions of the method's parameters (shown in the docs).
+    variant_of : str
+        Name of the method of the same service that this one is a published
+        variant of (same inputs, another published formula or constant), or
+        ``""``. ``gep run --compare-methods`` runs every variant side by side.
+    formula : str
+        The formula in one line, as the docs and the variant table show it.
     """
 
     name: str
@@ -112,6 +120,8 @@ class Method:
     valuation: Mapping[str, str] = field(default_factory=lambda: {"zh": "", "en": ""})
     references: tuple[str, ...] = ()
     params: Mapping[str, str] = field(default_factory=dict)
+    variant_of: str = ""
+    formula: str = ""
 
     def __post_init__(self):
         if self.tier not in TIERS:
@@ -155,6 +165,22 @@ class Service:
             raise ValueError(f"service {self.id}: unknown category {self.category!r}")
         if self.default_method not in self.methods:
             raise ValueError(f"service {self.id}: default method {self.default_method!r} not in methods")
+        for m in self.methods.values():
+            if m.variant_of and (m.variant_of not in self.methods or self.methods[m.variant_of].variant_of):
+                raise ValueError(f"service {self.id}: method {m.name} is a variant of {m.variant_of!r}, "
+                                 "which is not a base method of the service")
+
+    def variants(self, name: str | None = None) -> list[Method]:
+        """The published variants of method ``name`` (default method when ``None``), itself first.
+
+        Methods are variants of one another when they share a base: the base
+        method and every method whose :attr:`Method.variant_of` names it. A
+        method without variants gives a list of one.
+        """
+        m = self.method(name)
+        base = m.variant_of or m.name
+        group = [x for x in self.methods.values() if x.name == base or x.variant_of == base]
+        return [m] + [x for x in group if x.name != m.name]
 
     def method(self, name: str | None = None) -> Method:
         """The method called ``name`` (default method when ``None``)."""

@@ -22,8 +22,8 @@ __all__ = ["types_in", "per_ecosystem", "per_region", "scalar", "statistic"]
 
 
 def types_in(groups) -> list[str]:
-    """Ecosystem types whose group (forest, grassland, wetland…) is in ``groups``."""
-    return [t for t, spec in ecosystem_types().items() if spec.group in groups]
+    """Ecosystem types whose group (forest, grassland, wetland…) is in ``groups``, or that are named there."""
+    return [t for t, spec in ecosystem_types().items() if spec.group in groups or t in groups]
 
 
 def per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: bool = True) -> xr.DataArray:

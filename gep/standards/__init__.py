@@ -1,10 +1,15 @@
 """Profiles: which services (and methods) a standard or method prescribes.
 
 A profile is a TOML file in this folder: ``id``, ``title {zh,en}``,
-``description``, default ``coefficients`` set, and the ordered list of
-``services`` (``"service_id"`` or ``"service_id:method"``). An account may
-also name its own profile file (``profile = "profile.toml"``, relative to the
-config), e.g. to account exactly the services a published study accounts.
+``description``, default ``coefficients`` set, the ordered list of
+``services`` (``"service_id"`` or ``"service_id:method"``), and optionally
+``[choices.<service_id>]`` tables that pick a method where published methods
+differ and say why (``method``, ``zh``, ``en``). A choice sets the method of
+its service in ``services`` (a service listed as ``"id:method"`` with another
+method, or a choice for a service the profile does not list, is an error).
+An account may also name its own profile file (``profile = "profile.toml"``,
+relative to the config), e.g. to account exactly the services a published
+study accounts.
 """
 
 from __future__ import annotations
@@ -19,17 +24,35 @@ __all__ = ["load_profile", "profiles"]
 _HERE = Path(__file__).parent
 
 
+def _apply_choices(d: dict, path: Path) -> dict:
+    """Write each ``[choices.<service>] method`` into the profile's ``services`` list."""
+    choices = d.get("choices", {})
+    entries = {e.partition(":")[0]: i for i, e in enumerate(d.get("services", []))}
+    for sid, choice in choices.items():
+        if sid not in entries:
+            raise ConfigError(problem("bad_profile", f"核算方案 {d['id']} 为未列出的服务 {sid} 选择了方法",
+                                      f"profile {d['id']} chooses a method for {sid}, which it does not list",
+                                      file=path.name, value=sid))
+        listed = d["services"][entries[sid]].partition(":")[2]
+        if listed and listed != choice["method"]:
+            raise ConfigError(problem("bad_profile", f"核算方案 {d['id']} 为服务 {sid} 给出两种方法：{listed}、{choice['method']}",
+                                      f"profile {d['id']} gives {sid} two methods: {listed} and {choice['method']}",
+                                      file=path.name, value=sid))
+        d["services"][entries[sid]] = f"{sid}:{choice['method']}"
+    return d
+
+
 def profiles() -> dict[str, dict]:
     """All shipped profiles by id."""
     out = {}
     for p in sorted(_HERE.glob("*.toml")):
         with open(p, "rb") as fh:
             d = tomllib.load(fh)
-        out[d["id"]] = d
+        out[d["id"]] = _apply_choices(d, p)
     return out
 
 
-PROFILE_KEYS = {"id", "title", "description", "coefficients", "services"}
+PROFILE_KEYS = {"id", "title", "description", "coefficients", "services", "choices"}
 
 
 def load_profile(profile_id: str, base_dir: str | Path | None = None) -> dict:
@@ -70,4 +93,4 @@ def _profile_file(path: Path) -> dict:
                                 hint_en='e.g. services = ["water_conservation:given"]'))
     if problems:
         raise ConfigError(problems)
-    return d
+    return _apply_choices(d, path)

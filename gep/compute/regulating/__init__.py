@@ -23,12 +23,12 @@ Coastal protection is priced directly (shoreline length × seawall cost,
 :func:`gep.compute.valuation.replacement_cost`).
 """
 
-from .water import water_conservation_volume, runoff_from_coefficient, lake_flood_storage_qtp, reservoir_flood_storage, marsh_flood_storage, vegetation_flood_storage
+from .water import water_conservation_volume, runoff_from_coefficient, lake_flood_storage_qtp, reservoir_flood_storage, marsh_flood_storage, vegetation_flood_storage, vegetation_storm_storage_miao
 from .soil import rusle_potential, rusle_actual, soil_retention, sediment_volume, nutrient_retained, rweq_qmax, rweq_critical_length, rweq_loss, sand_fixation_area_m2
 from .purification import purification_capacity, capped_purification
-from .carbon import co2_from_npp, o2_from_npp, co2_from_nep, nep_from_npp, o2_from_co2
-from .climate import vegetation_cooling_kwh, water_evaporation_kwh
-from .carbon import C_PER_DRY_MATTER, CO2_PER_C, CO2_PER_DRY_MATTER, O2_PER_CO2, O2_PER_DRY_MATTER
+from .carbon import co2_from_npp, o2_from_npp, co2_from_nep, nep_from_npp, o2_from_co2, heterotrophic_respiration_pei, nep_from_npp_rh
+from .climate import vegetation_cooling_kwh, water_evaporation_kwh, water_evaporation_kwh_cop, water_humidifying_kwh
+from .carbon import C_PER_DRY_MATTER, CO2_PER_C, CO2_PER_DRY_MATTER, O2_PER_CO2, O2_PER_DRY_MATTER, O2_PER_DRY_MATTER_LYT1721
 from .climate import KJ_PER_KWH
 from .water import KM2_TO_M2, MM_M2_TO_M3
 
@@ -39,6 +39,7 @@ __all__ = [
     "reservoir_flood_storage",
     "marsh_flood_storage",
     "vegetation_flood_storage",
+    "vegetation_storm_storage_miao",
     "rusle_potential",
     "rusle_actual",
     "soil_retention",
@@ -55,13 +56,18 @@ __all__ = [
     "co2_from_nep",
     "nep_from_npp",
     "o2_from_co2",
+    "heterotrophic_respiration_pei",
+    "nep_from_npp_rh",
     "vegetation_cooling_kwh",
     "water_evaporation_kwh",
+    "water_evaporation_kwh_cop",
+    "water_humidifying_kwh",
     "C_PER_DRY_MATTER",
     "CO2_PER_C",
     "CO2_PER_DRY_MATTER",
     "O2_PER_CO2",
     "O2_PER_DRY_MATTER",
+    "O2_PER_DRY_MATTER_LYT1721",
     "KJ_PER_KWH",
     "KM2_TO_M2",
     "MM_M2_TO_M3",

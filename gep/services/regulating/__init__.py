@@ -16,7 +16,9 @@ that ran is recorded in the provenance). Three ways in:
     physical quantities computed elsewhere (InVEST, a survey): the
     ``[inputs] physical`` table ``region, service, quantity, unit``.
 
-One module per service (``carbon_oxygen`` holds the two NPP services);
+One module per service (``carbon_oxygen`` holds the two NPP services; ``pest_control``
+is the Garzé 2017 service no profile lists by default). Where published methods differ,
+each variant is a method naming the method it varies (``variant_of``), see ``docs/methods.md``;
 formulas in :mod:`gep.compute.regulating`; prices and parameters in
 coefficient sets (``cn-rcees`` and sets extending it). Each service declares
 the ecosystem groups it applies to; an applicable ecosystem type with area but
@@ -40,6 +42,7 @@ from . import carbon_oxygen  # noqa: F401
 from . import climate_regulation  # noqa: F401
 from . import coastal_protection  # noqa: F401
 from . import sand_fixation  # noqa: F401
+from . import pest_control  # noqa: F401
 from ._common import REGULATING, given_quantity
 
 __all__ = ["REGULATING", "given_quantity"]

@@ -13,12 +13,13 @@ from ...units import conversion_factor
 from .._base import Method, Quantity, Service, register
 
 __all__ = ["REGULATING", "REF_GARZE", "REF_BYD", "REF_BO", "REF_SPEC", "HM2_TO_M2", "allocate_cap", "quantity",
-           "given_quantity", "declare", "method", "with_given"]
+           "given_quantity", "declare", "method", "with_given", "record_method"]
 
 REF_GARZE = ("白玛卓嘎, 肖燚, 欧阳志云, 王莉雁. 甘孜藏族自治州生态系统生产总值核算研究. 生态学报, 2017, "
              "37(19): 6302-6312.")
 REF_BYD = "江波, 陈媛媛, 肖洋, 赵娟娟, 欧阳志云. 白洋淀湿地生态系统最终服务价值评估. 生态学报, 2017, 37(8)."
-REF_BO = "博文静 et al. 2017 (ChinaXiv:201706.00846) — RUSLE factors, NEP, climate regulation with COP 3.0."
+REF_BO = ("博文静, 王莉雁, 操建华, 王效科, 肖燚, 欧阳志云. 中国森林生态资产价值评估. 生态学报, 2017, 37(12): 4182-4190 "
+          "(ChinaXiv:201706.00846) — RUSLE factors, NEP, climate regulation with COP 3.0.")
 REF_SPEC = "《生态产品总值核算规范（试行）》发改基础〔2022〕481号; GB/T 46869—2025; DB33/T 2274—2025."
 
 HM2_TO_M2 = 1e4
@@ -74,11 +75,19 @@ def declare(*, id, zh, en, unit, pzh, pen, methods: dict, default, refs, dzh, de
     return svc
 
 
-def method(name, zh, en, tier, quantify, value, *, inputs=(), keys=(), vzh="", ven="", refs=()):
-    """A :class:`Method` from its parts (labels, tier, steps, inputs, keys, valuation label, references)."""
+def method(name, zh, en, tier, quantify, value, *, inputs=(), keys=(), vzh="", ven="", refs=(), variant_of="",
+           formula=""):
+    """A :class:`Method` from its parts (labels, tier, steps, inputs, keys, valuation label, references,
+    the method it is a published variant of, its formula)."""
     return Method(name=name, label={"zh": zh, "en": en}, tier=tier, quantify=quantify, value=value,
                   inputs=tuple(inputs), coefficient_keys=tuple(keys), valuation={"zh": vzh, "en": ven},
-                  references=tuple(refs))
+                  references=tuple(refs), variant_of=variant_of, formula=formula)
+
+
+def record_method(ctx, service: str, method_name: str, formula: str, source: str) -> None:
+    """Put the method (variant) that computed a service, with its formula and source, in the provenance."""
+    ctx.trace.append({"service": service, "key": f"method.{service}", "value": method_name, "unit": "",
+                      "note": formula, "source": source})
 
 
 def with_given(methods: dict, service_id: str, unit: str, value_fn, keys) -> dict:
