@@ -54,10 +54,11 @@ class RegionTable:
         for col in REQUIRED:
             if col not in frame:
                 raise InputFileError(problem("missing_columns", f"缺少列 {col}", f"missing column {col}", file=file, row=1))
+        first_row = frame.attrs.get("first_row", 2)
         frame = frame.astype({c: object for c in frame.columns})
         frame["id"] = frame["id"].astype(str).str.strip()
         frame["parent"] = frame["parent"].fillna("").astype(str).str.strip()
-        frame["_row"] = [csv_row(i) for i in range(len(frame))]
+        frame["_row"] = [csv_row(i, first_row) for i in range(len(frame))]
         problems = []
         dups = frame[frame["id"].duplicated(keep=False)]
         if not dups.empty:

@@ -56,6 +56,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "intermediate_share": "intermediate consumption share for the net method: number or {item/group = share}",
         "eco_only": "count only catalogue items marked as eco-products (default true)",
         "sheet": "sheet name of an Excel statistics table",
+        "header_row": "spreadsheet row of the statistics table's header (first row = 1; detected when not given)",
+        "catalogue": "the county's product catalogue CSV, added to the shipped one (same columns as products.csv)",
     },
     "cultural": {
         "method": "'revenue' (eco-tourism revenue) or 'travel_cost'",

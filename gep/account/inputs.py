@@ -64,14 +64,18 @@ class AccountInputs:
         return p if p.is_absolute() else (self.base_dir / p)
 
     def _hash(self, label: str, path: Path) -> None:
-        from ..io.tables import sha256_file
+        from ..io.tables import sha256_file, split_sheet, text_encoding
 
+        path, _ = split_sheet(path)  # "book.xlsx#sheet": the workbook's hash
         if path.is_file():
             try:
                 rel = str(path.relative_to(self.base_dir))
             except ValueError:
                 rel = str(path)
             self.input_hashes[rel] = sha256_file(path)
+            enc = text_encoding(path)
+            if enc not in (None, "utf-8"):  # a GBK/GB18030 file: recorded in the provenance (engine)
+                self.__dict__.setdefault("input_encodings", {})[rel] = enc
 
     def _load(self) -> dict[str, Any]:
         """Read and check every input; raise one GepError holding all problems."""
@@ -216,17 +220,24 @@ class AccountInputs:
     def _load_statistics(self, stats):
         from ..statistics import read_statistics
 
-        sheet = self.config.get("statistics", {}).get("sheet")
+        cfg = self.config.get("statistics", {})
+        sheet, header_row = cfg.get("sheet"), cfg.get("header_row")
+        catalogue = None
+        if cfg.get("catalogue"):  # the county's own products, on top of the shipped catalogue
+            from ..classifications.products import extended_catalogue
+
+            self._hash("catalogue", self._path(cfg["catalogue"]))
+            catalogue = extended_catalogue(self._path(cfg["catalogue"]))
         if isinstance(stats, pd.DataFrame):
             import tempfile
 
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "statistics.csv"
                 stats.to_csv(path, index=False)
-                return read_statistics(path)
+                return read_statistics(path, catalogue=catalogue)
         path = self._path(stats)
         self._hash("statistics", path)
-        return read_statistics(path, sheet=sheet)
+        return read_statistics(path, sheet=sheet, catalogue=catalogue, header_row=header_row)
 
     def _load_physical(self, phys, rt: RegionTable) -> pd.DataFrame:
         """Physical quantities given by the user: ``region, service, quantity, unit`` [+ component, source]."""

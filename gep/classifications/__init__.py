@@ -186,10 +186,11 @@ def areas_by_ecosystem(
     InvalidArea, UnitError, UnknownLandUseCode, DuplicateRows
         All problems of one kind together; the file and row of each.
     """
+    first_row = land_use.attrs.get("first_row", 2)
     lu = land_use.copy()
     lu["code"] = lu["code"].map(_normalise_code)
     lu["region"] = lu["region"].astype(str).str.strip()
-    rows = [csv_row(i) for i in range(len(lu))]
+    rows = [csv_row(i, first_row) for i in range(len(lu))]
     lu["_row"] = rows
 
     # units: one factor per distinct unit string

@@ -59,10 +59,11 @@ def _read_table(csv: Path, set_id: str) -> tuple[pd.DataFrame | None, list[Probl
         frame = read_csv_checked(csv, required=COLUMNS, dtype=str)
     except InputFileError as exc:
         return None, exc.problems
+    first_row = frame.attrs.get("first_row", 2)
     frame = frame.fillna("")
     frame["_set"] = set_id
     frame["_file"] = str(csv)
-    frame["_row"] = [csv_row(i) for i in range(len(frame))]
+    frame["_row"] = [csv_row(i, first_row) for i in range(len(frame))]
     return _coerce(frame), []
 
 
