@@ -9,6 +9,7 @@ raising one :class:`~gep.errors.GepError` that holds them all.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -338,10 +339,13 @@ class AccountInputs:
         known = set(rt.frame.index)
         for r in lu_regions:
             if r not in known:
+                near = difflib.get_close_matches(r, sorted(rt.leaves), n=2, cutoff=0.6)
                 problems.append(problem("region_not_in_region_table", f"土地利用表中的地区 {r!r} 不在地区表中",
                                         f"region {r!r} of the land-use table is not in the region table", file=fname,
-                                        column="region", value=r, hint_zh="检查地区 id 拼写，或在地区表中增加该地区",
-                                        hint_en="check the region id, or add the region to the region table"))
+                                        column="region", value=r,
+                                        hint_zh=(f"是否指 {'、'.join(near)}？" if near else "") + "检查地区 id 拼写，或在地区表中增加该地区",
+                                        hint_en=(f"did you mean {', '.join(near)}? " if near else "")
+                                        + "check the region id, or add the region to the region table"))
             elif r not in rt.leaves:
                 problems.append(problem("land_use_for_non_leaf", f"地区 {r!r} 有下级地区，土地利用应按下级地区给出",
                                         f"region {r!r} has sub-regions; give land use for its sub-regions",
@@ -479,7 +483,8 @@ def _most_specific(problems: list[Problem]) -> GepError:
     from .. import errors as E
 
     by_code = {
-        "unknown_land_use_code": E.UnknownLandUseCode, "area_mismatch": E.AreaMismatch,
+        "unknown_land_use_code": E.UnknownLandUseCode, "leading_zeros_dropped": E.UnknownLandUseCode,
+        "area_mismatch": E.AreaMismatch,
         "region_not_in_region_table": E.UnknownRegion, "region_without_land_use": E.UnknownRegion,
         "missing_coefficient": E.MissingCoefficient, "negative_area": E.InvalidArea,
         "area_not_a_number": E.InvalidArea, "area_unit": E.UnitError, "duplicate_land_use_rows": E.DuplicateRows,

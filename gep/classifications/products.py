@@ -148,7 +148,7 @@ def extended_catalogue(path: str | Path) -> ProductCatalogue:
             aliases = [a for a in str(r["aliases"]).split("|") if a.strip()]
             base.at[j, "aliases"] = "|".join([a for a in str(base.at[j, "aliases"]).split("|") if a] + aliases)
         else:
-            rows.append({**{c: str(r[c]).strip() for c in _CATALOGUE_COLUMNS}, "_row": csv_row(i, first_row)})
+            rows.append({**{c: str(r[c]).strip() for c in _CATALOGUE_COLUMNS}, "_row": str(csv_row(i, first_row))})
     if problems:
         raise InputFileError(problems)
     if rows:
