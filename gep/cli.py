@@ -1,6 +1,7 @@
 """The ``gep`` command line.
 
-    gep example [--out DIR]            run the embedded example county
+    gep init DIR --region-code C       a new county's folder: config, templates, coefficients to fill
+    gep example [--out DIR]            run the embedded example county (--copy DIR: copy its inputs)
     gep run CONFIG --out DIR           run any county's config
     gep validate CONFIG                list every problem, change nothing
     gep appraise OUT --targets T       townships and county against yearly targets
@@ -271,11 +272,45 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
 
 
 @app.command()
+def init(folder: Path = typer.Argument(..., help="新的县文件夹 / a new folder for the county"),
+         profile: str = typer.Option("rcees-gep", "--profile", "-p", help="核算方案 / profile id"),
+         region_code: str = typer.Option(..., "--region-code", "-r", help="6 位行政区划代码 / six-digit GB/T 2260 code"),
+         year: Optional[int] = typer.Option(None, "--year", "-y", help="核算年份（默认上一年）/ accounting year (default: last year)"),
+         name: str = typer.Option("", "--name", help="核算名称（中文）/ the account's name in Chinese"),
+         name_en: str = typer.Option("", "--name-en", help="核算名称（英文）/ the account's name in English"),
+         scheme: str = typer.Option("gbt21010-2017", "--scheme", help="土地利用分类 / land-use scheme")):
+    """新建一个县的核算文件夹（配置、输入模板、待填系数）/ write a new county's folder: config, templates, coefficients to fill."""
+    from .scaffold import init_county
+
+    try:
+        written = init_county(folder, profile, region_code, year=year, name_zh=name, name_en=name_en, scheme=scheme)
+    except GepError as exc:
+        _fail(exc)
+    console.print(f"写出 / wrote {len(written)} files in {folder}: " + ", ".join(written), highlight=False)
+    console.print(f"下一步 / next: 填写后运行 fill them in, then run  [bold]gep validate {folder / 'gep.toml'}[/]")
+
+
+@app.command()
 def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", help="输出目录 / output folder"),
-            quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
+            quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables"),
+            copy: Optional[Path] = typer.Option(None, "--copy", help="把示例县的输入复制到此文件夹（不运行）/ copy the example's inputs to this folder (no run)")):
     """运行内置示例县（上虞区 2021 及示意的 2020）/ run the embedded example county (Shangyu 2021, with an illustrative 2020)."""
     from .account.comparison import side_by_side
     from .examples import example_config
+
+    if copy is not None:
+        from .scaffold import copy_example
+
+        try:
+            info = copy_example(copy)
+        except GepError as exc:
+            _fail(exc)
+        console.print(f"复制 / copied {len(info['files'])} files to {copy}")
+        console.print(f"[bold yellow]注意 / note: {info['illustrative']} of the {info['rows']} rows of "
+                      f"{copy / 'coefficients' / 'example.csv'} are illustrative or unverified (示意值/未核实): "
+                      "replace them with the county's own sourced values before any real account. "
+                      "A new county starts better from `gep init`.[/]", highlight=False)
+        return
 
     res = _run(example_config(), out, quiet)
     # the same county by the raster path and by value transfer, side by side

@@ -31,6 +31,7 @@ from ..errors import (
 from ..regions import RegionTable
 from ..services import get_service
 from ..standards import load_profile
+from .config import config_to_fill
 
 __all__ = ["AccountInputs"]
 
@@ -95,6 +96,7 @@ class AccountInputs:
         if self._loaded is not None:
             return self._loaded
         problems: list[Problem] = list(self.config_problems)
+        problems += config_to_fill(dict(self.raw_config), self.source)
         out: dict[str, Any] = {"warnings": []}
         inputs = self.config.get("inputs", {})
         acct = self.config["account"]
@@ -170,6 +172,10 @@ class AccountInputs:
                 out["areas"], out["land_use_rows"], out["land_use_status"] = res
                 out["land_use_file"] = None if isinstance(lu, (pd.DataFrame, xr.DataArray)) else str(lu)
                 problems.extend(self._check_areas(out["areas"], rt, str(lu) if not isinstance(lu, (pd.DataFrame, xr.DataArray)) else "land_use"))
+        elif lu is not None and rt is None and not isinstance(lu, (pd.DataFrame, xr.DataArray)):
+            from ..io.tables import read_csv_checked  # no region table: the file's own problems still count
+
+            attempt(read_csv_checked, self._path(lu), required=["region", "code", "area", "unit"], dtype=str)
         elif out["rasters"] is not None:
             scheme = attempt(self._scheme, scheme_spec)
             res = attempt(areas_from_rasters, out["rasters"], scheme, rt.leaves) if scheme is not None else None
