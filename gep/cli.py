@@ -48,6 +48,15 @@ def _fail(exc: GepError) -> None:
     raise typer.Exit(code=1)
 
 
+def _cell(v) -> str:
+    """A table cell: empty for a missing value, integers as integers (a price year 2010, not 2010.0)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
+
+
 def _fmt(v, digits=2) -> str:
     return "—" if v is None else f"{v:,.{digits}f}"
 
@@ -440,9 +449,9 @@ def coef_show(set_id: str = typer.Argument(..., help="系数集 id 或路径 / s
         frame = frame[frame["key"].str.startswith(key)]
     t = Table()
     for c in ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set"):
-        t.add_column(c)
+        t.add_column(c, overflow="fold")
     for _, r in frame.iterrows():
-        t.add_row(*[("" if (isinstance(r[c], float) and r[c] != r[c]) else str(r[c])) for c in
+        t.add_row(*[_cell(r[c]) for c in
                     ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set")])
     console.print(t)
     console.print("\n[bold]来源 Sources[/]")
@@ -476,12 +485,22 @@ def coef_diff(a: str, b: str):
     if d.empty:
         console.print("没有差异 / no differences")
         return
-    t = Table(title=f"{a} → {b}: {len(d)} rows differ")
-    for c in ("key", "ecosystem", "region", "valid_from", "change", "value_a", "value_b", "unit_a", "unit_b", "source_b"):
-        t.add_column(c)
+    t = Table(title=f"{a} → {b}: {len(d)} rows differ（→ 表示变化 / → marks a change）")
+    t.add_column("系数 key [生态系统] @地区", overflow="fold")
+    for c in ("change", "value", "unit", "price year", "status", "source", "valid from"):
+        t.add_column(c, overflow="fold", no_wrap=c in ("value", "price year", "status", "valid from"))
+
+    def pair(r, c):
+        x, y = _cell(r[f"{c}_a"]), _cell(r[f"{c}_b"])
+        return y if r["change"] == "added" else x if r["change"] == "removed" or x == y else f"{x} → {y}"
+
     for _, r in d.iterrows():
-        t.add_row(*["" if (isinstance(r[c], float) and r[c] != r[c]) else str(r[c]) for c in
-                    ("key", "ecosystem", "region", "valid_from", "change", "value_a", "value_b", "unit_a", "unit_b", "source_b")])
+        vf = _cell(r["valid_from"]) if r["valid_from"] == r["valid_from_b"] else \
+            f"{_cell(r['valid_from'])} → {_cell(r['valid_from_b'])}"
+        what = f"{r['key']}" + (f" [{r['ecosystem']}]" if r["ecosystem"] != "*" else "") + \
+            (f" @{r['region']}" if r["region"] != "*" else "")
+        t.add_row(what, str(r["change"]), pair(r, "value"), pair(r, "unit"), pair(r, "price_year"), pair(r, "status"),
+                  pair(r, "source"), vf)
     console.print(t)
 
 
