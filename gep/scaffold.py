@@ -116,6 +116,13 @@ def _config(needs: ProfileNeeds, year: int, name_zh: str, name_en: str, scheme: 
         f'# 用 Excel 填写时改为工作表 / to read the workbook instead: regions = "{WORKBOOK}#regions"',
         "",
     ]
+    lines += [
+        "[services]",
+        "# 不核算的服务写 false（产出恰为零的服务会报错）/ a service the county does not account: false",
+        "# (a service that yields exactly zero is an error), e.g. an inland county:",
+        "# coastal_protection = false",
+        "",
+    ]
     if "statistics" in tables:
         lines += [
             "[statistics]",

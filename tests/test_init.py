@@ -115,6 +115,10 @@ def _fill_config(folder: Path) -> None:
     example = tomllib.loads(gep.example_config().read_text(encoding="utf-8"))["cultural"]
     text = text.replace('# eco_share = 1.0', f'eco_share = {example["eco_share"]}')
     text = text.replace('# eco_share_source = ""', f'eco_share_source = "{example["eco_share_source"]}"')
+    # the services the example does not account (they would be exactly zero)
+    dropped = [s for s, m in tomllib.loads(gep.example_config().read_text(encoding="utf-8"))["services"].items()
+               if m is False]
+    text = text.replace("# coastal_protection = false", "\n".join(f"{s} = false" for s in dropped))
     (folder / "gep.toml").write_text(text, encoding="utf-8")
 
 
@@ -138,7 +142,8 @@ def test_init_fill_validate_run_equals_the_example(tmp_path, expected):
         _fill_table(folder / f"{name}.csv", EXAMPLE / f"{name}.csv")
     _fill_coefficients(folder, 2021)
     problems = _validate_codes(folder / "gep.toml")
-    assert [p.code for p in problems] == ["config_to_fill"]          # only the name and cultural settings left
+    # only the config is left: the name, and the services the county does not account (exactly zero)
+    assert Counter(p.code for p in problems) == {"config_to_fill": 1, "zero_service": 2}
     _fill_config(folder)
     result = runner.invoke(app, ["validate", str(folder / "gep.toml")])
     assert result.exit_code == 0, result.output
@@ -184,6 +189,7 @@ def test_workbook_sheets_read_like_the_csv_files(tmp_path, expected):
     text = (folder / "gep.toml").read_text(encoding="utf-8").replace(
         '# two_mountains = "two_mountains.csv"', 'two_mountains = "two_mountains.csv"')
     text = text.replace('# eco_share = 1.0', 'eco_share = 1.0')
+    text = text.replace("# coastal_protection = false", "other_products = false\nlandscape_value = false")
     (folder / "gep.toml").write_text(text, encoding="utf-8")
     _fill_table(folder / "two_mountains.csv", EXAMPLE / "two_mountains.csv")
     assert _validate_codes(folder / "gep.toml") == []

@@ -70,4 +70,4 @@ def test_reprs(example_result):
     acct.validate()
     assert "inputs checked" in repr(acct)
     rr = repr(example_result)
-    assert "GEP 1,103.64 亿元" in rr and "regulating" in rr and "19 services × 20 regions" in rr
+    assert "GEP 1,103.64 亿元" in rr and "regulating" in rr and "17 services × 20 regions" in rr

@@ -182,5 +182,5 @@ class AccountResult:
     def __repr__(self) -> str:
         cats = ", ".join(f"{c} {v / 1e8:,.2f}" for c, v in self.by_category.items())
         return (f"<AccountResult {self.name.get('zh', '')} / {self.name.get('en', '')} {self.year} "
-                f"(prices: {self.prices}): GEP {self.total / 1e8:,.2f} 亿元 ({cats}); "
+                f"(prices: {self.prices}): {self.measure} {self.total / 1e8:,.2f} 亿元 ({cats}); "
                 f"{self.value.sizes['service']} services × {self.value.sizes['region']} regions>")
