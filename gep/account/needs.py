@@ -16,8 +16,8 @@ turns into the county set's rows to fill.
 
 >>> from gep.account.needs import profile_needs
 >>> rows = profile_needs("rcees-gep", region_code="330604", year=2021).to_supply
->>> sorted({n.key for n in rows})[:3]
-['climate.cooling_days', 'climate.precipitation', 'param.seawall_lifetime']
+>>> ", ".join(sorted({n.key for n in rows})[:3])
+'climate.cooling_days, climate.precipitation, param.seawall_lifetime'
 """
 
 from __future__ import annotations

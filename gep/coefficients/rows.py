@@ -56,7 +56,7 @@ def _read_table(csv: Path, set_id: str) -> tuple[pd.DataFrame | None, list[Probl
     from ..io.tables import read_csv_checked
 
     try:
-        frame = read_csv_checked(csv, required=COLUMNS, dtype=str)
+        frame = read_csv_checked(csv, required=COLUMNS, dtype=str, allow_empty=True)
     except InputFileError as exc:
         return None, exc.problems
     first_row = frame.attrs.get("first_row", 2)

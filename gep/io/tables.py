@@ -290,6 +290,7 @@ def read_csv_checked(
     dtype=None,
     header_row: int | None = None,
     sheet: str | int | None = None,
+    allow_empty: bool = False,
 ) -> pd.DataFrame:
     """Read a table (CSV in UTF-8 or GBK, or an Excel sheet) and check its columns.
 
@@ -308,6 +309,9 @@ def read_csv_checked(
         Spreadsheet row number of the header (first row = 1); detected when not given.
     sheet : str or int, optional
         Excel sheet (overrides a ``#sheet`` in the path).
+    allow_empty : bool
+        Accept a header without rows (a coefficient table that overrides nothing);
+        by default it is a template still to fill (``table_to_fill``).
 
     Returns
     -------
@@ -366,7 +370,7 @@ def read_csv_checked(
                 "unknown_columns", f"未知列：{', '.join(extra)}", f"unknown columns: {', '.join(extra)}",
                 file=file, row=h + 1, value=extra,
                 hint_zh=f"允许的列：{', '.join(sorted(allowed))}", hint_en=f"allowed columns: {', '.join(sorted(allowed))}"))
-    if frame.empty:
+    if frame.empty and not allow_empty:
         raise _to_fill(file, h)
     examples = _example_rows(frame, file, h + 2)
     if examples:
