@@ -495,6 +495,7 @@ def _most_specific(problems: list[Problem]) -> GepError:
         "missing_coefficient": E.MissingCoefficient, "negative_area": E.InvalidArea,
         "area_not_a_number": E.InvalidArea, "area_unit": E.UnitError, "duplicate_land_use_rows": E.DuplicateRows,
         "unknown_config_key": E.ConfigError, "not_utf8": E.InputFileError, "not_csv": E.InputFileError,
+        "unknown_encoding": E.InputFileError, "table_to_fill": E.InputFileError, "example_row": E.InputFileError,
         "row_without_source": E.CoefficientError, "missing_price_year": E.CoefficientError,
         "unknown_service": E.UnknownService, "bad_unit": E.UnitError, "bad_quantity": E.InvalidArea,
         "given_quantity_unused": E.ConfigError, "deflator_missing_year": E.DeflatorError,
