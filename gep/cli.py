@@ -1,6 +1,7 @@
 """The ``gep`` command line.
 
-    gep example [--out DIR]            run the embedded example county
+    gep init DIR --region-code C       a new county's folder: config, templates, coefficients to fill
+    gep example [--out DIR]            run the embedded example county (--copy DIR: copy its inputs)
     gep run CONFIG --out DIR           run any county's config
     gep validate CONFIG                list every problem, change nothing
     gep appraise OUT --targets T       townships and county against yearly targets
@@ -45,6 +46,15 @@ def _fail(exc: GepError) -> None:
         err_console.print(f"{i}. {p.format('zh')}", highlight=False, soft_wrap=True, markup=False, style="red")
         err_console.print(f"   {p.format('en')}", highlight=False, soft_wrap=True, markup=False)
     raise typer.Exit(code=1)
+
+
+def _cell(v) -> str:
+    """A table cell: empty for a missing value, integers as integers (a price year 2010, not 2010.0)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
 
 
 def _fmt(v, digits=2) -> str:
@@ -286,13 +296,47 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
 
 
 @app.command()
+def init(folder: Path = typer.Argument(..., help="新的县文件夹 / a new folder for the county"),
+         profile: str = typer.Option("rcees-gep", "--profile", "-p", help="核算方案 / profile id"),
+         region_code: str = typer.Option(..., "--region-code", "-r", help="6 位行政区划代码 / six-digit GB/T 2260 code"),
+         year: Optional[int] = typer.Option(None, "--year", "-y", help="核算年份（默认上一年）/ accounting year (default: last year)"),
+         name: str = typer.Option("", "--name", help="核算名称（中文）/ the account's name in Chinese"),
+         name_en: str = typer.Option("", "--name-en", help="核算名称（英文）/ the account's name in English"),
+         scheme: str = typer.Option("gbt21010-2017", "--scheme", help="土地利用分类 / land-use scheme")):
+    """新建一个县的核算文件夹（配置、输入模板、待填系数）/ write a new county's folder: config, templates, coefficients to fill."""
+    from .scaffold import init_county
+
+    try:
+        written = init_county(folder, profile, region_code, year=year, name_zh=name, name_en=name_en, scheme=scheme)
+    except GepError as exc:
+        _fail(exc)
+    console.print(f"写出 / wrote {len(written)} files in {folder}: " + ", ".join(written), highlight=False)
+    console.print(f"下一步 / next: 填写后运行 fill them in, then run  [bold]gep validate {folder / 'gep.toml'}[/]")
+
+
+@app.command()
 def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", help="输出目录 / output folder"),
             quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables"),
             compare_methods: bool = typer.Option(True, "--compare-methods/--no-compare-methods",
-                                                 help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant")):
+                                                 help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant"),
+            copy: Optional[Path] = typer.Option(None, "--copy", help="把示例县的输入复制到此文件夹（不运行）/ copy the example's inputs to this folder (no run)")):
     """运行内置示例县（上虞区 2021 及示意的 2020）/ run the embedded example county (Shangyu 2021, with an illustrative 2020)."""
     from .account.comparison import side_by_side
     from .examples import example_config
+
+    if copy is not None:
+        from .scaffold import copy_example
+
+        try:
+            info = copy_example(copy)
+        except GepError as exc:
+            _fail(exc)
+        console.print(f"复制 / copied {len(info['files'])} files to {copy}")
+        console.print(f"[bold yellow]注意 / note: {info['illustrative']} of the {info['rows']} rows of "
+                      f"{copy / 'coefficients' / 'example.csv'} are illustrative or unverified (示意值/未核实): "
+                      "replace them with the county's own sourced values before any real account. "
+                      "A new county starts better from `gep init`.[/]", highlight=False)
+        return
 
     res = _run(example_config(), out, quiet, compare_methods=compare_methods)
     # the same county by the raster path and by value transfer, side by side
@@ -422,9 +466,9 @@ def coef_show(set_id: str = typer.Argument(..., help="系数集 id 或路径 / s
         frame = frame[frame["key"].str.startswith(key)]
     t = Table()
     for c in ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set"):
-        t.add_column(c)
+        t.add_column(c, overflow="fold")
     for _, r in frame.iterrows():
-        t.add_row(*[("" if (isinstance(r[c], float) and r[c] != r[c]) else str(r[c])) for c in
+        t.add_row(*[_cell(r[c]) for c in
                     ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set")])
     console.print(t)
     console.print("\n[bold]来源 Sources[/]")
@@ -458,12 +502,22 @@ def coef_diff(a: str, b: str):
     if d.empty:
         console.print("没有差异 / no differences")
         return
-    t = Table(title=f"{a} → {b}: {len(d)} rows differ")
-    for c in ("key", "ecosystem", "region", "valid_from", "change", "value_a", "value_b", "unit_a", "unit_b", "source_b"):
-        t.add_column(c)
+    t = Table(title=f"{a} → {b}: {len(d)} rows differ（→ 表示变化 / → marks a change）")
+    t.add_column("系数 key [生态系统] @地区", overflow="fold")
+    for c in ("change", "value", "unit", "price year", "status", "source", "valid from"):
+        t.add_column(c, overflow="fold", no_wrap=c in ("value", "price year", "status", "valid from"))
+
+    def pair(r, c):
+        x, y = _cell(r[f"{c}_a"]), _cell(r[f"{c}_b"])
+        return y if r["change"] == "added" else x if r["change"] == "removed" or x == y else f"{x} → {y}"
+
     for _, r in d.iterrows():
-        t.add_row(*["" if (isinstance(r[c], float) and r[c] != r[c]) else str(r[c]) for c in
-                    ("key", "ecosystem", "region", "valid_from", "change", "value_a", "value_b", "unit_a", "unit_b", "source_b")])
+        vf = _cell(r["valid_from"]) if r["valid_from"] == r["valid_from_b"] else \
+            f"{_cell(r['valid_from'])} → {_cell(r['valid_from_b'])}"
+        what = f"{r['key']}" + (f" [{r['ecosystem']}]" if r["ecosystem"] != "*" else "") + \
+            (f" @{r['region']}" if r["region"] != "*" else "")
+        t.add_row(what, str(r["change"]), pair(r, "value"), pair(r, "unit"), pair(r, "price_year"), pair(r, "status"),
+                  pair(r, "source"), vf)
     console.print(t)
 
 

@@ -51,7 +51,7 @@ from gep.coefficients import coefficient_keys, load_coefficients, shipped_sets
 from gep.services import CATEGORIES, REGISTRY, TIERS
 from gep.standards import profiles
 
-__all__ = ["generate", "GENERATED", "main"]
+__all__ = ["generate", "copy_notebooks", "GENERATED", "main"]
 
 #: Files written under ``DOCS_DIR/reference/`` (relative to it).
 GENERATED = (
@@ -608,9 +608,27 @@ def generate(docs_dir: str | Path) -> dict[str, Path]:
     return written
 
 
+def copy_notebooks(docs_dir: str | Path, notebooks: str | Path | None = None) -> list[Path]:
+    """Copy ``notebooks/*.ipynb`` into ``docs_dir/notebooks/`` (gitignored) for mkdocs-jupyter to execute and render.
+
+    The committed notebooks hold no outputs; the site shows them executed at build time.
+    """
+    src = Path(notebooks) if notebooks else Path(docs_dir).resolve().parent / "notebooks"
+    dst = Path(docs_dir) / "notebooks"
+    dst.mkdir(parents=True, exist_ok=True)
+    out = []
+    for nb in sorted(src.glob("*.ipynb")):
+        target = dst / nb.name
+        if not target.is_file() or target.read_bytes() != nb.read_bytes():
+            target.write_bytes(nb.read_bytes())
+        out.append(target)
+    return out
+
+
 def on_pre_build(config, **kwargs) -> None:  # pragma: no cover - exercised by the mkdocs build
-    """mkdocs hook (``hooks: [gep/docgen.py]``): regenerate the reference pages before a build."""
+    """mkdocs hook (``hooks: [gep/docgen.py]``): regenerate the reference pages and copy the notebooks."""
     generate(config["docs_dir"])
+    copy_notebooks(config["docs_dir"])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -618,6 +636,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("docs_dir", nargs="?", default="docs", help="documentation folder (default: docs)")
     args = parser.parse_args(argv)
     for name, path in generate(args.docs_dir).items():
+        print(f"{path}")
+    for path in copy_notebooks(args.docs_dir):
         print(f"{path}")
     return 0
 

@@ -43,9 +43,14 @@ __all__ = [
 ]
 
 
-def csv_row(index: int) -> int:
-    """Spreadsheet row number of the data row at zero-based position ``index``."""
-    return int(index) + 2
+def csv_row(index: int, first_row: int = 2) -> int:
+    """Spreadsheet row number of the data row at zero-based position ``index``.
+
+    ``first_row`` is the spreadsheet number of the first data row: 2 when the
+    header is the first row; a table read below title rows says where its data
+    start in ``frame.attrs["first_row"]`` (see :func:`gep.io.tables.read_csv_checked`).
+    """
+    return int(index) + int(first_row)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,16 @@ import pandas as pd
 from .errors import DuplicateRows, InputFileError, InvalidArea, UnitError, csv_row, problem
 from .units import conversion_factor
 
-__all__ = ["RegionTable", "REQUIRED", "OPTIONAL"]
+__all__ = ["RegionTable", "REQUIRED", "OPTIONAL", "admin_chain"]
+
+
+def admin_chain(code: str | None) -> list[str]:
+    """A GB/T 2260 code and the prefecture and province codes it implies: ``"330604"`` ->
+    ``["330604", "330600", "330000"]``; anything but six digits -> ``[]``."""
+    code = "" if code is None else str(code).strip()
+    if len(code) == 6 and code.isdigit():
+        return list(dict.fromkeys((code, code[:4] + "00", code[:2] + "0000")))
+    return []
 
 REQUIRED = ["id", "parent", "name_zh", "name_en", "area", "area_unit"]
 OPTIONAL = ["level", "code", "population", "population_unit", "gdp", "gdp_unit", "status", "source", "note"]
@@ -54,10 +63,11 @@ class RegionTable:
         for col in REQUIRED:
             if col not in frame:
                 raise InputFileError(problem("missing_columns", f"缺少列 {col}", f"missing column {col}", file=file, row=1))
+        first_row = frame.attrs.get("first_row", 2)
         frame = frame.astype({c: object for c in frame.columns})
         frame["id"] = frame["id"].astype(str).str.strip()
         frame["parent"] = frame["parent"].fillna("").astype(str).str.strip()
-        frame["_row"] = [csv_row(i) for i in range(len(frame))]
+        frame["_row"] = [csv_row(i, first_row) for i in range(len(frame))]
         problems = []
         dups = frame[frame["id"].duplicated(keep=False)]
         if not dups.empty:
@@ -124,10 +134,9 @@ class RegionTable:
                 out.append(code)
             r = self.frame.at[r, "parent"]
         code = root_code or self.frame.at[self.root, "code"]
-        if code and len(code) == 6 and code.isdigit():
-            for c in (code, code[:4] + "00", code[:2] + "0000"):
-                if c not in out:
-                    out.append(c)
+        for c in admin_chain(code):
+            if c not in out:
+                out.append(c)
         return out
 
     def area_km2(self, region: str | None = None) -> float:

@@ -119,7 +119,7 @@ def _raise(problems: list[tuple[type, Problem]]) -> None:
 
 def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=None, *,
                     default_region: str | None = None, require_value: bool = True,
-                    total_rtol: float = 0.005) -> StatisticsResult:
+                    total_rtol: float = 0.005, header_row: int | None = None) -> StatisticsResult:
     """Read a yearbook-style statistics table into tidy, canonical rows.
 
     Parameters
@@ -139,6 +139,10 @@ def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=
         never need a price.
     total_rtol : float
         Relative tolerance of the total-vs-parts checks. [1]
+    header_row : int, optional
+        Spreadsheet row of the header (first row = 1); by default the first row
+        naming an item column and a quantity or output-value column (title and
+        note rows above it are skipped, see :func:`gep.io.statistics.read_statistics_table`).
 
     Returns
     -------
@@ -160,7 +164,7 @@ def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=
         duplicate (region, year, item) rows, totals that contradict their parts.
     """
     cat = load_product_catalogue(catalogue)
-    read = read_statistics_table(path, sheet)
+    read = read_statistics_table(path, sheet, header_row)
     frame, mapping, header_units, ignored, file = read.frame, read.columns, read.header_units, read.ignored, read.file
     if "region" not in mapping and default_region is None:
         raise InputFileError(problem(
@@ -175,7 +179,7 @@ def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=
         return dict(file=file, row=r, column=mapping.get(canon, canon))
 
     for i in range(len(frame)):
-        r = csv_row(i)
+        r = csv_row(i, read.first_row)
         src = f"{file}:{r}"
         raw = {canon: frame.iloc[i][canon] for canon in mapping}
         values_present = [raw.get(c) for c in raw]
@@ -213,9 +217,11 @@ def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=
                 problems.append((UnknownProduct, problem(
                     "unknown_product", f"产品目录中没有 {item_input!r}", f"item {item_input!r} is not in the product catalogue",
                     **where(r, "item"), value=item_input,
-                    hint_zh=("是否指 " + "、".join(sugg) + "？" if sugg else "") + "改用目录中的名称或别名，或扩展产品目录（catalogue=）",
+                    hint_zh=("是否指 " + "、".join(sugg) + "？" if sugg else "")
+                    + "改用目录中的名称或别名，或在县文件夹中扩展产品目录（配置 [statistics] catalogue = \"products_extra.csv\"）",
                     hint_en=(f"did you mean {', '.join(sugg)}? " if sugg else "")
-                    + "use a catalogue name or alias, or extend the catalogue (catalogue=)")))
+                    + "use a catalogue name or alias, or extend the catalogue from the county folder "
+                      "([statistics] catalogue = \"products_extra.csv\" in the config)")))
                 report.append({**base, "item": None, "group": None, "outcome": "error", "output_value": np.nan,
                                "detail": "unknown product"})
                 continue

@@ -35,7 +35,7 @@ from functools import lru_cache
 
 import pint
 
-__all__ = ["ureg", "Quantity", "parse_unit", "conversion_factor", "is_dimension", "DIMENSIONS", "unit_factor",
+__all__ = ["ureg", "registry", "cf_units", "Quantity", "parse_unit", "conversion_factor", "is_dimension", "DIMENSIONS", "unit_factor",
            "is_money"]
 
 ureg = pint.UnitRegistry(
@@ -57,7 +57,11 @@ ureg.define("gongjin = kilogram = 公斤")
 ureg.define("lifangmi = meter ** 3 = 立方米")
 ureg.define("nian = year = 年")
 ureg.formatter.default_format = "~P"
-pint.set_application_registry(ureg)
+#: The registry to use explicitly (``gep.units.registry.Quantity(3, "万元")``). ``import gep`` does
+#: not make it pint's application registry: a library must not change global state of the
+#: process it is imported into. To mix gep's quantities with pint-xarray or pickled
+#: quantities in your own code, call ``pint.set_application_registry(gep.units.registry)`` yourself.
+registry = ureg
 Quantity = ureg.Quantity
 
 #: Dimensionalities used in declarations (coefficient keys, service inputs).
@@ -193,3 +197,50 @@ def is_money(unit: str) -> bool:
         return True
     except (ValueError, pint.DimensionalityError):
         return False
+
+
+#: gep's unit strings -> UDUNITS strings (CF conventions, §3.1), for the units accounts hold.
+_CF_UNITS = {
+    "1": "1", "%": "%",
+    # counts have no dimension: CF writes them "1"
+    "人次": "1", "visit": "1", "人": "1", "person": "1", "根": "1",
+}
+#: unit symbols -> UDUNITS symbols (in UDUNITS ``a`` is the are, 100 m²: a year is ``year``)
+_CF_BASE = {"hm": "hm", "km": "km", "m": "m", "mm": "mm", "t": "t", "kg": "kg", "g": "g", "a": "year",
+            "d": "day", "h": "h", "kWh": "kW h", "MJ": "MJ", "kJ": "kJ", "J": "J"}
+_POWERS = {"": 1, "²": 2, "³": 3}
+
+
+def _cf_factor(token: str, sign: int) -> str | None:
+    m = re.fullmatch(r"(.+?)([²³]?)", token.strip())
+    base = _CF_BASE.get(m.group(1)) if m else None
+    if base is None:
+        return None
+    power = sign * _POWERS[m.group(2)]
+    return base if power == 1 else f"{base}{power}"
+
+
+def cf_units(unit: str) -> str | None:
+    """The CF ``units`` string (UDUNITS syntax) of a gep unit, or ``None`` when there is none.
+
+    Money (元, 万元 …) has no UDUNITS unit, so it gets ``None``: a CF file then
+    carries no ``units`` for it, but ``units_zh`` and ``currency`` (see
+    :func:`gep.io.netcdf.result_to_dataset`). Counts (人次, 人) are ``"1"``.
+
+    >>> cf_units("hm²"), cf_units("kWh"), cf_units("t/(hm²·a)"), cf_units("元")
+    ('hm2', 'kW h', 't hm-2 year-1', None)
+    """
+    text = str(unit).strip()
+    if text in _CF_UNITS:
+        return _CF_UNITS[text]
+    try:
+        if is_money(text):
+            return None
+    except Exception:
+        return None
+    num, _, den = text.partition("/")
+    factors = [_cf_factor(t, 1) for t in re.split(r"[·*]", num) if t.strip()]
+    factors += [_cf_factor(t, -1) for t in re.split(r"[·*]", den.strip("()")) if t.strip()]
+    if not factors or any(f is None for f in factors):
+        return None
+    return " ".join(factors)

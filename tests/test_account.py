@@ -253,11 +253,24 @@ def test_unknown_config_key(example_copy):
     assert exc.value.problems[0].code == "unknown_config_key" and "yaer" in str(exc.value)
 
 
-def test_file_not_utf8(example_copy):
+def test_gbk_land_use_is_read_and_its_encoding_recorded(example_copy):
+    """What Chinese Excel saves as "CSV" (GBK) reads as the UTF-8 file does; the provenance says how it was read."""
     path = example_copy.parent / "land_use.csv"
+    before = gep.Account.from_config(example_copy).run()
     path.write_bytes(path.read_text(encoding="utf-8").replace("hm²", "公顷").encode("gbk"))
+    acct = gep.Account.from_config(example_copy)
+    assert acct.validate() == []
+    res = acct.run()
+    assert res.total == before.total
+    rec = res.provenance[res.provenance["key"] == "input.encoding"]
+    assert list(rec["file"]) == ["land_use.csv"] and list(rec["value"]) == ["gb18030"]
+
+
+def test_file_in_an_unknown_encoding(example_copy):
+    path = example_copy.parent / "land_use.csv"
+    path.write_bytes(path.read_bytes() + "shangyu_x,0101,café,1,hm²,x\n".encode("latin-1"))
     problems = _problems(example_copy)
-    assert problems[0].code == "not_utf8" and problems[0].file.endswith("land_use.csv")
+    assert problems[0].code == "unknown_encoding" and problems[0].file.endswith("land_use.csv")
     assert "UTF-8" in problems[0].hint_en
 
 

@@ -69,3 +69,31 @@ def test_services_and_schemes_list():
     assert r.exit_code == 0 and "esv.hydrological_regulation" in r.output and "水文调节" in r.output
     r = runner.invoke(app, ["schemes", "show", "gbt21010-2017"])
     assert r.exit_code == 0 and "0101" in r.output
+
+
+def test_coefficients_diff_shows_price_year_status_and_source_changes(tmp_path):
+    """380 元/t at 2010 prices restated as 68 元/t at 2023 prices: the price year, status and source change too."""
+    def write_set(folder, row, source):
+        folder.mkdir()
+        (folder / "manifest.toml").write_text(f'id = "{folder.name}"\n[sources.{source}]\ncitation = "{source} report"\n',
+                                              encoding="utf-8")
+        (folder / "p.csv").write_text("key,ecosystem,region,valid_from,value,unit,price_year,source,locator,status,note\n"
+                                      + row + "\n", encoding="utf-8")
+    write_set(tmp_path / "a", "price.co2,*,*,2010,380,元/t,2010,garze,表3,literature,", "garze")
+    write_set(tmp_path / "b", "price.co2,*,*,2023,68,元/t,2023,market,p1,official,", "market")
+    from gep.coefficients import diff_sets, load_coefficients
+
+    d = diff_sets(load_coefficients(path=tmp_path / "a"), load_coefficients(path=tmp_path / "b"))
+    assert list(d["change"]) == ["changed"]
+    assert d.loc[0, "fields"] == "value, price_year, status, source, valid_from"
+    r = runner.invoke(app, ["coefficients", "diff", str(tmp_path / "a"), str(tmp_path / "b")])
+    out = " ".join(r.output.split())
+    assert r.exit_code == 0
+    for shown in ("380 → 68", "2010 → 2023", "literature → official", "garze → market"):
+        assert shown in out, shown
+    assert "2010.0" not in r.output and "380.0" not in r.output
+
+
+def test_coefficients_show_prints_integers_as_integers():
+    r = runner.invoke(app, ["coefficients", "show", "cn-rcees", "--key", "price.co2"])
+    assert r.exit_code == 0 and "2010" in r.output and "2010.0" not in r.output

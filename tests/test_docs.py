@@ -7,6 +7,11 @@
 - ``docs/config.md`` names every section and key of ``gep.account.config.SCHEMA``;
 - the Python examples of ``docs/getting-started.md`` and the worked example of
   ``docs/coefficient-sets.md`` run and give what the text says;
+- the quick start is the same in the README, the docs home page and the bureau's getting-started page;
+- every code block of the bureau pages (``docs/bureau/``) runs: ``gep`` commands through the
+  command line (the exit code a block's comment announces, else 0) and Python blocks, in
+  order, in one working folder per page;
+- every problem code the bureau's errors page names is a code gep raises;
 - when mkdocs is installed, ``mkdocs build --strict`` succeeds.
 """
 
@@ -158,7 +163,8 @@ def test_commands_shown_in_the_docs_exist():
     root, leaves = _command_tree()
     groups = {p[0] for p in leaves if len(p) > 1}
     singles = {p[0] for p in leaves if len(p) == 1}
-    for page in sorted(DOCS.glob("*.md")):
+    pages = [p for p in DOCS.rglob("*.md") if not {"reference", "notebooks"} & set(p.relative_to(DOCS).parts)]
+    for page in sorted(pages):
         text = page.read_text(encoding="utf-8")
         snippets = _code_blocks(text) + re.findall(r"`([^`\n]+)`", text)
         for snippet in snippets:
@@ -247,9 +253,97 @@ def test_coefficient_sets_worked_example(in_tmp):
     exec(compile(code, "docs/coefficient-sets.md", "exec"), {})
 
 
+# ------------------------------------------------------------ quick start
+def _quick_start(text: str) -> str:
+    section = text[text.index("Quick start"):]
+    return _code_blocks(section, "bash")[0]
+
+
+def test_one_quick_start_everywhere():
+    readme = _quick_start((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert _quick_start(_read("index.md")) == readme
+    bureau = _read("bureau/getting-started.md")
+    assert _code_blocks(bureau, "bash")[0] == readme
+    # and CI runs these commands (.ci/run says so)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "gep example --out" in ci and "pytest -n 2 -q" in ci
+
+
+# ------------------------------------------------------ the bureau's pages
+BUREAU = sorted(p for p in (DOCS / "bureau").glob("*.md") if p.stem != "new-county")  # the tutorial: below
+_EXIT = re.compile(r"#.*(?:exit code|退出码)\s*(\d+)")
+
+
+def _run_bash_block(block: str) -> None:
+    """Run the ``gep`` lines of a shell block through the command line; other lines (pip, pytest) are setup
+    the test environment already has."""
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    runner = CliRunner()
+    for line in block.splitlines():
+        line = line.strip()
+        if not line.startswith("gep "):
+            continue
+        expected = int(m.group(1)) if (m := _EXIT.search(line)) else 0
+        args = shlex.split(line.split("#", 1)[0])[1:]
+        result = runner.invoke(app, args)
+        assert result.exit_code == expected, f"`{line}` exited {result.exit_code}:\n{result.output}"
+
+
+@pytest.mark.parametrize("page", BUREAU, ids=[p.stem for p in BUREAU])
+def test_bureau_page_code_blocks_run(page, in_tmp):
+    """Every block of the page, in order: the tutorial's gep init → validate → fill → validate → run included."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    text = page.read_text(encoding="utf-8")
+    ns: dict = {}
+    ran = 0
+    for m in re.finditer(r"^```([\w-]*)[^\n]*\n(.*?)^```", text, flags=re.S | re.M):
+        lang, block = m.group(1), m.group(2)
+        if lang == "bash":
+            _run_bash_block(block)
+            ran += 1
+        elif lang == "python":
+            exec(compile(block, str(page.relative_to(ROOT)), "exec"), ns)
+            ran += 1
+    assert ran or page.stem in ("inputs",), f"{page.name} has no block to run"
+
+
+def test_the_tutorial_reaches_the_account(in_tmp):
+    import pandas as pd
+
+    text = _read("bureau/new-county.md")
+    ns: dict = {}
+    for m in re.finditer(r"^```([\w-]*)[^\n]*\n(.*?)^```", text, flags=re.S | re.M):
+        if m.group(1) == "bash":
+            _run_bash_block(m.group(2))
+        elif m.group(1) == "python":
+            exec(compile(m.group(2), "docs/bureau/new-county.md", "exec"), ns)
+    summary = in_tmp / "my-county" / "out" / "summary.json"
+    assert summary.is_file()
+    rows = pd.read_csv(in_tmp / "my-county" / "coefficients" / "county.csv", dtype=str, keep_default_na=False)
+    assert len(rows) and (rows["value"] != "").all() and (rows["source"] != "").all()
+    assert ns["res"].total == gep.Account.from_config(gep.example_config()).run().total
+
+
+def test_bureau_error_codes_exist():
+    table = _read("bureau/errors.md")
+    codes = re.findall(r"^\| `([a-z_]+)` \|", table, flags=re.M)
+    assert len(codes) >= 15
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "gep").rglob("*.py"))
+    for code in codes:
+        assert f'"{code}"' in source, f"docs/bureau/errors.md names {code}, which gep never raises"
+
+
 # ------------------------------------------------------------------- build
 def test_mkdocs_build_strict(tmp_path):
-    for mod in ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python"):
+    for mod in ("mkdocs", "material", "mkdocstrings", "mkdocstrings_handlers.python", "mkdocs_jupyter"):
         try:
             found = importlib.util.find_spec(mod) is not None
         except ModuleNotFoundError:
@@ -257,7 +351,9 @@ def test_mkdocs_build_strict(tmp_path):
         if not found:
             pytest.skip(f"{mod} is not installed (pip install '.[docs]')")
     docgen.generate(DOCS)  # mkdocs needs the generated pages in the real docs dir (gitignored)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    docgen.copy_notebooks(DOCS)
+    # the notebooks are executed by tests/test_notebooks.py; here the site is built from them unexecuted
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GEP_DOCS_EXECUTE": "false"}
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(tmp_path / "site")],
         cwd=ROOT, capture_output=True, text=True, env=env, timeout=600,

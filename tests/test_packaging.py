@@ -24,3 +24,24 @@ def test_example_ships_with_package():
 
 def test_version():
     assert gep.__version__
+
+
+def test_one_version_the_distribution_reads_from_gep_version():
+    """pyproject.toml reads the version from gep/_version.py: the installed distribution says the same."""
+    from importlib.metadata import version
+
+    assert version("gep-accounting") == gep.__version__
+
+
+def test_distribution_name_is_not_the_import_name():
+    from importlib.metadata import distribution
+
+    dist = distribution("gep-accounting")
+    assert dist.metadata["Name"] == "gep-accounting"
+    assert any(str(f).startswith("gep/") for f in dist.files or []) or (Path(gep.__file__).parent / "_version.py").is_file()
+
+
+def test_installed_example_holds_data_only():
+    """No generator scripts in the installed example (they live in examples/scripts/ of the repository)."""
+    folder = example_config().parent
+    assert not list(folder.glob("make_*.py"))

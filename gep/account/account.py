@@ -143,6 +143,15 @@ class Account(AccountInputs):
             cfg[section] = dict(body)
         return cls(cfg, base_dir, source="<in-memory>")
 
+    def __repr__(self) -> str:
+        acct = self.config.get("account", {})
+        coef = acct.get("coefficients")
+        coef = getattr(coef, "id", coef) if not isinstance(coef, list) else "+".join(str(getattr(c, "id", c)) for c in coef)
+        state = "inputs checked" if self._loaded is not None else "inputs not yet read"
+        return (f"<Account {self.name.get('zh', '')} / {self.name.get('en', '')} {self.year}: "
+                f"profile {acct.get('profile')}, coefficients {coef}, prices {acct.get('prices', 'current')}; "
+                f"from {self.source}; {state}>")
+
     # ------------------------------------------------------------ helpers
     @property
     def year(self) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import ConfigError, Problem, problem
 
-__all__ = ["SCHEMA", "load_config", "check_config", "DEFAULTS"]
+__all__ = ["SCHEMA", "load_config", "check_config", "config_to_fill", "DEFAULTS"]
 
 #: section -> {key: description}; "*" accepts any key (validated elsewhere).
 SCHEMA: dict[str, dict[str, str]] = {
@@ -57,6 +57,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "intermediate_share": "intermediate consumption share for the net method: number or {item/group = share}",
         "eco_only": "count only catalogue items marked as eco-products (default true)",
         "sheet": "sheet name of an Excel statistics table",
+        "header_row": "spreadsheet row of the statistics table's header (first row = 1; detected when not given)",
+        "catalogue": "the county's product catalogue CSV, added to the shipped one (same columns as products.csv)",
     },
     "cultural": {
         "method": "'revenue' (eco-tourism revenue) or 'travel_cost'",
@@ -181,6 +183,21 @@ def _check_shares(cfg: dict, file: str) -> list[Problem]:
                         f"{where} must be a share between 0 and 1, not {v!r}", file=file, column=where, value=v,
                         hint_zh="比例写成小数，如 0.8（不是 80）", hint_en="write a share as a fraction, e.g. 0.8 (not 80)"))
     return out
+
+
+def config_to_fill(cfg: dict, file: str = "config") -> list[Problem]:
+    """What a config written by ``gep init`` still leaves empty (the account's name).
+
+    Not a structural problem: :func:`load_config` reads such a config, and
+    ``validate`` lists these next to the tables and coefficients still to fill.
+    """
+    name = (cfg.get("account") or {}).get("name") if isinstance(cfg.get("account"), dict) else None
+    if isinstance(name, dict) and not all(str(name.get(k, "")).strip() for k in ("zh", "en")):
+        return [problem("config_to_fill", "待填写：[account] name（核算名称，中文 zh 与英文 en）",
+                        "to fill: [account] name (the account's name, zh and en)", file=file, column="account.name",
+                        hint_zh='如 name = { zh = "某某县", en = "Moumou County" }',
+                        hint_en='e.g. name = { zh = "某某县", en = "Moumou County" }')]
+    return []
 
 
 def load_config(path: str | Path, *, strict: bool = True) -> tuple[dict, Path]:

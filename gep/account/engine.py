@@ -81,6 +81,9 @@ def assemble(account, plan: Plan) -> AccountResult:
         for k in ("source", "file"):
             if isinstance(rec.get(k), str) and base in rec[k]:
                 rec[k] = rec[k].replace(base, "")
+    for rel, enc in getattr(account, "input_encodings", {}).items():  # a file read as GBK/GB18030, not UTF-8
+        traces.append({"service": "inputs", "key": "input.encoding", "value": enc, "unit": "", "file": rel,
+                       "source": f"{rel} decoded as {enc} (not UTF-8)"})
     provenance = pd.DataFrame(traces)
     tm_input = account.config.get("inputs", {}).get("two_mountains")
     from .plan import computed_ids

@@ -9,6 +9,7 @@ raising one :class:`~gep.errors.GepError` that holds them all.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -30,6 +31,7 @@ from ..errors import (
 from ..regions import RegionTable
 from ..services import get_service
 from ..standards import load_profile
+from .config import config_to_fill
 
 __all__ = ["AccountInputs"]
 
@@ -64,14 +66,18 @@ class AccountInputs:
         return p if p.is_absolute() else (self.base_dir / p)
 
     def _hash(self, label: str, path: Path) -> None:
-        from ..io.tables import sha256_file
+        from ..io.tables import sha256_file, split_sheet, text_encoding
 
+        path, _ = split_sheet(path)  # "book.xlsx#sheet": the workbook's hash
         if path.is_file():
             try:
                 rel = str(path.relative_to(self.base_dir))
             except ValueError:
                 rel = str(path)
             self.input_hashes[rel] = sha256_file(path)
+            enc = text_encoding(path)
+            if enc not in (None, "utf-8"):  # a GBK/GB18030 file: recorded in the provenance (engine)
+                self.__dict__.setdefault("input_encodings", {})[rel] = enc
 
     def _load(self) -> dict[str, Any]:
         """Read and check every input; raise one GepError holding all problems."""
@@ -90,6 +96,7 @@ class AccountInputs:
         if self._loaded is not None:
             return self._loaded
         problems: list[Problem] = list(self.config_problems)
+        problems += config_to_fill(dict(self.raw_config), self.source)
         out: dict[str, Any] = {"warnings": []}
         inputs = self.config.get("inputs", {})
         acct = self.config["account"]
@@ -165,6 +172,10 @@ class AccountInputs:
                 out["areas"], out["land_use_rows"], out["land_use_status"] = res
                 out["land_use_file"] = None if isinstance(lu, (pd.DataFrame, xr.DataArray)) else str(lu)
                 problems.extend(self._check_areas(out["areas"], rt, str(lu) if not isinstance(lu, (pd.DataFrame, xr.DataArray)) else "land_use"))
+        elif lu is not None and rt is None and not isinstance(lu, (pd.DataFrame, xr.DataArray)):
+            from ..io.tables import read_csv_checked  # no region table: the file's own problems still count
+
+            attempt(read_csv_checked, self._path(lu), required=["region", "code", "area", "unit"], dtype=str)
         elif out["rasters"] is not None:
             scheme = attempt(self._scheme, scheme_spec)
             res = attempt(areas_from_rasters, out["rasters"], scheme, rt.leaves) if scheme is not None else None
@@ -216,17 +227,24 @@ class AccountInputs:
     def _load_statistics(self, stats):
         from ..statistics import read_statistics
 
-        sheet = self.config.get("statistics", {}).get("sheet")
+        cfg = self.config.get("statistics", {})
+        sheet, header_row = cfg.get("sheet"), cfg.get("header_row")
+        catalogue = None
+        if cfg.get("catalogue"):  # the county's own products, on top of the shipped catalogue
+            from ..classifications.products import extended_catalogue
+
+            self._hash("catalogue", self._path(cfg["catalogue"]))
+            catalogue = extended_catalogue(self._path(cfg["catalogue"]))
         if isinstance(stats, pd.DataFrame):
             import tempfile
 
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "statistics.csv"
                 stats.to_csv(path, index=False)
-                return read_statistics(path)
+                return read_statistics(path, catalogue=catalogue)
         path = self._path(stats)
         self._hash("statistics", path)
-        return read_statistics(path, sheet=sheet)
+        return read_statistics(path, sheet=sheet, catalogue=catalogue, header_row=header_row)
 
     def _load_physical(self, phys, rt: RegionTable) -> pd.DataFrame:
         """Physical quantities given by the user: ``region, service, quantity, unit`` [+ component, source]."""
@@ -327,10 +345,13 @@ class AccountInputs:
         known = set(rt.frame.index)
         for r in lu_regions:
             if r not in known:
+                near = difflib.get_close_matches(r, sorted(rt.leaves), n=2, cutoff=0.6)
                 problems.append(problem("region_not_in_region_table", f"土地利用表中的地区 {r!r} 不在地区表中",
                                         f"region {r!r} of the land-use table is not in the region table", file=fname,
-                                        column="region", value=r, hint_zh="检查地区 id 拼写，或在地区表中增加该地区",
-                                        hint_en="check the region id, or add the region to the region table"))
+                                        column="region", value=r,
+                                        hint_zh=(f"是否指 {'、'.join(near)}？" if near else "") + "检查地区 id 拼写，或在地区表中增加该地区",
+                                        hint_en=(f"did you mean {', '.join(near)}? " if near else "")
+                                        + "check the region id, or add the region to the region table"))
             elif r not in rt.leaves:
                 problems.append(problem("land_use_for_non_leaf", f"地区 {r!r} 有下级地区，土地利用应按下级地区给出",
                                         f"region {r!r} has sub-regions; give land use for its sub-regions",
@@ -468,11 +489,13 @@ def _most_specific(problems: list[Problem]) -> GepError:
     from .. import errors as E
 
     by_code = {
-        "unknown_land_use_code": E.UnknownLandUseCode, "area_mismatch": E.AreaMismatch,
+        "unknown_land_use_code": E.UnknownLandUseCode, "leading_zeros_dropped": E.UnknownLandUseCode,
+        "area_mismatch": E.AreaMismatch,
         "region_not_in_region_table": E.UnknownRegion, "region_without_land_use": E.UnknownRegion,
         "missing_coefficient": E.MissingCoefficient, "negative_area": E.InvalidArea,
         "area_not_a_number": E.InvalidArea, "area_unit": E.UnitError, "duplicate_land_use_rows": E.DuplicateRows,
         "unknown_config_key": E.ConfigError, "not_utf8": E.InputFileError, "not_csv": E.InputFileError,
+        "unknown_encoding": E.InputFileError, "table_to_fill": E.InputFileError, "example_row": E.InputFileError,
         "row_without_source": E.CoefficientError, "missing_price_year": E.CoefficientError,
         "unknown_service": E.UnknownService, "bad_unit": E.UnitError, "bad_quantity": E.InvalidArea,
         "given_quantity_unused": E.ConfigError, "deflator_missing_year": E.DeflatorError,

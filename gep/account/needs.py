@@ -8,20 +8,36 @@ default coefficient set provide (for the region, when a code is given); and
 which must the county supply in its own set. It is read from the services'
 declarations (``Method.inputs``, ``Method.coefficient_keys``), the key
 declarations (``gep/data/keys``) and the set's rows -- nothing is typed twice.
+
+Two levels: :func:`needs` per key (``gep needs``, the generated pages);
+:func:`profile_needs` per coefficient row an account resolves (each ecosystem
+type a per-area rate applies to, for one county and year), which ``gep init``
+turns into the county set's rows to fill.
+
+>>> from gep.account.needs import profile_needs
+>>> rows = profile_needs("rcees-gep", region_code="330604", year=2021).to_supply
+>>> ", ".join(sorted({n.key for n in rows})[:3])
+'climate.cooling_days, climate.precipitation, param.seawall_lifetime'
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
 import pandas as pd
 
-from ..coefficients import coefficient_keys, key_spec, load_coefficients
-from ..errors import GepError
+from ..classifications import ecosystem_types
+from ..coefficients import CoefficientSet, coefficient_keys, key_spec, load_coefficients
+from ..coefficients.keys import KeySpec
+from ..errors import GepError, MissingCoefficient
+from ..regions import OPTIONAL as REGION_OPTIONAL
+from ..regions import REQUIRED as REGION_REQUIRED
+from ..regions import admin_chain
 from ..services import get_service
 from ..standards import load_profile
 
-__all__ = ["Needs", "needs", "INPUT_TABLES"]
+__all__ = ["Needs", "needs", "INPUT_TABLES", "TableNeed", "CoefficientNeed", "ProfileNeeds", "profile_needs", "TABLES"]
 
 #: input kind -> (config key, zh, en, required columns, optional columns)
 INPUT_TABLES: dict[str, tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = {
@@ -219,3 +235,215 @@ def needs_markdown(profile: str) -> str:
 
 
 __all__ += ["needs_markdown"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Row by row: every coefficient a plan resolves, per ecosystem type, for one county and year.
+#
+# :func:`needs` above answers per key (which keys, which set provides them); :func:`profile_needs`
+# goes one level down, to the rows an account resolves: a per-area rate for each ecosystem type
+# its service applies to (the groups declared in gep/data/keys, ``ecosystem_groups``), resolved
+# as an account resolves it (county, prefecture, province, ``*``; ``valid_from <= year``). What no
+# row resolves is a row the county must write: ``gep init`` (:mod:`gep.scaffold`) writes one empty
+# row for each.
+# ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TableNeed:
+    """An input table of the account (a key of ``[inputs]``).
+
+    Attributes
+    ----------
+    input : str
+        The ``[inputs]`` key (``regions``, ``land_use``, ``statistics`` …).
+    label : dict
+        ``{"zh", "en"}``.
+    required, optional : tuple of str
+        Columns (the canonical names; a statistics table also accepts the
+        Chinese headers of :data:`gep.io.statistics.HEADER_ALIASES`).
+    services : tuple of str
+        Services of the plan that read it (empty: every account needs it).
+    rows : dict
+        Rows the services look for (economy indicators), id -> required (bool).
+    """
+
+    input: str
+    label: Mapping[str, str]
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    rows: Mapping[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CoefficientNeed:
+    """One coefficient the plan resolves: a key for one ecosystem type (or ``*``).
+
+    ``provided_by`` is the id of the set whose row resolves it for the county
+    and year, or ``None`` when no row does: then the county must supply it.
+    """
+
+    key: str
+    ecosystem: str
+    services: tuple[str, ...]
+    spec: KeySpec
+    provided_by: str | None = None
+
+    @property
+    def monetary(self) -> bool:
+        return self.spec.monetary
+
+
+@dataclass(frozen=True)
+class ProfileNeeds:
+    """Everything a profile's plan needs, for one county (code) and year.
+
+    Attributes
+    ----------
+    profile : str
+    region_code : str or None
+    year : int or None
+    coefficient_set : str
+        Id of the set(s) the coefficients were resolved in.
+    plan : list of (service, method)
+    tables : list of TableNeed
+    coefficients : list of CoefficientNeed
+    """
+
+    profile: str
+    region_code: str | None
+    year: int | None
+    coefficient_set: str
+    plan: list
+    tables: list
+    coefficients: list
+
+    @property
+    def to_supply(self) -> list[CoefficientNeed]:
+        """The coefficients no row of the set resolves: the county must supply them."""
+        return [c for c in self.coefficients if c.provided_by is None]
+
+    def table(self, name: str) -> TableNeed:
+        return next(t for t in self.tables if t.input == name)
+
+
+#: The input tables and their columns (what ``gep/account/inputs.py`` and the io readers check).
+TABLES: dict[str, TableNeed] = {
+    "regions": TableNeed("regions", {"zh": "地区表（县及乡镇）", "en": "regions (the county and its townships)"},
+                         tuple(REGION_REQUIRED), tuple(REGION_OPTIONAL)),
+    "land_use": TableNeed("land_use", {"zh": "土地利用面积表", "en": "land-use areas"},
+                          ("region", "code", "area", "unit"), ("name_zh", "status", "source", "note")),
+    "statistics": TableNeed("statistics", {"zh": "统计数据表（年鉴格式）", "en": "yearbook-style statistics"},
+                            ("region", "item"), ("quantity", "unit", "price", "price_unit", "output_value",
+                                                 "value_unit", "year", "status", "source", "note")),
+    "economy": TableNeed("economy", {"zh": "经济社会指标表", "en": "county economy figures"},
+                         ("indicator", "value", "unit", "status", "source"), ("label_zh", "label_en", "note")),
+    "physical": TableNeed("physical", {"zh": "给定实物量表", "en": "physical quantities given"},
+                          ("region", "service", "quantity", "unit"), ("component", "source", "note", "method")),
+    "two_mountains": TableNeed("two_mountains", {"zh": "“两山”指标表（表1）", "en": "Two-Mountains indicator table"},
+                               ("no", "goal_zh", "task_zh", "indicator_zh", "indicator_en", "unit", "target_text",
+                                "target_value", "direction", "status_value", "year", "data_source", "computed_by"),
+                               ("target_year", "baseline_value", "tolerance", "achieved", "note")),
+}
+
+#: Economy rows a declared input ``economy:<name>`` stands for: id -> required.
+_ECONOMY_ROWS: dict[str, dict[str, bool]] = {
+    "economy:reservoir_capacity": {"reservoir_capacity": False},
+    "economy:coastline_length": {"coastline_length": True},
+    "economy:emissions@water_purification": {"cod_emission": False, "nh3n_emission": False, "tp_emission": False},
+    "economy:emissions@air_purification": {"so2_emission": False, "nox_emission": False, "dust_emission": False},
+}
+
+
+def _ecosystems_of(spec: KeySpec) -> list[str]:
+    """Ecosystem types a key needs a row for: the types of its declared groups; ``["*"]`` when not per type."""
+    if "ecosystem" not in spec.indexed_by or not spec.ecosystem_groups:
+        return ["*"]
+    return [t for t, s in ecosystem_types().items() if s.group in spec.ecosystem_groups]
+
+
+def _provided(cset: CoefficientSet, key: str, ecosystem: str, chain: Sequence[str], year: int | None) -> str | None:
+    if ecosystem == "*" and key_spec(key) is not None and "ecosystem" in key_spec(key).indexed_by:
+        # a per-type key without declared groups (value transfer): any row of the key will do
+        rows = cset.table[cset.table["key"] == key]
+        return None if rows.empty else str(rows["_set"].iloc[-1])
+    try:
+        return cset.resolve(key, ecosystem=ecosystem, regions=list(chain), year=9999 if year is None else int(year)).set_id
+    except MissingCoefficient:
+        return None
+
+
+def profile_needs(profile: str, *, region_code: str | None = None, year: int | None = None,
+                  coefficients: str | CoefficientSet | None = None,
+                  services: Mapping[str, str | bool] | None = None) -> ProfileNeeds:
+    """The input tables and coefficients a profile's plan needs, and which the county must supply.
+
+    Parameters
+    ----------
+    profile : str
+        Profile id (``gep/standards``).
+    region_code : str, optional
+        The county's GB/T 2260 code: rows of the county, its prefecture and its
+        province resolve as in an account.
+    year : int, optional
+        Account year (a row counts when ``valid_from <= year``); any year when ``None``.
+    coefficients : str or CoefficientSet, optional
+        The set to resolve in; the profile's default set by default.
+    services : mapping, optional
+        ``[services]`` changes of a config (service id -> method, or ``false`` to drop it).
+
+    Returns
+    -------
+    ProfileNeeds
+        Tables in the order ``regions, land_use, statistics, economy, physical``
+        (those the plan reads), coefficients in plan order, one per key and
+        ecosystem type.
+    """
+    prof = load_profile(profile)
+    cset = coefficients if isinstance(coefficients, CoefficientSet) else load_coefficients(
+        coefficients or prof["coefficients"])
+    plan = _plan(prof, services)
+
+    chain = list(dict.fromkeys([c for c in (region_code,) if c] + admin_chain(region_code)))
+    readers: dict[str, list[str]] = {"regions": []}
+    economy_rows: dict[str, bool] = {}
+    wanted: dict[tuple[str, str], list[str]] = {}
+    for sid, method_name in plan:
+        method = get_service(sid).method(method_name)
+        for inp in method.inputs:
+            base = inp.split(":", 1)[0]
+            if base == "economy":
+                rows = _ECONOMY_ROWS.get(inp) or _ECONOMY_ROWS.get(f"{inp}@{sid}", {})
+                for r, req in rows.items():
+                    economy_rows[r] = economy_rows.get(r, False) or req
+            if base in ("land_use", "statistics", "economy", "physical"):
+                readers.setdefault(base, []).append(sid)
+            elif base == "raster":
+                readers.setdefault("rasters", []).append(sid)
+        for key in method.coefficient_keys:
+            spec = key_spec(key)
+            if spec is None:  # pragma: no cover - the registry contract tests declare every key
+                raise GepError(f"service {sid} declares an undeclared coefficient key {key}")
+            for eco in _ecosystems_of(spec):
+                wanted.setdefault((key, eco), []).append(sid)
+    tables = []
+    for name in ("regions", "land_use", "statistics", "economy", "physical"):
+        if name in readers:
+            t = TABLES[name]
+            tables.append(TableNeed(t.input, t.label, t.required, t.optional, tuple(dict.fromkeys(readers[name])),
+                                    economy_rows if name == "economy" else {}))
+    coefs = [CoefficientNeed(key, eco, tuple(dict.fromkeys(sids)), key_spec(key), _provided(cset, key, eco, chain, year))
+             for (key, eco), sids in wanted.items()]
+    return ProfileNeeds(profile=profile, region_code=region_code, year=year, coefficient_set=cset.id, plan=plan,
+                        tables=tables, coefficients=coefs)
+
+
+def _plan(prof: dict, services: Mapping | None) -> list[tuple[str, str]]:
+    """``[(service, method)]`` of a profile with a config's ``[services]`` changes (as :func:`needs` reads them)."""
+    entries = [e.partition(":") for e in prof["services"]]
+    plan = [(sid, m or "") for sid, _, m in entries]
+    changes = dict(services or {})
+    known = {s for s, _ in plan}
+    plan = [(sid, changes.get(sid, m)) for sid, m in plan if changes.get(sid, True) is not False]
+    plan += [(sid, m) for sid, m in changes.items() if sid not in known and m is not False]
+    return [(sid, m or get_service(sid).default_method) for sid, m in plan]

@@ -62,6 +62,24 @@ class AccountResult:
     quality: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # the labels accounts.nc has, on the arrays themselves: res.value.service_zh, .region_en, .category …
+        self.value = self._labelled(self.value)
+        self.value_by_ecosystem = self._labelled(self.value_by_ecosystem)
+
+    def _labelled(self, da: xr.DataArray) -> xr.DataArray:
+        coords = {}
+        if "service" in da.dims and len(self.services):
+            svc = self.services.reindex(da.service.values)
+            coords.update(service_zh=("service", svc["label_zh"].fillna("").to_numpy(dtype=str)),
+                          service_en=("service", svc["label_en"].fillna("").to_numpy(dtype=str)),
+                          category=("service", svc["category"].fillna("").to_numpy(dtype=str)))
+        if "region" in da.dims and "name_zh" in self.regions:
+            reg = self.regions.reindex(da.region.values)
+            coords.update(region_zh=("region", reg["name_zh"].fillna("").to_numpy(dtype=str)),
+                          region_en=("region", reg["name_en"].fillna("").to_numpy(dtype=str)))
+        return da.assign_coords(coords) if coords else da
+
     # -------------------------------------------------------- aggregates
     @property
     def measure(self) -> str:
@@ -162,5 +180,7 @@ class AccountResult:
         return ax
 
     def __repr__(self) -> str:
-        return (f"<AccountResult {self.name.get('en')} {self.year}: GEP {self.total / 1e8:,.2f} 亿元, "
+        cats = ", ".join(f"{c} {v / 1e8:,.2f}" for c, v in self.by_category.items())
+        return (f"<AccountResult {self.name.get('zh', '')} / {self.name.get('en', '')} {self.year} "
+                f"(prices: {self.prices}): {self.measure} {self.total / 1e8:,.2f} 亿元 ({cats}); "
                 f"{self.value.sizes['service']} services × {self.value.sizes['region']} regions>")

@@ -152,6 +152,81 @@ def _normalise_code(code) -> str:
     return s
 
 
+def _lost_zeros(codes, known: set[str]) -> dict[str, str] | None:
+    """``{"101": "0101", …}`` when every code is a known code that lost its leading zeros, else ``None``."""
+    out = {}
+    for c in codes:
+        s = str(c)
+        hits = [k for k in known if len(k) > len(s) and s.isdigit() and k.lstrip("0") == s and k.endswith(s)]
+        if len(hits) != 1:
+            return None
+        out[s] = hits[0]
+    return out
+
+
+def _near_codes(code: str, known: set[str], n: int = 3) -> list[str]:
+    """Known codes one typing slip away: two neighbouring digits swapped first, then one digit changed,
+    added or left out."""
+    def slip(k: str) -> int | None:
+        if len(k) == len(code):
+            diff = [i for i, (a, b) in enumerate(zip(k, code)) if a != b]
+            if len(diff) == 2 and diff[1] == diff[0] + 1 and k[diff[0]] == code[diff[1]] and k[diff[1]] == code[diff[0]]:
+                return 0
+            return 1 if len(diff) == 1 else None
+        short, long_ = sorted((k, code), key=len)
+        if len(long_) - len(short) == 1 and any(long_[:i] + long_[i + 1:] == short for i in range(len(long_))):
+            return 2
+        return None
+
+    ranked = sorted((rank, k) for k in known if (rank := slip(k)) is not None)
+    return [k for _, k in ranked[:n]]
+
+
+def unknown_code_problems(unknown: pd.DataFrame, scheme: "Scheme", file: str) -> list:
+    """Problems for land-use rows whose code the scheme does not know (``code, area_hm2, _row`` columns).
+
+    When every unknown code is a scheme code that lost its leading zeros (``101``
+    for ``0101``: a spreadsheet read the code column as numbers), that is one
+    problem, ``leading_zeros_dropped``, with the codes meant -- an error, not a
+    silent repair: a figure that enters an account is what the file says.
+    Otherwise one ``unknown_land_use_code`` problem per code, suggesting the
+    closest scheme codes (:mod:`difflib`).
+    """
+    import difflib
+
+    known = set(scheme.mapping)
+    rows_of = {code: list(map(int, unknown.loc[unknown.code == code, "_row"])) for code in dict.fromkeys(unknown["code"])}
+    zeros = _lost_zeros(rows_of, known)
+    if zeros:
+        pairs = "、".join(f"{a} → {b}" for a, b in zeros.items())
+        pairs_en = ", ".join(f"{a} → {b}" for a, b in zeros.items())
+        first = min(r for rows in rows_of.values() for r in rows)
+        return [problem(
+            "leading_zeros_dropped",
+            f"地类代码丢失了前导零（{len(zeros)} 个代码，{sum(map(len, rows_of.values()))} 行）：{pairs}",
+            f"land-use codes lost their leading zeros ({len(zeros)} codes, {sum(map(len, rows_of.values()))} rows): {pairs_en}",
+            file=file, row=first, column="code", value=list(zeros),
+            hint_zh="表格软件把代码列当成了数字：把 code 列设为“文本”格式后重新输入（如 0101），或用文本编辑器改正",
+            hint_en="a spreadsheet read the code column as numbers: format the code column as text and type the codes "
+                    "again (e.g. 0101), or correct them in a text editor")]
+    by_code = unknown.groupby("code", sort=False)["area_hm2"].sum()
+    probs = []
+    for code, area in by_code.items():
+        rows = rows_of[code]
+        near = _near_codes(str(code), known) or difflib.get_close_matches(str(code), sorted(known), n=3, cutoff=0.6)
+        names = {c: scheme.table.loc[scheme.table["code"] == c, "name_zh"].iloc[0] for c in near}
+        guess_zh = ("是否指 " + "、".join(f"{c} {names[c]}" for c in near) + "？") if near else ""
+        guess_en = (f"did you mean {', '.join(f'{c} ({names[c]})' for c in near)}? ") if near else ""
+        probs.append(problem(
+            "unknown_land_use_code",
+            f"分类 {scheme.id} 中没有地类代码 {code!r}（共 {area:.2f} hm²，第 {', '.join(map(str, rows))} 行）",
+            f"land-use code {code!r} is not in scheme {scheme.id} ({area:.2f} hm², rows {', '.join(map(str, rows))})",
+            file=file, row=rows[0], column="code", value=code,
+            hint_zh=guess_zh + "改用正确代码，或提供含该代码的自定义分类 CSV（scheme = \"my_scheme.csv\"）",
+            hint_en=guess_en + "fix the code, or give a scheme CSV that maps it (scheme = \"my_scheme.csv\")"))
+    return probs
+
+
 def areas_by_ecosystem(
     land_use: pd.DataFrame,
     scheme: Scheme,
@@ -186,10 +261,11 @@ def areas_by_ecosystem(
     InvalidArea, UnitError, UnknownLandUseCode, DuplicateRows
         All problems of one kind together; the file and row of each.
     """
+    first_row = land_use.attrs.get("first_row", 2)
     lu = land_use.copy()
     lu["code"] = lu["code"].map(_normalise_code)
     lu["region"] = lu["region"].astype(str).str.strip()
-    rows = [csv_row(i) for i in range(len(lu))]
+    rows = [csv_row(i, first_row) for i in range(len(lu))]
     lu["_row"] = rows
 
     # units: one factor per distinct unit string
@@ -246,17 +322,7 @@ def areas_by_ecosystem(
     mapping = scheme.mapping
     unknown = lu[~lu["code"].isin(mapping)]
     if not unknown.empty:
-        by_code = unknown.groupby("code")["area_hm2"].sum()
-        probs = [
-            problem("unknown_land_use_code",
-                    f"分类 {scheme.id} 中没有地类代码 {code!r}（共 {area:.2f} hm²，第 {', '.join(map(str, unknown.loc[unknown.code == code, '_row']))} 行）",
-                    f"land-use code {code!r} is not in scheme {scheme.id} ({area:.2f} hm², rows {', '.join(map(str, unknown.loc[unknown.code == code, '_row']))})",
-                    file=file, row=int(unknown.loc[unknown.code == code, "_row"].iloc[0]), column="code", value=code,
-                    hint_zh="改用正确代码，或提供含该代码的自定义分类 CSV（scheme = \"my_scheme.csv\"）",
-                    hint_en="fix the code, or give a scheme CSV that maps it (scheme = \"my_scheme.csv\")")
-            for code, area in by_code.items()
-        ]
-        raise UnknownLandUseCode(probs)
+        raise UnknownLandUseCode(unknown_code_problems(unknown, scheme, file))
 
     lu["ecosystem"] = lu["code"].map(mapping)
     types = list(ecosystem_types())

@@ -23,7 +23,7 @@ from ..io.tables import normalise_name, read_table
 from ..units import unit_factor
 
 __all__ = ["GROUPS", "PROVISIONING_GROUPS", "CULTURAL_GROUPS", "FARM_GROUPS", "ProductCatalogue",
-           "load_product_catalogue"]
+           "load_product_catalogue", "extended_catalogue"]
 
 _CATALOGUE_PATH = Path(__file__).resolve().parent / "products.csv"
 
@@ -102,6 +102,62 @@ def load_product_catalogue(source: str | Path | pd.DataFrame | ProductCatalogue 
     return _build_catalogue(read_table(source, dtype=str), str(source))
 
 
+def extended_catalogue(path: str | Path) -> ProductCatalogue:
+    """The shipped catalogue extended by a county's CSV (``[statistics] catalogue = "products_extra.csv"``).
+
+    The county file has the columns of ``products.csv``. A row whose
+    ``item_zh`` is a new product adds it (every column filled: group,
+    subgroup, default_unit, eco_product). A row whose ``item_zh`` is a shipped
+    product adds its ``aliases`` to that product (the other columns may be left
+    empty; if given they must equal the shipped ones). A name used by two
+    products is an error, as in the shipped catalogue.
+
+    Raises
+    ------
+    InputFileError
+        Missing columns; a row redefining a shipped product's group, subgroup,
+        unit or eco-product flag; the row checks of :func:`load_product_catalogue`.
+    DuplicateRows
+        A name or alias used by two products.
+    """
+    extra = read_table(path, dtype=str, required=["item_zh", "aliases"])
+    first_row = extra.attrs.get("first_row", 2)
+    file = extra.attrs.get("file", str(path))
+    extra = extra.fillna("")
+    base = _shipped_catalogue().table.reset_index(drop=True).copy()
+    base["eco_product"] = base["eco_product"].map({True: "true", False: "false"})
+    for col in _CATALOGUE_COLUMNS:
+        if col not in extra:
+            extra[col] = ""
+    problems: list[Problem] = []
+    rows = []
+    for i, r in extra.reset_index(drop=True).iterrows():
+        item = str(r["item_zh"]).strip()
+        hit = base.index[base["item_zh"] == item]
+        if len(hit):
+            j = hit[0]
+            for col in ("item_en", "group", "subgroup", "default_unit", "eco_product"):
+                given = str(r[col]).strip()
+                if given and given.lower() != str(base.at[j, col]).lower():
+                    problems.append(problem(
+                        "catalogue_redefines_item", f"县产品目录改变了内置产品 {item} 的 {col}：{given!r}（内置为 {base.at[j, col]!r}）",
+                        f"the county catalogue changes {col} of the shipped product {item}: {given!r} "
+                        f"(shipped: {base.at[j, col]!r})", file=file, row=csv_row(i, first_row), column=col, value=given,
+                        hint_zh="只为内置产品增加别名（其他列留空），或用新的产品名称",
+                        hint_en="only add aliases to a shipped product (leave the other columns empty), or use a new name"))
+            aliases = [a for a in str(r["aliases"]).split("|") if a.strip()]
+            base.at[j, "aliases"] = "|".join([a for a in str(base.at[j, "aliases"]).split("|") if a] + aliases)
+        else:
+            rows.append({**{c: str(r[c]).strip() for c in _CATALOGUE_COLUMNS}, "_row": str(csv_row(i, first_row))})
+    if problems:
+        raise InputFileError(problems)
+    if rows:
+        new = pd.DataFrame(rows)
+        _build_catalogue(new, file)  # row checks of the county's new products, with their own rows
+        base = pd.concat([base, new], ignore_index=True)
+    return _build_catalogue(base, file)
+
+
 @lru_cache(maxsize=1)
 def _shipped_catalogue() -> ProductCatalogue:
     frame = pd.read_csv(_CATALOGUE_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
@@ -123,7 +179,8 @@ def _build_catalogue(frame: pd.DataFrame, file: str) -> ProductCatalogue:
     lookup: dict[str, str] = {}
     flags = []
     for i, row in frame.reset_index(drop=True).iterrows():
-        r = csv_row(i)
+        own_row = str(row.get("_row", "")).strip()
+        r = int(float(own_row)) if own_row not in ("", "nan") else csv_row(i, frame.attrs.get("first_row", 2))
         if row["group"] not in GROUPS or row["group"] == "farm_sectors":
             problems.append(problem("unknown_group", f"未知的产品类别 {row['group']!r}", f"unknown product group {row['group']!r}",
                                     file=file, row=r, column="group", value=row["group"],
@@ -155,7 +212,7 @@ def _build_catalogue(frame: pd.DataFrame, file: str) -> ProductCatalogue:
         raise InputFileError(problems)
     if dup:
         raise DuplicateRows(dup)
-    frame = frame.reset_index(drop=True).assign(eco_product=flags)
+    frame = frame.drop(columns=["_row"], errors="ignore").reset_index(drop=True).assign(eco_product=flags)
     if frame["item_zh"].duplicated().any():
         raise DuplicateRows([problem("duplicate_item", f"产品 {n} 重复", f"item {n} appears twice", file=file,
                                      value=n) for n in frame.loc[frame["item_zh"].duplicated(), "item_zh"]])

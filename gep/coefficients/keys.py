@@ -24,6 +24,8 @@ class KeySpec:
     dimensionality: str
     unit: str
     indexed_by: tuple[str, ...] = ()
+    #: ecosystem groups a per-area rate applies to (empty: every type, or not indexed by ecosystem)
+    ecosystem_groups: tuple[str, ...] = ()
 
     @property
     def monetary(self) -> bool:
@@ -48,6 +50,7 @@ def _load_keys() -> dict[str, KeySpec]:
             dimensionality=spec.get("dimensionality", ""),
             unit=spec["unit"],
             indexed_by=tuple(spec.get("indexed_by", ())),
+            ecosystem_groups=tuple(spec.get("ecosystem_groups", ())),
         )
     return out
 

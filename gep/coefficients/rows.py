@@ -60,13 +60,14 @@ def _read_table(csv: Path, set_id: str) -> tuple[pd.DataFrame | None, list[Probl
     from ..io.tables import read_csv_checked
 
     try:
-        frame = read_csv_checked(csv, required=COLUMNS, dtype=str)
+        frame = read_csv_checked(csv, required=COLUMNS, dtype=str, allow_empty=True)
     except InputFileError as exc:
         return None, exc.problems
+    first_row = frame.attrs.get("first_row", 2)
     frame = frame.fillna("")
     frame["_set"] = set_id
     frame["_file"] = str(csv)
-    frame["_row"] = [csv_row(i) for i in range(len(frame))]
+    frame["_row"] = [csv_row(i, first_row) for i in range(len(frame))]
     return _coerce(frame), []
 
 
@@ -94,6 +95,30 @@ def _coerce(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _to_fill(r, spec, where: dict) -> Problem:
+    """A row of a county set written by ``gep init`` whose value is still empty: one problem saying what to write."""
+    from ..classifications import ecosystem_types
+
+    key, eco = r["key"], r["ecosystem"]
+    types = ecosystem_types()
+    eco_zh = f"，生态系统 {types[eco].zh} {eco}" if eco in types else ""
+    eco_en = f", ecosystem {eco} ({types[eco].en})" if eco in types else ""
+    label_zh = f"（{spec.zh}）" if spec is not None else ""
+    label_en = f" ({spec.en})" if spec is not None else ""
+    unit = r["unit"] or (spec.unit if spec is not None else "")
+    monetary = spec is not None and spec.monetary
+    what_zh = f"value（单位 {unit}）、source、status" + ("、price_year（价格年份）" if monetary else "")
+    what_en = f"value (in {unit}), source, status" + (", price_year" if monetary else "")
+    return problem(
+        "coefficient_to_fill", f"待填写：系数 {key}{label_zh}{eco_zh}：填写 {what_zh}",
+        f"to fill: coefficient {key}{label_en}{eco_en}: write {what_en}", column="value", value=f"{key}/{eco}",
+        hint_zh="来源写 manifest.toml [sources] 中声明的 id；status 为 official、literature、local_survey、estimated、"
+                "unverified 之一" + ("；本县没有该类生态系统时删除此行" if eco in types else ""),
+        hint_en="source: an id declared under [sources] in manifest.toml; status: official, literature, local_survey, "
+                "estimated or unverified" + ("; delete the row if the county has no land of this type" if eco in types else ""),
+        **where)
+
+
 def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
     """Row-level checks of a coefficient table (see module docstring)."""
     problems: list[Problem] = []
@@ -104,6 +129,9 @@ def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
             problems.append(problem("empty_key", "key 为空", "empty key", column="key", **where))
             continue
         spec = key_spec(key)
+        if str(r["_value_raw"]).strip() in ("", "nan"):
+            problems.append(_to_fill(r, spec, where))
+            continue
         if spec is None:
             problems.append(problem(
                 "unknown_coefficient_key", f"未声明的系数键 {key!r}", f"undeclared coefficient key {key!r}",

@@ -373,38 +373,69 @@ class CoefficientSet:
         return self.table[cols].rename(columns={"_set": "set", "_file": "file", "_row": "row"}).reset_index(drop=True)
 
 
-def diff_sets(a: CoefficientSet, b: CoefficientSet) -> pd.DataFrame:
-    """Rows that differ between two sets, on (key, ecosystem, region, valid_from).
+_DIFF_FIELDS = ("value", "unit", "price_year", "status", "source")
 
-    Returns a frame with ``change`` ∈ {added, removed, changed} and the values,
-    units and sources on both sides.
+
+def _same(x, y) -> bool:
+    return (pd.isna(x) and pd.isna(y)) or x == y
+
+
+def diff_sets(a: CoefficientSet, b: CoefficientSet) -> pd.DataFrame:
+    """Rows that differ between two sets.
+
+    Rows are matched on (key, ecosystem, region, valid_from); a row that only
+    ``a`` has and a row that only ``b`` has for the same (key, ecosystem,
+    region) -- one each -- are the same coefficient restated (e.g. a price
+    re-surveyed in a later year) and are compared as one ``changed`` row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``key, ecosystem, region, valid_from, valid_from_b, change, fields``
+        and ``value_a/_b, unit_a/_b, price_year_a/_b, status_a/_b,
+        source_a/_b``. ``change`` ∈ {added, removed, changed}; ``fields``
+        names what changed (``value, price_year, status`` …), so a price
+        restated at another price year is never shown as a value change alone.
     """
     ident = ["key", "ecosystem", "region", "valid_from"]
-    cols = ident + ["value", "unit", "price_year", "source", "status"]
+    cols = ident + list(_DIFF_FIELDS)
     left = a.table[cols].copy()
     right = b.table[cols].copy()
     m = left.merge(right, on=ident, how="outer", suffixes=("_a", "_b"), indicator=True)
+    # pair one removed row with one added row of the same coefficient
+    only_a = m[m["_merge"] == "left_only"]
+    only_b = m[m["_merge"] == "right_only"]
+    pairs = {}
+    for k, ga in only_a.groupby(["key", "ecosystem", "region"]):
+        gb = only_b[(only_b["key"] == k[0]) & (only_b["ecosystem"] == k[1]) & (only_b["region"] == k[2])]
+        if len(ga) == 1 and len(gb) == 1:
+            pairs[ga.index[0]] = gb.index[0]
+    paired_b = set(pairs.values())
     out = []
-    for _, r in m.iterrows():
-        if r["_merge"] == "left_only":
-            change = "removed"
-        elif r["_merge"] == "right_only":
-            change = "added"
-        else:
-            same = all(
-                (pd.isna(r[f"{c}_a"]) and pd.isna(r[f"{c}_b"])) or r[f"{c}_a"] == r[f"{c}_b"]
-                for c in ("value", "unit", "price_year", "source", "status")
-            )
-            if same:
-                continue
-            change = "changed"
+    for i, r in m.iterrows():
+        if i in paired_b:
+            continue
         rec = {c: r[c] for c in ident}
+        rec["valid_from_b"] = r["valid_from"]
+        if i in pairs:
+            rb = m.loc[pairs[i]]
+            rec["valid_from_b"] = rb["valid_from"]
+            for c in _DIFF_FIELDS:
+                rec[f"{c}_a"], rec[f"{c}_b"] = r[f"{c}_a"], rb[f"{c}_b"]
+            change = "changed"
+        else:
+            for c in _DIFF_FIELDS:
+                rec[f"{c}_a"], rec[f"{c}_b"] = r[f"{c}_a"], r[f"{c}_b"]
+            change = {"left_only": "removed", "right_only": "added"}.get(r["_merge"], "changed")
+        fields = [c for c in _DIFF_FIELDS if not _same(rec[f"{c}_a"], rec[f"{c}_b"])]
+        if change == "changed" and rec["valid_from"] != rec["valid_from_b"]:
+            fields.append("valid_from")
+        if change == "changed" and not fields:
+            continue
         rec["change"] = change
-        for c in ("value", "unit", "price_year", "source", "status"):
-            rec[f"{c}_a"] = r[f"{c}_a"]
-            rec[f"{c}_b"] = r[f"{c}_b"]
+        rec["fields"] = ", ".join(fields) if change == "changed" else ""
         out.append(rec)
-    cols_out = ident + ["change"] + [f"{c}_{s}" for c in ("value", "unit", "price_year", "source", "status") for s in "ab"]
+    cols_out = ident + ["valid_from_b", "change", "fields"] + [f"{c}_{s}" for c in _DIFF_FIELDS for s in "ab"]
     return pd.DataFrame(out, columns=cols_out).sort_values(ident).reset_index(drop=True)
 
 

@@ -157,7 +157,7 @@ def _read_frame(source) -> tuple[pd.DataFrame, str]:
     from ..io.tables import read_table
 
     path = Path(source)
-    frame = read_table(path, dtype=str)
+    frame = read_table(path, dtype=str, allow_empty=True)  # a table without rows is this reader's no_targets
     return frame.fillna("").astype(str), str(path)
 
 

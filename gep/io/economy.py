@@ -67,11 +67,12 @@ def read_economy(source: str | Path | pd.DataFrame, *, file: str | None = None) 
         frame = read_csv_checked(source, required=["indicator", "value", "unit", "status", "source"],
                                  optional=["label_zh", "label_en", "note"], dtype=str)
         fname = str(source)
+    first_row = frame.attrs.get("first_row", 2)
     frame = frame.fillna("")
     problems = []
     canon, units = [], []
     for i, r in frame.reset_index(drop=True).iterrows():
-        row = csv_row(i)
+        row = csv_row(i, first_row)
         ind = str(r["indicator"]).strip()
         if ind not in ECONOMY_ITEMS:
             problems.append(problem("unknown_economy_indicator", f"未知的经济指标 {ind!r}", f"unknown economy indicator {ind!r}",
@@ -104,7 +105,7 @@ def read_economy(source: str | Path | pd.DataFrame, *, file: str | None = None) 
     dups = frame[frame["indicator"].duplicated(keep=False)]
     if not dups.empty:
         raise DuplicateRows([problem("duplicate_rows", f"指标 {v} 重复", f"indicator {v} appears twice", file=fname,
-                                     row=csv_row(i), column="indicator", value=v) for i, v in dups["indicator"].items()])
+                                     row=csv_row(i, first_row), column="indicator", value=v) for i, v in dups["indicator"].items()])
     if problems:
         kinds = {p.code for p in problems}
         raise (UnitError if kinds == {"bad_unit"} else InputFileError)(problems)

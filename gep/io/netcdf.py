@@ -1,21 +1,54 @@
-"""The result as an xarray Dataset / NetCDF file (``accounts.nc``)."""
+"""The result as an xarray Dataset / NetCDF file (``accounts.nc``), following the CF conventions.
+
+CF (§3.1) asks for a ``units`` attribute that UDUNITS understands. Physical
+quantities get their UDUNITS spelling (``hm²`` -> ``hm2``, ``t/(hm²·a)`` ->
+``t hm-2 year-1``, a count such as 人次 -> ``1``: :func:`gep.units.cf_units`)
+with the Chinese unit beside it in ``units_zh``. Money has no UDUNITS unit: a
+money variable carries no ``units`` (writing ``1`` would call it a pure
+number), and says what it is in ``currency = "CNY"``, ``units_zh = "元"`` and
+``price_basis``. With that, the file can claim ``Conventions = "CF-1.8"``.
+"""
 
 from __future__ import annotations
 
 import xarray as xr
 
-__all__ = ["result_to_dataset"]
+from ..units import cf_units, is_money
+
+__all__ = ["result_to_dataset", "cf_attrs"]
+
+
+def cf_attrs(attrs: dict, prices: str | None = None) -> dict:
+    """CF form of a variable's attributes: ``units`` in UDUNITS, or none for money; ``units_zh`` as written."""
+    out = dict(attrs)
+    unit = out.pop("units", None)
+    if unit is None:
+        return out
+    out["units_zh"] = str(unit)
+    try:
+        money = is_money(str(unit))
+    except Exception:
+        money = False
+    if money:
+        out["currency"] = "CNY"
+        if prices is not None:
+            out["price_basis"] = prices
+        return out
+    cf = cf_units(str(unit))
+    if cf is not None:
+        out["units"] = cf
+    return out
 
 
 def result_to_dataset(res) -> xr.Dataset:
     """``value(service, region)`` and ``value_by_ecosystem`` in 元, one
-    ``physical_<service>`` variable per service with its units, and labels
-    as coordinates."""
+    ``physical__<service>`` variable per service with its units, and labels
+    as coordinates (CF attributes, see the module docstring)."""
     ds = xr.Dataset()
-    ds["value"] = res.value
-    ds["value_by_ecosystem"] = res.value_by_ecosystem
+    ds["value"] = res.value.copy()
+    ds["value_by_ecosystem"] = res.value_by_ecosystem.copy()
     for sid in res.physical.data_vars:
-        ds[f"physical__{sid}"] = res.physical[sid]
+        ds[f"physical__{sid}"] = res.physical[sid].copy()
     svc = res.services.reindex(res.value.service.values)
     ds = ds.assign_coords(
         service_zh=("service", svc["label_zh"].to_numpy(dtype=str)),
@@ -24,6 +57,8 @@ def result_to_dataset(res) -> xr.Dataset:
         region_zh=("region", res.regions.loc[res.value.region.values, "name_zh"].to_numpy(dtype=str)),
         region_en=("region", res.regions.loc[res.value.region.values, "name_en"].to_numpy(dtype=str)),
     )
+    for name in ds.data_vars:
+        ds[name].attrs = cf_attrs(ds[name].attrs, res.prices)
     ds.attrs.update({
         "title": f"GEP account {res.name.get('en', '')} {res.year}",
         "title_zh": f"{res.name.get('zh', '')} {res.year} 年生态系统生产总值核算",

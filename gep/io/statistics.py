@@ -16,7 +16,6 @@ product of the catalogue, the unit conversion, the totals and their parts -- is
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import unicodedata
@@ -28,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError, Problem, problem
-from .tables import normalise_name, read_table
+from .tables import EXAMPLE_STATUS, normalise_name
 
 __all__ = ["HEADER_ALIASES", "MISSING_TOKENS", "StatisticsTable", "read_statistics_table", "cell_number", "cell_text"]
 
@@ -103,31 +102,100 @@ def cell_text(raw: Any) -> str | None:
     return s or None
 
 
-def _read_frame(path: Path, sheet) -> tuple[pd.DataFrame, str]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = read_table(path, sheet=sheet, dtype=object)
-        return frame, f"{path}[{sheet if sheet is not None else _first_sheet(path)}]"
-    read_table(path, dtype=str)  # typed errors: missing file, not UTF-8, not a CSV table
-    text = path.read_bytes().decode("utf-8-sig")
-    frame = pd.read_csv(io.StringIO(text), dtype=str, skip_blank_lines=False, keep_default_na=False)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame, str(path)
+_NOTE_ROW = re.compile(r"^(注|注释|说明|备注|资料来源|数据来源|来源|note|notes|source)\s*[:：]", re.IGNORECASE)
 
 
-def _first_sheet(path: Path) -> str:
+def _is_unit(text: str) -> bool:
+    from ..units import unit_factor
+
     try:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True)
-        try:
-            return wb.sheetnames[0]
-        finally:
-            wb.close()
-    except Exception:  # pragma: no cover - the sheet name is only decoration
-        return "0"
+        unit_factor(text, text)
+        return True
+    except Exception:
+        return False
 
 
-def _map_headers(columns, file: str) -> tuple[dict[str, str], dict[str, str | None], list[str]]:
+def _header_accepts(cells: list[str]) -> bool:
+    """A row is the header when it names an item column and a quantity or output-value column."""
+    lookup = _header_lookup()
+    canon = {lookup.get(normalise_name(_split_header(c)[0])) for c in cells if c}
+    return "item" in canon and bool({"quantity", "output_value"} & canon)
+
+
+def _combine_subheader(upper: list[str], lower: list[str]) -> list[str] | None:
+    """Headers of a two-row header (a group label merged over ``数量 | 单位``, or units under the labels).
+
+    ``lower`` is a sub-header when it holds no number and each of its cells is
+    empty, the cell above repeated (a vertical merge), a known header name, or
+    a unit. Returns the combined headers, or ``None`` when ``lower`` is data.
+    """
+    lookup = _header_lookup()
+    if not any(lower) or any(cell_number(c) is not None and not isinstance(cell_number(c), str) for c in lower):
+        return None
+    for u, low in zip(upper, lower):
+        if low and low != u and normalise_name(low) not in lookup and not _is_unit(low):
+            return None
+    out = []
+    for u, low in zip(upper, lower):
+        if not low or low == u:
+            out.append(u)
+        elif normalise_name(low) in lookup:
+            out.append(low)                    # 产量 merged over 数量 | 单位
+        else:
+            out.append(f"{u}({low})")          # 产值 above 万元
+    return out
+
+
+def _read_frame(path: Path, sheet, header_row: int | None = None) -> tuple[pd.DataFrame, str, int, dict]:
+    """The table under its header: title and note rows above it, a sub-header and footnote rows dropped.
+
+    Returns ``(frame, file, first_row, info)``: cells as text (numbers of an
+    Excel sheet stay numbers), how messages name the file, the spreadsheet
+    number of the first data row, and what was skipped.
+    """
+    from .tables import find_header_row, header_name, read_rows
+
+    rows, info = read_rows(path, sheet)
+    file = info["file"]
+    width = max((len(r) for r in rows), default=0)
+    grid = [list(r) + [None] * (width - len(r)) for r in rows]
+    h = find_header_row(grid, _header_accepts, header_row, file)
+    header = [header_name(c) for c in grid[h]] if grid else []
+    start = h + 1
+    if start < len(grid):
+        combined = _combine_subheader(header, [header_name(c) for c in grid[start]])
+        if combined is not None:
+            header, start = combined, start + 1
+    keep = [j for j, name in enumerate(header) if name]
+    body = [[grid[i][j] for j in keep] for i in range(start, len(grid))]
+    skipped = {"title_rows": h, "subheader": start - h - 1, "notes": []}
+    # footnotes at the bottom (注：… / 资料来源：…): one text cell, nothing else
+    while body:
+        texts = [_cell_text_raw(c) for c in body[-1]]
+        filled = [t for t in texts if t]
+        if not filled:
+            body.pop()
+            continue
+        if len(filled) == 1 and _NOTE_ROW.match(filled[0]):
+            skipped["notes"].insert(0, filled[0])
+            body.pop()
+            continue
+        break
+    frame = pd.DataFrame(body, columns=[header[j] for j in keep], dtype=object)
+    if not info["excel"]:
+        frame = frame.fillna("")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    info = {**info, **skipped, "header_row": h + 1}
+    return frame, file, start + 1, info
+
+
+def _cell_text_raw(c) -> str:
+    if c is None or (isinstance(c, float) and math.isnan(c)):
+        return ""
+    return str(c).strip()
+
+
+def _map_headers(columns, file: str, header_row: int = 1) -> tuple[dict[str, str], dict[str, str | None], list[str]]:
     lookup = _header_lookup()
     mapping: dict[str, str] = {}          # canonical -> original header
     header_units: dict[str, str | None] = {}
@@ -145,7 +213,7 @@ def _map_headers(columns, file: str) -> tuple[dict[str, str], dict[str, str | No
         if canon in mapping:
             dups.append(problem("duplicate_columns", f"列 {mapping[canon]!r} 与 {col!r} 含义相同（{canon}）",
                                 f"columns {mapping[canon]!r} and {col!r} mean the same ({canon})",
-                                file=file, row=1, column=col, value=col,
+                                file=file, row=header_row, column=col, value=col,
                                 hint_zh="删除或改名其中一列", hint_en="remove or rename one of them"))
             continue
         mapping[canon] = col
@@ -159,7 +227,7 @@ def _map_headers(columns, file: str) -> tuple[dict[str, str], dict[str, str | No
         raise InputFileError(problem(
             "missing_columns", f"缺少列：{', '.join(missing)}（现有列：{', '.join(map(str, columns))}）",
             f"missing columns: {', '.join(missing)} (columns present: {', '.join(map(str, columns))})",
-            file=file, row=1, value=missing,
+            file=file, row=header_row, value=missing,
             hint_zh="至少需要 项目 列，以及 产量 或 产值 列（可写为 产量(吨)、产值(万元)）",
             hint_en="an item column and a quantity or output value column are needed "
                     "(units may go in the header: 产量(吨), 产值(万元))"))
@@ -189,18 +257,42 @@ class StatisticsTable(NamedTuple):
     header_units: dict
     ignored: list
     file: str
+    first_row: int = 2
+    encoding: str | None = None
+    skipped: dict | None = None
 
 
-def read_statistics_table(path: str | Path, sheet: str | int | None = None) -> StatisticsTable:
-    """Read a statistics file (CSV in UTF-8, or an Excel sheet) and recognise its headers.
+def read_statistics_table(path: str | Path, sheet: str | int | None = None,
+                          header_row: int | None = None) -> StatisticsTable:
+    """Read a statistics file (CSV in UTF-8 or GBK, or an Excel sheet) and recognise its headers.
+
+    Yearbook sheets are read as they are published: title and note rows above
+    the header are skipped (the header is the first row with an item column and
+    a quantity or output-value column, or row ``header_row``), a two-row header
+    (``产量`` merged over ``数量 | 单位``; units in the row under the labels) is
+    combined, and footnote rows at the bottom (``注：…``, ``资料来源：…``) are left out.
 
     Raises
     ------
     InputFileError
-        Missing file, not UTF-8, not a table, a missing item column or a
-        missing quantity/output-value column, two columns meaning the same.
+        Missing file, unknown encoding, not a table, a missing item column or a
+        missing quantity/output-value column, two columns meaning the same, a
+        table with no rows.
     """
-    frame, file = _read_frame(Path(path), sheet)
-    mapping, header_units, ignored = _map_headers(frame.columns, file)
+    from .tables import _to_fill
+
+    frame, file, first_row, info = _read_frame(Path(path) if not isinstance(path, Path) else path, sheet, header_row)
+    mapping, header_units, ignored = _map_headers(frame.columns, file, info["header_row"])
     canonical = pd.DataFrame({canon: frame[col].to_numpy() for canon, col in mapping.items()}, index=frame.index)
-    return StatisticsTable(canonical, mapping, header_units, ignored, file)
+    if canonical.empty or all(cell_text(v) is None for v in canonical.to_numpy().ravel()):
+        raise _to_fill(file, info["header_row"] - 1)
+    if "status" in canonical:
+        examples = [problem("example_row", "这是模板中的示例行，请删除", "this is an example row of the template: delete it",
+                            file=file, row=first_row + i, column=mapping["status"], value=v,
+                            hint_zh="删除全部 status 为“示例”的行，再填写本县数据",
+                            hint_en="delete every row whose status is 'example', then enter the county's own rows")
+                    for i, v in enumerate(canonical["status"].tolist()) if normalise_name(v) in EXAMPLE_STATUS]
+        if examples:
+            raise InputFileError(examples)
+    return StatisticsTable(canonical, mapping, header_units, ignored, file, first_row, info["encoding"],
+                           {k: info[k] for k in ("title_rows", "subheader", "notes", "header_row")})

@@ -171,6 +171,7 @@ def read_indicator_table(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     frame = read_csv_checked(path, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS, dtype=str)
+    first_row = frame.attrs.get("first_row", 2)
     frame = frame.fillna("")
     for col in OPTIONAL_COLUMNS:
         if col not in frame:
@@ -183,7 +184,7 @@ def read_indicator_table(path: str | Path) -> pd.DataFrame:
     seen: dict[int, int] = {}
     out = []
     for i, r in frame.iterrows():
-        row = csv_row(i)
+        row = csv_row(i, first_row)
 
         def bad(code, zh, en, column, value=None, hint_zh="", hint_en=""):
             problems.append(problem(code, zh, en, file=file, row=row, column=column, value=value,

@@ -98,11 +98,17 @@ def test_table_refusals(tmp_path, text, code):
 def test_file_problems(tmp_path):
     with pytest.raises(InputFileError):
         read_targets(tmp_path / "missing.csv")
-    p = tmp_path / "gbk.csv"
-    p.write_bytes("地区,指标\n".encode("gbk"))
+    # what Chinese Excel saves as "CSV" (GBK) is read as the UTF-8 file is (gep.io.tables)
+    text = "region,indicator,target,unit,direction,year,price_year\nc,gep,1,亿元,at_least,2021,2021\n"
+    utf8, gbk = tmp_path / "utf8.csv", tmp_path / "gbk.csv"
+    utf8.write_text(text, encoding="utf-8")
+    gbk.write_bytes(text.encode("gbk"))
+    pd.testing.assert_frame_equal(read_targets(gbk).frame, read_targets(utf8).frame)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes((text + "c,gep,1,亿元,at_least,2022,2021\n").encode("utf-8") + "d,café,1\n".encode("latin-1"))
     with pytest.raises(InputFileError) as exc:
-        read_targets(p)
-    assert exc.value.codes == ["not_utf8"]
+        read_targets(latin)
+    assert exc.value.codes == ["unknown_encoding"]
 
 
 def test_example_targets_are_illustrative():

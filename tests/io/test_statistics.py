@@ -384,11 +384,11 @@ def test_blank_lines_keep_row_numbers(tmp_path):
 def test_file_level_errors(tmp_path):
     with pytest.raises(InputFileError):
         read_statistics(tmp_path / "missing.csv")
-    gbk = tmp_path / "gbk.csv"
-    gbk.write_bytes("地区,项目,产值(万元)\na,稻谷,1\n".encode("gbk"))
+    latin1 = tmp_path / "latin1.csv"   # neither UTF-8 nor Chinese in GB18030: refused, never read as mojibake
+    latin1.write_bytes("地区,项目,产值(万元)\na,稻谷,1\n".encode("utf-8") + "b,café,1\n".encode("latin-1"))
     with pytest.raises(InputFileError) as err:
-        read_statistics(gbk)
-    assert err.value.codes == ["not_utf8"]
+        read_statistics(latin1)
+    assert err.value.codes == ["unknown_encoding"]
     f = write(tmp_path, "地区,名字,产值(万元)\na,稻谷,1\n", "nocol.csv")
     with pytest.raises(InputFileError, match="item"):
         read_statistics(f)

@@ -257,9 +257,7 @@ def test_missing_and_unknown_columns(tmp_path):
     assert exc.value.codes == ["unknown_columns"]
 
 
-def test_gbk_file_is_refused(tmp_path):
+def test_gbk_file_reads_as_the_utf8_file(tmp_path):
     path = tmp_path / "gbk.csv"
-    path.write_bytes(SHANGYU.read_text(encoding="utf-8").encode("gbk", errors="replace"))
-    with pytest.raises(InputFileError) as exc:
-        read_indicator_table(path)
-    assert exc.value.codes == ["not_utf8"]
+    path.write_bytes(SHANGYU.read_text(encoding="utf-8").encode("gb18030"))
+    pd.testing.assert_frame_equal(read_indicator_table(path), read_indicator_table(SHANGYU))

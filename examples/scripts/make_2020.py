@@ -21,7 +21,7 @@ import csv
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[2] / "gep" / "examples" / "shangyu"  # the example county's inputs
 BUILT = ("0601", "0701", "0702", "1003")
 CENT = Decimal("0.01")
 

@@ -64,7 +64,7 @@ with the fixed seed 330604, the county's division code):
    Values are rounded (0.1 mm, 1 R unit, 10⁻⁴ K, 0.01 LS, 0.01 t) so the files
    compress well.
 
-Run ``python gep/examples/shangyu/make_rasters.py`` to rewrite ``rasters/``. It
+Run ``python examples/scripts/make_rasters.py`` to rewrite ``rasters/``. It
 reads the files back and prints, per township, the raster area against
 ``land_use.csv`` and the largest per-class difference, and asserts both.
 """
@@ -77,7 +77,7 @@ from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[2] / "gep" / "examples" / "shangyu"  # the example county's inputs
 OUT = HERE / "rasters"
 
 CRS = "EPSG:32651"        # WGS 84 / UTM zone 51N (metres)

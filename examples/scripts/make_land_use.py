@@ -30,7 +30,7 @@ How the land-use table is built (deterministic, no randomness):
    (0301+0302+0305+0307) lands near the seed's 808798 亩 and 森林
    (0301+0302+0305) near 791986 亩; the checks at the end print and assert it.
 
-Run ``python gep/examples/shangyu/make_land_use.py`` to rewrite both files.
+Run ``python examples/scripts/make_land_use.py`` to rewrite both files.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[2] / "gep" / "examples" / "shangyu"  # the example county's inputs
 
 SEED = "seed:000_01c03a54af597a57"
 ILLUSTRATIVE_SOURCE = "illustrative: gep example"
