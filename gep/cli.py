@@ -226,9 +226,23 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
                                       help="正式核算：拒绝示例与未核实数据 / official account: refuse illustrative and "
                                            "unverified rows"),
         targets: Optional[Path] = typer.Option(None, "--targets", "-t",
-                                               help="目标表：考核结果写入工作簿与 summary.json / targets table to appraise against")):
+                                               help="目标表：考核结果写入工作簿与 summary.json / targets table to appraise against"),
+        report: bool = typer.Option(False, "--report", help="同时写出 report.html 与 report.pdf / also write the report")):
     """核算一个县的 GEP / run the account of a config."""
-    _run(config, out, quiet, years, maps, targets, official)
+    res = _run(config, out, quiet, years, maps, targets, official)
+    if report:
+        from .report.command import report_command
+
+        report_command(res, out, pdf=True, console=console, fail=_fail)
+
+
+@app.command("report")
+def report_cmd(out: Path = typer.Argument(..., help="gep run 的输出目录 / output folder of gep run"),
+               pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="打印 PDF / print the PDF")):
+    """写出核算报告 report.html 与 report.pdf / write the report of a run's output folder."""
+    from .report.command import report_command
+
+    report_command(out, out, pdf=pdf, console=console, fail=_fail)
 
 
 @app.command()
