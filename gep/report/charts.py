@@ -30,11 +30,11 @@ WIDTH_IN = 6.8          # the printed column of an A4 page (170 mm)
 YI = 1e8
 
 
-def _figure(height: float):
+def _figure(height: float, width: float = WIDTH_IN):
     use_cjk_font()
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout="constrained")
     return fig
 
 
@@ -159,8 +159,8 @@ def map_chart(data: ReportData, kind: str = "gep"):
 
     table = data.region_table()
     column, unit, title = {
-        "gep": ("gep", "亿元", "乡镇（街道）GEP GEP by township（亿元）"),
-        "per_km2": ("gep_per_km2", "万元/km²", "单位面积 GEP GEP per km²（万元/km²）"),
+        "gep": ("gep", "亿元", "GEP（亿元）\nGEP by township"),
+        "per_km2": ("gep_per_km2", "万元/km²", "单位面积 GEP（万元/km²）\nGEP per km²"),
     }[kind]
     scale = YI if kind == "gep" else 1.0
     patches, values, regions, labels = [], [], [], []
@@ -185,7 +185,7 @@ def map_chart(data: ReportData, kind: str = "gep"):
         values.append(np.nan if v is None else float(v) / scale)
         regions.append(rid)
         labels.append((best[1], best[2], data.region_names[rid]["zh"]))
-    fig = _figure(5.2)
+    fig = _figure(4.4, width=WIDTH_IN / 2)
     ax = fig.add_subplot()
     coll = PatchCollection(patches, cmap="YlGn", edgecolor="white", linewidth=0.6)
     coll.set_array(np.asarray(values))
@@ -198,12 +198,12 @@ def map_chart(data: ReportData, kind: str = "gep"):
     geographic = abs(lat0) <= 90 and np.abs(xy[:, 0]).max() <= 180
     ax.set_aspect(1 / math.cos(math.radians(lat0)) if geographic else 1)
     for x, y, text in labels:
-        ax.annotate(text, (x, y), ha="center", va="center", fontsize=6, color="#222222")
+        ax.annotate(text, (x, y), ha="center", va="center", fontsize=4.5, color="#222222")
     ax.set_axis_off()
-    cbar = fig.colorbar(coll, ax=ax, shrink=0.7, pad=0.01)
-    cbar.set_label(f"{'GEP' if kind == 'gep' else '单位面积 GEP GEP per km²'}（{unit}）", fontsize=8)
+    cbar = fig.colorbar(coll, ax=ax, shrink=0.6, pad=0.01, location="bottom")
+    cbar.set_label(f"{'GEP' if kind == 'gep' else '单位面积 GEP GEP per km²'}（{unit}）", fontsize=7)
     cbar.ax.tick_params(labelsize=7)
-    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_title(title, fontsize=9, loc="left")
     return fig
 
 

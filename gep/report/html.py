@@ -284,21 +284,30 @@ def _composition(d: ReportData, figs: dict) -> str:
 def _townships(d: ReportData, figs: dict) -> str:
     out = [f'<section id="townships"><h2>{bi("乡镇（街道）", "Townships")}</h2>']
     if "map_gep" in figs:
-        out.append(figure(figs["map_gep"], "乡镇 GEP 地图", "Map of GEP by township"))
-        out.append(figure(figs["map_per_km2"], "单位面积 GEP 地图", "Map of GEP per km²",
-                          caption=e(_boundary_note(d))))
+        out.append('<div class="two">' + figure(figs["map_gep"], "乡镇 GEP 地图", "Map of GEP by township")
+                   + figure(figs["map_per_km2"], "单位面积 GEP 地图", "Map of GEP per km²") + "</div>")
+        out.append(f'<p class="small">{e(_boundary_note(d))}</p>')
     else:
         out.append(f"<p>{bi('地图', 'Maps')}: {missing(d.reasons.get('maps'))}</p>")
     out.append(figure(figs["townships"], "乡镇 GEP 排序", "Townships ranked by GEP"))
     t = d.region_table().sort_values("gep", ascending=False)
     cats = [c for c in CATEGORY_LABELS if c in t.columns]
+    poly = {f["properties"]["region"]: f["properties"] for f in (d.boundaries or {}).get("features", [])}
+    extra = [k for k in ("polygon_area_km2", "counted_area_km2") if any(k in p for p in poly.values())]
     rows = []
     for rid, r in t.iterrows():
-        rows.append([bi(r["name_zh"], r["name_en"]), e(fmt(r["area_km2"], "km²")), e(fmt_money(r["gep"])),
-                     e(fmt(r["gep_per_km2"], "万元/km²"))] + [e(fmt_money(r[c])) for c in cats])
-    heads = [("乡镇 Township", False), ("面积 Area（km²）", True), ("GEP（亿元）", True), ("单位面积 per km²（万元/km²）", True)]
+        rows.append([bi(r["name_zh"], r["name_en"]), e(fmt(r["area_km2"], "km²"))]
+                    + [e(fmt(poly.get(rid, {}).get(k), "km²")) for k in extra]
+                    + [e(fmt_money(r["gep"])), e(fmt(r["gep_per_km2"], "万元/km²"))] + [e(fmt_money(r[c])) for c in cats])
+    names = {"polygon_area_km2": "边界面积 Polygon（km²）", "counted_area_km2": "栅格计入 Counted（km²）"}
+    heads = [("乡镇 Township", False), ("面积 Area（km²）", True)] + [(names[k], True) for k in extra]
+    heads += [("GEP（亿元）", True), ("单位面积 per km²（万元/km²）", True)]
     heads += [(f"{CATEGORY_LABELS[c][0]} {CATEGORY_LABELS[c][1]}（亿元）", True) for c in cats]
     out.append(table(heads, rows))
+    if extra:
+        out.append('<p class="small">面积 = regions.csv 所列面积（核算所用）；边界面积 = 多边形的椭球面面积；栅格计入 = 以精确覆盖度计入土地利用栅格的面积 / '
+                   "Area: as stated in regions.csv (used by the account); Polygon: ellipsoidal area of the polygon; "
+                   "Counted: area counted on the land-use grid with exact coverage.</p>")
     out.append("</section>")
     return "".join(out)
 
@@ -315,8 +324,7 @@ def _boundary_note(d: ReportData) -> str:
     bits = []
     if props.get("status"):
         bits.append("边界状态 boundary status: " + ", ".join(sorted(props["status"])))
-    if meta.get("source"):
-        bits.append("来源 source: " + str(meta["source"]))
+    bits += [f"{k}: {v}" for k, v in meta.items()]
     return "; ".join(bits)
 
 
