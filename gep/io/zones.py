@@ -130,8 +130,11 @@ def polygon_coverage(path: str | Path, id_field: str, land_use: xr.DataArray, la
         rid = feat["properties"]["region"]
         areas[rid] = float(geom.area) if crs.is_projected else feat["properties"]["polygon_area_km2"] * 1e6
         feats.append({"type": "Feature", "properties": {"gep_region": rid}, "geometry": shapely.geometry.mapping(geom)})
-    res = exact_extract(str(land_use_file), JSONFeatureSource(feats), ["cell_id", "coverage"],
+    # default_value: nodata land-use pixels are covered too (counted as nodata area, not lost)
+    res = exact_extract(str(land_use_file), JSONFeatureSource(feats),
+                        ["cell_id(default_value=0)", "coverage(default_value=0)"],
                         include_cols=["gep_region"], output="pandas")
+    res = res.rename(columns={c: c.split("(")[0] for c in res.columns})
     nx = land_use.shape[-1]
     rows, cols, frac, zone = [], [], [], []
     empty = []

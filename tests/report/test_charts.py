@@ -105,11 +105,11 @@ def test_no_tofu_every_string_drawn_has_a_glyph(charts):
         assert missing_glyphs("".join(texts)) == set(), name
 
 
-def test_svg_is_self_contained_and_reproducible(charts):
-    svg = C.to_svg(charts["categories"])
+def test_svg_is_self_contained_and_reproducible(folder_data):
+    svg = C.to_svg(C.category_chart(folder_data))
     assert "<text" not in svg          # glyphs are outlines: no font needed to show it
     assert 'href="http' not in svg and "url(http" not in svg   # nothing fetched from elsewhere
-    assert C.to_svg(charts["categories"]) == svg
+    assert C.to_svg(C.category_chart(folder_data)) == svg   # same data, same bytes
 
 
 def test_a_one_year_account_has_no_waterfall_and_no_maps_without_boundaries(example_result):
