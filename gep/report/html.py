@@ -88,8 +88,18 @@ figcaption { font-size: 7.5pt; color: #555555; }
 """
 
 
+_SUB = {chr(0x2080 + i): str(i) for i in range(10)}
+_SUP = {chr(c): str(i) for i, c in enumerate((0x2070, 0xB9, 0xB2, 0xB3, 0x2074, 0x2075, 0x2076, 0x2077, 0x2078, 0x2079))}
+_SUP_MISSING = {k: v for k, v in _SUP.items() if k not in "¹²³"}  # Latin-1 superscripts are in the font
+
+
 def e(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    """Escaped text; sub- and superscript digits the CJK font lacks (SO₂, 10⁸) become <sub>/<sup>."""
+    out = html.escape("" if text is None else str(text), quote=True)
+    if any(ch in _SUB or ch in _SUP_MISSING for ch in out):
+        out = "".join(f"<sub>{_SUB[ch]}</sub>" if ch in _SUB else f"<sup>{_SUP_MISSING[ch]}</sup>" if ch in _SUP_MISSING
+                      else ch for ch in out)
+    return out
 
 
 def bi(zh: str, en: str) -> str:

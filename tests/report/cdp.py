@@ -2,7 +2,7 @@
 
 Chromium reads NUL-terminated JSON commands from file descriptor 3 and writes
 NUL-terminated JSON replies and events to descriptor 4. The browser is started
-through ``sh -c 'exec … 3<&R 4>&W'`` so the two pipe ends land on 3 and 4.
+through ``bash -c 'exec … 3<&R 4>&W'`` (dash takes single-digit descriptors only) so the two pipe ends land on 3 and 4.
 """
 
 from __future__ import annotations
@@ -17,14 +17,24 @@ import time
 from gep.report.pdf import browser_args
 
 
+def _high(fd: int) -> int:
+    import fcntl
+
+    new = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return new
+
+
 class Browser:
     def __init__(self, browser: str):
         self.profile = tempfile.TemporaryDirectory(prefix="gep-cdp-")
         cmd_r, self._cmd_w = os.pipe()      # we write commands; chromium reads fd 3
         self._out_r, out_w = os.pipe()      # chromium writes fd 4; we read
+        # the child's ends move above 10 first, so "3<&R 4>&W" never reads a descriptor it has just replaced
+        cmd_r, out_w = (_high(fd) for fd in (cmd_r, out_w))
         args = browser_args(browser, self.profile.name) + ["--remote-debugging-pipe", "about:blank"]
         shell = f'exec "$@" 3<&{cmd_r} 4>&{out_w}'
-        self.proc = subprocess.Popen(["sh", "-c", shell, "sh", *args], pass_fds=(cmd_r, out_w),
+        self.proc = subprocess.Popen(["bash", "-c", shell, "bash", *args], pass_fds=(cmd_r, out_w),
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(cmd_r)
         os.close(out_w)
