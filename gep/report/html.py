@@ -127,7 +127,8 @@ def table(headers: list[tuple[str, bool]], rows: list[list[str]], row_classes: l
 
 
 def figure(fig, alt_zh: str, alt_en: str, caption: str = "") -> str:
-    svg = C.to_svg(fig)
+    svg = getattr(fig, "_gep_svg", None) or C.to_svg(fig)
+    fig._gep_svg = svg  # a figure drawn once is not drawn again for another page
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     cap = f"<figcaption>{caption}</figcaption>" if caption else ""
     return f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{e(alt_zh)} / {e(alt_en)}">{cap}</figure>'
