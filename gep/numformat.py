@@ -21,7 +21,8 @@ digits below. A missing figure is shown as "—" (:data:`MISSING`), always with
 the reason next to it or in a note; never as 0 or as a blank.
 
 The same table gives the Excel number format of each unit
-(:func:`excel_format`), so the workbook and the report agree.
+(:func:`excel_format`), so the workbook and the report agree; in the workbook
+physical quantities and coefficients keep every digit (Excel's "General").
 """
 
 from __future__ import annotations
@@ -128,4 +129,4 @@ def excel_format(unit: str) -> str:
     if unit in DECIMALS:
         d = DECIMALS[unit]
         return "#,##0" + ("." + "0" * d if d else "")
-    return "#,##0.###"
+    return "General"   # physical quantities and coefficients: every digit as stored, for further calculation

@@ -40,5 +40,6 @@ def test_excel_formats_match_the_text_formats():
     assert excel_format("万元/km²") == "#,##0.0"
     assert excel_format("元/人") == "#,##0"
     assert excel_format("平方公里") == "#,##0.00"
+    assert excel_format("t") == "General"          # physical quantities keep every digit in the workbook
     for unit, decimals in DECIMALS.items():
         assert excel_format(unit).count("0") - 1 == decimals
