@@ -35,8 +35,16 @@ app.add_typer(coef_app, name="coefficients")
 app.add_typer(svc_app, name="services")
 app.add_typer(scheme_app, name="schemes")
 
-console = Console(width=120)
-err_console = Console(stderr=True, width=120)
+def _width(stream) -> int | None:
+    """The terminal's width on a terminal (None: rich measures it as it prints), else 120 for files and pipes."""
+    try:
+        return None if stream.isatty() else 120
+    except (AttributeError, ValueError):
+        return 120
+
+
+console = Console(width=_width(sys.stdout))
+err_console = Console(stderr=True, width=_width(sys.stderr))
 
 
 def _fail(exc: GepError) -> None:
@@ -174,35 +182,37 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
     from .account import Account
     from .account.config import load_config
     from .account.years import parse_years, run_years
+    from .progress import progress
 
     appraisal = None
     try:
         cfg, folder = load_config(config)
         wanted = parse_years(years) if years else parse_years(cfg.get("account", {}).get("years", []))
-        if len(wanted) > 1:
-            multi = run_years(config, wanted, maps=maps, official=official)
-            res = multi[multi.years[-1]]
-            appraisal = _appraise_into(res, multi, cfg, folder, targets)
-            written = res.write(out)
-            if maps:
-                written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
-            for y in multi.years[:-1]:
-                written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
-        else:
-            if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
-                from .account.years import account_for_year
-
-                acct = account_for_year(cfg, folder, wanted[0], source=str(config))
+        with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
+            if len(wanted) > 1:
+                multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year)
+                res = multi[multi.years[-1]]
+                appraisal = _appraise_into(res, multi, cfg, folder, targets)
+                written = res.write(out)
+                if maps:
+                    written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
+                for y in multi.years[:-1]:
+                    written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
             else:
-                acct = Account.from_config(config)
-            acct.maps = maps
-            if official:
-                acct.config["account"]["purpose"] = "official"
-            res = acct.run()
-            appraisal = _appraise_into(res, res, cfg, folder, targets)
-            written = res.write(out)
-            if maps:
-                written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
+                if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
+                    from .account.years import account_for_year
+
+                    acct = account_for_year(cfg, folder, wanted[0], source=str(config))
+                else:
+                    acct = Account.from_config(config)
+                acct.maps = maps
+                if official:
+                    acct.config["account"]["purpose"] = "official"
+                res = acct.run()
+                appraisal = _appraise_into(res, res, cfg, folder, targets)
+                written = res.write(out)
+                if maps:
+                    written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
     except GepError as exc:
         _fail(exc)
     if not quiet:
@@ -259,28 +269,33 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
     except (OSError, ValueError) as exc:  # a file instead of a folder, or not JSON
         err_console.print(f"无法读取 summary.json / cannot read summary.json: {exc}", markup=False)
         raise typer.Exit(code=1)
-    yi = 1e8
+    from .numformat import fmt, fmt_money
+    from .services import CATEGORIES
+
+    # each run is named by its folder (as given) and its year: two runs of one year stay apart
+    la, lb = f"{out_a} ({a['year']})", f"{out_b} ({b['year']})"
     if a.get("prices") != b.get("prices"):
         console.print(f"[yellow]注意：价格口径不同 / note: different price bases ({a.get('prices')} vs {b.get('prices')})[/]")
-    pct = f"{(b['gep'] / a['gep'] - 1) * 100:+.1f} %" if a["gep"] else "—"
-    console.print(f"GEP {a['year']}: {a['gep'] / yi:,.2f} 亿元 → {b['year']}: {b['gep'] / yi:,.2f} 亿元 "
-                  f"({(b['gep'] - a['gep']) / yi:+,.2f} 亿元, {pct})")
+    pct = fmt((b["gep"] / a["gep"] - 1) * 100, "%", signed=True, with_unit=True) if a["gep"] else "—"
+    console.print(f"GEP {la}: {fmt_money(a['gep'], with_unit=True)} → {lb}: {fmt_money(b['gep'], with_unit=True)} "
+                  f"({fmt_money(b['gep'] - a['gep'], signed=True, with_unit=True)}, {pct})", highlight=False)
     for title, key, label in (("分类 By category", "by_category", None), ("分项 By service", "by_service", "label"),
                               ("分区 By region", "by_region", "name")):
-        t = Table(title=title)
-        for c in ("", str(a["year"]), str(b["year"]), "变化 Change", "%"):
-            t.add_column(c, justify="right" if c else "left")
+        t = Table(title=f"{title}（亿元）")
+        t.add_column("", no_wrap=True)   # names whole; the long folder labels fold instead
+        for c in (la, lb, "变化 Change", "变化率 Change (%)"):
+            t.add_column(c, justify="right", overflow="fold")
         for k in list(dict.fromkeys(list(a[key]) + list(b[key]))):
             def val(s):
                 v = s[key].get(k)
                 return 0.0 if v is None else (v if isinstance(v, (int, float)) else v.get("value", v.get("gep", 0.0)))
             va, vb = val(a), val(b)
-            name = k
+            name = f"{CATEGORIES[k]['zh']} {CATEGORIES[k]['en']}" if key == "by_category" and k in CATEGORIES else k
             rec = b[key].get(k) or a[key].get(k)
             if label and isinstance(rec, dict) and label in rec:
                 name = f"{rec[label]['zh']} {rec[label]['en']}"
-            t.add_row(name, _fmt(va / yi, 3), _fmt(vb / yi, 3), _fmt((vb - va) / yi, 3),
-                      f"{(vb / va - 1) * 100:+.1f}" if va else "—")
+            t.add_row(name, fmt_money(va), fmt_money(vb), fmt_money(vb - va, signed=True),
+                      fmt((vb / va - 1) * 100, "%", signed=True) if va else "—")
         console.print(t)
 
 
@@ -418,10 +433,14 @@ def coef_show(set_id: str = typer.Argument(..., help="系数集 id 或路径 / s
     if key:
         frame = frame[frame["key"].str.startswith(key)]
     t = Table()
+    longest = int(frame["key"].str.len().max()) if len(frame) else 3
     for c in ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set"):
-        t.add_column(c)
+        # a key is never cut: price.water_supply and price.water_purification must stay two keys
+        t.add_column(c, no_wrap=c in ("key", "value", "unit"), min_width=longest if c == "key" else None,
+                     overflow="fold")
     for _, r in frame.iterrows():
-        t.add_row(*[("" if (isinstance(r[c], float) and r[c] != r[c]) else str(r[c])) for c in
+        t.add_row(*[("" if (isinstance(r[c], float) and r[c] != r[c]) else
+                      str(int(r[c])) if c == "price_year" and isinstance(r[c], float) else str(r[c])) for c in
                     ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set")])
     console.print(t)
     console.print("\n[bold]来源 Sources[/]")
@@ -483,18 +502,23 @@ def services_list(family: Optional[str] = typer.Option(None, help="只列出某�
     """列出所有服务、方法、输入、单位与参考文献 / list services with methods, inputs, units and references."""
     from .services import CATEGORIES, TIERS, services
 
-    t = Table(show_lines=True)
-    t.add_column("ID", no_wrap=True)
-    for c in ("服务 Service", "类别 Category", "实物量单位 Unit", "方法 Methods (tier; inputs; coefficients)", "参考 References"):
-        t.add_column(c)
+    # one block per service: readable at any terminal width
     for s in services(family):
-        methods = "\n".join(
-            f"{m.name}: {m.label['zh']} / {m.label['en']} ({TIERS[m.tier]['en']}; inputs: {', '.join(m.inputs) or '—'}; "
-            f"keys: {', '.join(m.coefficient_keys) or '—'})" for m in s.methods.values())
         cat = CATEGORIES[s.category]
-        t.add_row(s.id, f"{s.label['zh']}\n{s.label['en']}", f"{cat['zh']} {cat['en']}", s.physical_unit, methods,
-                  "\n".join(r[:90] for r in s.references))
-    console.print(t)
+        console.print(f"\n[bold]{s.id}[/]  {s.label['zh']} / {s.label['en']}  ·  {cat['zh']} {cat['en']}  ·  "
+                      f"实物量单位 unit: {s.physical_unit}", highlight=False)
+        t = Table(show_header=True, box=None, padding=(0, 1), pad_edge=False)
+        t.add_column("方法 Method", no_wrap=True, style="cyan")
+        for c in ("说明 Label", "层级 Tier", "输入 Inputs"):
+            t.add_column(c, overflow="fold")
+        keys = [k for m in s.methods.values() for k in m.coefficient_keys]
+        t.add_column("系数 Coefficient keys", no_wrap=True, min_width=max([len(k) for k in keys] + [4]))
+        for m in s.methods.values():   # one key a line: a key is never cut
+            t.add_row(m.name, f"{m.label['zh']} / {m.label['en']}", TIERS[m.tier]["en"], ", ".join(m.inputs) or "—",
+                      "\n".join(m.coefficient_keys) or "—")
+        console.print(t)
+        for ref in s.references:
+            console.print(f"  参考 ref: {ref}", highlight=False, soft_wrap=False, overflow="fold")
 
 
 # --------------------------------------------------------------------- schemes

@@ -265,7 +265,8 @@ def _read_sheets(path: Path, names: list[str]) -> dict[str, pd.DataFrame]:
         rows = list(ws.iter_rows(min_row=header_row, values_only=True))
         header = [str(h) if h is not None else f"col{i}" for i, h in enumerate(rows[0])]
         body = [r for r in rows[1:] if any(v is not None for v in r)]
-        out[name] = pd.DataFrame(body, columns=header)
+        frame = pd.DataFrame(body, columns=header)
+        out[name] = frame.mask(frame.map(lambda v: isinstance(v, str) and v == "—"))  # the workbook's "missing"
     return out
 
 
