@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import GepError
+from .numformat import fmt  # one number format per unit
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="gep — 生态系统生产总值核算 / Gross Ecosystem Product accounting")
@@ -94,7 +95,7 @@ def print_result(res) -> None:
     labels = {"provisioning": "物质产品 Provisioning", "regulating": "调节服务 Regulating",
               "cultural": "文化服务 Cultural", "supporting": "支持服务 Supporting"}
     for cat, v in s["by_category"].items():
-        t.add_row(labels.get(cat, cat), _fmt(v / yi), f"{v / s['gep'] * 100:.1f} %" if s["gep"] else "—")
+        t.add_row(labels.get(cat, cat), _fmt(v / yi), fmt(v / s["gep"] * 100 if s["gep"] else None, "%", with_unit=True))
     console.print(t)
 
     t = Table(title="分项 By service")
@@ -103,15 +104,15 @@ def print_result(res) -> None:
         t.add_column(col, justify=just)
     for sid, v in s["by_service"].items():
         t.add_row(f"{v['label']['zh']} {v['label']['en']}", v["category"][:4], v["method"],
-                  _fmt(v["physical"], 1), v["physical_unit"], _fmt(v["value"] / yi, 3))
+                  fmt(v["physical"], v["physical_unit"]), v["physical_unit"], _fmt(v["value"] / yi))
     console.print(t)
 
     t = Table(title="分区 By region")
     t.add_column("地区 Region"); t.add_column("面积 km²", justify="right"); t.add_column("GEP (亿元)", justify="right")
     t.add_column("万元/km²", justify="right")
     for rid, v in s["by_region"].items():
-        t.add_row(f"{v['name']['zh']} {v['name']['en']}", _fmt(v["land_area_km2"]), _fmt(v["gep"] / yi, 3),
-                  _fmt(v["gep"] / 1e4 / v["land_area_km2"] if v["land_area_km2"] else None, 1))
+        t.add_row(f"{v['name']['zh']} {v['name']['en']}", fmt(v["land_area_km2"], "km²"), _fmt(v["gep"] / yi),
+                  fmt(v["gep"] / 1e4 / v["land_area_km2"] if v["land_area_km2"] else None, "万元/km²"))
     console.print(t)
 
     t = Table(title="指标 Indicators")
@@ -124,7 +125,7 @@ def print_result(res) -> None:
             note = f"numerator={comps['numerator']}, denominator={comps['denominator']}"
         if ind.get("missing"):
             note = "missing: " + ", ".join(ind["missing"])
-        t.add_row(f"{ind['label']['zh']}\n{ind['label']['en']}", _fmt(ind["value"], 2), ind["unit"], note)
+        t.add_row(f"{ind['label']['zh']}\n{ind['label']['en']}", fmt(ind["value"], ind["unit"]), ind["unit"], note)
     console.print(t)
     tm = res.extra.get("two_mountains")
     if tm is not None:
@@ -134,7 +135,7 @@ def print_result(res) -> None:
             t.add_column(c, justify=j)
         for _, r in tm.iterrows():
             v = r["value"]
-            shown = _fmt(v, 2) if isinstance(v, (int, float)) and v == v else ("—" if v is None else str(v))
+            shown = fmt(v, str(r.get("unit") or "")) if isinstance(v, (int, float)) and v == v else ("—" if v is None else str(v))
             met = {True: "✓ 达标 met", False: "✗ 未达标 not met"}.get(r["met"], "? " + str(r.get("reason_en", ""))[:40])
             src = " (gep)" if r.get("value_source") == "computed" else ""
             t.add_row(str(r["no"]), f"{r['indicator_zh']}", shown + src, str(r["target_text"]), met)
@@ -151,7 +152,7 @@ def print_result(res) -> None:
         for cat, r in rows:
             pct = r["change"] / r["value_a"] * 100 if r["value_a"] else float("nan")
             t.add_row(labels.get(cat, cat), _fmt(r["value_a"] / yi), _fmt(r["value_b"] / yi), _fmt(r["change"] / yi),
-                      f"{pct:+.1f}", *[_fmt(r[e] / yi) for e in effects])
+                      fmt(pct, "%", signed=True), *[_fmt(r[e] / yi) for e in effects])
         console.print(t)
     for title, rows in res.extra.get("console_tables", {}).items():
         t = Table(title=title)
