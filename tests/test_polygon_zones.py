@@ -195,3 +195,29 @@ def test_example_boundaries_are_illustrative_and_sourced():
     stated = regions.set_index("id").loc[leaves, "area"]
     ratio = got / stated
     assert ratio.max() / ratio.min() < 1.001
+
+
+def test_a_geopackage_gives_the_same_polygons(tmp_path):
+    from pyogrio.raw import write
+
+    from gep.io.boundaries import read_boundaries
+
+    regions, geoms, _, _ = zone_polygons(gep.example_config().parent)
+    write_geojson(tmp_path / "towns.geojson", regions, geoms)
+    write(tmp_path / "towns.gpkg", geometry=shapely.to_wkb(np.array(geoms)), field_data=[np.array(regions, dtype=object)],
+          fields=["township"], crs="EPSG:32651", geometry_type="MultiPolygon", driver="GPKG")
+    a = read_boundaries(tmp_path / "towns.geojson", regions, "township").polygon_area_km2
+    b = read_boundaries(tmp_path / "towns.gpkg", regions, "township").polygon_area_km2
+    for r in regions:
+        assert b[r] == pytest.approx(a[r], rel=1e-9)
+
+
+def test_polygon_zones_without_the_maps_extra_say_what_to_install(tmp_path, monkeypatch):
+    import sys
+
+    regions, geoms, _, _ = zone_polygons(gep.example_config().parent)
+    write_geojson(tmp_path / "towns.geojson", regions, geoms)
+    cfg = county(tmp_path, "noextra", f'zones = "{tmp_path / "towns.geojson"}"\nzone_id_field = "township"\n')
+    monkeypatch.setitem(sys.modules, "exactextract", None)
+    problems = gep.Account.from_config(cfg).validate()
+    assert [p.code for p in problems] == ["missing_dependency"] and "gep[maps]" in problems[0].hint_en

@@ -202,15 +202,16 @@ def _reprojected(feat: dict, crs_name: str, path: Path) -> dict:
 
 def _read_ogr(path: Path) -> tuple[list[dict], str]:
     try:
-        import pyogrio
         import shapely
+        from pyogrio.errors import DataLayerError, DataSourceError
+        from pyogrio.raw import read
     except ImportError:
         raise missing_dependency("pyogrio/shapely", "maps", "读取 GeoPackage 或 Shapefile 边界", "Reading a GeoPackage or Shapefile") from None
     from pyproj import CRS, Transformer
 
     try:
-        meta, _, geometry, fields = pyogrio.read(path)
-    except Exception as exc:  # pyogrio raises its own DataSourceError / DataLayerError
+        meta, _, geometry, fields = read(path)
+    except (DataSourceError, DataLayerError, OSError) as exc:
         raise InputFileError(problem("boundaries_unreadable", f"无法读取边界文件：{exc}", f"cannot read the boundary file: {exc}",
                                      file=str(path))) from None
     if not meta.get("crs"):

@@ -117,7 +117,7 @@ def polygon_coverage(path: str | Path, id_field: str, land_use: xr.DataArray, la
         from exactextract import exact_extract
         from exactextract.feature import JSONFeatureSource
     except ImportError:
-        raise missing_dependency("exactextract/shapely", "maps", "以多边形作为分区", "Polygon zones") from None
+        raise missing_dependency("exactextract/shapely", "maps", "以多边形作为分区", "Counting polygon zones") from None
     from pyproj import CRS, Transformer
 
     bnd = read_boundaries(path, regions, id_field)

@@ -19,6 +19,19 @@ from .data import ReportData
 __all__ = ["ReportData", "write_report", "report_data"]
 
 
+def _require() -> None:
+    """Raise the bilingual MissingDependency when ``gep[report]`` is not installed."""
+    from ..errors import missing_dependency
+
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise missing_dependency("matplotlib", "report", "绘制报告图表", "Drawing the report's charts") from None
+    from .fonts import collection_path
+
+    collection_path()  # the font package
+
+
 def report_data(source) -> ReportData:
     """A :class:`ReportData` from an AccountResult, an output folder, or a ReportData."""
     if isinstance(source, ReportData):
@@ -54,6 +67,7 @@ def write_report(source, out: str | Path, *, pdf: bool | str = "auto") -> dict[s
     from .html import render_html
     from .pdf import find_browser, print_pdf
 
+    _require()
     out = Path(out)
     html_path = out if out.suffix.lower() in (".html", ".htm") else out / "report.html"
     html_path.parent.mkdir(parents=True, exist_ok=True)

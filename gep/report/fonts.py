@@ -41,7 +41,7 @@ def collection_path() -> Path:
     try:
         import noto_cjk_sans_otc
     except ImportError:
-        raise missing_dependency("noto-cjk-sans-otc", "report", "报告图表的中文字体", "The report's Chinese font") from None
+        raise missing_dependency("noto-cjk-sans-otc", "report", "报告中的中文字体", "Drawing Chinese text in the report") from None
     return Path(str(noto_cjk_sans_otc.FONT_PATH))
 
 

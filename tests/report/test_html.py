@@ -120,3 +120,15 @@ def test_no_browser_for_the_pdf(tmp_path, monkeypatch, example_out):
     with pytest.raises(ReportError) as exc:
         print_pdf(example_out / "report.html", tmp_path / "r.pdf")
     assert exc.value.codes == ["no_browser_for_pdf"] and "GEP_CHROMIUM" in exc.value.problems[0].hint_en
+
+
+def test_without_the_report_extra_the_error_says_what_to_install(monkeypatch, tmp_path, example_out):
+    import sys
+
+    from gep.errors import MissingDependency
+    from gep.report import write_report
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)   # as if `pip install gep` without [report]
+    with pytest.raises(MissingDependency) as exc:
+        write_report(example_out, tmp_path, pdf=False)
+    assert exc.value.codes == ["missing_dependency"] and 'gep[report]' in exc.value.problems[0].hint_en
