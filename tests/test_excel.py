@@ -43,8 +43,11 @@ def test_workbook_formats_charts_and_missing(tmp_path, example_result):
     assert ratio[2].value == "—" and ratio[4].value == "缺少 missing: gdp"
     assert len(ws._charts) == 1
     chart = ws._charts[0]
-    assert chart.series[0].val.numRef.f == "'汇总 Summary'!$C$7:$C$9"   # the three category rows (header row 5, GEP row 6)
-    assert [ws[f"C{r}"].value * 1e8 for r in (7, 8, 9)] == pytest.approx(list(example_result.by_category.values))
+    first = gep_row[0].row + 1          # the category rows follow the GEP row
+    assert chart.series[0].val.numRef.f == f"'汇总 Summary'!$C${first}:$C${first + 2}"
+    assert [ws[f"A{r}"].value for r in range(first, first + 3)] == ["物质产品", "调节服务", "文化服务"]
+    assert [ws[f"C{r}"].value * 1e8 for r in range(first, first + 3)] == pytest.approx(
+        list(example_result.by_category.values))
     towns = wb["分区 By region"]
     assert len(towns._charts) == 1
     header = [c.value for c in towns[3]]

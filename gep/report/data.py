@@ -162,8 +162,19 @@ class ReportData:
 
     # ------------------------------------------------------------ figures
     @property
+    def measure(self) -> str:
+        """``"GEP"``, or ``"ESV"`` for a value-transfer account that counts supporting services (not GEP)."""
+        return "ESV" if self.summary.get("measure") == "ESV" else "GEP"
+
+    @property
+    def measure_label(self) -> tuple[str, str]:
+        return (("生态系统生产总值", "Gross ecosystem product") if self.measure == "GEP" else
+                ("生态系统服务价值", "Ecosystem service value (not GEP)"))
+
+    @property
     def gep(self) -> float:
-        return float(self.summary["gep"])
+        """The account's total in 元 (GEP, or ESV for an ESV account)."""
+        return float(self.summary["esv" if self.measure == "ESV" else "gep"])
 
     @property
     def year(self) -> int:
@@ -227,7 +238,9 @@ def _read_summary(path: Path) -> dict:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ReportError(problem("report_input_unreadable", f"summary.json 不是有效的 JSON：{exc}",
                                   f"summary.json is not valid JSON: {exc}", file=str(path))) from None
-    missing = [k for k in ("gep", "year", "by_category", "by_service", "by_region", "indicators") if k not in summary]
+    missing = [k for k in ("year", "by_category", "by_service", "by_region", "indicators") if k not in summary]
+    if "gep" not in summary and "esv" not in summary:
+        missing.insert(0, "gep")
     if missing:
         raise ReportError(problem("report_input_unreadable", f"summary.json 缺少 {missing}",
                                   f"summary.json lacks {missing}", file=str(path),

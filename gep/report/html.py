@@ -139,8 +139,10 @@ def _header(d: ReportData) -> str:
     s = d.summary
     name = d.name
     coef = s.get("coefficients") or {}
-    return (f"<header><h1>{e(name.get('zh'))} {d.year} 年生态系统生产总值（GEP）核算报告"
-            f'<span class="en">Gross Ecosystem Product account, {e(name.get("en"))}, {d.year}</span></h1>'
+    zh, en = (("生态系统生产总值（GEP）核算报告", "Gross Ecosystem Product account") if d.measure == "GEP" else
+              ("生态系统服务价值（ESV）评估报告", "Ecosystem service value (ESV, not GEP)"))
+    return (f"<header><h1>{e(name.get('zh'))} {d.year} 年{zh}"
+            f'<span class="en">{en}, {e(name.get("en"))}, {d.year}</span></h1>'
             f'<div class="meta">价格口径 Prices: {e(s.get("prices"))} · 核算方案 Profile: {e(s.get("profile"))} · '
             f'系数集 Coefficient set: {e(coef.get("id"))} {e(coef.get("version"))} · gep {e(s.get("gep_version", __version__))}'
             f"</div></header>")
@@ -188,6 +190,25 @@ def _status_shares(q) -> dict[str, float] | None:
     return None
 
 
+def _status_mix(shares) -> str:
+    """``{"illustrative": 0.9, "official": 0.1}`` → "illustrative 90.00 % · official 10.00 %" (largest first)."""
+    if not isinstance(shares, dict) or not shares:
+        return MISSING
+    items = sorted(((k, v) for k, v in shares.items() if isinstance(v, (int, float))), key=lambda kv: -kv[1])
+    return " · ".join(f"{k} {fmt(v * 100, '%', with_unit=True)}" for k, v in items) or MISSING
+
+
+def _warnings(d: ReportData) -> str:
+    """The run's warnings (``summary.json["warnings"]``), each in both languages."""
+    banner = _status_shares(d.optional("quality")) is not None  # the banner already states the illustrative share
+    items = [w for w in (d.summary.get("warnings") or [])
+             if isinstance(w, dict) and not (banner and w.get("code") == "illustrative_data")]
+    if not items:
+        return ""
+    lis = "".join(f"<li>{e(w.get('zh'))}<br><span class=\"small\">{e(w.get('en'))}</span></li>" for w in items)
+    return f'<div class="banner"><b>注意 Warnings</b><ul>{lis}</ul></div>'
+
+
 def _card(label_zh: str, label_en: str, value: str, unit: str, note: str = "") -> str:
     return (f'<div class="card"><div class="label">{e(label_zh)}<br>{e(label_en)}</div>'
             f'<div class="value">{value}<span class="unit">{e(unit)}</span></div>'
@@ -206,7 +227,7 @@ def _indicator_value(d: ReportData, ind_id: str, unit: str) -> tuple[str, str]:
 
 def _headline(d: ReportData) -> str:
     s = d.summary
-    cards = [_card("生态系统生产总值", "Gross ecosystem product", e(fmt_money(s["gep"])), "亿元")]
+    cards = [_card(*d.measure_label, e(fmt_money(d.gep)), "亿元")]
     v, note = _indicator_value(d, "gep_per_area", "万元/km²")
     cards.append(_card("单位国土面积 GEP", "GEP per km² of land", v, "万元/km²",
                        note or f"国土面积 land area {e(fmt(s.get('land_area_km2'), 'km²', with_unit=True))}"))
@@ -223,7 +244,7 @@ def _headline(d: ReportData) -> str:
     share = d.indicator("resident_eco_product_share")
     v, note = _indicator_value(d, "resident_eco_product_share", "%")
     cards.append(_card("居民人均生态产品产值占比", "Resident eco-product share", v, "%", note))
-    out = [f'<section id="headline"><h2>{bi("核算概要", "Headline figures")}</h2>', _quality_banner(d),
+    out = [f'<section id="headline"><h2>{bi("核算概要", "Headline figures")}</h2>', _quality_banner(d), _warnings(d),
            f'<div class="cards">{"".join(cards)}</div>']
     # the resident share's components
     if share is not None:
@@ -267,14 +288,15 @@ def _headline(d: ReportData) -> str:
 
 def _composition(d: ReportData, figs: dict) -> str:
     s = d.summary
-    gep = s["gep"]
+    gep = d.gep
+    quality = (d.optional("quality") or {}).get("by_service") or {}
     out = [f'<section id="composition"><h2>{bi("价值构成", "GEP by category and service")}</h2>']
     out.append(figure(figs["categories"], "GEP 分类构成", "GEP by category"))
     rows = []
     for cat, v in s["by_category"].items():
         zh, en = CATEGORY_LABELS.get(cat, (cat, cat))
         rows.append([bi(zh, en), e(fmt_money(v)), e(fmt(v / gep * 100 if gep and v is not None else None, "%"))])
-    rows.append([bi("合计", "GEP"), e(fmt_money(gep)), e(fmt(100.0, "%"))])
+    rows.append([bi("合计", d.measure), e(fmt_money(gep)), e(fmt(100.0, "%"))])
     out.append(table([("类别 Category", False), ("价值 Value（亿元）", True), ("占比 Share（%）", True)], rows,
                      [""] * (len(rows) - 1) + ["total"]))
     out.append(figure(figs["services"], "各项服务价值", "Value by service"))
@@ -285,9 +307,11 @@ def _composition(d: ReportData, figs: dict) -> str:
         rows.append([bi(v["label"]["zh"], v["label"]["en"]), bi(zh, en), e(v.get("method")),
                      e(fmt(phys, v.get("physical_unit") or "")) + f" {e(v.get('physical_unit') or '')}",
                      e(fmt_money(v.get("value"))),
-                     e(fmt((v.get("value") or 0) / gep * 100 if gep else None, "%"))])
-    out.append(table([("服务 Service", False), ("类别 Category", False), ("方法 Method", False),
-                      ("实物量 Physical", True), ("价值 Value（亿元）", True), ("占比 Share（%）", True)], rows))
+                     e(fmt((v.get("value") or 0) / gep * 100 if gep else None, "%"))]
+                    + ([e(_status_mix(quality.get(sid)))] if quality else []))
+    heads = [("服务 Service", False), ("类别 Category", False), ("方法 Method", False),
+             ("实物量 Physical", True), ("价值 Value（亿元）", True), ("占比 Share（%）", True)]
+    out.append(table(heads + ([("数据状态 Data status", False)] if quality else []), rows))
     out.append("</section>")
     return "".join(out)
 

@@ -65,7 +65,12 @@ def test_optional_sections_are_shown_only_when_present(folder_data, charts):
     plain = visible_text(render_html(folder_data, charts))
     assert "本次运行没有进行不确定性分析" in plain and "the run has no uncertainty analysis" in plain
     assert "the run compares no method variants" in plain
-    assert "数据质量 Data quality" not in plain                # no banner made up without quality data
+    # the example's quality section (summary.json): most of its value rests on illustrative rows
+    share = folder_data.summary["quality"]["gep"]["illustrative"]
+    assert f"示例数据 illustrative {share * 100:.2f} %" in plain
+    bare = copy.deepcopy(folder_data)
+    del bare.summary["quality"]
+    assert "数据质量 Data quality" not in visible_text(render_html(bare, charts))   # nothing made up without it
     d = copy.deepcopy(folder_data)
     d.summary["uncertainty"] = {"draws": 1000, "seed": 1,
                                 "gep": {"p5": 1.0e11, "p50": 1.1e11, "p95": 1.25e11},
