@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import GepError
+from .numformat import fmt  # one number format per unit
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="gep — 生态系统生产总值核算 / Gross Ecosystem Product accounting")
@@ -36,8 +37,16 @@ app.add_typer(coef_app, name="coefficients")
 app.add_typer(svc_app, name="services")
 app.add_typer(scheme_app, name="schemes")
 
-console = Console(width=120)
-err_console = Console(stderr=True, width=120)
+def _width(stream) -> int | None:
+    """The terminal's width on a terminal (None: rich measures it as it prints), else 120 for files and pipes."""
+    try:
+        return None if stream.isatty() else 120
+    except (AttributeError, ValueError):
+        return 120
+
+
+console = Console(width=_width(sys.stdout))
+err_console = Console(stderr=True, width=_width(sys.stderr))
 
 
 def _fail(exc: GepError) -> None:
@@ -96,7 +105,7 @@ def print_result(res) -> None:
     labels = {"provisioning": "物质产品 Provisioning", "regulating": "调节服务 Regulating",
               "cultural": "文化服务 Cultural", "supporting": "支持服务 Supporting"}
     for cat, v in s["by_category"].items():
-        t.add_row(labels.get(cat, cat), _fmt(v / yi), f"{v / s['gep'] * 100:.1f} %" if s["gep"] else "—")
+        t.add_row(labels.get(cat, cat), _fmt(v / yi), fmt(v / s["gep"] * 100 if s["gep"] else None, "%", with_unit=True))
     console.print(t)
 
     t = Table(title="分项 By service")
@@ -105,15 +114,15 @@ def print_result(res) -> None:
         t.add_column(col, justify=just)
     for sid, v in s["by_service"].items():
         t.add_row(f"{v['label']['zh']} {v['label']['en']}", v["category"][:4], v["method"],
-                  _fmt(v["physical"], 1), v["physical_unit"], _fmt(v["value"] / yi, 3))
+                  fmt(v["physical"], v["physical_unit"]), v["physical_unit"], _fmt(v["value"] / yi))
     console.print(t)
 
     t = Table(title="分区 By region")
     t.add_column("地区 Region"); t.add_column("面积 km²", justify="right"); t.add_column("GEP (亿元)", justify="right")
     t.add_column("万元/km²", justify="right")
     for rid, v in s["by_region"].items():
-        t.add_row(f"{v['name']['zh']} {v['name']['en']}", _fmt(v["land_area_km2"]), _fmt(v["gep"] / yi, 3),
-                  _fmt(v["gep"] / 1e4 / v["land_area_km2"] if v["land_area_km2"] else None, 1))
+        t.add_row(f"{v['name']['zh']} {v['name']['en']}", fmt(v["land_area_km2"], "km²"), _fmt(v["gep"] / yi),
+                  fmt(v["gep"] / 1e4 / v["land_area_km2"] if v["land_area_km2"] else None, "万元/km²"))
     console.print(t)
 
     t = Table(title="指标 Indicators")
@@ -126,7 +135,7 @@ def print_result(res) -> None:
             note = f"numerator={comps['numerator']}, denominator={comps['denominator']}"
         if ind.get("missing"):
             note = "missing: " + ", ".join(ind["missing"])
-        t.add_row(f"{ind['label']['zh']}\n{ind['label']['en']}", _fmt(ind["value"], 2), ind["unit"], note)
+        t.add_row(f"{ind['label']['zh']}\n{ind['label']['en']}", fmt(ind["value"], ind["unit"]), ind["unit"], note)
     console.print(t)
     tm = res.extra.get("two_mountains")
     if tm is not None:
@@ -136,7 +145,7 @@ def print_result(res) -> None:
             t.add_column(c, justify=j)
         for _, r in tm.iterrows():
             v = r["value"]
-            shown = _fmt(v, 2) if isinstance(v, (int, float)) and v == v else ("—" if v is None else str(v))
+            shown = fmt(v, str(r.get("unit") or "")) if isinstance(v, (int, float)) and v == v else ("—" if v is None else str(v))
             met = {True: "✓ 达标 met", False: "✗ 未达标 not met"}.get(r["met"], "? " + str(r.get("reason_en", ""))[:40])
             src = " (gep)" if r.get("value_source") == "computed" else ""
             t.add_row(str(r["no"]), f"{r['indicator_zh']}", shown + src, str(r["target_text"]), met)
@@ -153,7 +162,7 @@ def print_result(res) -> None:
         for cat, r in rows:
             pct = r["change"] / r["value_a"] * 100 if r["value_a"] else float("nan")
             t.add_row(labels.get(cat, cat), _fmt(r["value_a"] / yi), _fmt(r["value_b"] / yi), _fmt(r["change"] / yi),
-                      f"{pct:+.1f}", *[_fmt(r[e] / yi) for e in effects])
+                      fmt(pct, "%", signed=True), *[_fmt(r[e] / yi) for e in effects])
         console.print(t)
     for title, rows in res.extra.get("console_tables", {}).items():
         t = Table(title=title)
@@ -191,41 +200,43 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
     from .account import Account
     from .account.config import load_config
     from .account.years import parse_years, run_years
+    from .progress import progress
 
     appraisal = None
     try:
         cfg, folder = load_config(config)
         wanted = parse_years(years) if years else parse_years(cfg.get("account", {}).get("years", []))
-        if len(wanted) > 1:
-            multi = run_years(config, wanted, maps=maps, official=official)
-            res = multi[multi.years[-1]]
-            appraisal = _appraise_into(res, multi, cfg, folder, targets)
-            if compare_methods:  # the latest year's account, with its inputs as the multi-year run read them
-                from .account.years import year_accounts
+        with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
+            if len(wanted) > 1:
+                multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year)
+                res = multi[multi.years[-1]]
+                appraisal = _appraise_into(res, multi, cfg, folder, targets)
+                if compare_methods:  # the latest year's account, with its inputs as the multi-year run read them
+                    from .account.years import year_accounts
 
-                _compare_methods(year_accounts(config, [res.year], official=official)[(res.year, "as_run")], res)
-            written = res.write(out)
-            if maps:
-                written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
-            for y in multi.years[:-1]:
-                written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
-        else:
-            if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
-                from .account.years import account_for_year
-
-                acct = account_for_year(cfg, folder, wanted[0], source=str(config))
+                    _compare_methods(year_accounts(config, [res.year], official=official)[(res.year, "as_run")], res)
+                written = res.write(out)
+                if maps:
+                    written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
+                for y in multi.years[:-1]:
+                    written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
             else:
-                acct = Account.from_config(config)
-            acct.maps = maps
-            if official:
-                acct.config["account"]["purpose"] = "official"
-            res = acct.run()
-            appraisal = _appraise_into(res, res, cfg, folder, targets)
-            if compare_methods:
-                _compare_methods(acct, res)
-            written = res.write(out)
-            if maps:
-                written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
+                if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
+                    from .account.years import account_for_year
+
+                    acct = account_for_year(cfg, folder, wanted[0], source=str(config))
+                else:
+                    acct = Account.from_config(config)
+                acct.maps = maps
+                if official:
+                    acct.config["account"]["purpose"] = "official"
+                res = acct.run()
+                appraisal = _appraise_into(res, res, cfg, folder, targets)
+                if compare_methods:
+                    _compare_methods(acct, res)
+                written = res.write(out)
+                if maps:
+                    written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
     except GepError as exc:
         _fail(exc)
     if not quiet:
@@ -251,9 +262,23 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
         targets: Optional[Path] = typer.Option(None, "--targets", "-t",
                                                help="目标表：考核结果写入工作簿与 summary.json / targets table to appraise against"),
         compare_methods: bool = typer.Option(False, "--compare-methods",
-                                             help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant")):
+                                             help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant"),
+        report: bool = typer.Option(False, "--report", help="同时写出 report.html 与 report.pdf / also write the report")):
     """核算一个县的 GEP / run the account of a config."""
-    _run(config, out, quiet, years, maps, targets, official, compare_methods)
+    res = _run(config, out, quiet, years, maps, targets, official, compare_methods)
+    if report:
+        from .report.command import report_command
+
+        report_command(res, out, pdf=True, console=console, fail=_fail)
+
+
+@app.command("report")
+def report_cmd(out: Path = typer.Argument(..., help="gep run 的输出目录 / output folder of gep run"),
+               pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="打印 PDF / print the PDF")):
+    """写出核算报告 report.html 与 report.pdf / write the report of a run's output folder."""
+    from .report.command import report_command
+
+    report_command(out, out, pdf=pdf, console=console, fail=_fail)
 
 
 @app.command()
@@ -270,28 +295,33 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
     except (OSError, ValueError) as exc:  # a file instead of a folder, or not JSON
         err_console.print(f"无法读取 summary.json / cannot read summary.json: {exc}", markup=False)
         raise typer.Exit(code=1)
-    yi = 1e8
+    from .numformat import fmt, fmt_money
+    from .services import CATEGORIES
+
+    # each run is named by its folder (as given) and its year: two runs of one year stay apart
+    la, lb = f"{out_a} ({a['year']})", f"{out_b} ({b['year']})"
     if a.get("prices") != b.get("prices"):
         console.print(f"[yellow]注意：价格口径不同 / note: different price bases ({a.get('prices')} vs {b.get('prices')})[/]")
-    pct = f"{(b['gep'] / a['gep'] - 1) * 100:+.1f} %" if a["gep"] else "—"
-    console.print(f"GEP {a['year']}: {a['gep'] / yi:,.2f} 亿元 → {b['year']}: {b['gep'] / yi:,.2f} 亿元 "
-                  f"({(b['gep'] - a['gep']) / yi:+,.2f} 亿元, {pct})")
+    pct = fmt((b["gep"] / a["gep"] - 1) * 100, "%", signed=True, with_unit=True) if a["gep"] else "—"
+    console.print(f"GEP {la}: {fmt_money(a['gep'], with_unit=True)} → {lb}: {fmt_money(b['gep'], with_unit=True)} "
+                  f"({fmt_money(b['gep'] - a['gep'], signed=True, with_unit=True)}, {pct})", highlight=False)
     for title, key, label in (("分类 By category", "by_category", None), ("分项 By service", "by_service", "label"),
                               ("分区 By region", "by_region", "name")):
-        t = Table(title=title)
-        for c in ("", str(a["year"]), str(b["year"]), "变化 Change", "%"):
-            t.add_column(c, justify="right" if c else "left")
+        t = Table(title=f"{title}（亿元）")
+        t.add_column("", no_wrap=True)   # names whole; the long folder labels fold instead
+        for c in (la, lb, "变化 Change", "变化率 Change (%)"):
+            t.add_column(c, justify="right", overflow="fold")
         for k in list(dict.fromkeys(list(a[key]) + list(b[key]))):
             def val(s):
                 v = s[key].get(k)
                 return 0.0 if v is None else (v if isinstance(v, (int, float)) else v.get("value", v.get("gep", 0.0)))
             va, vb = val(a), val(b)
-            name = k
+            name = f"{CATEGORIES[k]['zh']} {CATEGORIES[k]['en']}" if key == "by_category" and k in CATEGORIES else k
             rec = b[key].get(k) or a[key].get(k)
             if label and isinstance(rec, dict) and label in rec:
                 name = f"{rec[label]['zh']} {rec[label]['en']}"
-            t.add_row(name, _fmt(va / yi, 3), _fmt(vb / yi, 3), _fmt((vb - va) / yi, 3),
-                      f"{(vb / va - 1) * 100:+.1f}" if va else "—")
+            t.add_row(name, fmt_money(va), fmt_money(vb), fmt_money(vb - va, signed=True),
+                      fmt((vb / va - 1) * 100, "%", signed=True) if va else "—")
         console.print(t)
 
 
@@ -465,8 +495,11 @@ def coef_show(set_id: str = typer.Argument(..., help="系数集 id 或路径 / s
     if key:
         frame = frame[frame["key"].str.startswith(key)]
     t = Table()
+    longest = int(frame["key"].str.len().max()) if len(frame) else 3
     for c in ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set"):
-        t.add_column(c, overflow="fold")
+        # a key is never cut: price.water_supply and price.water_purification must stay two keys
+        t.add_column(c, no_wrap=c in ("key", "value", "unit"), min_width=longest if c == "key" else None,
+                     overflow="fold")
     for _, r in frame.iterrows():
         t.add_row(*[_cell(r[c]) for c in
                     ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set")])
@@ -546,19 +579,24 @@ def services_list(family: Optional[str] = typer.Option(None, help="只列出某�
     except GepError as exc:
         _fail(exc)
 
-    t = Table(show_lines=True)
-    t.add_column("ID", no_wrap=True)
-    for c in ("服务 Service", "类别 Category", "实物量单位 Unit", "方法 Methods (tier; inputs; coefficients)", "参考 References"):
-        t.add_column(c)
+    # one block per service: readable at any terminal width
     for s in services(family):
-        methods = "\n".join(
-            f"{m.name}: {m.label['zh']} / {m.label['en']} ({TIERS[m.tier]['en']}; inputs: {', '.join(m.inputs) or '—'}; "
-            f"keys: {', '.join(m.coefficient_keys) or '—'})" for m in s.methods.values())
         cat = CATEGORIES[s.category]
-        origin = f"\n(plugin {plugin_of(s.id)})" if plugin_of(s.id) else ""
-        t.add_row(s.id + origin, f"{s.label['zh']}\n{s.label['en']}", f"{cat['zh']} {cat['en']}", s.physical_unit, methods,
-                  "\n".join(r[:90] for r in s.references))
-    console.print(t)
+        origin = f"  (plugin {plugin_of(s.id)})" if plugin_of(s.id) else ""
+        console.print(f"\n[bold]{s.id}[/]{origin}  {s.label['zh']} / {s.label['en']}  ·  {cat['zh']} {cat['en']}  ·  "
+                      f"实物量单位 unit: {s.physical_unit}", highlight=False)
+        t = Table(show_header=True, box=None, padding=(0, 1), pad_edge=False)
+        t.add_column("方法 Method", no_wrap=True, style="cyan")
+        for c in ("说明 Label", "层级 Tier", "输入 Inputs"):
+            t.add_column(c, overflow="fold")
+        keys = [k for m in s.methods.values() for k in m.coefficient_keys]
+        t.add_column("系数 Coefficient keys", no_wrap=True, min_width=max([len(k) for k in keys] + [4]))
+        for m in s.methods.values():   # one key a line: a key is never cut
+            t.add_row(m.name, f"{m.label['zh']} / {m.label['en']}", TIERS[m.tier]["en"], ", ".join(m.inputs) or "—",
+                      "\n".join(m.coefficient_keys) or "—")
+        console.print(t)
+        for ref in s.references:
+            console.print(f"  参考 ref: {ref}", highlight=False, soft_wrap=False, overflow="fold")
 
 
 # --------------------------------------------------------------------- schemes

@@ -36,6 +36,9 @@ __all__ = [
     "DeflatorError",
     "TargetsError",
     "AllocationError",
+    "ReportError",
+    "MissingDependency",
+    "missing_dependency",
     "csv_row",
     "problem",
     "combined_error",
@@ -270,4 +273,20 @@ class AllocationError(GepError):
 def problem(code: str, zh: str, en: str, **where: Any) -> Problem:
     """Shorthand constructor used across the package."""
     return Problem(code=code, zh=zh, en=en, **where)
+
+
+class ReportError(GepError):
+    """A report cannot be written (output folder incomplete, no browser for the PDF)."""
+
+
+class MissingDependency(GepError):
+    """An optional dependency (an extra such as ``gep[report]`` or ``gep[maps]``) is not installed."""
+
+
+def missing_dependency(package: str, extra: str, purpose_zh: str, purpose_en: str) -> MissingDependency:
+    """The bilingual error for a missing optional package, naming the extra that brings it."""
+    return MissingDependency(problem(
+        "missing_dependency", f"{purpose_zh}需要可选依赖 {package}，尚未安装",
+        f"{purpose_en} needs the optional package {package}, which is not installed", value=package,
+        hint_zh=f"安装：pip install \"gep[{extra}]\"", hint_en=f"install it: pip install \"gep[{extra}]\""))
 

@@ -73,7 +73,12 @@ def test_same_inputs_give_identical_summary(tmp_path):
 
 def test_outputs_written(tmp_path, example_result):
     written = example_result.write(tmp_path)
-    assert set(written) == {"summary.json", "accounts.xlsx", "accounts.nc", "run.toml"}
+    # regions.geojson: the example has township polygons ([inputs] boundaries), written for the report's maps
+    assert set(written) == {"summary.json", "accounts.xlsx", "accounts.nc", "run.toml", "regions.geojson"}
+    import json
+
+    geo = json.loads(written["regions.geojson"].read_text(encoding="utf-8"))
+    assert [f["properties"]["region"] for f in geo["features"]] == list(example_result.value.region.values)
     ds = xr.open_dataset(written["accounts.nc"], engine="h5netcdf")
     assert float(ds["value"].sum()) == pytest.approx(example_result.total, rel=1e-12)
     import tomllib

@@ -24,15 +24,15 @@ ROOT = Path(__file__).resolve().parents[1] / "gep"
 
 #: layer of each module, by longest matching prefix (see docs/architecture.md)
 LAYERS: dict[str, int] = {
-    "gep.errors": 0, "gep.units": 0, "gep._version": 0,
+    "gep.errors": 0, "gep.units": 0, "gep._version": 0, "gep.numformat": 0,
     "gep.compute": 1,
     "gep.io": 2,
     "gep.classifications": 3, "gep.standards": 3, "gep.coefficients": 3, "gep.regions": 3,
     "gep.statistics": 3, "gep.indicators": 3,
     "gep.services": 4,
     "gep.account": 5,
-    "gep.cli": 6, "gep.docgen": 6, "gep.examples": 6, "gep.testing": 6, "gep.report": 6, "gep.screening": 6,
-    "gep.decisions": 6, "gep.validation": 6, "gep.scaffold": 6, "gep": 6,
+    "gep.cli": 6, "gep.progress": 6, "gep.docgen": 6, "gep.examples": 6, "gep.testing": 6, "gep.report": 6,
+    "gep.screening": 6, "gep.decisions": 6, "gep.validation": 6, "gep.scaffold": 6, "gep": 6,
 }
 LAYER_NAMES = {0: "units/errors", 1: "compute", 2: "io", 3: "data", 4: "services", 5: "account", 6: "applications"}
 #: packages that must never import gep.io, whatever their layer

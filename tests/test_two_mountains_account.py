@@ -153,7 +153,7 @@ def test_report_sheet_lists_all_20_rows_next_to_their_2024_targets(years, tmp_pa
     assert by_no[16][col["2021 值 Value"]] == "获得"
     assert by_no[15][col["达标 Met"]] is None and by_no[15][col["Reason"]].startswith("no previous year")
 
-    # the 2020 report has the same 20 rows, blank where the table has only 2021 values
+    # the 2020 report has the same 20 rows, "—" (missing, the reason beside it) where the table has only 2021 values
     path = years[2020].write(tmp_path / "2020", formats=("xlsx",))["accounts.xlsx"]
     ws = openpyxl.load_workbook(path)["两山指标 Two-Mountains"]
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
@@ -161,7 +161,9 @@ def test_report_sheet_lists_all_20_rows_next_to_their_2024_targets(years, tmp_pa
     header, data = rows[h], [r for r in rows[h + 1:] if r[0] is not None]
     assert len(data) == 20 and "2020 值 Value" in header
     value = header.index("2020 值 Value")
-    assert all(r[value] is None for r in data if r[0] in FROM_TABLE)
+    assert all(r[value] == "—" for r in data if r[0] in FROM_TABLE)
+    reason = header.index("Reason")
+    assert all(r[reason] for r in data if r[0] in FROM_TABLE)
 
 
 def test_resident_share_definition_is_configurable(example_copy):

@@ -390,9 +390,24 @@ def test_compare_prints_change_by_category_service_region(example_cli_out):
     a, b = _summary(out / "years" / "2020"), _summary(out)
     assert f"{a['gep'] / 1e8:,.2f}" in text and f"{b['gep'] / 1e8:,.2f}" in text
     assert f"{(b['gep'] - a['gep']) / 1e8:+,.2f}" in text
-    assert "regulating" in text and "百官街道" in text and "Recreation and tourism" in text
+    assert "调节服务 Regulating" in text and "百官街道" in text and "Recreation and tourism" in text
     change = (b["by_category"]["cultural"] - a["by_category"]["cultural"]) / 1e8
-    assert f"{change:.3f}" in text
+    assert f"{change:+,.2f}" in text                     # 亿元, two decimals, as everywhere
+    # each run is labelled by its folder and its year
+    assert f"{out / 'years' / '2020'} (2020)" in " ".join(text.split()) or "(2020)" in text
+    assert "(2021)" in text
+
+
+def test_compare_keeps_two_runs_of_one_year_apart(example_cli_out, tmp_path):
+    import shutil
+
+    out = example_cli_out
+    other = tmp_path / "prices"
+    shutil.copytree(out, other)
+    r = runner.invoke(app, ["compare", str(out), str(other)])
+    assert r.exit_code == 0, r.output
+    flat = "".join(r.output.split())
+    assert f"{out}(2021)".replace(" ", "") in flat and f"{other}(2021)".replace(" ", "") in flat
 
 
 def test_compare_bad_folder_exits_1(tmp_path, hand_cli_out):

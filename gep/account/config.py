@@ -38,11 +38,14 @@ SCHEMA: dict[str, dict[str, str]] = {
         "economy": "county economy table (indicator, value, unit, source)",
         "two_mountains": "Two-Mountains indicator table (targets, directions, status values)",
         "targets": "yearly targets by region (CSV or Excel) that `gep run` appraises the account against (gep.decisions)",
+        "boundaries": "polygons of the leaf regions (GeoJSON, GeoPackage or Shapefile) for maps and area checks",
+        "boundary_id_field": "attribute of the boundary file holding the region id (default 'region')",
     },
     "years": {"*": "per-year input overrides: [years.2020] land_use = \"land_use_2020.csv\" …; "
                    "reuse = 2021 (or {land_use = 2021}) to account a year with another year's inputs, said so"},
     "services": {"*": "service id = method name (overrides the profile)"},
-    "rasters": {"*": "raster layers: land_use, zones, zone_ids, code_format, chunks, geodesic, align, "
+    "rasters": {"*": "raster layers: land_use, zones (a raster, or polygons: .geojson/.gpkg/.shp with zone_id_field), "
+                     "zone_ids, code_format, chunks, geodesic, align, "
                      "and per-pixel layers (precipitation, evapotranspiration, rainfall_erosivity, …)"},
     "value_transfer": {
         "equivalent_value": "'national', a number in 元/hm² with source, or {grain = CSV}",

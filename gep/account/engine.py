@@ -105,5 +105,6 @@ def assemble(account, plan: Plan) -> AccountResult:
                "two_mountains_computed": computed_ids(plan.indicators) if tm_input is not None else None,
                "statistics_report": getattr(ctx.statistics, "report", None),
                "maps": ctx.params.get("_maps") or {},
-               "value_components": components, "economy_price_factor": plan.economy_price_factor},
+               "value_components": components, "economy_price_factor": plan.economy_price_factor,
+               "boundaries": None if inputs.get("boundaries") is None else inputs["boundaries"].collection},
     )

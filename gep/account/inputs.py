@@ -153,6 +153,15 @@ class AccountInputs:
             rt = attempt(RegionTable.from_csv, path)
         out["regions"] = rt
 
+        # region polygons (maps, area checks): [inputs] boundaries, or the polygons of vector [rasters] zones
+        out["boundaries"] = None
+        if inputs.get("boundaries") is not None and rt is not None:
+            from ..io.boundaries import read_boundaries
+
+            self._hash("boundaries", self._path(inputs["boundaries"]))
+            out["boundaries"] = attempt(read_boundaries, self._path(inputs["boundaries"]), list(rt.leaves),
+                                        inputs.get("boundary_id_field", "region"))
+
         # land use: a table, an areas DataArray, or the [rasters] land-use and zone rasters
         lu = inputs.get("land_use")
         scheme_spec = inputs.get("scheme", "gbt21010-2017")
@@ -165,6 +174,8 @@ class AccountInputs:
             if out["rasters"] is not None:
                 for name, path in out["rasters"].files.items():
                     self._hash(f"raster:{name}", path)
+                if out["boundaries"] is None and out["rasters"].coverage is not None:
+                    out["boundaries"] = out["rasters"].coverage.boundaries
             out["raster_status"] = raster_cfg.get("status")
         if lu is not None and rt is not None:
             res = attempt(self._load_land_use, lu, scheme_spec, rt)

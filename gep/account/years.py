@@ -70,11 +70,13 @@ def parse_years(text: str | list | tuple) -> list[int]:
     return sorted(set(years))
 
 
-def run_years(config: str | Path, years=None, *, maps: bool = False, official: bool = False) -> "MultiYearResult":
+def run_years(config: str | Path, years=None, *, maps: bool = False, official: bool = False,
+              progress=None) -> "MultiYearResult":
     """Run a config for several years (``years`` or ``[account] years``).
 
     ``maps=True`` keeps the per-pixel maps of the spatial methods of the
     latest year (``AccountResult.write_maps``, ``gep run --years … --maps``).
+    ``progress(year, done, total)`` is called as each year starts (a progress bar).
     """
     accounts = year_accounts(config, years, maps=maps, official=official)
     problems = accounts.problems()
@@ -82,8 +84,11 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
         from .inputs import _most_specific
 
         raise _most_specific(problems)
-    results = {y: acct.run() for (y, kind), acct in accounts.items() if kind == "as_run"}
-    constant = {y: acct.run() for (y, kind), acct in accounts.items() if kind == "constant"}
+    results, constant = {}, {}
+    for i, ((y, kind), acct) in enumerate(accounts.items()):
+        if progress is not None:  # one step per account run (each year, and each year at constant prices)
+            progress(y, i, len(accounts))
+        (results if kind == "as_run" else constant)[y] = acct.run()
     for (y, kind), _ in accounts.items():
         if kind == "as_run" and accounts.reused.get(y):
             results[y].extra.setdefault("summary_sections", {})["inputs_reused"] = dict(accounts.reused[y])

@@ -8,15 +8,19 @@ columns sized to their content, the header row frozen.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .summary import total_key
+
+from ..numformat import MISSING, excel_format
 
 __all__ = ["write_excel", "report_tables"]
 
@@ -30,7 +34,25 @@ def _width(value) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
-def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] = ()) -> None:
+_UNIT_IN_HEADER = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
+#: columns whose unit is given row by row, in this column
+ROW_UNIT_COLUMNS = ("单位 Unit", "实物量单位 Physical unit")
+
+
+def _unit_of(header: str) -> str | None:
+    """The unit in a header such as "价值量 Value (亿元)" or "面积 Area（km²）"."""
+    m = _UNIT_IN_HEADER.search(str(header))
+    return m.group(1).strip() if m else None
+
+
+def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] = ()):
+    """One sheet: notes, a bold header row, numbers in the one format of their unit (gep.numformat), "—" for missing.
+
+    A number's unit comes from its column header ("(亿元)") or, for mixed
+    tables, from the row's unit column ("单位 Unit"); any other number is a
+    physical quantity. A missing number is written as "—": the sheet's notes or
+    its reason column say why.
+    """
     ws = wb.create_sheet(title)
     notes = list(notes)
     for i, note in enumerate(notes, start=1):
@@ -41,19 +63,52 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] =
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
         c.alignment = Alignment(wrap_text=True, vertical="top")
+    header_units = {j: _unit_of(col) for j, col in enumerate(frame.columns, start=1)}
+    row_unit_col = next((frame.columns.get_loc(c) for c in ROW_UNIT_COLUMNS if c in frame.columns), None)
+    numeric = {j for j, col in enumerate(frame.columns, start=1)
+               if pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])}
     for i, row in enumerate(frame.itertuples(index=False), start=start + 1):
         for j, v in enumerate(row, start=1):
             if isinstance(v, float) and v != v:
                 v = None
             elif hasattr(v, "item") and not isinstance(v, str):
                 v = v.item()
+            if v is None and j in numeric:
+                cell = ws.cell(row=i, column=j, value=MISSING)
+                cell.alignment = Alignment(horizontal="right")
+                cell.font = Font(color="8A5A00")
+                continue
             cell = ws.cell(row=i, column=j, value=v)
-            if isinstance(v, float):
-                cell.number_format = "#,##0.0000" if abs(v) < 100 else "#,##0.00"
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                unit = header_units[j]
+                if unit is None and row_unit_col is not None and j - 1 != row_unit_col:
+                    unit = row[row_unit_col] if isinstance(row[row_unit_col], str) else None
+                if unit is not None or isinstance(v, float):
+                    cell.number_format = excel_format(unit or "")
     for j, col in enumerate(frame.columns, start=1):
         longest = max([_width(col) // 2 + 2] + [_width(v) for v in frame.iloc[:200, j - 1]]) if len(frame) else _width(col)
         ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
     ws.freeze_panes = ws.cell(row=start + 1, column=1)
+    return ws, start
+
+
+def _bar_chart(ws, start: int, n_rows: int, label_col: int, value_col: int, title: str, y_title: str, anchor: str,
+               *, horizontal: bool = True, height: float = 7.5):
+    """A native Excel bar chart of one column of the table starting at row ``start`` (its header)."""
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    chart.style = 10
+    chart.title = title
+    chart.y_axis.title = y_title
+    chart.legend = None
+    chart.height, chart.width = height, 16
+    data = Reference(ws, min_col=value_col, min_row=start, max_row=start + n_rows)
+    cats = Reference(ws, min_col=label_col, min_row=start + 1, max_row=start + n_rows)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    chart.series[0].graphicalProperties.solidFill = "3A7D44"
+    ws.add_chart(chart, anchor)
+    return chart
 
 
 def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
@@ -63,14 +118,16 @@ def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
                   "cultural": ("文化服务", "Cultural"), "supporting": ("支持服务", "Supporting")}
     tk = total_key(s)
     total = s[tk]
-    rows = [("生态系统生产总值 GEP", "Gross ecosystem product", total / YI, "亿元") if tk == "gep" else
-            ("生态系统服务价值 ESV", "Ecosystem service value (not GEP: includes supporting services)", total / YI, "亿元")]
+    rows = [("生态系统生产总值 GEP", "Gross ecosystem product", total / YI, "亿元", "") if tk == "gep" else
+            ("生态系统服务价值 ESV", "Ecosystem service value (not GEP: includes supporting services)", total / YI, "亿元", "")]
     for cat, v in s["by_category"].items():
         zh, en = cat_labels.get(cat, (cat, cat))
-        rows.append((zh, en, v / YI, "亿元"))
+        rows.append((zh, en, v / YI, "亿元", ""))
     for ind_id, ind in s["indicators"].items():
-        rows.append((ind["label"]["zh"], ind["label"]["en"], ind["value"], ind["unit"]))
-    summary = pd.DataFrame(rows, columns=["项目", "Item", "数值 Value", "单位 Unit"])
+        reason = "" if ind["value"] is not None else (
+            "缺少 missing: " + ", ".join(ind.get("missing") or ["—"]))
+        rows.append((ind["label"]["zh"], ind["label"]["en"], ind["value"], ind["unit"], reason))
+    summary = pd.DataFrame(rows, columns=["项目", "Item", "数值 Value", "单位 Unit", "说明 Note"])
     notes_summary = [
         f"{res.name.get('zh', '')} {res.name.get('en', '')} — {res.year} 年 / year {res.year}",
         f"价格口径 Prices: {res.prices}; 系数集 Coefficient set: {res.coefficients['id']} ({res.coefficients['version']}); "
@@ -213,7 +270,22 @@ def write_excel(res, path: str | Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     for title, (frame, notes) in report_tables(res).items():
-        _sheet(wb, title[:31], frame, notes)
+        ws, start = _sheet(wb, title[:31], frame, notes)
+        if title == "汇总 Summary":   # GEP by category: the rows after the GEP row
+            n_cat = len(res.summary()["by_category"])
+            chart = BarChart()
+            chart.type, chart.style, chart.legend = "bar", 10, None
+            chart.title = "GEP 分类构成 GEP by category (亿元)"
+            chart.y_axis.title = "亿元"
+            chart.height, chart.width = 6.0, 14
+            chart.add_data(Reference(ws, min_col=3, min_row=start + 2, max_row=start + 1 + n_cat))
+            chart.set_categories(Reference(ws, min_col=1, min_row=start + 2, max_row=start + 1 + n_cat))
+            chart.series[0].graphicalProperties.solidFill = "3A7D44"
+            ws.add_chart(chart, f"G{start}")
+        elif title == "分区 By region":
+            col = list(frame.columns).index("GEP (亿元)") + 1
+            _bar_chart(ws, start, len(frame), 2, col, "乡镇 GEP GEP by township (亿元)", "亿元",
+                       f"{get_column_letter(len(frame.columns) + 2)}{start}", height=max(7.5, 0.5 * len(frame)))
     wb.properties.creator = "gep"
     path = Path(path)
     wb.save(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import platform
 from pathlib import Path
 
@@ -74,6 +75,10 @@ def write_outputs(res, out: Path, formats=("json", "xlsx", "nc", "toml")) -> dic
         p = out / "accounts.nc"
         res.to_dataset().to_netcdf(p, engine="h5netcdf")
         written["accounts.nc"] = p
+    if "json" in formats and res.extra.get("boundaries") is not None:
+        p = out / "regions.geojson"  # the regions' polygons (longitude/latitude): the report draws its maps from them
+        p.write_text(json.dumps(res.extra["boundaries"], ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+        written["regions.geojson"] = p
     if "toml" in formats:
         p = out / "run.toml"
         p.write_text(run_toml(res), encoding="utf-8")

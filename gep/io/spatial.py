@@ -58,8 +58,8 @@ LAYER_UNITS = {
 #: through a coefficient by ecosystem type (:data:`gep.services.spatial.LOOKUP_LAYERS`)
 DERIVABLE_LAYER_UNITS = {"runoff_coefficient": "1", "rusle_c": "1", "rusle_p": "1"}
 
-CONTROL_KEYS = {"land_use", "zones", "zone_ids", "code_format", "chunks", "geodesic", "align", "status",
-                "max_missing", "fill"}
+CONTROL_KEYS = {"land_use", "zones", "zone_ids", "zone_id_field", "code_format", "chunks", "geodesic", "align",
+                "status", "max_missing", "fill"}
 
 #: plausible range of each per-pixel layer in its canonical unit (LAYER_UNITS), and what to check when a
 #: value falls outside: (low, high, hint_zh, hint_en). ``None``: no bound on that side.
@@ -102,8 +102,10 @@ class RasterInputs:
     """Opened raster layers on one grid, with zone → region mapping."""
 
     def __init__(self, layers: dict[str, xr.DataArray], zone_region: dict[int, str], code_format: str,
-                 geodesic: bool, files: dict[str, Path]):
+                 geodesic: bool, files: dict[str, Path], coverage=None):
         self.layers = layers
+        #: polygon zones (:class:`gep.io.zones.Coverage`) instead of a zone raster, or None
+        self.coverage = coverage
         self.zone_region = zone_region
         self.code_format = code_format
         self.geodesic = geodesic
@@ -129,7 +131,10 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     from .rasters import check_aligned, open_raster
     from .tables import read_csv_checked
 
-    for key in ("land_use", "zones", "zone_ids"):
+    from .boundaries import is_vector
+
+    polygons = is_vector(cfg.get("zones"))  # township polygons instead of a zone raster (gep.io.zones)
+    for key in ("land_use", "zones") + (() if polygons else ("zone_ids",)):
         if key not in cfg:
             raise ConfigError(problem("missing_config_key", f"[rasters] 缺少 {key}", f"[rasters] has no {key}",
                                       file=file, column=f"rasters.{key}"))
@@ -141,7 +146,7 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     files = {}
     layers = {}
     for name, rel in cfg.items():
-        if name in CONTROL_KEYS - {"land_use", "zones"}:
+        if name in CONTROL_KEYS - {"land_use", "zones"} or (name == "zones" and polygons):
             continue
         if name not in LAYER_UNITS and name not in ("land_use", "zones") and name not in DERIVABLE_LAYER_UNITS:
             raise ConfigError(problem(
@@ -153,7 +158,7 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
         files[name] = path
         layers[name] = open_raster(path, chunks=chunks)
     # land use first: it is the reference grid (align = true reprojects the others onto it)
-    names = ["land_use", "zones"] + [n for n in layers if n not in ("land_use", "zones")]
+    names = ["land_use"] + ([] if polygons else ["zones"]) + [n for n in layers if n not in ("land_use", "zones")]
     aligned = check_aligned(*[layers[n] for n in names], names=names, align=bool(cfg.get("align", False)))
     layers = dict(zip(names, aligned))
     lu = layers["land_use"]
@@ -164,6 +169,14 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     except RasterError as exc:
         raise RasterError([replace(p, file=p.file or str(files["land_use"])) for p in exc.problems]) from None
     check_ranges(layers, files)
+    if polygons:
+        from .zones import polygon_coverage
+
+        zpath = Path(cfg["zones"]) if Path(cfg["zones"]).is_absolute() else base / cfg["zones"]
+        files["zones"] = zpath
+        cov = polygon_coverage(zpath, cfg.get("zone_id_field", "region"), lu, files["land_use"], list(regions))
+        return RasterInputs(layers, dict(enumerate(cov.regions)), cfg.get("code_format", "{:04d}"),
+                            bool(cfg.get("geodesic", False)), files, coverage=cov)
     ids = read_csv_checked(base / cfg["zone_ids"], required=["zone", "region"], optional=["note"])
     zone_region = {}
     probs = []
@@ -263,6 +276,8 @@ def land_use_rows_from_rasters(rin: RasterInputs, codes: list[int]) -> tuple[pd.
     """
     from .rasters import class_area_by_zone
 
+    if rin.coverage is not None:  # polygon zones: every pixel weighted by the share each polygon covers
+        return rin.coverage.land_use_rows(rin.land_use, rin.pixel_area_m2(), codes, rin.code_format)
     nodata = rin.land_use.rio.nodata
     classes = sorted(set(codes) | ({int(nodata)} if nodata is not None and nodata >= 0 else set()))
     try:

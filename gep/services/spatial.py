@@ -103,11 +103,14 @@ def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: b
     values = per_pixel(raster_layers(ctx, names))
     area = rin.pixel_area_m2()
     weights = (area / 1e4) if per_hm2 else area
-    zones = rin.zones
-    n_zones = int(max(rin.zone_region)) + 1
     needed = group_mask(ctx, groups)
-    res = zonal_sum(values.data if hasattr(values, "data") else values, zones.data, n_zones, weights=weights,
-                    nodata_zone=zones.rio.nodata, needed=needed.data)
+    if rin.coverage is not None:  # polygon zones: every pixel weighted by the share each polygon covers
+        res = rin.coverage.zonal_sum(values, weights, needed=needed)
+    else:
+        zones = rin.zones
+        n_zones = int(max(rin.zone_region)) + 1
+        res = zonal_sum(values.data if hasattr(values, "data") else values, zones.data, n_zones, weights=weights,
+                        nodata_zone=zones.rio.nodata, needed=needed.data)
     out = xr.DataArray(np.zeros(len(ctx.regions)), dims=("region",), coords={"region": ctx.regions})
     counts: dict[str, list[int]] = {r: [0, 0] for r in ctx.regions}
     for z, region in rin.zone_region.items():

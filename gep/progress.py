@@ -1,0 +1,67 @@
+"""Progress bars for long work (``gep run``): raster computations and the years of a multi-year account.
+
+Shown only on a terminal and never with ``--quiet``: a log file or a pipe gets
+no bar. Raster work is tracked through dask's scheduler callbacks (tasks done
+out of tasks planned), so it is exact for chunked rasters and silent for
+small in-memory ones, which finish at once.
+
+    with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
+        run_years(config, years, progress=bar.year)
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+__all__ = ["progress"]
+
+
+class _Bars:
+    def __init__(self, rich_progress):
+        self._p = rich_progress
+        self._years = None
+        self._raster = None
+
+    def year(self, year: int, done: int, total: int) -> None:
+        """Called by :func:`gep.run_years` as each year starts (``done`` years finished of ``total``)."""
+        if self._p is None:
+            return
+        if self._years is None:
+            self._years = self._p.add_task("年份 years", total=total)
+        self._p.update(self._years, completed=done, description=f"年份 year {year}")
+
+    def _raster_start(self, total: int) -> None:
+        if self._p is None:
+            return
+        if self._raster is None:
+            self._raster = self._p.add_task("栅格计算 raster work", total=total)
+        else:
+            self._p.reset(self._raster, total=total)
+
+    def _raster_step(self) -> None:
+        if self._p is not None and self._raster is not None:
+            self._p.advance(self._raster)
+
+
+@contextmanager
+def progress(*, enabled: bool, console=None):
+    """A context in which dask work and years show progress bars (a no-op when not ``enabled``)."""
+    if not enabled:
+        yield _Bars(None)
+        return
+    from dask.callbacks import Callback
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as p:
+        bars = _Bars(p)
+
+        class _DaskBar(Callback):
+            def _start_state(self, dsk, state):
+                bars._raster_start(sum(len(state[k]) for k in ("ready", "waiting", "running", "finished")))
+
+            def _posttask(self, key, result, dsk, state, worker_id):
+                bars._raster_step()
+
+        with _DaskBar():
+            yield bars
