@@ -10,6 +10,7 @@
     gep services list [--family F]
     gep schemes list|show ID
     gep check-studies [DIR]            reproduce the published studies of validation/, write docs/validation.md
+    gep screen CODE_OR_NAME | --province P | --all   (tier-1 screening, gep.screening)
 
 Problems are printed in Chinese and English and the exit code is 1.
 """
@@ -541,6 +542,10 @@ app.command("check-studies")(check_studies_command)
 from .decisions.cli import register as _register_decisions  # noqa: E402  (gep appraise | allocate | green-gold)
 
 _register_decisions(app, console, _fail)
+
+from .screening.cli import screen as _screen  # noqa: E402
+
+app.command("screen")(_screen)
 
 
 def main() -> None:  # console-script entry point
