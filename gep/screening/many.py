@@ -110,6 +110,16 @@ def screen_many(codes, *, profile: str = "xie2015-gep", scheduler="processes", p
 
     _check_profile(profile)
     codes = [str(c) for c in codes]
+    from ..errors import problem
+    from .divisions import counties
+    from .errors import UnknownDivision
+
+    unknown = [c for c in codes if c not in counties().index]
+    if unknown:
+        raise UnknownDivision(problem(
+            "unknown_county_codes", f"{len(unknown)} 个代码不是县级行政区：{', '.join(unknown[:20])}",
+            f"{len(unknown)} codes are not county-level divisions: {', '.join(unknown[:20])}", value=unknown[:20],
+            hint_zh="用 gep.screening.counties() 列出全部县级代码", hint_en="gep.screening.counties() lists every county code"))
     client, owned = _client_for(scheduler)
     try:
         bag = db.from_sequence(codes, partition_size=max(1, int(partition_size))).map(county_record, profile=profile)

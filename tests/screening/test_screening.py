@@ -232,6 +232,29 @@ def test_a_failing_county_is_listed_not_dropped(monkeypatch):
     assert [f["code"] for f in table.failures] == ["640105"] and table.failures[0]["problems"][0]["zh"]
 
 
+def test_an_outline_that_does_not_add_up_is_refused(monkeypatch):
+    from gep.screening import county
+    from gep.screening.landcover import CountyLandCover
+
+    real = county.county_land_cover
+
+    def short(code, polygons, **kw):  # as if coverage fractions missed 1 % of the outline
+        lc = real(code, polygons, **kw)
+        return CountyLandCover(code=code, outline_area_km2=lc.outline_area_km2, class_area_km2=lc.class_area_km2 * 0.99,
+                               nodata_km2=0.0, cells=lc.cells)
+
+    monkeypatch.setattr(county, "county_land_cover", short)
+    with pytest.raises(gs.ScreeningError) as exc:
+        gs.screen_code("640104")
+    assert exc.value.codes == ["coverage_check"] and "by -9.9" in exc.value.problems[0].en  # −0.01 + the real gap
+
+
+def test_unknown_codes_are_refused_before_any_work():
+    with pytest.raises(gs.UnknownDivision) as exc:
+        gs.screen_many(["640104", "999999"], scheduler="synchronous")
+    assert exc.value.codes == ["unknown_county_codes"] and "999999" in exc.value.problems[0].en
+
+
 def test_province_command_writes_table_records_and_map(tmp_path):
     r = runner.invoke(app, ["screen", "--province", "82", "--scheduler", "synchronous", "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
