@@ -543,9 +543,9 @@ from .decisions.cli import register as _register_decisions  # noqa: E402  (gep a
 
 _register_decisions(app, console, _fail)
 
-from .screening.cli import screen as _screen  # noqa: E402
+from .screening.cli import command as _screen_command  # noqa: E402
 
-app.command("screen")(_screen)
+app.command("screen")(_screen_command(console, err_console, _fail))
 
 
 def main() -> None:  # console-script entry point

@@ -13,7 +13,7 @@ from typing import Optional
 
 import typer
 
-__all__ = ["screen"]
+__all__ = ["command"]
 
 
 def _banner(console) -> None:
@@ -81,52 +81,57 @@ def _print_many(table, console) -> None:
         console.print(f"[red]未筛查 not screened: {f['code']} {f.get('name', '')}: {f['status']}[/]", highlight=False)
 
 
-def screen(target: Optional[str] = typer.Argument(None, help="县级行政区代码或名称，如 330604、上虞区 / county code or name"),
-           province: Optional[str] = typer.Option(None, "--province", "-p",
-                                                  help="筛查一个省的全部县，如 33 或 浙江 / every county of a province"),
-           all_: bool = typer.Option(False, "--all", help="筛查全国 2,875 个县级行政区 / every county of China"),
-           out: Optional[Path] = typer.Option(None, "--out", "-o", help="输出目录 / output folder"),
-           profile: str = typer.Option("xie2015-gep", "--profile",
-                                       help="xie2015-gep（GEP，默认）或 xie2015-esv（ESV，含支持服务）"),
-           scheduler: str = typer.Option("processes", "--scheduler",
-                                         help="dask: processes | threads | synchronous | tcp://host:port"),
-           no_map: bool = typer.Option(False, "--no-map", help="不画地图 / no choropleth"),
-           quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
-    """一级筛查：任一县的 5 km 土地覆盖价值当量估算（不是核算）/ tier-1 screening of any Chinese county (not an account)."""
-    from ..cli import _fail, console, err_console
-    from ..errors import GepError, problem
-    from . import counties, require, resolve_province, screen as screen_one, screen_many
-    from .errors import ScreeningError
+def command(console, err_console, fail):
+    """The ``gep screen`` command, printing to ``console`` and reporting errors with ``fail`` (those of
+    :mod:`gep.cli`, which registers it: ``app.command("screen")(command(console, err_console, _fail))``)."""
 
-    try:
-        chosen = sum(x is not None and x is not False for x in (target, province, all_ or None))
-        if chosen != 1:
-            raise ScreeningError(problem(
-                "screen_target", "请给出一个县（代码或名称），或 --province，或 --all 三者之一",
-                "give exactly one of: a county (code or name), --province, or --all",
-                hint_zh="例如 gep screen 330604、gep screen --province 33、gep screen --all",
-                hint_en="e.g. gep screen 330604, gep screen --province 33, gep screen --all"))
-        require()
-        if target is not None:
-            s = screen_one(target, profile=profile)
-            if not quiet:
-                _print_one(s, console)
-            if out is not None:
-                written = s.write(out)
-                console.print("\n写出 / wrote: " + ", ".join(str(p) for p in written.values()), highlight=False)
-            return
-        if all_:
-            codes, scope = list(counties().index), {"all": True}
-        else:
-            code = resolve_province(province)
-            codes, scope = list(counties(code).index), {"province": code}
-        table = screen_many(codes, profile=profile, scheduler=scheduler, scope=scope)
-        written = table.write(out or Path("gep-screening"), map_png=not no_map)
-    except GepError as exc:
-        _fail(exc)
-    if not quiet:
-        _print_many(table, console)
-    console.print("\n写出 / wrote: " + ", ".join(str(p) for p in written.values()), highlight=False)
-    if table.failures:
-        err_console.print(f"[red]{len(table.failures)} 个县未能筛查 / counties could not be screened (see screening.json)[/]")
-        raise typer.Exit(code=1)
+    def screen(target: Optional[str] = typer.Argument(None, help="县级行政区代码或名称，如 330604、上虞区 / county code or name"),
+               province: Optional[str] = typer.Option(None, "--province", "-p",
+                                                      help="筛查一个省的全部县，如 33 或 浙江 / every county of a province"),
+               all_: bool = typer.Option(False, "--all", help="筛查全国 2,875 个县级行政区 / every county of China"),
+               out: Optional[Path] = typer.Option(None, "--out", "-o", help="输出目录 / output folder"),
+               profile: str = typer.Option("xie2015-gep", "--profile",
+                                           help="xie2015-gep（GEP，默认）或 xie2015-esv（ESV，含支持服务）"),
+               scheduler: str = typer.Option("processes", "--scheduler",
+                                             help="dask: processes | threads | synchronous | tcp://host:port"),
+               no_map: bool = typer.Option(False, "--no-map", help="不画地图 / no choropleth"),
+               quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables")):
+        """一级筛查：任一县的 5 km 土地覆盖价值当量估算（不是核算）/ tier-1 screening of any Chinese county (not an account)."""
+        from ..errors import GepError, problem
+        from . import counties, require, resolve_province, screen as screen_one, screen_many
+        from .errors import ScreeningError
+
+        try:
+            chosen = sum(x is not None and x is not False for x in (target, province, all_ or None))
+            if chosen != 1:
+                raise ScreeningError(problem(
+                    "screen_target", "请给出一个县（代码或名称），或 --province，或 --all 三者之一",
+                    "give exactly one of: a county (code or name), --province, or --all",
+                    hint_zh="例如 gep screen 330604、gep screen --province 33、gep screen --all",
+                    hint_en="e.g. gep screen 330604, gep screen --province 33, gep screen --all"))
+            require()
+            if target is not None:
+                s = screen_one(target, profile=profile)
+                if not quiet:
+                    _print_one(s, console)
+                if out is not None:
+                    written = s.write(out)
+                    console.print("\n写出 / wrote: " + ", ".join(str(p) for p in written.values()), highlight=False)
+                return
+            if all_:
+                codes, scope = list(counties().index), {"all": True}
+            else:
+                code = resolve_province(province)
+                codes, scope = list(counties(code).index), {"province": code}
+            table = screen_many(codes, profile=profile, scheduler=scheduler, scope=scope)
+            written = table.write(out or Path("gep-screening"), map_png=not no_map)
+        except GepError as exc:
+            fail(exc)
+        if not quiet:
+            _print_many(table, console)
+        console.print("\n写出 / wrote: " + ", ".join(str(p) for p in written.values()), highlight=False)
+        if table.failures:
+            err_console.print(f"[red]{len(table.failures)} 个县未能筛查 / counties could not be screened (see screening.json)[/]")
+            raise typer.Exit(code=1)
+
+    return screen
