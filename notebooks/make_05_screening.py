@@ -83,11 +83,12 @@ except gep.GepError as exc:
     ("md", """\
 ## 2. A province
 
-`gs.screen_many` maps one independent task per county with dask (`scheduler="processes"` here; a scheduler address
-`"tcp://host:8786"` runs the same on a `dask.distributed` cluster). The table has one row per county; a county that
-cannot be screened keeps its row with its problem."""),
+`gs.screen_many` maps one independent task per county with dask. This notebook uses `scheduler="synchronous"` (one
+core, no process start-up, predictable in a test); `"processes"` (the default of `gep screen`) uses every core, and a
+scheduler address `"tcp://host:8786"` runs the same tasks on a `dask.distributed` cluster. The table has one row per
+county; a county that cannot be screened keeps its row with its problem."""),
     ("code", """\
-zhejiang = gs.screen_many(gs.counties("浙江").index, scheduler="processes", scope={"province": "330000"})
+zhejiang = gs.screen_many(gs.counties("浙江").index, scheduler="synchronous", scope={"province": "330000"})
 zhejiang"""),
     ("code", """\
 cols = ["name", "prefecture", "outline_km2", "water_km2", "total_yuan", "per_area_wan_yuan_per_km2"]
@@ -106,7 +107,8 @@ county of every province unless `FULL = True`; the map then draws those counties
     ("code", """\
 FULL = False
 codes = gs.counties().index if FULL else gs.counties().groupby("province_code").head(1).index
-china = gs.screen_many(codes, scheduler="processes", scope={"all": True} if FULL else {"sample": "1 per province"})
+china = gs.screen_many(codes, scheduler="processes" if FULL else "synchronous",
+                       scope={"all": True} if FULL else {"sample": "1 per province"})
 china"""),
     ("code", """\
 china.by_province().sort_values("per_area_wan_yuan_per_km2", ascending=False).head(10)"""),

@@ -60,6 +60,8 @@ def _print_one(s, console) -> None:
     shares = s.screening_section()["quality"]["value_share_by_status"]
     console.print("系数状态 coefficient status (share of value): "
                   + ", ".join(f"{k} {v * 100:.1f} %" for k, v in shares.items()), highlight=False)
+    for w in s.screening_section()["warnings"]:
+        console.print(f"[bold yellow]注意 warning: {w['zh']} / {w['en']}[/]", highlight=False)
     for lim in LIMITS:
         console.print(f"[dim]· {lim['zh']} / {lim['en']}[/]", highlight=False)
 
@@ -77,6 +79,13 @@ def _print_many(table, console) -> None:
         t.add_row(f"{r['province_code'][:2]} {r['province']}", str(r["counties"]), f"{r['outline_km2']:,.0f}",
                   f"{r['total_yuan'] / yi:,.1f}", f"{r['per_area_wan_yuan_per_km2']:,.1f}")
     console.print(t)
+    frame = table.frame
+    if "warnings" in frame:
+        for code in ("water_dominated", "few_cells", "land_cover_nodata"):
+            hit = frame[frame["warnings"].fillna("").str.contains(code)]
+            if len(hit):
+                console.print(f"[yellow]注意 warning {code}: {len(hit)} counties ({', '.join(hit['name'].head(8))}"
+                              f"{' …' if len(hit) > 8 else ''}) — see screening.json[/]", highlight=False)
     for f in table.failures:
         console.print(f"[red]未筛查 not screened: {f['code']} {f.get('name', '')}: {f['status']}[/]", highlight=False)
 

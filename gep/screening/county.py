@@ -29,7 +29,7 @@ from .landcover import IGBP_CLASSES, CountyLandCover, county_land_cover
 from .sources import LAND_COVER, require, sha256, sources_record
 
 __all__ = ["Screening", "screen", "screen_code", "screening_account", "ecosystem_areas", "measure_of",
-           "BANNER", "LIMITS", "PROFILES", "YEAR", "SCHEME"]
+           "screening_warnings", "BANNER", "LIMITS", "PROFILES", "YEAR", "SCHEME"]
 
 #: Year of the land cover, and so of the screening.
 YEAR = 2019
@@ -166,6 +166,35 @@ def _status_shares(res) -> dict[str, float]:
     return {name: float(by[i] / whole) for i, name in enumerate(_STATUS_ORDER) if by[i]}
 
 
+#: Share of the outline on water cells above which a screening warns (coastal and island counties).
+WATER_WARNING_SHARE = 0.25
+#: An outline the size of fewer cells than this, and a screening warns that it is little more than their classes.
+FEW_CELLS = 4
+
+
+def screening_warnings(land_cover: CountyLandCover) -> list[dict]:
+    """What the reader of one county's screening must know about its land cover (codes, zh, en)."""
+    lc = land_cover
+    out = []
+    water = lc.water_km2 / lc.outline_area_km2 if lc.outline_area_km2 else 0.0
+    if water > WATER_WARNING_SHARE:
+        out.append({"code": "water_dominated",
+                    "zh": f"县界的 {water:.0%} 落在水体格元（IGBP 0，含海面）上：沿海、海岛或湖区县在 5 km 下多为海面或湖面，"
+                          f"结果主要由水系当量决定",
+                    "en": f"{water:.0%} of the outline lies on water cells (IGBP 0, sea included): at 5 km a coastal, "
+                          f"island or lake county is mostly sea or lake, and its value is driven by the water equivalents"})
+    if lc.nodata_km2 > 0:
+        out.append({"code": "land_cover_nodata",
+                    "zh": f"{lc.nodata_km2:.3f} km² 落在土地覆盖无数据格元上，未估值",
+                    "en": f"{lc.nodata_km2:.3f} km² lie on land-cover fill cells and are not valued"})
+    if lc.cell_equivalents < FEW_CELLS:
+        out.append({"code": "few_cells",
+                    "zh": f"县界面积只相当于 {lc.cell_equivalents:.1f} 个 0.05° 格元（涉及 {lc.cells} 个）：结果几乎只是这几个格元的类别",
+                    "en": f"the outline is the size of {lc.cell_equivalents:.1f} cells of 0.05° (it touches {lc.cells}): "
+                          f"the result is little more than their classes"})
+    return out
+
+
 @lru_cache(maxsize=1)
 def _xie_set():
     """The xie-2015 coefficient set, loaded and checked once per process."""
@@ -238,6 +267,8 @@ class Screening:
             "nodata_km2": lc.nodata_km2,
             "coverage_gap": lc.coverage_gap,
             "cells": lc.cells,
+            "cell_equivalents": lc.cell_equivalents,
+            "warnings": screening_warnings(lc),
             "class_areas_km2": {str(r["code"]): {"name": {"zh": r["name_zh"], "en": r["name_en"]},
                                                  "ecosystem": r["ecosystem"], "area_km2": r["area_km2"]}
                                 for _, r in classes.iterrows()},

@@ -50,6 +50,8 @@ class CountyLandCover:
     cells : int
         Cells the outline covers in part or whole (coverage ≥ 10⁻⁹: rounding slivers
         along a cell edge are not counted; their area is in the sums all the same).
+    cell_equivalents : float
+        Σ coverage fractions: the outline's size in whole cells. [1]
     """
 
     code: str
@@ -57,6 +59,7 @@ class CountyLandCover:
     class_area_km2: np.ndarray = field(repr=False)
     nodata_km2: float
     cells: int
+    cell_equivalents: float = float("nan")
 
     @property
     def classified_km2(self) -> float:
@@ -155,4 +158,5 @@ def county_land_cover(code: str, polygons, *, path=None) -> CountyLandCover:
                                                   IGBP_CLASSES, nodata=NODATA)
     return CountyLandCover(code=code, outline_area_km2=geodesic_polygon_area_m2(polygons) / 1e6,
                            class_area_km2=area_m2 / 1e6, nodata_km2=nodata_m2 / 1e6,
-                           cells=int(np.count_nonzero(np.asarray(props["coverage"]) >= 1e-9)))
+                           cells=int(np.count_nonzero(np.asarray(props["coverage"]) >= 1e-9)),
+                           cell_equivalents=float(np.sum(props["coverage"])))

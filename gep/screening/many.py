@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import GepError
-from .county import BANNER, LIMITS, SCHEME, YEAR, ecosystem_areas, measure_of, screen_code
+from .county import BANNER, LIMITS, SCHEME, YEAR, ecosystem_areas, measure_of, screen_code, screening_warnings
 from .landcover import IGBP_CLASSES
 from .sources import require, sources_record
 
@@ -41,6 +41,8 @@ def county_record(code: str, profile: str = "xie2015-gep") -> dict:
     check (``coverage_gap``), values in 元 at 2019 prices (``<service>_yuan``,
     ``<category>_yuan``, ``total_yuan``), ``per_area_wan_yuan_per_km2`` and
     ``unverified_share`` (share of the value resting on unverified rows);
+    ``water_share`` and ``warnings`` (codes of
+    :func:`~gep.screening.county.screening_warnings`, ``;``-separated);
     ``status`` is ``"ok"`` or the first problem's code (then ``problems``
     holds them all and the numbers are missing).
     """
@@ -56,7 +58,9 @@ def county_record(code: str, profile: str = "xie2015-gep") -> dict:
     lc, res, d = s.land_cover, s.result, s.division
     rec = {k: str(d[k]) for k in ("code", "name", "province", "prefecture", "province_code", "prefecture_code")}
     rec.update(status="ok", measure=s.measure, outline_km2=lc.outline_area_km2, classified_km2=lc.classified_km2,
-               nodata_km2=lc.nodata_km2, water_km2=lc.water_km2, coverage_gap=lc.coverage_gap, cells=lc.cells)
+               nodata_km2=lc.nodata_km2, water_km2=lc.water_km2, water_share=lc.water_km2 / lc.outline_area_km2,
+               coverage_gap=lc.coverage_gap, cells=lc.cells, cell_equivalents=lc.cell_equivalents,
+               warnings=";".join(w["code"] for w in screening_warnings(lc)))
     rec.update({f"igbp_{k}_km2": float(lc.class_area_km2[k]) for k in range(IGBP_CLASSES)})
     areas = ecosystem_areas(lc).sel(region=code)  # km²
     rec.update({f"eco_{e}_km2": float(areas.sel(ecosystem=e)) for e in areas.ecosystem.values})
@@ -191,7 +195,11 @@ class ScreeningTable:
             "scope": dict(self.scope),
             "units": {"*_km2": "km²", "*_yuan": "元 (CNY, 2019 prices)", "per_area_wan_yuan_per_km2": "万元/km²",
                       "coverage_gap": "1 ((classified + nodata − outline) / outline)",
-                      "unverified_share": "1 (share of value on unverified or illustrative coefficient rows)"},
+                      "unverified_share": "1 (share of value on unverified or illustrative coefficient rows)",
+                      "water_share": "1 (water_km2 / outline_km2)"},
+            "warnings": {"water_dominated": "more than 25 % of the outline on water cells (IGBP 0, sea included)",
+                         "land_cover_nodata": "part of the outline on land-cover fill cells, not valued",
+                         "few_cells": "the outline is the size of fewer than 4 cells of 0.05°"},
             "limits": list(LIMITS),
             "data_sources": sources_record(),
             "counties": len(self.records),

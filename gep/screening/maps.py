@@ -112,7 +112,7 @@ def choropleth(table, path, *, column: str = "per_area_wan_yuan_per_km2", title:
     grey = [p for p in (outline_paths(outline(code), max_vertices) for code in failed["code"]) if p is not None]
     prov = []
     if national:  # counties of several provinces: every province outline on top, for context
-        prov = [p for p in (outline_paths(outline(code), max_vertices) for code in provinces().index) if p is not None]
+        prov = [p for p in (outline_paths(outline(code), 3000) for code in provinces().index) if p is not None]
     cjk = _cjk_font()
     rc = {"font.sans-serif": [cjk] + list(plt.rcParams["font.sans-serif"])} if cjk else {}
     with plt.rc_context(rc):

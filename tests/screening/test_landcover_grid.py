@@ -57,7 +57,7 @@ def test_class_areas_by_hand(grid_tif):
     assert lc.classified_km2 == pytest.approx(1.5 * a, rel=1e-9)
     assert lc.outline_area_km2 == pytest.approx(2 * a, rel=1e-6)
     assert abs(lc.coverage_gap) < 1e-6
-    assert lc.cells == 3
+    assert lc.cells == 3 and lc.cell_equivalents == pytest.approx(2.0, rel=1e-9)  # 0.5 + 1 + 0.5
 
 
 def test_a_hole_leaves_its_cell_out(grid_tif):

@@ -12,6 +12,7 @@ land cover is installed with ``--no-deps``). Without them these tests skip on a
 developer's machine and fail in CI.
 """
 
+import dataclasses
 import json
 import os
 
@@ -179,10 +180,16 @@ def test_every_county_is_classified_whole(province):
         assert (lc.class_area_km2 >= 0).all()
 
 
-def test_sea_cells_of_a_coastal_county_count_as_water():
-    # 三沙市 is islands in the sea: most of its outline's cells are IGBP 0
-    lc = gs.county_land_cover("460300", gs.outline("460300"))
-    assert lc.water_km2 > 0.5 * lc.outline_area_km2
+def test_sea_cells_of_an_island_county_count_as_water_and_are_flagged():
+    # 嵊泗县 (Zhoushan islands): at 5 km the cells under its land outline are nearly all sea (IGBP 0)
+    s = gs.screen("330922")
+    lc = s.land_cover
+    assert lc.water_km2 > 0.9 * lc.outline_area_km2
+    warnings = s.screening_section()["warnings"]
+    assert [w["code"] for w in warnings] == ["water_dominated"] and "sea" in warnings[0]["en"]
+    # and its value is mostly the water row's: hydrological regulation of water alone is over half
+    vbe = s.result.value_by_ecosystem.sum("region")
+    assert float(vbe.sel(ecosystem="water").sum()) > 0.9 * s.total
 
 
 # ------------------------------------------------------------------ many at once
@@ -213,7 +220,6 @@ def test_many_on_a_local_cluster_equals_one_by_one():
 
 def test_a_failing_county_is_listed_not_dropped(monkeypatch):
     from gep.screening import county
-    from gep.screening.landcover import CountyLandCover
 
     real = county.county_land_cover
 
@@ -221,8 +227,7 @@ def test_a_failing_county_is_listed_not_dropped(monkeypatch):
         lc = real(code, polygons, **kw)
         if code != "640105":
             return lc
-        return CountyLandCover(code=code, outline_area_km2=lc.outline_area_km2, class_area_km2=lc.class_area_km2 * 0.5,
-                               nodata_km2=lc.outline_area_km2 * 0.5, cells=lc.cells)
+        return dataclasses.replace(lc, class_area_km2=lc.class_area_km2 * 0.5, nodata_km2=lc.outline_area_km2 * 0.5)
 
     monkeypatch.setattr(county, "county_land_cover", with_fill)
     table = gs.screen_many(CODES[:2], scheduler="synchronous")
@@ -234,14 +239,12 @@ def test_a_failing_county_is_listed_not_dropped(monkeypatch):
 
 def test_an_outline_that_does_not_add_up_is_refused(monkeypatch):
     from gep.screening import county
-    from gep.screening.landcover import CountyLandCover
 
     real = county.county_land_cover
 
     def short(code, polygons, **kw):  # as if coverage fractions missed 1 % of the outline
         lc = real(code, polygons, **kw)
-        return CountyLandCover(code=code, outline_area_km2=lc.outline_area_km2, class_area_km2=lc.class_area_km2 * 0.99,
-                               nodata_km2=0.0, cells=lc.cells)
+        return dataclasses.replace(lc, class_area_km2=lc.class_area_km2 * 0.99)
 
     monkeypatch.setattr(county, "county_land_cover", short)
     with pytest.raises(gs.ScreeningError) as exc:
@@ -268,6 +271,7 @@ def test_province_command_writes_table_records_and_map(tmp_path):
         assert "screening.parquet" not in names
     csv = pd.read_csv(tmp_path / "screening.csv", comment="#", dtype={"code": str}, encoding="utf-8-sig")
     assert len(csv) == 8 and set(csv["code"]) == set(gs.counties("82").index)
+    assert csv["warnings"].fillna("").str.contains("few_cells").all()  # Macau's parishes cover 1–3 cells each
     records = json.loads((tmp_path / "screening.json").read_text(encoding="utf-8"))
     assert records["banner"]["en"].endswith("not an account") and records["measure"] == "GEP"
     assert records["scope"] == {"province": "820000"} and len(records["records"]) == 8
