@@ -85,3 +85,27 @@ def test_holes_are_subtracted_and_orientation_does_not_matter():
     assert geodesic_polygon_area_m2([[outer[::-1]]]) == pytest.approx(full, rel=1e-6)
     # two parts add up
     assert geodesic_polygon_area_m2([[outer], [_box(125.0, 30.0, 126.0, 31.0)]]) == pytest.approx(2 * full, rel=1e-6)
+
+
+def test_densify_ring_by_hand():
+    from gep.compute.coverage import densify_ring
+
+    # 0.025° at a step of 0.01° → ceil(2.5) = 3 equal steps of 0.008333°; the last vertex kept
+    out = densify_ring([[0.0, 0.0], [0.025, 0.0], [0.025, 0.005]], 0.01)
+    np.testing.assert_allclose(out, [[0, 0], [0.025 / 3, 0], [0.05 / 3, 0], [0.025, 0], [0.025, 0.005]])
+
+
+def test_edges_are_straight_in_lon_lat():
+    # four corners only: the edges are parallels and meridians (GeoJSON's straight lines), so the area is the
+    # band area. Left as four geodesics, the two 1° parallels bulge poleward (sagitta L² tan φ / 8R ≈ 0.12 km
+    # for L = 78.8 km at 45° N) and nearly cancel: −1.3 × 10⁻⁵. One long edge alone does not cancel
+    # (米东区's outline moved by 5.5 × 10⁻⁴ before densifying).
+    corners = np.array([[120.0, 45.0], [121.0, 45.0], [121.0, 46.0], [120.0, 46.0], [120.0, 45.0]])
+    band = float(ellipsoid_band_area_m2(45.0, 46.0, 1.0))
+    assert geodesic_polygon_area_m2([[corners]]) == pytest.approx(band, rel=1e-8)
+    geodesic = geodesic_polygon_area_m2([[corners]], max_step_deg=None)
+    assert geodesic / band - 1 == pytest.approx(-1.33e-5, rel=0.01)
+    # a triangle with one long parallel edge: the geodesic bulge is not cancelled
+    tri = np.array([[120.0, 45.0], [121.0, 45.0], [120.5, 45.2], [120.0, 45.0]])
+    straight = geodesic_polygon_area_m2([[tri]])
+    assert abs(geodesic_polygon_area_m2([[tri]], max_step_deg=None) / straight - 1) > 1e-3
