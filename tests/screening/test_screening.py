@@ -287,3 +287,10 @@ def test_province_command_writes_table_records_and_map(tmp_path):
 def test_screen_needs_exactly_one_target():
     r = runner.invoke(app, ["screen", "330604", "--province", "33"])
     assert r.exit_code == 1 and "exactly one" in r.output
+
+
+def test_the_land_use_status_reaches_the_account_quality():
+    s = gs.screen("330604")
+    assert gs.ecosystem_areas(s.land_cover).attrs["status"] == "derived"
+    quality = s.summary()["quality"]["gep"]
+    assert "unstated" not in quality and sum(quality.values()) == pytest.approx(1.0)
