@@ -11,6 +11,7 @@
     gep services list [--family F]
     gep schemes list|show ID
     gep check-studies [DIR]            reproduce the published studies of validation/, write docs/validation.md
+    gep screen CODE_OR_NAME | --province P | --all   (tier-1 screening, gep.screening)
 
 Problems are printed in Chinese and English and the exit code is 1.
 """
@@ -633,6 +634,10 @@ app.command("check-studies")(check_studies_command)
 from .decisions.cli import register as _register_decisions  # noqa: E402  (gep appraise | allocate | green-gold)
 
 _register_decisions(app, console, _fail)
+
+from .screening.cli import command as _screen_command  # noqa: E402
+
+app.command("screen")(_screen_command(console, err_console, _fail))
 
 
 def main() -> None:  # console-script entry point

@@ -280,7 +280,7 @@ class ReportError(GepError):
 
 
 class MissingDependency(GepError):
-    """An optional dependency (an extra such as ``gep[report]`` or ``gep[maps]``) is not installed."""
+    """An optional dependency (an extra such as ``gep-accounting[report]`` or ``gep-accounting[maps]``) is not installed."""
 
 
 def missing_dependency(package: str, extra: str, purpose_zh: str, purpose_en: str) -> MissingDependency:
@@ -288,5 +288,5 @@ def missing_dependency(package: str, extra: str, purpose_zh: str, purpose_en: st
     return MissingDependency(problem(
         "missing_dependency", f"{purpose_zh}需要可选依赖 {package}，尚未安装",
         f"{purpose_en} needs the optional package {package}, which is not installed", value=package,
-        hint_zh=f"安装：pip install \"gep[{extra}]\"", hint_en=f"install it: pip install \"gep[{extra}]\""))
+        hint_zh=f"安装：pip install \"gep-accounting[{extra}]\"", hint_en=f"install it: pip install \"gep-accounting[{extra}]\""))
 

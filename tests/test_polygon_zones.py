@@ -220,4 +220,4 @@ def test_polygon_zones_without_the_maps_extra_say_what_to_install(tmp_path, monk
     cfg = county(tmp_path, "noextra", f'zones = "{tmp_path / "towns.geojson"}"\nzone_id_field = "township"\n')
     monkeypatch.setitem(sys.modules, "exactextract", None)
     problems = gep.Account.from_config(cfg).validate()
-    assert [p.code for p in problems] == ["missing_dependency"] and "gep[maps]" in problems[0].hint_en
+    assert [p.code for p in problems] == ["missing_dependency"] and "gep-accounting[maps]" in problems[0].hint_en

@@ -318,7 +318,8 @@ class AccountInputs:
             areas = lu.transpose("region", "ecosystem").astype(float) * conversion_factor(lu.attrs.get("units", ""), "hm²")
             areas = areas.assign_attrs(units="hm²")
             self._check_regions(list(map(str, areas.region.values)), rt, "land_use")
-            return areas.reindex(region=rt.leaves, fill_value=0.0), None, {}
+            status = str(lu.attrs.get("status", "")).strip()  # one status for the whole DataArray, if it says
+            return areas.reindex(region=rt.leaves, fill_value=0.0), None, ({r: {status} for r in rt.leaves} if status else {})
         scheme = self._scheme(scheme_spec)
         if isinstance(lu, pd.DataFrame):
             frame, fname = lu, "land_use"

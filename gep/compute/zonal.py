@@ -88,7 +88,7 @@ def ellipsoid_band_area_m2(lat1_deg, lat2_deg, dlon_deg, semi_major_m=6378137.0,
 
     (the authalic-latitude area formula; it tends to :math:`R^2 \Delta\lambda
     (\sin\varphi_2 - \sin\varphi_1)` for a sphere). A 1° × 1° cell at the
-    equator on WGS84 is 12 363.7 km².
+    equator on WGS84 is 12 308.46 km² (12 363.7 km² is that of the authalic sphere).
 
     References
     ----------

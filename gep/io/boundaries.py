@@ -12,7 +12,7 @@ Config::
 
 GeoJSON is read with the standard library (longitude/latitude, RFC 7946, or
 the legacy ``crs`` member); GeoPackage and Shapefile need ``pip install
-"gep[maps]"`` (pyogrio and shapely). Several features with the same id are one
+"gep-accounting[maps]"`` (pyogrio and shapely). Several features with the same id are one
 region (a multipolygon). Areas are geodesic, on the WGS 84 ellipsoid.
 
 Every problem is a :class:`~gep.errors.InputFileError` naming the file: a
@@ -74,7 +74,7 @@ def read_boundaries(path: str | Path, regions: list[str], id_field: str = "regio
     InputFileError
         See the module docstring; every problem of the file at once.
     MissingDependency
-        A GeoPackage or Shapefile without ``gep[maps]``.
+        A GeoPackage or Shapefile without ``gep-accounting[maps]``.
     """
     path = Path(path)
     if not path.is_file():

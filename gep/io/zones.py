@@ -12,7 +12,7 @@ Every township's polygon area (in the land-use grid's CRS) is reported beside
 the area counted on the grid (``counted_area_km2``) and the part of it on
 nodata land use; they differ only where a polygon leaves the raster.
 
-Needs ``pip install "gep[maps]"`` (exactextract, shapely, pyogrio).
+Needs ``pip install "gep-accounting[maps]"`` (exactextract, shapely, pyogrio).
 Memory: one index and one fraction per covered pixel (about 20 bytes).
 """
 
@@ -110,7 +110,7 @@ def polygon_coverage(path: str | Path, id_field: str, land_use: xr.DataArray, la
     RasterError
         A polygon lies wholly outside the land-use raster.
     MissingDependency
-        Without ``gep[maps]``.
+        Without ``gep-accounting[maps]``.
     """
     try:
         import shapely

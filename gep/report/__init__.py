@@ -5,7 +5,7 @@
 >>> gep.report.write_report(res, "out")          # out/report.html, out/report.pdf
 >>> gep.report.write_report("gep-out", "gep-out") # from the folder `gep run` wrote
 
-See ``docs/report.md`` for what the report holds. Needs ``pip install "gep[report]"``
+See ``docs/report.md`` for what the report holds. Needs ``pip install "gep-accounting[report]"``
 (matplotlib and the Noto Sans CJK font); the PDF needs Chrome, Edge or Chromium.
 """
 
@@ -20,7 +20,7 @@ __all__ = ["ReportData", "write_report", "report_data"]
 
 
 def _require() -> None:
-    """Raise the bilingual MissingDependency when ``gep[report]`` is not installed."""
+    """Raise the bilingual MissingDependency when ``gep-accounting[report]`` is not installed."""
     from ..errors import missing_dependency
 
     try:

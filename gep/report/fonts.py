@@ -1,4 +1,4 @@
-"""The CJK font of the report: Noto Sans CJK SC, installed with ``gep[report]``.
+"""The CJK font of the report: Noto Sans CJK SC, installed with ``gep-accounting[report]``.
 
 Charts and the HTML report never rely on a font of the machine: a fresh
 Debian, a bureau's Windows PC and CI all draw the same glyphs.
@@ -37,7 +37,7 @@ FAMILY = "Noto Sans CJK SC"
 
 
 def collection_path() -> Path:
-    """Path of the Noto Sans CJK collection installed by ``gep[report]``."""
+    """Path of the Noto Sans CJK collection installed by ``gep-accounting[report]``."""
     try:
         import noto_cjk_sans_otc
     except ImportError:

@@ -136,4 +136,4 @@ def test_without_the_report_extra_the_error_says_what_to_install(monkeypatch, tm
     monkeypatch.setitem(sys.modules, "matplotlib", None)   # as if `pip install gep` without [report]
     with pytest.raises(MissingDependency) as exc:
         write_report(example_out, tmp_path, pdf=False)
-    assert exc.value.codes == ["missing_dependency"] and 'gep[report]' in exc.value.problems[0].hint_en
+    assert exc.value.codes == ["missing_dependency"] and 'gep-accounting[report]' in exc.value.problems[0].hint_en
