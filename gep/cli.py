@@ -23,17 +23,18 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from .errors import GepError
 from .numformat import fmt  # one number format per unit
+from .progress import LazyConsole, Table  # rich, imported when a command prints (`gep --help` needs none of it)
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# help and usage errors in click's plain format: typer's rich help imports rich's markdown and
+# traceback machinery, which alone costs more than typer itself (benchmarks/run_all.py)
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="gep — 生态系统生产总值核算 / Gross Ecosystem Product accounting")
-coef_app = typer.Typer(no_args_is_help=True, help="系数集 / coefficient sets")
-svc_app = typer.Typer(no_args_is_help=True, help="生态系统服务 / ecosystem services")
-scheme_app = typer.Typer(no_args_is_help=True, help="土地利用分类 / land-use schemes")
+coef_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="系数集 / coefficient sets")
+svc_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="生态系统服务 / ecosystem services")
+scheme_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="土地利用分类 / land-use schemes")
 app.add_typer(coef_app, name="coefficients")
 app.add_typer(svc_app, name="services")
 app.add_typer(scheme_app, name="schemes")
@@ -46,8 +47,8 @@ def _width(stream) -> int | None:
         return 120
 
 
-console = Console(width=_width(sys.stdout))
-err_console = Console(stderr=True, width=_width(sys.stderr))
+console = LazyConsole(width=_width(sys.stdout))
+err_console = LazyConsole(stderr=True, width=_width(sys.stderr))
 
 
 def _fail(exc: GepError) -> None:
@@ -195,9 +196,31 @@ def _compare_methods(acct, res) -> None:
     compare_methods(acct, res).attach(res)
 
 
+#: what `--formats` may name (gep.io.outputs.write_outputs)
+OUTPUT_FORMATS = ("json", "xlsx", "nc", "toml")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """``"json,xlsx"`` -> ``("json", "xlsx")``; an unknown or empty list is a problem (exit 1)."""
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in str(text).split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in OUTPUT_FORMATS]
+    if unknown or not chosen:
+        from .errors import ConfigError, problem
+
+        _fail(ConfigError(problem(
+            "unknown_output_format", f"--formats 中有未知的输出格式：{', '.join(unknown) or '（空）'}",
+            f"--formats names unknown output formats: {', '.join(unknown) or '(none given)'}", value=text,
+            hint_zh=f"可选：{', '.join(OUTPUT_FORMATS)}（逗号分隔）", hint_en=f"choose from {', '.join(OUTPUT_FORMATS)}, comma-separated")))
+    return chosen
+
+
 def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False,
-         targets: Path | None = None, official: bool = False, compare_methods: bool = False):
-    """Run one year, or several years (``--years`` or ``[account] years``)."""
+         targets: Path | None = None, official: bool = False, compare_methods: bool = False,
+         formats: tuple[str, ...] = OUTPUT_FORMATS, before_write=None):
+    """Run one year, or several years (``--years`` or ``[account] years``).
+
+    ``before_write(res)`` may add to the result (a sheet, a summary section) before its outputs are written.
+    """
     from .account import Account
     from .account.config import load_config
     from .account.years import parse_years, run_years
@@ -216,11 +239,14 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
                     from .account.years import year_accounts
 
                     _compare_methods(year_accounts(config, [res.year], official=official)[(res.year, "as_run")], res)
-                written = res.write(out)
+                if before_write is not None:
+                    before_write(res)
+                written = res.write(out, formats=formats)
                 if maps:
                     written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
                 for y in multi.years[:-1]:
-                    written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
+                    written.update({f"{y}/{k}": v for k, v in
+                                    multi[y].write(out / "years" / str(y), formats=formats).items()})
             else:
                 if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
                     from .account.years import account_for_year
@@ -235,7 +261,9 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
                 appraisal = _appraise_into(res, res, cfg, folder, targets)
                 if compare_methods:
                     _compare_methods(acct, res)
-                written = res.write(out)
+                if before_write is not None:
+                    before_write(res)
+                written = res.write(out, formats=formats)
                 if maps:
                     written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
     except GepError as exc:
@@ -264,9 +292,12 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
                                                help="目标表：考核结果写入工作簿与 summary.json / targets table to appraise against"),
         compare_methods: bool = typer.Option(False, "--compare-methods",
                                              help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant"),
-        report: bool = typer.Option(False, "--report", help="同时写出 report.html 与 report.pdf / also write the report")):
+        report: bool = typer.Option(False, "--report", help="同时写出 report.html 与 report.pdf / also write the report"),
+        formats: str = typer.Option(",".join(OUTPUT_FORMATS), "--formats",
+                                    help="写出的文件，逗号分隔 / outputs to write, comma-separated: json (summary.json), "
+                                         "xlsx (accounts.xlsx), nc (accounts.nc), toml (run.toml)")):
     """核算一个县的 GEP / run the account of a config."""
-    res = _run(config, out, quiet, years, maps, targets, official, compare_methods)
+    res = _run(config, out, quiet, years, maps, targets, official, compare_methods, formats=_formats(formats))
     if report:
         from .report.command import report_command
 
@@ -350,7 +381,9 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
             quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables"),
             compare_methods: bool = typer.Option(True, "--compare-methods/--no-compare-methods",
                                                  help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant"),
-            copy: Optional[Path] = typer.Option(None, "--copy", help="把示例县的输入复制到此文件夹（不运行）/ copy the example's inputs to this folder (no run)")):
+            copy: Optional[Path] = typer.Option(None, "--copy", help="把示例县的输入复制到此文件夹（不运行）/ copy the example's inputs to this folder (no run)"),
+            formats: str = typer.Option(",".join(OUTPUT_FORMATS), "--formats",
+                                        help="写出的文件，逗号分隔 / outputs to write, comma-separated (json, xlsx, nc, toml)")):
     """运行内置示例县（上虞区 2021 及示意的 2020）/ run the embedded example county (Shangyu 2021, with an illustrative 2020)."""
     from .account.comparison import side_by_side
     from .examples import example_config
@@ -369,36 +402,46 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
                       "A new county starts better from `gep init`.[/]", highlight=False)
         return
 
-    res = _run(example_config(), out, quiet, compare_methods=compare_methods)
-    # the same county by the raster path and by value transfer, side by side
-    from .account import Account
+    others: dict = {}
+    table = None
 
-    others = {"tabular": res}
-    for label, name in (("spatial", "gep-spatial.toml"), ("value transfer", "gep-value-transfer.toml")):
+    def side_by_side_sheet(res) -> None:
+        """The same county by the raster path and by value transfer, beside the tabular account (a sheet of res)."""
+        nonlocal table
+        from .account import Account
+
+        others["tabular"] = res
+        for label, name in (("spatial", "gep-spatial.toml"), ("value transfer", "gep-value-transfer.toml")):
+            try:
+                others[label] = Account.from_config(example_config(name)).run()
+            except GepError as exc:
+                _fail(exc)
+        table = side_by_side(others)
+        res.extra.setdefault("report_sheets", {})["方法对比 Methods"] = (
+            (table / 1e8).reset_index().rename(columns={"category": "类别 Category", "service": "服务 Service ID",
+                                                        "label_zh": "服务", "label_en": "Service"}), ["同一县三种核算方式的价值量（亿元）/ the same county accounted three ways (10⁸ CNY)",
+                                          "tabular = 面积×单位面积功能量与统计数据; spatial = 栅格逐像元; value transfer = 谢高地当量因子"])
+
+    # the workbook is written once, with the side-by-side sheet in it
+    chosen = _formats(formats)
+    _run(example_config(), out, quiet, compare_methods=compare_methods, formats=chosen, before_write=side_by_side_sheet)
+    # an illustrative transfer tied to GEP (gep.decisions; the spec says it is illustrative), from summary.json
+    allocation = None
+    if "json" in chosen:
+        from .decisions import allocate, read_allocation_spec
+        from .examples import example_dir
+
         try:
-            others[label] = Account.from_config(example_config(name)).run()
+            spec = read_allocation_spec(example_dir() / "transfer.toml")
+            allocation = allocate(out, spec.pop("budget"), **spec)
+            allocation.write(out)
         except GepError as exc:
             _fail(exc)
-    table = side_by_side(others)
-    res.extra.setdefault("report_sheets", {})["方法对比 Methods"] = (
-        (table / 1e8).reset_index().rename(columns={"category": "类别 Category", "service": "服务 Service ID",
-                                                    "label_zh": "服务", "label_en": "Service"}), ["同一县三种核算方式的价值量（亿元）/ the same county accounted three ways (10⁸ CNY)",
-                                      "tabular = 面积×单位面积功能量与统计数据; spatial = 栅格逐像元; value transfer = 谢高地当量因子"])
-    res.write(out, formats=("xlsx",))
-    # an illustrative transfer tied to GEP (gep.decisions; the spec says it is illustrative)
-    from .decisions import allocate, read_allocation_spec
-    from .examples import example_dir
-
-    try:
-        spec = read_allocation_spec(example_dir() / "transfer.toml")
-        allocation = allocate(out, spec.pop("budget"), **spec)
-        allocation.write(out)
-    except GepError as exc:
-        _fail(exc)
     if not quiet:
         from .decisions.cli import print_allocation
 
-        print_allocation(allocation, console)
+        if allocation is not None:
+            print_allocation(allocation, console)
         t = Table(title="方法对比 Methods side by side (亿元)")
         t.add_column("服务 Service")
         for label in others:

@@ -104,6 +104,11 @@ class Resolved:
 class CoefficientSet:
     """A loaded coefficient set, with the rows of every set it extends.
 
+    A set is read-only: :func:`gep.load_coefficients` shares one set between the
+    accounts that load it (until its files change), and its look-ups (index,
+    content hash, price-index series) are computed once. :meth:`override` and
+    :meth:`with_value` return new sets.
+
     Attributes
     ----------
     id : str
@@ -139,11 +144,14 @@ class CoefficientSet:
 
     @property
     def sha256(self) -> str:
-        """Content hash of the rows in effect and of the sources (order-free)."""
-        cols = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in self.table]
-        frame = self.table[cols].astype(str).sort_values(cols).to_csv(index=False)
-        src = repr(sorted((k, sorted(v.items()) if isinstance(v, dict) else v) for k, v in self.sources.items()))
-        return hashlib.sha256((frame + src).encode("utf-8")).hexdigest()
+        """Content hash of the rows in effect and of the sources (order-free; computed once per set)."""
+        digest = self.__dict__.get("_sha256")
+        if digest is None:
+            cols = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in self.table]
+            frame = self.table[cols].astype(str).sort_values(cols).to_csv(index=False)
+            src = repr(sorted((k, sorted(v.items()) if isinstance(v, dict) else v) for k, v in self.sources.items()))
+            digest = self.__dict__["_sha256"] = hashlib.sha256((frame + src).encode("utf-8")).hexdigest()
+        return digest
 
     # --------------------------------------------------------- resolution
     def resolve(
