@@ -6,6 +6,7 @@ import json
 import platform
 from pathlib import Path
 
+from .netcdf import write_netcdf
 from .summary import dumps
 
 __all__ = ["write_outputs", "run_toml"]
@@ -73,7 +74,7 @@ def write_outputs(res, out: Path, formats=("json", "xlsx", "nc", "toml")) -> dic
         written["accounts.xlsx"] = p
     if "nc" in formats:
         p = out / "accounts.nc"
-        res.to_dataset().to_netcdf(p, engine="h5netcdf")
+        write_netcdf(res.to_dataset(), p)  # to_netcdf's bytes, without importing dask.distributed
         written["accounts.nc"] = p
     if "json" in formats and res.extra.get("boundaries") is not None:
         p = out / "regions.geojson"  # the regions' polygons (longitude/latitude): the report draws its maps from them
