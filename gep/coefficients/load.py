@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import tomllib
 from importlib import resources
@@ -16,6 +15,7 @@ from ..errors import (
     Problem,
     problem,
 )
+from ..io.filecache import clear_digests, file_digest
 from . import keys as _keys
 from .rows import MANIFEST_KEYS, _empty_table, _merge, _read_table, check_rows
 from .sets import CoefficientSet
@@ -114,24 +114,17 @@ def _stamp(folder: Path) -> tuple:
     """What a set folder holds: the name and SHA-256 of its manifest and of each CSV table.
 
     A set is read again whenever this changes, so a cached set is never stale: an edit
-    that keeps a file's size and modification time still changes its hash.
-    Hashing the ~100 kB of a set costs about a millisecond; parsing and checking it,
-    a third of a second.
+    that keeps a file's size and modification time still changes its hash
+    (:func:`gep.io.filecache.file_digest` hashes again any file that changed, or might have, since).
     """
-    files = [folder / "manifest.toml"] + sorted(folder.glob("*.csv"))
-    out = []
-    for f in files:
-        try:
-            out.append((f.name, hashlib.sha256(f.read_bytes()).hexdigest()))
-        except OSError:
-            out.append((f.name, None))
-    return tuple(out)
+    return tuple((f.name, file_digest(f)) for f in [folder / "manifest.toml"] + sorted(folder.glob("*.csv")))
 
 
 def clear_cache() -> None:
     """Forget every loaded set (the next load reads the files again)."""
     with _CACHE_LOCK:
         _CACHE.clear()
+    clear_digests()
 
 
 def _load(name, path, seen: tuple[str, ...]) -> CoefficientSet:

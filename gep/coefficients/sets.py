@@ -133,6 +133,12 @@ class CoefficientSet:
     #: ``strict_valid_from`` of this set and of the sets it extends)
     strict_valid_from: tuple[str, ...] = ()
 
+    def __copy__(self) -> "CoefficientSet":
+        return self  # read-only: a copy would be the same set, without the look-ups computed for it
+
+    def __deepcopy__(self, memo) -> "CoefficientSet":
+        return self  # an account deep-copies its config, which may hold the set itself (Account.from_inputs)
+
     # ---------------------------------------------------------- identity
     @property
     def title(self) -> dict:
