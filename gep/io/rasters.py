@@ -34,7 +34,8 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
     path : str or Path
         GeoTIFF (or any GDAL raster).
     chunks : int, tuple, dict or "auto", optional
-        Dask chunks; ``None`` reads into memory.
+        Dask chunks; ``None`` reads into memory. Chunks are read without a lock:
+        each is decoded in its own file handle, in parallel on dask's threads.
     nodata : number, optional
         Nodata value to use when the file declares none. Required for such a
         file: without it a fill value (0, −9999…) would be counted as data.
@@ -70,7 +71,11 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
     elif isinstance(chunks, int) and not isinstance(chunks, bool):
         chunks = {"band": 1, "y": chunks, "x": chunks}
     try:
-        da = rioxarray.open_rasterio(p, chunks=chunks, masked=False)
+        # chunked: no lock, so every dask thread (or worker) opens the file and decodes its own
+        # chunks in parallel; closing that handle frees its blocks from GDAL's cache, so the cache
+        # holds the chunks being read, not the whole file
+        lock = False if chunks is not None else None
+        da = rioxarray.open_rasterio(p, chunks=chunks, masked=False, lock=lock)
     except Exception as exc:
         raise InputFileError(problem(
             "unreadable_raster", f"无法读取栅格 {p}：{exc}", f"cannot read raster {p}: {exc}", file=str(p),
@@ -175,7 +180,7 @@ def check_aligned(*arrays: xr.DataArray, names: Sequence[str] | None = None, ali
 
 
 def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Sequence[int] | None = None, *,
-                       geodesic: bool = False, align: bool = False) -> xr.DataArray:
+                       geodesic: bool = False, align: bool = False, n_zones: int | None = None) -> xr.DataArray:
     """Area of every land-use code in every zone, in hm².
 
     Parameters
@@ -191,6 +196,9 @@ def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Seq
         Allow a geographic CRS, with exact per-row ellipsoidal pixel areas.
     align : bool, default False
         Reproject ``zones`` onto the land-use grid when they differ.
+    n_zones : int, optional
+        Number of zones (rows 0 … n_zones−1; a zone value beyond raises). Default:
+        the largest zone present + 1, which costs a pass over a non-uint8 zone raster.
 
     Returns
     -------
@@ -211,7 +219,7 @@ def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Seq
         classes = [int(c) for c in classes]
         n_classes = max(classes) + 1
     table, masked = zonal_class_area(
-        land_use.data, zones.data, n_classes=n_classes, pixel_area=area,
+        land_use.data, zones.data, n_classes=n_classes, n_zones=n_zones, pixel_area=area,
         nodata_class=nodata_c, nodata_zone=nodata_z, return_masked=True)
     table = np.asarray(table, dtype=np.float64) / M2_PER_HM2
     masked = float(masked) / M2_PER_HM2

@@ -180,12 +180,13 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     ids = read_csv_checked(base / cfg["zone_ids"], required=["zone", "region"], optional=["note"])
     zone_region = {}
     probs = []
-    for i, r in ids.iterrows():
-        if str(r["region"]) not in regions:
-            probs.append(problem("zone_region_unknown", f"分区表中的地区 {r['region']!r} 不是核算地区",
-                                 f"region {r['region']!r} of the zone table is not a region of the account",
-                                 file=str(base / cfg["zone_ids"]), row=csv_row(i), column="region", value=r["region"]))
-        zone_region[int(r["zone"])] = str(r["region"])
+    known = set(regions)
+    for i, zone, region in zip(ids.index, ids["zone"], ids["region"]):
+        if str(region) not in known:
+            probs.append(problem("zone_region_unknown", f"分区表中的地区 {region!r} 不是核算地区",
+                                 f"region {region!r} of the zone table is not a region of the account",
+                                 file=str(base / cfg["zone_ids"]), row=csv_row(i), column="region", value=region))
+        zone_region[int(zone)] = str(region)
     missing = sorted(set(regions) - set(zone_region.values()))
     if missing:
         probs.append(problem("region_without_zone", f"以下地区在分区栅格中没有对应分区：{missing}",
@@ -280,8 +281,17 @@ def land_use_rows_from_rasters(rin: RasterInputs, codes: list[int]) -> tuple[pd.
         return rin.coverage.land_use_rows(rin.land_use, rin.pixel_area_m2(), codes, rin.code_format)
     nodata = rin.land_use.rio.nodata
     classes = sorted(set(codes) | ({int(nodata)} if nodata is not None and nodata >= 0 else set()))
+    # the zone table sizes the table too: no pass over a uint16 zone raster to find its largest value
+    n_zones = max(rin.zone_region) + 1 if rin.zone_region and min(rin.zone_region) >= 0 else None
     try:
-        table = class_area_by_zone(rin.land_use, rin.zones, classes=classes, geodesic=rin.geodesic)
+        try:
+            table = class_area_by_zone(rin.land_use, rin.zones, classes=classes, geodesic=rin.geodesic,
+                                       n_zones=n_zones)
+        except RasterError as exc:
+            if n_zones is None or not any(p.code == "zone_out_of_range" for p in exc.problems):
+                raise
+            # a zone beyond the table: counted as before, so that it is reported as an unmapped zone
+            table = class_area_by_zone(rin.land_use, rin.zones, classes=classes, geodesic=rin.geodesic)
     except RasterError as exc:
         if any(p.code in ("unlisted_land_use_code", "class_out_of_range") for p in exc.problems):
             table = class_area_by_zone(rin.land_use, rin.zones, geodesic=rin.geodesic)  # reported later as unknown codes
