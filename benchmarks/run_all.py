@@ -4,7 +4,7 @@ Run::
 
     python benchmarks/run_all.py            # quick: small rasters (10⁷ px townships, 10⁸ px cores), ~5 min
     python benchmarks/run_all.py --full     # the sizes of the targets: 10⁸ px townships, 10⁹ px cores
-    python benchmarks/run_all.py --only fixed,years   # some sections (fixed, example, years, townships, cores)
+    python benchmarks/run_all.py --only fixed,years   # some sections (fixed, example, years, townships, cores, limits)
 
 What is measured, each figure against its reference in the same run (ratios are what count on a
 shared machine; absolute times are context):
@@ -26,7 +26,11 @@ shared machine; absolute times are context):
    (``open_raster(chunks=4096²)`` + ``class_area_by_zone``) with dask's threaded scheduler on both
    cores against its synchronous scheduler (one core), and on a ``dask.distributed`` LocalCluster
    (2 worker processes, 1 thread each); wall and CPU time, peak memory of the whole process tree
-   (sampled every 50 ms), ``GDAL_CACHEMAX`` bounded to 256 MB. Run once (not best of n).
+   (sampled every 50 ms), with gep's bound on GDAL's block cache (256 MB; ``--gdal-cachemax`` sets
+   another). Run once.
+6. **limits** -- the hot loops in memory against a numpy copy of the bytes they touch (the
+   memory-bandwidth bound): the class-area pass (2 B/px read) and a per-pixel coefficient look-up
+   (``np.take`` into float64, 8 B/px written), with a blocked bincount of the classes beside.
 
 Every child process is timed by its wall clock and by the CPU time the kernel charged it
 (``os.wait4``): on a loaded machine the wall time stretches, the CPU time much less.
@@ -390,14 +394,20 @@ def write_tiles(folder: Path, side: int) -> tuple[Path, Path]:
     return lu_path, zn_path
 
 
-def cores(tmp: Path, side: int) -> None:
+def cores(tmp: Path, side: int, gdal_cachemax: int | None = None) -> None:
     px = side * side
-    header(f"5. Both cores: class areas by zone of {px:,} px (chunked LZW GeoTIFF, GDAL_CACHEMAX=256 MB), run once")
+    env = dict(os.environ)
+    if gdal_cachemax is not None:
+        env["GDAL_CACHEMAX"] = str(gdal_cachemax)
+    from gep.io.rasters import GDAL_CACHEMAX_MB
+
+    cache = (f"GDAL_CACHEMAX={env['GDAL_CACHEMAX']} MB" if "GDAL_CACHEMAX" in env
+             else f"GDAL_CACHEMAX={GDAL_CACHEMAX_MB} MB, gep's default")
+    header(f"5. Both cores: class areas by zone of {px:,} px (chunked LZW GeoTIFF, {cache}), run once")
     t0 = time.perf_counter()
     lu, zn = write_tiles(tmp, side)
     size = (lu.stat().st_size + zn.stat().st_size) / 2**20
     line("inputs written", s(time.perf_counter() - t0), f"{size:,.0f} MB on disk")
-    env = {**os.environ, "GDAL_CACHEMAX": "256"}
     rec = {}
     for mode, label in (("sync", "one core (dask synchronous)"), ("threads", "both cores (dask threads, 2)"),
                         ("distributed", "LocalCluster (2 processes × 1 thread)")):
@@ -414,6 +424,52 @@ def cores(tmp: Path, side: int) -> None:
     line("InVEST, for context", "", INVEST["workers"])
     for p in (lu, zn):
         p.unlink()
+
+
+# ------------------------------------------------------------------ 6. physical limits
+def best_time(fn, repeat=3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def limits(pixels: float) -> None:
+    """The hot loops against a numpy copy of the bytes they touch (the memory-bandwidth bound)."""
+    import numpy as np
+
+    from bench_zonal import N_CLASSES, N_ZONES, blocked_bincount, shape_for, synthetic
+
+    from gep.compute.zonal import zonal_class_area
+
+    h, w = shape_for(int(pixels))
+    classes, zones = synthetic(h, w)
+    px = classes.size
+    header(f"6. Hot loops against their physical limit, {px:,} px in memory (best of 3)")
+    both = np.empty((2, h, w), np.uint8)  # the 2 bytes per pixel the class-area pass reads
+    both[0], both[1] = classes, zones
+    dst = np.empty_like(both)
+    t_copy2 = best_time(lambda: np.copyto(dst, both))
+    t_blocked = best_time(lambda: blocked_bincount(classes))
+    t_zonal = best_time(lambda: zonal_class_area(classes, zones, n_classes=N_CLASSES, n_zones=N_ZONES))
+    gbs = 2 * px / t_copy2 / 1e9
+    line("numpy copy of the 2 B/px (class + zone)", s(t_copy2), f"{gbs:.1f} GB/s read (+ as much written)")
+    line("bincount of the classes alone, blocked (no zones)", s(t_blocked), f"{px / t_blocked / 1e6:,.0f} Mpx/s")
+    line("class area by zone (gep.compute.zonal, numpy)", s(t_zonal),
+         f"{px / t_zonal / 1e6:,.0f} Mpx/s = {t_copy2 / t_zonal:.2f} of the copy's speed, "
+         f"{t_blocked / t_zonal:.2f} of the bincount's")
+    coef = np.linspace(0.5, 4.0, N_CLASSES)  # one coefficient per class: a per-pixel map (float64)
+    out = np.empty((h, w), np.float64)
+    src = np.empty((h, w), np.float64)
+    src.fill(1.0)
+    t_copy8 = best_time(lambda: np.copyto(out, src))
+    t_take = best_time(lambda: np.take(coef, classes, out=out))
+    line("numpy copy of 8 B/px (float64 map)", s(t_copy8), f"{8 * px / t_copy8 / 1e9:.1f} GB/s read (+ written)")
+    line("look-up of a coefficient per pixel (np.take → float64)", s(t_take),
+         f"{px / t_take / 1e6:,.0f} Mpx/s = {t_copy8 / t_take:.2f} of the copy's speed")
+    del classes, zones, both, dst, out, src
 
 
 # ------------------------------------------------------------------ main
@@ -444,10 +500,12 @@ def machine() -> str:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--full", action="store_true", help="the sizes of the targets: 10⁸ px townships, 10⁹ px cores")
-    ap.add_argument("--only", default="fixed,example,years,townships,cores",
-                    help="comma-separated sections: fixed, example, years, townships, cores")
+    ap.add_argument("--only", default="fixed,example,years,townships,cores,limits",
+                    help="comma-separated sections: fixed, example, years, townships, cores, limits")
     ap.add_argument("--repeat", type=int, default=3, help="best of n for the small measurements (default 3)")
     ap.add_argument("--township-pixels", type=float, default=None, help="pixels of the township rasters")
+    ap.add_argument("--gdal-cachemax", type=int, default=None,
+                    help="GDAL_CACHEMAX (MB) for the cores section (default: gep's, 256 MB)")
     ap.add_argument("--cores-side", type=int, default=None, help="side of the square rasters of the cores section")
     args = ap.parse_args(argv)
     only = {x.strip() for x in args.only.split(",")}
@@ -467,7 +525,9 @@ def main(argv=None):
         if "townships" in only:
             townships(tmp, township_px, min(args.repeat, 2))
         if "cores" in only:
-            cores(tmp, side)
+            cores(tmp, side, args.gdal_cachemax)
+        if "limits" in only:
+            limits(1e8 if args.full else 1e7)
     header(f"Summary ({time.perf_counter() - t_start:.0f} s)")
     for name, shown, limit, ok in RESULTS:
         print(f"  {'MET   ' if ok else 'MISSED'}  {name:<48} {shown:>10}  (target {limit})")

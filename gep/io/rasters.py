@@ -7,10 +7,16 @@
 * :func:`class_area_by_zone` is the land-use account: hm² of every land-use
   code in every zone, built on :func:`gep.compute.zonal.zonal_class_area`.
 * :func:`write_raster_chunked` writes a per-pixel map window by window.
+
+GDAL's block cache is bounded to :data:`GDAL_CACHEMAX_MB` unless ``GDAL_CACHEMAX``
+is set in the environment: GDAL's own default (5 % of RAM) fills up with the
+decoded blocks of a large chunked raster and holds them to the end (1.2 GB of a
+10⁹-pixel GeoTIFF pair on a 24 GB machine), in every worker process.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Sequence
@@ -24,6 +30,11 @@ from ..errors import InputFileError, RasterError, problem
 __all__ = ["open_raster", "check_aligned", "class_area_by_zone", "write_raster_chunked"]
 
 M2_PER_HM2 = 1e4
+
+#: GDAL block cache in MB when the environment does not set GDAL_CACHEMAX (read by GDAL at its first
+#: block read; worker processes started later inherit it). Tiles are read once, so a small cache costs nothing.
+GDAL_CACHEMAX_MB = 256
+os.environ.setdefault("GDAL_CACHEMAX", str(GDAL_CACHEMAX_MB))
 
 
 def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.DataArray:
