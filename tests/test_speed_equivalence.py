@@ -88,3 +88,21 @@ def test_class_table_sized_by_the_zone_table():
     with pytest.raises(RasterError) as exc:
         class_area_by_zone(land, zones, classes=[0, 101, 201, 301], n_zones=2)
     assert exc.value.codes == ["zone_out_of_range"]
+
+
+def test_sparse_codes_counted_in_the_listed_columns():
+    from gep.compute.zonal import zonal_class_area
+    from gep.io.rasters import class_area_by_zone
+
+    land = _grid([[101, 1105, 1105], [201, 0, 1105]], np.uint16)
+    zones = _grid([[1, 1, 2], [2, 2, 2]], np.uint16)
+    # columns 101, 201, 1105: zone 1 has one 101 and one 1105, zone 2 one 201 and two 1105 (1 hm² each)
+    dense = zonal_class_area(land.data, zones.data, class_values=[101, 201, 1105], nodata_class=0, nodata_zone=0)
+    assert dense.tolist() == [[0, 0, 0], [1, 0, 1], [0, 1, 2]]
+    full = zonal_class_area(land.data, zones.data, n_classes=1106, nodata_class=0, nodata_zone=0)
+    assert np.array_equal(dense, full[:, [101, 201, 1105]]) and full.sum() == dense.sum()
+    table = class_area_by_zone(land, zones, classes=[101, 201, 1105])
+    assert table.land_use.values.tolist() == [101, 201, 1105] and table.values.tolist() == dense.tolist()
+    with pytest.raises(RasterError) as exc:  # an unlisted code is still named as before
+        class_area_by_zone(land, zones, classes=[101, 1105])
+    assert exc.value.codes == ["unlisted_land_use_code"] and "201" in str(exc.value)

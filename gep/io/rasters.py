@@ -226,15 +226,35 @@ def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Seq
     area = pixel_area_m2(land_use.rio.transform(), land_use.rio.crs, land_use.shape[-2], geodesic=geodesic)
     nodata_c, nodata_z = land_use.rio.nodata, zones.rio.nodata
     n_classes = None
+    dense = False
     if classes is not None:
         classes = [int(c) for c in classes]
         n_classes = max(classes) + 1
-    table, masked = zonal_class_area(
-        land_use.data, zones.data, n_classes=n_classes, n_zones=n_zones, pixel_area=area,
-        nodata_class=nodata_c, nodata_zone=nodata_z, return_masked=True)
+        # a land-use raster that is not uint8 is counted in the columns of `classes` only (GB/T 21010
+        # codes run to 1207): a small table, however many zones. Pixel counts only (one pixel area):
+        # with per-row areas the sums of the nodata row would be added in another grouping
+        dense = land_use.dtype != np.uint8 and np.issubdtype(land_use.dtype, np.integer) \
+            and min(classes) >= 0 and len(set(classes)) == len(classes) and np.ndim(area) == 0
+    table = None
+    if dense:
+        try:
+            table, masked = zonal_class_area(
+                land_use.data, zones.data, n_zones=n_zones, pixel_area=area, nodata_class=nodata_c,
+                nodata_zone=nodata_z, return_masked=True, class_values=classes)
+        except RasterError as exc:
+            if not any(p.code == "class_out_of_range" for p in exc.problems):
+                raise
+            table = None  # a code not in `classes`: counted below in full, to name it
+    if table is None:
+        dense = False
+        table, masked = zonal_class_area(
+            land_use.data, zones.data, n_classes=n_classes, n_zones=n_zones, pixel_area=area,
+            nodata_class=nodata_c, nodata_zone=nodata_z, return_masked=True)
     table = np.asarray(table, dtype=np.float64) / M2_PER_HM2
     masked = float(masked) / M2_PER_HM2
-    if classes is None:
+    if dense:
+        codes = classes
+    elif classes is None:
         present = np.flatnonzero(table.sum(axis=0))
         codes = [int(c) for c in present]
     else:
@@ -247,7 +267,7 @@ def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Seq
                 hint_en="add them to `classes`, or set them to nodata in the raster"))
         codes = classes
     out = xr.DataArray(
-        table[:, codes], dims=("zone", "land_use"),
+        table if dense else table[:, codes], dims=("zone", "land_use"),
         coords={"zone": np.arange(table.shape[0]), "land_use": codes},
         name="area",
         attrs={"units": "hm²", "nodata_area_hm2": masked,
