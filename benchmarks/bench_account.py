@@ -36,11 +36,11 @@ CODES = np.array([101, 103, 201, 301, 305, 404, 1101, 1104, 1105, 701, 1003], dt
 N_ZONES = 20
 
 
-def make_inputs(folder: Path, n_pixels: float, n_zones: int = N_ZONES) -> Path:
+def make_inputs(folder: Path, n_pixels: float, n_zones: int = N_ZONES, zone_dtype=None) -> Path:
     """Write land-use and zone GeoTIFFs, the zone table, regions and a config; returns the config.
 
     ``n_zones`` townships form a grid of rectangles (4 × 5 for 20; 40 × 50 for 2,000); the zone raster
-    is uint8 up to 254 zones (0 is nodata), uint16 above.
+    is uint8 up to 254 zones (0 is nodata), uint16 above, unless ``zone_dtype`` says otherwise.
     """
     import rasterio
     from rasterio.transform import from_origin
@@ -56,7 +56,7 @@ def make_inputs(folder: Path, n_pixels: float, n_zones: int = N_ZONES) -> Path:
     n_cols = n_zones // n_rows
     if n_rows * n_cols != n_zones:
         raise ValueError(f"{n_zones} zones do not make a grid of about 4:5")
-    zone_dtype = np.uint8 if n_zones < 255 else np.uint16
+    zone_dtype = np.dtype(zone_dtype or (np.uint8 if n_zones < 255 else np.uint16)).type
     rows = np.minimum((np.arange(side) * n_rows) // side, n_rows - 1)
     cols = np.minimum((np.arange(side) * n_cols) // side, n_cols - 1)
     zones = (rows[:, None] * n_cols + cols[None, :] + 1).astype(zone_dtype)

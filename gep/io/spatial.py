@@ -302,17 +302,20 @@ def land_use_rows_from_rasters(rin: RasterInputs, codes: list[int]) -> tuple[pd.
     values = table.values
     zone_ids = [int(z) for z in table.zone.values]
     land_codes = [int(c) for c in table.land_use.values]
-    unknown_zones = [z for i, z in enumerate(zone_ids) if z not in rin.zone_region and values[i].sum() > 0]
+    zone_sums = values.sum(axis=1)
+    unknown_zones = [z for i, z in enumerate(zone_ids) if z not in rin.zone_region and zone_sums[i] > 0]
     if unknown_zones:
         raise RasterError(problem("unmapped_zone", f"分区栅格中的分区 {unknown_zones} 不在分区表中",
                                   f"zones {unknown_zones} of the zone raster are not in the zone table",
                                   value=unknown_zones, hint_zh="在 zone_ids 表中补充这些分区",
                                   hint_en="add them to the zone_ids table"))
-    rows = []
-    for i, z in enumerate(zone_ids):
-        if z not in rin.zone_region:
-            continue
-        for j in np.flatnonzero(values[i] > 0):
-            rows.append({"region": rin.zone_region[z], "code": rin.code_format.format(land_codes[j]),
-                         "area": float(values[i, j]), "unit": "hm²"})
+    # one row per zone × code with area, zone by zone and code by code (row-major order of the table)
+    mapped = np.array([z in rin.zone_region for z in zone_ids], dtype=bool)
+    ii, jj = np.nonzero((values > 0) & mapped[:, None])
+    if not ii.size:
+        return pd.DataFrame([]), float(table.attrs.get("nodata_area_hm2", 0.0))
+    region_of = [rin.zone_region.get(z) for z in zone_ids]
+    code_of = [rin.code_format.format(c) for c in land_codes]
+    rows = {"region": [region_of[i] for i in ii], "code": [code_of[j] for j in jj],
+            "area": values[ii, jj].tolist(), "unit": ["hm²"] * ii.size}
     return pd.DataFrame(rows), float(table.attrs.get("nodata_area_hm2", 0.0))
