@@ -265,10 +265,16 @@ class Account(AccountInputs):
                        price_year=self.price_year, deflator_loader=self._deflator)
 
     @property
-    def price_year(self) -> int:
-        """Year whose prices the account reports in: the account year, or the constant-price base."""
+    def price_year(self) -> int | None:
+        """Year whose prices the account reports in: the account year, or the constant-price base.
+
+        ``None`` when ``prices`` is not valid (a config problem ``validate`` reports).
+        """
         prices = str(self.config["account"].get("prices", "current"))
-        return self.year if prices == "current" else int(prices.split(":", 1)[1])
+        if prices == "current":
+            return self.year_or_none
+        base = prices.split(":", 1)[1] if ":" in prices else ""
+        return int(base) if base.isdigit() else None
 
     def _deflator(self):
         """The deflator series (year -> level) from the account's sets or the index set."""

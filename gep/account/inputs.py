@@ -236,6 +236,7 @@ class AccountInputs:
         return load_scheme(scheme_spec)
 
     def _load_statistics(self, stats):
+        from ..services.products import SET_PRICES
         from ..statistics import read_statistics
 
         cfg = self.config.get("statistics", {})
@@ -252,10 +253,11 @@ class AccountInputs:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "statistics.csv"
                 stats.to_csv(path, index=False)
-                return read_statistics(path, catalogue=catalogue)
+                return read_statistics(path, catalogue=catalogue, priced_by_set=SET_PRICES)
         path = self._path(stats)
         self._hash("statistics", path)
-        return read_statistics(path, sheet=sheet, catalogue=catalogue, header_row=header_row)
+        return read_statistics(path, sheet=sheet, catalogue=catalogue, header_row=header_row,
+                               priced_by_set=SET_PRICES)
 
     def _load_physical(self, phys, rt: RegionTable) -> pd.DataFrame:
         """Physical quantities given by the user: ``region, service, quantity, unit`` [+ component, source]."""
