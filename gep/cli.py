@@ -91,9 +91,11 @@ def print_result(res) -> None:
     s = res.summary()
     yi = 1e8
     print_warnings(res.warnings)
-    console.print(f"\n[bold]{res.name.get('zh', '')} / {res.name.get('en', '')} — {res.year}[/]  "
-                  f"prices: {res.prices}; coefficients: {res.coefficients['id']}; profile: {s.get('profile')}",
-                  markup=False)
+    from rich.markup import escape
+
+    console.print(f"\n[bold]{escape(res.name.get('zh', ''))} / {escape(res.name.get('en', ''))} — {res.year}[/]  "
+                  f"prices: {escape(str(res.prices))}; coefficients: {escape(str(res.coefficients['id']))}; "
+                  f"profile: {escape(str(s.get('profile')))}")
     if total_key(s) == "gep":
         console.print(f"[bold green]GEP 生态系统生产总值 = {s['gep'] / yi:,.2f} 亿元 (10⁸ CNY)[/]\n")
     else:
