@@ -233,7 +233,7 @@ def test_duplicate_land_use_rows(example_copy):
 
 def test_missing_coefficient_for_service_and_ecosystem(vt_copy, tmp_path):
     example_copy = vt_copy
-    county = tmp_path / "thin-set"
+    county = example_copy.parent / "thin-set"  # inside the config's folder (input paths are confined to it)
     county.mkdir()
     import shutil
     src = gep.shipped_sets()["xie-2015"]

@@ -10,6 +10,7 @@ raising one :class:`~gep.errors.GepError` that holds them all.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -62,8 +63,17 @@ class AccountInputs:
     """
 
     def _path(self, value) -> Path:
+        if not isinstance(value, (str, os.PathLike)):  # a number or a table where a path belongs
+            raise ConfigError(problem("bad_config_value", f"输入路径应为文本：{value!r}"[:80],
+                                      f"an input path must be text: {value!r}"[:80], file=self.source,
+                                      value=repr(value)[:60]))
         p = Path(value)
-        return p if p.is_absolute() else (self.base_dir / p)
+        p = p if p.is_absolute() else (self.base_dir / p)
+        if getattr(self, "confine_paths", False):  # inside the config's folder (gep.account.paths)
+            from .paths import confine
+
+            confine(p, self.base_dir, value=value, file=self.source)
+        return p
 
     def _hash(self, label: str, path: Path) -> None:
         from ..io.tables import sha256_file, split_sheet, text_encoding
