@@ -161,6 +161,7 @@ def check_output_folder(out: str | Path, inputs: Iterable[str | Path] = (), kind
         if how:
             overlapping.setdefault(how, []).append(str(path))
     for how, paths in overlapping.items():
+        paths.sort(key=lambda x: Path(x).name not in OUTPUT_NAMES)  # those named like an output first
         zh = {"is": "就是输入", "holds": "包含输入", "is inside": "位于输入文件夹之内"}[how]
         listed = ", ".join(paths[:5]) + (f" …（共 {len(paths)} 个）" if len(paths) > 5 else "")
         listed_en = ", ".join(paths[:5]) + (f" … ({len(paths)} in all)" if len(paths) > 5 else "")
@@ -169,8 +170,6 @@ def check_output_folder(out: str | Path, inputs: Iterable[str | Path] = (), kind
             f"or delete {'them' if len(paths) > 1 else 'it'}",
             "把 --out 指向输入以外的新文件夹", "point --out at a new folder away from the inputs",
             value=paths[0] if len(paths) == 1 else paths)
-    if overlapping:
-        return problems  # what else the folder holds is beside the point: it holds the inputs
     if out.exists() and not out.is_dir():
         bad("out_is_file", "输出路径是一个已存在的文件，不是文件夹", "the output path is an existing file, not a folder",
             "给出一个新的或空的文件夹", "give a new or empty folder")

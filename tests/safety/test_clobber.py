@@ -51,7 +51,8 @@ def test_out_at_the_input_folder_is_refused_before_computing(tmp_path, key, noth
     before = {p.name: sha(p) for p in county.iterdir() if p.is_file()}
     r = runner.invoke(app, ["run", str(config), "--out", str(county), "-q"])
     assert r.exit_code == 1, r.output
-    assert f"the output folder holds the input {county / name}" in r.output
+    # one problem for the inputs the folder holds, those named like an output first
+    assert f"the output folder holds the inputs {county / name}, " in r.output
     assert "输出文件夹包含输入" in r.output and "inputs were read" not in r.output
     assert "holds things gep did not write" in r.output  # and it holds other files anyway
     assert {p.name: sha(p) for p in county.iterdir() if p.is_file()} == before
