@@ -3,7 +3,9 @@
 Sheets: 汇总 Summary, 分项 By service, 分区 By region, 实物量 Physical,
 指标 Indicators, 系数 Coefficients used, 输入 Inputs (and any extra sheets an
 engine adds). Numbers are written as numbers, units in the column headers,
-columns sized to their content, the header row frozen.
+columns sized to their content, the header row frozen. Text that starts like
+a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is written with a
+leading ``'`` as text (:mod:`gep.io.safe_text`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .safe_text import neutralise
 from .summary import total_key
 
 from ..numformat import MISSING, excel_format
@@ -73,10 +76,10 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] =
         ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
     ws.freeze_panes = f"A{start + 1}"
     for note in notes:
-        ws.append([_styled(ws, note, font=NOTE_FONT)])
+        ws.append([_styled(ws, neutralise(note), font=NOTE_FONT)])
     if notes:
         ws.append([])
-    ws.append([_styled(ws, str(col), font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+    ws.append([_styled(ws, neutralise(str(col)), font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
                for col in frame.columns])
     header_units = {j: _unit_of(col) for j, col in enumerate(frame.columns, start=1)}
     row_unit_col = next((frame.columns.get_loc(c) for c in ROW_UNIT_COLUMNS if c in frame.columns), None)
@@ -101,7 +104,7 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] =
                 if unit is not None or isinstance(v, float):
                     cells.append(_styled(ws, v, number_format=excel_format(unit or "")))
                     continue
-            cells.append(v)
+            cells.append(neutralise(v))  # text as text, never a formula
         ws.append(cells)
     return ws, start
 

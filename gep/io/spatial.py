@@ -181,7 +181,17 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     zone_region = {}
     probs = []
     known = set(regions)
-    for i, zone, region in zip(ids.index, ids["zone"], ids["region"]):
+    for i, zone_value, region in zip(ids.index, ids["zone"], ids["region"]):
+        try:
+            zone = float(zone_value)
+            if zone != int(zone):
+                raise ValueError
+        except (ValueError, TypeError, OverflowError):
+            probs.append(problem("bad_zone", f"分区号应为整数：{str(zone_value)[:40]!r}",
+                                 f"the zone must be a whole number: {str(zone_value)[:40]!r}",
+                                 file=str(base / cfg["zone_ids"]), row=csv_row(i), column="zone",
+                                 value=str(zone_value)[:40]))
+            continue
         if str(region) not in known:
             probs.append(problem("zone_region_unknown", f"分区表中的地区 {region!r} 不是核算地区",
                                  f"region {region!r} of the zone table is not a region of the account",
