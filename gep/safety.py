@@ -19,12 +19,8 @@ temporary failure) and the shell's 128 + SIGINT. See ``docs/safety.md``.
 from __future__ import annotations
 
 import os
-import platform
-import shlex
 import sys
-import tempfile
 import time
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,6 +92,8 @@ def print_problems(exc: GepError, console: Console | None = None) -> None:
 def _versions() -> list[str]:
     from ._version import __version__
 
+    import platform  # here and below: only a crash needs them (`gep --help` imports this module)
+
     lines = [f"gep {__version__}", f"python {platform.python_version()} ({sys.executable})",
              f"platform {platform.platform()}"]
     from importlib.metadata import PackageNotFoundError, version
@@ -111,6 +109,10 @@ def _versions() -> list[str]:
 
 def write_crash_report(exc: BaseException, argv: list[str] | None = None) -> Path | None:
     """Write what a bug report needs into a file of the system's temporary folder; its path, or ``None``."""
+    import shlex
+    import tempfile
+    import traceback
+
     argv = list(sys.argv[1:] if argv is None else argv)
     text = "\n".join([
         "gep crash report / gep 崩溃报告",
@@ -188,6 +190,8 @@ class GuardedGroup(TyperGroup):
                 err.print("请在报告问题时附上该文件 / please attach this file when you report the problem; "
                           "gep --debug … shows the traceback", markup=False)
             if _debug():
+                import traceback
+
                 err.print("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), markup=False,
                           highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_INTERNAL) from None

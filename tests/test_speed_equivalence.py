@@ -106,3 +106,19 @@ def test_sparse_codes_counted_in_the_listed_columns():
     with pytest.raises(RasterError) as exc:  # an unlisted code is still named as before
         class_area_by_zone(land, zones, classes=[101, 1105])
     assert exc.value.codes == ["unlisted_land_use_code"] and "201" in str(exc.value)
+
+
+def test_formats_chooses_the_outputs(example_copy, tmp_path):
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "o"
+    r = runner.invoke(app, ["run", str(example_copy), "--years", "2021", "-q", "--formats", "json, toml", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["regions.geojson", "run.toml", "summary.json"]
+    r = runner.invoke(app, ["run", str(example_copy), "-q", "--formats", "json,pdf", "--out", str(tmp_path / "p")])
+    assert r.exit_code == 1
+    assert "pdf" in r.output and "--formats" in r.output and "未知的输出格式" in r.output
+    assert not (tmp_path / "p").exists()
