@@ -175,7 +175,7 @@ def print_result(res) -> None:
         console.print(t)
 
 
-def _appraise_into(res, result, cfg: dict, folder: Path, targets: Path | None):
+def _appraise_into(res, result, cfg: dict, folder: Path, targets: Path | None, draws=None):
     """Appraise against ``--targets`` or ``[inputs] targets`` and put it in ``res``'s outputs (gep.decisions)."""
     path = targets or cfg.get("inputs", {}).get("targets")
     if path is None:
@@ -183,7 +183,7 @@ def _appraise_into(res, result, cfg: dict, folder: Path, targets: Path | None):
     from .decisions import appraise
 
     path = Path(path) if targets or Path(path).is_absolute() else folder / path
-    appraisal = appraise(result, path)
+    appraisal = appraise(result, path, draws=draws)
     appraisal.attach(res)
     return appraisal
 
@@ -195,8 +195,18 @@ def _compare_methods(acct, res) -> None:
     compare_methods(acct, res).attach(res)
 
 
+def _uncertainty(acct, res, draws: int, seed: int):
+    """Monte Carlo intervals, target probabilities and Sobol indices, added to the outputs (``--uncertainty N``)."""
+    if not draws:
+        return None
+    from .account.uncertainty import account_uncertainty
+
+    return account_uncertainty(acct, draws, seed, result=res).attach(res).extra["uncertainty"]
+
+
 def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False,
-         targets: Path | None = None, official: bool = False, compare_methods: bool = False):
+         targets: Path | None = None, official: bool = False, compare_methods: bool = False,
+         uncertainty: int = 0, seed: int = 1):
     """Run one year, or several years (``--years`` or ``[account] years``)."""
     from .account import Account
     from .account.config import load_config
@@ -211,11 +221,15 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
             if len(wanted) > 1:
                 multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year)
                 res = multi[multi.years[-1]]
-                appraisal = _appraise_into(res, multi, cfg, folder, targets)
-                if compare_methods:  # the latest year's account, with its inputs as the multi-year run read them
+                if compare_methods or uncertainty:  # the latest year's account, with its inputs as the run read them
                     from .account.years import year_accounts
 
-                    _compare_methods(year_accounts(config, [res.year], official=official)[(res.year, "as_run")], res)
+                    latest = year_accounts(config, [res.year], official=official)[(res.year, "as_run")]
+                    if compare_methods:
+                        _compare_methods(latest, res)
+                    unc = _uncertainty(latest, res, uncertainty, seed)
+                appraisal = _appraise_into(res, multi, cfg, folder, targets,
+                                           draws=None if not uncertainty else unc.value)
                 written = res.write(out)
                 if maps:
                     written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
@@ -232,9 +246,10 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
                 if official:
                     acct.config["account"]["purpose"] = "official"
                 res = acct.run()
-                appraisal = _appraise_into(res, res, cfg, folder, targets)
                 if compare_methods:
                     _compare_methods(acct, res)
+                unc = _uncertainty(acct, res, uncertainty, seed)
+                appraisal = _appraise_into(res, res, cfg, folder, targets, draws=None if unc is None else unc.value)
                 written = res.write(out)
                 if maps:
                     written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
@@ -264,9 +279,13 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
                                                help="目标表：考核结果写入工作簿与 summary.json / targets table to appraise against"),
         compare_methods: bool = typer.Option(False, "--compare-methods",
                                              help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant"),
+        uncertainty: int = typer.Option(0, "--uncertainty", min=0, metavar="N",
+                                        help="蒙特卡洛抽样次数：区间、达标概率与 Sobol 敏感性 / Monte Carlo draws: "
+                                             "intervals, probabilities of targets met, Sobol indices"),
+        seed: int = typer.Option(1, "--seed", min=0, help="随机种子 / random seed of --uncertainty"),
         report: bool = typer.Option(False, "--report", help="同时写出 report.html 与 report.pdf / also write the report")):
     """核算一个县的 GEP / run the account of a config."""
-    res = _run(config, out, quiet, years, maps, targets, official, compare_methods)
+    res = _run(config, out, quiet, years, maps, targets, official, compare_methods, uncertainty, seed)
     if report:
         from .report.command import report_command
 
@@ -350,6 +369,9 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
             quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables"),
             compare_methods: bool = typer.Option(True, "--compare-methods/--no-compare-methods",
                                                  help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant"),
+            uncertainty: int = typer.Option(1000, "--uncertainty", min=0, metavar="N",
+                                            help="蒙特卡洛抽样次数（0：不做）/ Monte Carlo draws (0: none)"),
+            seed: int = typer.Option(1, "--seed", min=0, help="随机种子 / random seed of --uncertainty"),
             copy: Optional[Path] = typer.Option(None, "--copy", help="把示例县的输入复制到此文件夹（不运行）/ copy the example's inputs to this folder (no run)")):
     """运行内置示例县（上虞区 2021 及示意的 2020）/ run the embedded example county (Shangyu 2021, with an illustrative 2020)."""
     from .account.comparison import side_by_side
@@ -369,7 +391,7 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
                       "A new county starts better from `gep init`.[/]", highlight=False)
         return
 
-    res = _run(example_config(), out, quiet, compare_methods=compare_methods)
+    res = _run(example_config(), out, quiet, compare_methods=compare_methods, uncertainty=uncertainty, seed=seed)
     # the same county by the raster path and by value transfer, side by side
     from .account import Account
 

@@ -239,6 +239,23 @@ def _rows(ctx, group: str, category: str) -> pd.DataFrame:
     return frame[frame["group"] == group]
 
 
+def _drawn(ctx, rows: pd.DataFrame, group: str, data: xr.DataArray) -> xr.DataArray:
+    """In draw mode: every statistics row's value times its factor of the draw (a statistics error).
+
+    ``data`` is the sum of the rows by leaf region; each drawn row adds its own share × (factor − 1).
+    """
+    out = data
+    parts = ctx.params.setdefault("_row_spread", {})  # one row's share by leaf region (the same in every chunk)
+    for i in range(len(rows)):
+        source_row = str(rows.iloc[i]["source_row"])
+        factor = ctx.draws.statistics_factor(source_row)
+        if factor is not None:
+            if (group, source_row) not in parts:
+                parts[(group, source_row)] = _spread(ctx, rows.iloc[[i]], "value", group)[0]
+            out = out + parts[(group, source_row)] * xr.DataArray(factor - 1.0, dims=("draw",))
+    return out
+
+
 def _make(service_id: str, group: str, category: str, unit: str):
     def quantify(ctx, params: Mapping) -> Quantity:
         rows = _rows(ctx, group, category)
@@ -259,6 +276,8 @@ def _make(service_id: str, group: str, category: str, unit: str):
     def value(ctx, physical: Quantity, params: Mapping) -> Quantity:
         rows = _rows(ctx, group, category)
         data, trace = _spread(ctx, rows, "value", group)
+        if ctx.draws is not None:
+            data = _drawn(ctx, rows, group, data)
         trace += [{"key": f"statistics.{r['item']}", "value": r["value"], "unit": "元", "source": r["source_row"],
                    "note": f"{r.get('method', '')}: {r.get('basis', '')}", "for_region": str(r["region"]),
                    "status": r.get("status") if isinstance(r.get("status"), str) and r.get("status") else "unstated"}
