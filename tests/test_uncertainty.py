@@ -344,3 +344,53 @@ def test_outputs_summary_sheet_console_and_report(uniform_v):
     assert "敏感性 Sensitivity" in res.extra["report_sheets"]
     assert any("90 %" in title for title in res.extra["console_tables"])
     assert any("illustrative" in n for n in notes)
+
+
+# ------------------------------------------------------------------------------------ the example county
+@pytest.fixture(scope="module")
+def example_unc():
+    acct = gep.Account.from_config(gep.example_config())
+    return acct, gep.account_uncertainty(acct, 400, seed=1, sobol_samples=0, variants=False)
+
+
+def test_the_example_county_draws_its_illustrative_ranges_land_use_and_statistics(example_unc):
+    acct, unc = example_unc
+    s = unc.summary()
+    kinds = {r["kind"] for r in unc.sampled}
+    assert kinds == {"coefficient", "land_use", "statistics"}
+    assert all(r["status"] == "illustrative" for r in unc.sampled if r["kind"] == "coefficient")
+    # [uncertainty] of gep.toml: CNLUCC's 94.3 % as an illustrative accuracy, ±5 % on statistics rows
+    assert s["inputs"]["land_use"]["overall_accuracy"] == 0.943
+    assert set(s["inputs"]["land_use"]["relative_error"].values()) == {0.057}
+    assert s["inputs"]["statistics"]["relative_error"] == 0.05
+    # a statistics row's value moves by its own factor: provisioning_k − provisioning = Σ_r v_r (f_r − 1)
+    from gep.services.products import statistics_values
+
+    rows = statistics_values(acct.plan().context)["provisioning"]
+    f = {r["source_row"]: ppf("normal", stream_uniforms(1, f"statistics|{r['source_row']}", 0, 400), 1.0, 0.95, 1.05)
+         for r in unc.sampled if r["kind"] == "statistics"}
+    expected = sum(v * (f[str(src)] - 1.0) for v, src in zip(rows["value"], rows["source_row"]))
+    provisioning = unc.by_category()["provisioning"]
+    np.testing.assert_allclose(provisioning - unc.deterministic.by_category["provisioning"], expected,
+                               rtol=1e-9, atol=1e-3)
+    # the literature rows of cn-rcees carry no range: used at their value and listed
+    assert "price.electricity" in s["held"]["keys"]
+    lo, mid, hi = unc.interval()
+    assert lo < unc.deterministic.total < hi
+
+
+def test_the_example_county_judges_its_two_mountains_rows_in_every_draw(example_unc):
+    _, unc = example_unc
+    rows = {r["computed_by"]: r for r in unc.two_mountains}
+    # 表1 rows 10 and 11 are "稳定提高" (higher is better): a one-year account has no previous year,
+    # so neither the account nor any draw can judge them; the reason is kept
+    assert rows["gep_per_area"]["p_met"] is None and rows["gep_per_area"]["met"] is None
+    assert rows["gep_per_area"]["reason"]["en"] == "no previous year to compare"
+
+
+def test_per_pixel_lookups_of_spatial_methods_are_held_and_listed():
+    acct = gep.Account.from_config(gep.example_config("gep-spatial.toml"))
+    unc = gep.account_uncertainty(acct, 50, seed=1, sobol_samples=0, variants=False)
+    reasons = {(h["key"], h["reason"]) for h in unc.held}
+    assert ("rate.rusle_c", "per_pixel_lookup") in reasons
+    assert unc.gep.std() > 0                        # the prices and rates read after the zonal sums are drawn

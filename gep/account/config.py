@@ -95,8 +95,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "statistics_error": "relative error of every statistics row (95 % half-width, e.g. 0.05)",
         "statistics_error_source": "where statistics_error comes from",
         "include_structural": "also draw structural ranges (between published point values), uniformly (default false)",
-        "chunk": "draws computed at a time (default 1000): memory grows with it",
-        "sobol_samples": "base samples of the Sobol design (default: draws ÷ (groups + 2), at least 128; 0: none)",
+        "chunk": "draws computed at a time (default: a region × ecosystem × draw array of 2 million numbers, 100 to 10 000 draws)",
+        "sobol_samples": "base samples of the Sobol design (default: draws ÷ (2 (groups + 2)), at least 128; 0: none)",
     },
     "indicators": {
         "resident_share_numerator": "'realised_gep' (provisioning + cultural) or 'eco_economy' (表1 items 12–14)",

@@ -15,8 +15,10 @@ is an array of draws along a ``draw`` dimension, and so are the land-use areas
 (classification error) and the statistics rows (their error), when the
 config gives those errors. The services' formulas broadcast over it, so a
 chunk of draws is one pass of every service (:func:`gep.account.plan.execute_step`),
-not one run per draw. Chunks (``[uncertainty] chunk``, 1000 draws) keep memory
-bounded; draw :math:`k` is the same whatever the chunks (:mod:`gep.compute.sampling`).
+not one run per draw. Chunks keep memory bounded (``[uncertainty] chunk``; by default
+as many draws as keep one region × ecosystem × draw array at :data:`CHUNK_CELLS` numbers,
+16 MB, between 100 and 10 000); draw :math:`k` is the same whatever the chunks
+(:mod:`gep.compute.sampling`).
 What is kept is GEP by service × region for every draw: :math:`N \times S \times R` numbers.
 
 * **Intervals**: 5 %, 50 % and 95 % of GEP, of each category, service and region and of
@@ -28,7 +30,8 @@ What is kept is GEP by service × region for every draw: :math:`N \times S \time
   estimators of SALib) for groups of inputs: every coefficient key (all its rows --
   by ecosystem, by region -- together), the land-use areas, the statistics rows.
   The design (:func:`gep.compute.sampling.saltelli_column`) is evaluated along the
-  same ``draw`` dimension, :math:`N_s (G + 2)` evaluations for :math:`G` groups.
+  same ``draw`` dimension, :math:`N_s (G + 2)` evaluations for :math:`G` groups (by default
+  :math:`N_s = N / (2(G + 2))`: half the cost of the draws; the 95 % confidence of each index is reported).
 * **Structural spread**, apart: the GEP at each end of every ``structural`` range (one
   row at a time, the others at their value), and GEP under every published method
   variant (:func:`gep.account.methods.compare_methods`). Neither is a probability.
@@ -53,16 +56,16 @@ from ..classifications import ecosystem_types
 from ..compute.sampling import ppf, saltelli_column, saltelli_size, stream_uniforms
 from ..errors import ConfigError, GepError, problem
 from ..services import CATEGORIES, get_service
-from ..services.draws import DrawMode, Uncertain
+from ..services.draws import DrawMode, Uncertain, row_index
 
 __all__ = ["Uncertainty", "UncertaintySettings", "account_uncertainty", "settings_from_config", "SHEET_TITLE",
-           "SENSITIVITY_SHEET_TITLE", "DEFAULT_CHUNK", "PERCENTILES"]
+           "SENSITIVITY_SHEET_TITLE", "CHUNK_CELLS", "PERCENTILES", "default_chunk"]
 
 #: Titles of the workbook sheets (31 characters at most).
 SHEET_TITLE = "不确定性 Uncertainty"
 SENSITIVITY_SHEET_TITLE = "敏感性 Sensitivity"
-#: draws computed at a time
-DEFAULT_CHUNK = 1000
+#: numbers in one region × ecosystem × draw array of a chunk (2 million: 16 MB) -- the default chunk size
+CHUNK_CELLS = 2_000_000
 #: the percentiles reported
 PERCENTILES = (5, 50, 95)
 #: smallest base sample of the Sobol design when it is derived from the number of draws
@@ -84,7 +87,9 @@ class UncertaintySettings:
 
     Attributes
     ----------
-    draws, seed, chunk : int
+    draws, seed : int
+    chunk : int or None
+        Draws computed at a time (``None``: :func:`default_chunk`).
     include_structural : bool
         Draw ``structural`` ranges (uniformly) in the Monte Carlo; the summary says so.
     land_use_error : dict
@@ -95,12 +100,13 @@ class UncertaintySettings:
         Relative error of every statistics row (half-width of the 95 % interval).
     statistics_source : str
     sobol_samples : int or None
-        Base samples of the Sobol design (``None``: draws ÷ (groups + 2), at least 128; 0: no Sobol indices).
+        Base samples of the Sobol design (``None``: draws ÷ (2 (groups + 2)), at least 128, so the design
+        costs about half the Monte Carlo; 0: no Sobol indices).
     """
 
     draws: int = 10_000
     seed: int = 1
-    chunk: int = DEFAULT_CHUNK
+    chunk: int | None = None
     include_structural: bool = False
     land_use_error: Mapping[str, float] = field(default_factory=dict)
     land_use_basis: Mapping[str, Any] = field(default_factory=dict)
@@ -150,7 +156,8 @@ def settings_from_config(config: Mapping, ecosystems, *, draws: int | None = Non
     s = seed if seed is not None else 1
     if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0:
         problems.append(_bad("seed", "应为非负整数", "must be a non-negative integer", value=s))
-    chunk = count("chunk", cfg.get("chunk", DEFAULT_CHUNK), 1)
+    chunk = cfg.get("chunk")
+    chunk = None if chunk is None else count("chunk", chunk, 1)
     sobol = cfg.get("sobol_samples")
     if sobol is not None:
         sobol = count("sobol_samples", sobol, 0)
@@ -213,10 +220,16 @@ def settings_from_config(config: Mapping, ecosystems, *, draws: int | None = Non
                                  "statistics_error needs its source or basis"))
     if problems:
         raise ConfigError(problems)
-    return UncertaintySettings(draws=int(n), seed=int(s), chunk=int(chunk), include_structural=bool(include),
+    return UncertaintySettings(draws=int(n), seed=int(s), chunk=chunk, include_structural=bool(include),
                                land_use_error=lu_error, land_use_basis=basis, statistics_error=stats_error,
                                statistics_source=str(cfg.get("statistics_error_source", "")),
                                sobol_samples=None if sobol is None else int(sobol))
+
+
+def default_chunk(regions: int, ecosystems: int) -> int:
+    """Draws per chunk: one region × ecosystem × draw array of at most :data:`CHUNK_CELLS` numbers,
+    at least 100 and at most 10 000 draws (the example county, 20 regions × 16 types: 6250)."""
+    return int(min(10_000, max(100, CHUNK_CELLS // max(1, regions * ecosystems))))
 
 
 # --------------------------------------------------------------------------------------------- samplers
@@ -278,6 +291,9 @@ class _Runner:
         #: services whose value has no draw dimension in the Monte Carlo (they read nothing drawn): their value
         #: by region, computed once and repeated in later chunks and in the Sobol design
         self.constant: dict[str, np.ndarray] = {}
+        #: what the services compute in draw mode that does not depend on the draws (:attr:`DrawMode.cache`)
+        self.cache: dict = {}
+        self.rows = row_index(self.ctx.coefficients)
 
     def evaluate(self, sampler, n: int, *, inputs: bool = True, include_structural: bool | None = None,
                  reuse: bool = True) -> np.ndarray:
@@ -292,7 +308,7 @@ class _Runner:
         mode = DrawMode(sampler, n, self.ctx.coefficients,
                         include_structural=s.include_structural if include_structural is None else include_structural,
                         land_use_error=s.land_use_error if inputs else None,
-                        statistics_error=s.statistics_error if inputs else None)
+                        statistics_error=s.statistics_error if inputs else None, cache=self.cache, rows=self.rows)
         params = dict(self.ctx.params)
         params.update(_coverage=[], _maps=None)
         ctx = replace(self.ctx, draws=mode, trace=[], params=params)
@@ -555,6 +571,9 @@ def account_uncertainty(account, draws: int = 10_000, seed: int = 1, *, result=N
                                     land_use_error=land_use_error, land_use_error_source=land_use_error_source,
                                     statistics_error=statistics_error,
                                     statistics_error_source=statistics_error_source)
+    if settings.chunk is None:
+        grid = 1 if areas is None else areas.sizes["ecosystem"]
+        settings = replace(settings, chunk=default_chunk(len(plan.context.regions), grid))
     runner = _Runner(account, settings)
     result = result if result is not None else account.run()
 
@@ -659,7 +678,7 @@ def _sensitivity(runner: _Runner, settings: UncertaintySettings, sampled: list) 
                 "reason": {"zh": "未安装 SALib：pip install \"gep-accounting[uncertainty]\"",
                            "en": "SALib is not installed: pip install \"gep-accounting[uncertainty]\""}}
     n_groups = len(groups)
-    n_base = settings.sobol_samples or max(MIN_SOBOL_SAMPLES, settings.draws // (n_groups + 2))
+    n_base = settings.sobol_samples or max(MIN_SOBOL_SAMPLES, settings.draws // (2 * (n_groups + 2)))
     per_chunk = max(1, settings.chunk // (n_groups + 2))
     y = []
     for start in range(0, n_base, per_chunk):

@@ -34,7 +34,7 @@ import xarray as xr
 from ..coefficients import Resolved
 from ..units import parse_unit
 
-__all__ = ["Uncertain", "DrawnResolved", "DrawMode", "as_draws"]
+__all__ = ["Uncertain", "DrawnResolved", "DrawMode", "as_draws", "row_index"]
 
 
 def _text(v) -> str:
@@ -114,6 +114,11 @@ def as_draws(values: np.ndarray, cells: dict, n: int) -> np.ndarray:
     return out
 
 
+def row_index(coefficient_set) -> dict:
+    """The set's rows by ``(set, file, row)``, as a :class:`Resolved` names its row."""
+    return {(str(r["_set"]), str(r["_file"]), int(r["_row"])): r for r in coefficient_set.table.to_dict("records")}
+
+
 class DrawMode:
     """What a Context in draw mode draws, for one chunk of ``n`` draws.
 
@@ -132,6 +137,11 @@ class DrawMode:
     statistics_error : float, optional
         Relative error of every statistics row (the half-width of its 95 % interval).
 
+    cache : dict, optional
+        Shared by the chunks of one run: what does not depend on the draws (:attr:`cache`).
+    rows : dict, optional
+        :func:`row_index` of the set (computed when not given).
+
     Attributes
     ----------
     sampled : dict
@@ -142,7 +152,8 @@ class DrawMode:
     """
 
     def __init__(self, sampler: Sampler, n: int, coefficient_set, *, include_structural: bool = False,
-                 land_use_error: dict | None = None, statistics_error: float | None = None):
+                 land_use_error: dict | None = None, statistics_error: float | None = None,
+                 cache: dict | None = None, rows: dict | None = None):
         self.sampler = sampler
         self.n = int(n)
         self.include_structural = include_structural
@@ -151,8 +162,9 @@ class DrawMode:
         self.sampled: dict[str, tuple] = {}
         self.held: dict[str, tuple] = {}
         self._cache: dict[str, np.ndarray | None] = {}
-        self._rows = {(str(r["_set"]), str(r["_file"]), int(r["_row"])): r
-                      for r in coefficient_set.table.to_dict("records")}
+        #: what services compute in draw mode that does not depend on the draws, kept from chunk to chunk
+        self.cache = {} if cache is None else cache
+        self._rows = rows if rows is not None else row_index(coefficient_set)
         self._hold: str | None = None
         self._areas_key = None
         self._areas = None
