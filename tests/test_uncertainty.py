@@ -394,3 +394,57 @@ def test_per_pixel_lookups_of_spatial_methods_are_held_and_listed():
     reasons = {(h["key"], h["reason"]) for h in unc.held}
     assert ("rate.rusle_c", "per_pixel_lookup") in reasons
     assert unc.gep.std() > 0                        # the prices and rates read after the zonal sums are drawn
+
+
+def test_gep_under_a_method_variant_has_the_interval_of_a_run_with_that_method(example_copy):
+    # the structural spread of methods, with the parametric interval of each variant: on the same draws
+    # (common random numbers), G_k − V_{s,k} + V^v_{s,k} must be the GEP of draw k of a run that chose v
+    from conftest import choose_method
+
+    acct = gep.Account.from_config(example_copy)
+    unc = gep.account_uncertainty(acct, 150, seed=4, sobol_samples=0, chunk=60)
+    intervals = unc.summary()["structural"]["method_variants"]["intervals"]
+    assert set(intervals["climate_regulation"]) == {"tabular", "tabular_cop", "tabular_humidifier_only"}
+    own = intervals["climate_regulation"]["tabular"]
+    assert (own["p5"], own["p50"], own["p95"]) == tuple(np.percentile(unc.gep, [5, 50, 95]))
+    choose_method(example_copy, "climate_regulation", "tabular_cop")
+    cop = gep.account_uncertainty(gep.Account.from_config(example_copy), 150, seed=4, sobol_samples=0,
+                                  variants=False)
+    got = intervals["climate_regulation"]["tabular_cop"]
+    assert got["deterministic"] == pytest.approx(cop.deterministic.total, rel=1e-12)
+    for q, v in zip(("p5", "p50", "p95"), np.percentile(cop.gep, [5, 50, 95])):
+        assert got[q] == pytest.approx(v, rel=1e-9)
+    assert got["mean"] == pytest.approx(cop.gep.mean(), rel=1e-9)
+    # the ÷R reading cuts the water term by 2/3: its GEP and its spread are both lower
+    assert got["p95"] < own["p5"] and got["sd"] < own["sd"]
+
+    # the workbook sheet and the report show the same numbers (亿元), with P(met) and the structural ranges
+    res = unc.deterministic
+    unc.attach(res)
+    frame, _ = res.extra["report_sheets"]["不确定性 Uncertainty"]
+    (row,) = frame[frame["项目 Item"] == "climate_regulation:tabular_cop"].to_dict("records")
+    assert row["层级 Level"] == "method_variant" and row["5 %"] == pytest.approx(got["p5"] / 1e8, rel=1e-12)
+    assert row["确定性结果 Deterministic"] == pytest.approx(got["deterministic"] / 1e8, rel=1e-12)
+    levels = set(frame["层级 Level"])
+    assert levels >= {"gep", "category", "service", "region", "indicator", "two_mountains", "method_variant",
+                      "structural_range"}
+    tm = frame[frame["层级 Level"] == "two_mountains"]
+    assert list(tm["达标概率 P(met)"]) == [r["p_met"] for r in unc.two_mountains]
+    (rng,) = frame[frame["项目 Item"] == "param.humidifier_kwh"].to_dict("records")
+    (end,) = [r for r in unc.structural["ranges"] if r["key"] == "param.humidifier_kwh"]
+    assert rng["GEP 高端 at high"] == pytest.approx(end["gep_at_high"] / 1e8, rel=1e-12)
+
+    from gep.report.data import ReportData
+    from gep.report.html import _uncertainty      # the report's section (the whole page would draw its charts)
+
+    import html as htmllib
+    import re
+
+    section = _uncertainty(ReportData.from_result(res))
+    text = re.sub(r"\s+", " ", htmllib.unescape(re.sub(r"<[^>]+>", " ", section)))
+    from gep.numformat import fmt_money
+
+    cop_row = " ".join(["tabular_cop", *(fmt_money(got[k]) for k in ("deterministic", "p5", "p50", "p95"))])
+    assert cop_row in text
+    (baiguan,) = [unc.summary()["by_region"]["baiguan"]]
+    assert " ".join(["百官街道 Baiguan Subdistrict", *(fmt_money(baiguan[k]) for k in ("p5", "p50", "p95"))]) in text

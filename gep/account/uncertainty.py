@@ -293,14 +293,18 @@ class _Runner:
         self.constant: dict[str, np.ndarray] = {}
         #: what the services compute in draw mode that does not depend on the draws (:attr:`DrawMode.cache`)
         self.cache: dict = {}
+        #: the same for a pass under method variants, one per set of variants
+        self.variant_cache: dict = {}
         self.rows = row_index(self.ctx.coefficients)
 
     def evaluate(self, sampler, n: int, *, inputs: bool = True, include_structural: bool | None = None,
-                 reuse: bool = True) -> np.ndarray:
+                 reuse: bool = True, methods: Mapping[str, str] | None = None) -> np.ndarray:
         """Value by service × region of ``n`` draws: array ``(n, services, regions)`` in 元.
 
         ``reuse``: take the services found constant so far from :attr:`constant` (and record new ones);
         a pass that draws other quantities than the Monte Carlo (the structural ends) runs everything.
+        ``methods``: only these services, each under the method given (a method variant); the other
+        services' columns are zero.
         """
         from .plan import execute_step
 
@@ -308,21 +312,27 @@ class _Runner:
         mode = DrawMode(sampler, n, self.ctx.coefficients,
                         include_structural=s.include_structural if include_structural is None else include_structural,
                         land_use_error=s.land_use_error if inputs else None,
-                        statistics_error=s.statistics_error if inputs else None, cache=self.cache, rows=self.rows)
+                        statistics_error=s.statistics_error if inputs else None, rows=self.rows,
+                        cache=self.cache if methods is None else self.variant_cache.setdefault(
+                            tuple(sorted(methods.items())), {}))
         params = dict(self.ctx.params)
         params.update(_coverage=[], _maps=None)
         ctx = replace(self.ctx, draws=mode, trace=[], params=params)
-        out = np.empty((n, len(self.services), len(self.regions)))
+        out = np.zeros((n, len(self.services), len(self.regions)))
         for k, sid in enumerate(self.services):
+            if methods is not None and sid not in methods:
+                continue
             if reuse and sid in self.constant:
                 out[:, k, :] = self.constant[sid]
                 continue
-            step = execute_step(ctx, sid, self.methods[sid])
+            step = execute_step(ctx, sid, self.methods[sid] if methods is None else methods[sid])
             if step.problems:
                 raise GepError(step.problems)
             out[:, k, :] = _by_region(step.value.data, self.regions, n)
             if reuse and "draw" not in step.value.data.dims:
                 self.constant[sid] = out[0, k, :].copy()
+        if methods is not None:  # a variant's draws: what it reads is not the account's sampled/held list
+            return out
         for stream, rec in mode.sampled.items():
             self.sampled.setdefault(stream, rec)
         for stream, rec in mode.held.items():
@@ -481,6 +491,7 @@ class Uncertainty:
         for col, head in (("deterministic", "确定性结果 Deterministic"), ("mean", "均值 Mean"), ("sd", "标准差 SD"),
                           ("p5", "5 %"), ("p50", "中位数 Median"), ("p95", "95 %")):
             frame[head] = np.where(money, t[col].astype(float) / 1e8, t[col].astype(float))
+        frame = pd.concat([frame, *self._structural_rows()], ignore_index=True)
         s = self.settings
         notes = [f"{self.year} 年蒙特卡洛 {s.draws} 次抽样（种子 {s.seed}）/ Monte Carlo, {s.draws} draws, seed {s.seed}",
                  SAMPLED_NOTE["zh"] + " / " + SAMPLED_NOTE["en"],
@@ -491,7 +502,54 @@ class Uncertainty:
                          "parametric uncertainty alone")
         if any(r.get("status") == "illustrative" for r in self.sampled):
             notes.append("⚠ 部分范围为示意值 / some ranges are illustrative")
+        notes.append("层级 two_mountains：“两山”指标在各次抽样中按同一规则判定，达标概率 = 达标的抽样比例 / each Two-Mountains "
+                     "row judged in every draw by its own rule, P(met) = the share of draws meeting it; 层级 method_variant："
+                     "每次只换一项服务的已发表方法变体，同一组抽样下 GEP 的区间（结构性差异，不是概率）/ GEP under each published "
+                     "method variant, one service at a time, on the same draws (a structural spread, not a probability); "
+                     "层级 structural_range：已发表点值之间范围两端的 GEP（一次一行）/ GEP at each end of a range between "
+                     "published values (one row at a time)")
         return frame, notes
+
+    def _structural_rows(self) -> list[pd.DataFrame]:
+        """Rows of the sheet after the intervals: P(met) of the Two-Mountains rows, GEP under every method
+        variant (with its interval), GEP at the ends of every structural range (亿元)."""
+        blocks = []
+        tm = [r for r in self.two_mountains]
+        if tm:
+            blocks.append(pd.DataFrame({
+                "层级 Level": "two_mountains", "项目 Item": [f"表1-{r['no']}" for r in tm],
+                "名称": [r["indicator_zh"] for r in tm], "Name": [r["indicator_en"] for r in tm],
+                "单位 Unit": [r["unit"] for r in tm], "确定性结果 Deterministic": [r["value"] for r in tm],
+                "目标 Target": [r["target_text"] for r in tm],
+                "达标 Met": [{True: "✓", False: "✗", None: "—"}[r["met"]] for r in tm],
+                "达标概率 P(met)": [r["p_met"] for r in tm],
+                "说明 Note": ["" if r["p_met"] is not None else f"{r['reason']['zh']} / {r['reason']['en']}" for r in tm]}))
+        mv = (self.structural or {}).get("method_variants") or {}
+        rows = []
+        for sid, by_method in (mv.get("intervals") or {}).items():
+            svc = get_service(sid)
+            for method, st in by_method.items():
+                label = svc.method(method).label
+                chosen = method == str(self.deterministic.services.at[sid, "method"])
+                rows.append({"层级 Level": "method_variant", "项目 Item": f"{sid}:{method}",
+                             "名称": f"{svc.label['zh']}：{label['zh']}", "Name": f"{svc.label['en']}: {label['en']}",
+                             "单位 Unit": "亿元", **{head: st[col] / 1e8 for col, head in (
+                                 ("deterministic", "确定性结果 Deterministic"), ("mean", "均值 Mean"),
+                                 ("sd", "标准差 SD"), ("p5", "5 %"), ("p50", "中位数 Median"), ("p95", "95 %"))},
+                             "说明 Note": "本次核算所用方法 the account's method" if chosen else "GEP 在此变体下 GEP under this variant"})
+        if rows:
+            blocks.append(pd.DataFrame(rows))
+        ranges = (self.structural or {}).get("ranges") or []
+        if ranges:
+            blocks.append(pd.DataFrame({
+                "层级 Level": "structural_range", "项目 Item": [r["key"] for r in ranges],
+                "名称": [f"{r['key']} {r['low']:g} – {r['high']:g} {r['unit']}" for r in ranges],
+                "Name": [f"{r['ecosystem']} / {r['region']} ({r['set']})" for r in ranges],
+                "单位 Unit": "亿元", "确定性结果 Deterministic": self.deterministic.total / 1e8,
+                "GEP 低端 at low": [r["gep_at_low"] / 1e8 for r in ranges],
+                "GEP 高端 at high": [r["gep_at_high"] / 1e8 for r in ranges],
+                "说明 Note": [r["range_note"] for r in ranges]}))
+        return blocks
 
     def sensitivity_sheet(self) -> tuple[pd.DataFrame, list[str]] | None:
         sens = self.sensitivity
@@ -596,8 +654,8 @@ def account_uncertainty(account, draws: int = 10_000, seed: int = 1, *, result=N
     unc.indicators = _indicator_draws(runner, unc)
     unc.two_mountains = _two_mountains(runner, unc)
     unc.sensitivity = _sensitivity(runner, settings, list(runner.sampled.values()))
-    unc.structural = _structural(runner, result, [(u, rec) for u, rec, reason in runner.held.values()
-                                                  if reason == "structural"], variants)
+    unc.structural = _structural(runner, unc, result, [(u, rec) for u, rec, reason in runner.held.values()
+                                                       if reason == "structural"], variants)
     return unc
 
 
@@ -699,7 +757,7 @@ def _sensitivity(runner: _Runner, settings: UncertaintySettings, sampled: list) 
             "groups": rows}
 
 
-def _structural(runner: _Runner, result, rows: list, variants: bool) -> dict:
+def _structural(runner: _Runner, unc: Uncertainty, result, rows: list, variants: bool) -> dict:
     """GEP at each end of every structural range (one at a time), and under every published method variant."""
     out: dict = {"note": {"zh": "结构性差异：已发表点值之间的范围与已发表的方法变体；不是概率分布，不计入区间（除非 include_structural）",
                           "en": "structural spread: ranges between published point values and published method "
@@ -724,5 +782,35 @@ def _structural(runner: _Runner, result, rows: list, variants: bool) -> dict:
                 geps.setdefault(r["service"], {})[r["method"]] = r["gep"]
         all_geps = [g for s in geps.values() for g in s.values()]
         out["method_variants"] = {"gep_min": min(all_geps) if all_geps else None,
-                                  "gep_max": max(all_geps) if all_geps else None, "by_service": geps}
+                                  "gep_max": max(all_geps) if all_geps else None, "by_service": geps,
+                                  "intervals": _variant_intervals(runner, unc, geps)}
+    return out
+
+
+def _variant_intervals(runner: _Runner, unc: Uncertainty, geps: dict) -> dict:
+    """GEP's 5/50/95 % under every published method variant, on the draws of the Monte Carlo.
+
+    One service at a time, as :func:`gep.account.methods.compare_methods` does: in draw :math:`k`,
+    GEP under variant :math:`v` of service :math:`s` is :math:`G_k - V_{s,k} + V^{v}_{s,k}`, with the
+    same draws of every coefficient (the same streams: common random numbers), so the intervals of two
+    variants differ by the method alone. Returns ``{service: {method: {"deterministic", "mean", "sd",
+    "p5", "p50", "p95"}}}`` in 元; the account's own method is the Monte Carlo itself.
+    """
+    s = unc.settings
+    gep = unc.gep
+    out: dict = {}
+    for sid, by_method in geps.items():
+        k = runner.services.index(sid)
+        chosen_draws = unc.value.values[:, k, :].sum(axis=1)
+        out[sid] = {}
+        for method, det in by_method.items():
+            if method == runner.methods[sid]:
+                out[sid][method] = _stats(gep, det)
+                continue
+            variant = np.empty(s.draws)
+            for start in range(0, s.draws, s.chunk):
+                stop = min(start + s.chunk, s.draws)
+                v = runner.evaluate(MonteCarlo(s.seed, start, stop), stop - start, methods={sid: method})
+                variant[start:stop] = v[:, k, :].sum(axis=1)
+            out[sid][method] = _stats(gep - chosen_draws + variant, det)
     return out

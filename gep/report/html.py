@@ -476,7 +476,8 @@ def _uncertainty(d: ReportData) -> str:
             out.append(f'<p class="small">蒙特卡洛抽样次数 Monte Carlo draws: {e(draws)}; 随机种子 seed: {e(unc.get("seed", "—"))}</p>')
         if unc.get("includes_structural"):
             out.append(f'<p class="small">{bi("区间包含结构性范围（已发表点值之间，均匀抽样）", "the intervals include structural ranges (between published point values, drawn uniformly)")}</p>')
-        out.append(_uncertainty_details(unc))
+        out.append(_uncertainty_regions_indicators(d, unc))
+        out.append(_uncertainty_details(unc, d.summary.get("by_service")))
     elif unc is not None:
         out.append(f"<p>{missing(('结果中的 uncertainty 节没有可识别的 5/50/95 % 分位数', 'the uncertainty section has no 5/50/95 % percentiles this report can read'))}</p>")
     else:
@@ -514,7 +515,62 @@ def _uncertainty(d: ReportData) -> str:
     return "".join(out)
 
 
-def _uncertainty_details(unc: dict) -> str:
+def _uncertainty_regions_indicators(d: ReportData, unc: dict) -> str:
+    """The 5/50/95 % of every region's GEP and of the indicators computed from GEP."""
+    out = []
+    rows = []
+    for r, rec in (unc.get("by_region") or {}).items():
+        name = (d.summary.get("by_region", {}).get(r) or {}).get("name") or {"zh": r, "en": r}
+        p = _percentiles(rec)
+        if p is not None:
+            rows.append([bi(name.get("zh", r), name.get("en", r)), e(fmt_money(p[0])), e(fmt_money(p[1])),
+                         e(fmt_money(p[2]))])
+    if rows:
+        out.append(f"<h3>{bi('各乡镇 GEP 的 90% 区间', '90 % intervals of GEP by township')}</h3>")
+        out.append(table([("乡镇 Township", False), ("5 %（亿元）", True), ("中位数 median（亿元）", True),
+                          ("95 %（亿元）", True)], rows))
+    rows = []
+    for k, rec in (unc.get("indicators") or {}).items():
+        p = _percentiles(rec)
+        if p is None:
+            continue
+        lab = rec.get("label") or {"zh": k, "en": k}
+        rows.append([bi(lab.get("zh", k), lab.get("en", k)), e(rec.get("unit", "")),
+                     *[e(f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.4g}") for v in p]])
+    if rows:
+        out.append(f"<h3>{bi('指标的 90% 区间', '90 % intervals of the indicators')}</h3>")
+        out.append(table([("指标 Indicator", False), ("单位 Unit", False), ("5 %", True), ("中位数 median", True),
+                          ("95 %", True)], rows))
+    return "".join(out)
+
+
+def _variant_intervals(unc: dict, labels: dict | None = None) -> str:
+    """GEP under every published method variant with its 90 % interval (the structural spread of methods)."""
+    mv = (unc.get("structural") or {}).get("method_variants") or {}
+    rows = []
+    for sid, by_method in (mv.get("intervals") or {}).items():
+        for method, rec in (by_method or {}).items():
+            p = _percentiles(rec)
+            det = rec.get("deterministic") if isinstance(rec, dict) else None
+            if p is None or not isinstance(det, (int, float)):
+                continue
+            lab = ((labels or {}).get(sid) or {}).get("label") or {"zh": sid, "en": sid}
+            rows.append([bi(lab.get("zh", sid), lab.get("en", sid)), e(method), e(fmt_money(det)), e(fmt_money(p[0])), e(fmt_money(p[1])),
+                         e(fmt_money(p[2]))])
+    if not rows:
+        return ""
+    head = bi("各方法变体下的 GEP 及其 90% 区间（结构性差异，不是概率）",
+              "GEP under each method variant and its 90 % interval (a structural spread, not a probability)")
+    note = bi("每次只换一项服务的方法，同一组抽样（公共随机数）：两个变体的区间之差只来自方法",
+              "one service's method changed at a time, on the same draws (common random numbers): the intervals "
+              "of two variants differ by the method alone")
+    return (f"<h3>{head}</h3>"
+            + table([("服务 Service", False), ("变体 Variant", False), ("GEP（亿元）", True), ("5 %（亿元）", True),
+                     ("中位数 median（亿元）", True), ("95 %（亿元）", True)], rows)
+            + f'<p class="small">{note}</p>')
+
+
+def _uncertainty_details(unc: dict, labels: dict | None = None) -> str:
     """What drives the interval (Sobol indices), the structural ranges apart, and the probabilities of targets."""
     out = []
     sens = unc.get("sensitivity")
@@ -527,6 +583,7 @@ def _uncertainty_details(unc: dict) -> str:
         out.append(f'<p class="small">Sobol 指数（SALib，{e(sens.get("base_samples"))} 个基样本）；同一系数键的各行为一组 / '
                    f'Sobol indices (SALib, {e(sens.get("base_samples"))} base samples); the rows of one key form one group; '
                    '± = 95 %</p>')
+    out.append(_variant_intervals(unc, labels))
     ranges = (unc.get("structural") or {}).get("ranges") or []
     if ranges:
         rows = [[e(r["key"]), e(f"{r['low']:g} – {r['high']:g} {r.get('unit', '')}"), e(fmt_money(r["gep_at_low"])),
