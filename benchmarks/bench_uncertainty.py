@@ -12,7 +12,8 @@ machine slows all three alike, best of ``--repeat``:
   indicators and the Two-Mountains probabilities;
 * ``whole analysis`` -- ``gep.account_uncertainty(acct, 10_000, seed=1, result=res)``: the same plus the
   Sobol indices (Saltelli design, draws ÷ (2 (groups + 2)) base samples), the structural ranges and every
-  published method variant: what ``gep run --uncertainty 10000`` adds to a run.
+  published method variant with its interval on the same draws: what ``gep run --uncertainty 10000`` adds
+  to a run.
 
 Peak memory of the draws (tracemalloc, Python allocations including numpy) is measured once, apart.
 Usage::

@@ -147,7 +147,7 @@ gep run gep/examples/shangyu/gep.toml --years 2020-2021 --uncertainty 10000 --se
 ```
 
 adds `summary.json["uncertainty"]`, the sheets 不确定性 Uncertainty and 敏感性 Sensitivity of `accounts.xlsx`,
-and a section of the report. 10⁴ draws of the example cost about 4× one deterministic run
+and a section of the report. 10⁴ draws of the example cost 2.5–4× one deterministic run
 (`benchmarks/bench_uncertainty.py`)."""),
 ]
 
