@@ -448,3 +448,37 @@ def test_gep_under_a_method_variant_has_the_interval_of_a_run_with_that_method(e
     assert cop_row in text
     (baiguan,) = [unc.summary()["by_region"]["baiguan"]]
     assert " ".join(["百官街道 Baiguan Subdistrict", *(fmt_money(baiguan[k]) for k in ("p5", "p50", "p95"))]) in text
+
+
+def test_a_variant_that_cannot_be_drawn_is_said_so_not_dropped(monkeypatch):
+    # a variant that runs at the values but fails on the draws keeps its deterministic GEP and its reason;
+    # the sheet, the console and the report name it, and the account's own interval stands
+    from gep.account import uncertainty as U
+    from gep.errors import problem
+    from gep.report.data import ReportData
+    from gep.report.html import _uncertainty
+
+    real = U._Runner.evaluate
+
+    def failing(self, sampler, n, **kw):
+        if (kw.get("methods") or {}).get("climate_regulation") == "tabular_cop":
+            raise GepError([problem("nonfinite_value", "测试：抽样中出现非有限值", "test: a non-finite value in a draw")])
+        return real(self, sampler, n, **kw)
+
+    monkeypatch.setattr(U._Runner, "evaluate", failing)
+    acct = gep.Account.from_config(gep.example_config())
+    unc = gep.account_uncertainty(acct, 60, seed=1, sobol_samples=0)
+    cop = unc.structural["method_variants"]["intervals"]["climate_regulation"]["tabular_cop"]
+    assert cop["status"] == "not_computed" and "p5" not in cop
+    assert cop["reason"]["en"] == "test: a non-finite value in a draw"
+    assert cop["deterministic"] == pytest.approx(unc.structural["method_variants"]["by_service"]["climate_regulation"]
+                                                 ["tabular_cop"], rel=1e-12)
+    assert "p5" in unc.structural["method_variants"]["intervals"]["climate_regulation"]["tabular_humidifier_only"]
+    res = unc.deterministic
+    unc.attach(res)
+    frame, _ = res.extra["report_sheets"]["不确定性 Uncertainty"]
+    (row,) = frame[frame["项目 Item"] == "climate_regulation:tabular_cop"].to_dict("records")
+    assert "test: a non-finite value in a draw" in row["说明 Note"] and pd.isna(row["5 %"])
+    rows = [r for t in res.extra["console_tables"].values() for r in t if r.get("方法 Method") == "tabular_cop"]
+    assert rows and rows[0]["5 %"] == "—"
+    assert "test: a non-finite value in a draw" in _uncertainty(ReportData.from_result(res))

@@ -531,12 +531,16 @@ class Uncertainty:
             for method, st in by_method.items():
                 label = svc.method(method).label
                 chosen = method == str(self.deterministic.services.at[sid, "method"])
+                note = "本次核算所用方法 the account's method" if chosen else "GEP 在此变体下 GEP under this variant"
+                if "p5" not in st:
+                    note = f"未能在抽样上计算 not computed on the draws: {st['reason']['zh']} / {st['reason']['en']}"
                 rows.append({"层级 Level": "method_variant", "项目 Item": f"{sid}:{method}",
                              "名称": f"{svc.label['zh']}：{label['zh']}", "Name": f"{svc.label['en']}: {label['en']}",
                              "单位 Unit": "亿元", **{head: st[col] / 1e8 for col, head in (
                                  ("deterministic", "确定性结果 Deterministic"), ("mean", "均值 Mean"),
-                                 ("sd", "标准差 SD"), ("p5", "5 %"), ("p50", "中位数 Median"), ("p95", "95 %"))},
-                             "说明 Note": "本次核算所用方法 the account's method" if chosen else "GEP 在此变体下 GEP under this variant"})
+                                 ("sd", "标准差 SD"), ("p5", "5 %"), ("p50", "中位数 Median"), ("p95", "95 %"))
+                                 if col in st},
+                             "说明 Note": note})
         if rows:
             blocks.append(pd.DataFrame(rows))
         ranges = (self.structural or {}).get("ranges") or []
@@ -598,10 +602,12 @@ class Uncertainty:
         for sid, by_method in (mv.get("intervals") or {}).items():
             chosen = str(self.deterministic.services.at[sid, "method"])
             for method, st in by_method.items():
+                ok = "p5" in st
                 out.append({"服务 Service": get_service(sid).label["zh"],
                             "方法 Method": method + (" ✓" if method == chosen else ""),
                             "GEP (亿元)": f"{st['deterministic'] / 1e8:,.2f}",
-                            "5 %": f"{st['p5'] / 1e8:,.2f}", "95 %": f"{st['p95'] / 1e8:,.2f}"})
+                            "5 %": f"{st['p5'] / 1e8:,.2f}" if ok else "—",
+                            "95 %": f"{st['p95'] / 1e8:,.2f}" if ok else f"— {st['reason']['en']}"})
         return out
 
 
@@ -826,9 +832,15 @@ def _variant_intervals(runner: _Runner, unc: Uncertainty, geps: dict) -> dict:
                 out[sid][method] = _stats(gep, det)
                 continue
             variant = np.empty(s.draws)
-            for start in range(0, s.draws, s.chunk):
-                stop = min(start + s.chunk, s.draws)
-                v = runner.evaluate(MonteCarlo(s.seed, start, stop), stop - start, methods={sid: method})
-                variant[start:stop] = v[:, k, :].sum(axis=1)
+            try:
+                for start in range(0, s.draws, s.chunk):
+                    stop = min(start + s.chunk, s.draws)
+                    v = runner.evaluate(MonteCarlo(s.seed, start, stop), stop - start, methods={sid: method})
+                    variant[start:stop] = v[:, k, :].sum(axis=1)
+            except GepError as exc:  # the variant ran at the values but not on the draws: say why, no numbers
+                first = exc.problems[0]
+                out[sid][method] = {"deterministic": det, "status": "not_computed",
+                                    "reason": {"zh": first.zh, "en": first.en}}
+                continue
             out[sid][method] = _stats(gep - chosen_draws + variant, det)
     return out

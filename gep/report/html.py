@@ -552,11 +552,15 @@ def _variant_intervals(unc: dict, labels: dict | None = None) -> str:
         for method, rec in (by_method or {}).items():
             p = _percentiles(rec)
             det = rec.get("deterministic") if isinstance(rec, dict) else None
-            if p is None or not isinstance(det, (int, float)):
+            if not isinstance(det, (int, float)):
                 continue
             lab = ((labels or {}).get(sid) or {}).get("label") or {"zh": sid, "en": sid}
-            rows.append([bi(lab.get("zh", sid), lab.get("en", sid)), e(method), e(fmt_money(det)), e(fmt_money(p[0])), e(fmt_money(p[1])),
-                         e(fmt_money(p[2]))])
+            if p is None:  # the variant could not be drawn: its reason, never a made-up interval
+                reason = rec.get("reason") if isinstance(rec.get("reason"), dict) else None
+                cells = [missing((reason.get("zh", ""), reason.get("en", "")) if reason else None)] * 3
+            else:
+                cells = [e(fmt_money(v)) for v in p]
+            rows.append([bi(lab.get("zh", sid), lab.get("en", sid)), e(method), e(fmt_money(det)), *cells])
     if not rows:
         return ""
     head = bi("各方法变体下的 GEP 及其 90% 区间（结构性差异，不是概率）",
