@@ -13,7 +13,11 @@
     gep check-studies [DIR]            reproduce the published studies of validation/, write docs/validation.md
     gep screen CODE_OR_NAME | --province P | --all   (tier-1 screening, gep.screening)
 
-Problems are printed in Chinese and English and the exit code is 1.
+Problems are printed in Chinese and English and the exit code is 1; another
+run writing into the same ``--out``: 75; Ctrl-C: 130; an internal error: 70
+with a crash report (``gep.safety``, ``docs/safety.md``). The consoles never
+read markup or emoji codes: text from the inputs is printed as it is (style
+with ``style=`` or :class:`rich.text.Text`, never with ``[bold]`` markup).
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from .errors import GepError
+from .errors import GepError, OutputBusy
 from .numformat import fmt  # one number format per unit
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+from .safety import EXIT_BUSY, EXIT_INTERRUPTED, EXIT_PROBLEMS, GuardedGroup, print_problems, set_debug
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, cls=GuardedGroup,
                   help="gep — 生态系统生产总值核算 / Gross Ecosystem Product accounting")
 coef_app = typer.Typer(no_args_is_help=True, help="系数集 / coefficient sets")
 svc_app = typer.Typer(no_args_is_help=True, help="生态系统服务 / ecosystem services")
@@ -46,16 +53,21 @@ def _width(stream) -> int | None:
         return 120
 
 
-console = Console(width=_width(sys.stdout))
-err_console = Console(stderr=True, width=_width(sys.stderr))
+# markup and emoji codes off: a township named "[/old name]" or ":x:" is printed as it is, in every table and
+# line (styles are given with style= or rich Text, never as markup)
+console = Console(width=_width(sys.stdout), markup=False, emoji=False)
+err_console = Console(stderr=True, width=_width(sys.stderr), markup=False, emoji=False)
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="内部错误时打印回溯 / print the traceback of an internal error")):
+    """gep — 生态系统生产总值核算 / Gross Ecosystem Product accounting"""
+    set_debug(debug)
 
 
 def _fail(exc: GepError) -> None:
-    err_console.print(f"[bold red]发现 {len(exc.problems)} 个问题 / {len(exc.problems)} problem(s) found[/]")
-    for i, p in enumerate(exc.problems, 1):
-        err_console.print(f"{i}. {p.format('zh')}", highlight=False, soft_wrap=True, markup=False, style="red")
-        err_console.print(f"   {p.format('en')}", highlight=False, soft_wrap=True, markup=False)
-    raise typer.Exit(code=1)
+    print_problems(exc, err_console)
+    raise typer.Exit(code=EXIT_BUSY if isinstance(exc, OutputBusy) else EXIT_PROBLEMS)
 
 
 def _cell(v) -> str:
@@ -91,14 +103,13 @@ def print_result(res) -> None:
     s = res.summary()
     yi = 1e8
     print_warnings(res.warnings)
-    console.print(f"\n[bold]{res.name.get('zh', '')} / {res.name.get('en', '')} — {res.year}[/]  "
-                  f"prices: {res.prices}; coefficients: {res.coefficients['id']}; profile: {s.get('profile')}",
-                  markup=False)
+    console.print(f"\n{res.name.get('zh', '')} / {res.name.get('en', '')} — {res.year}", style="bold", end="")
+    console.print(f"  prices: {res.prices}; coefficients: {res.coefficients['id']}; profile: {s.get('profile')}")
     if total_key(s) == "gep":
-        console.print(f"[bold green]GEP 生态系统生产总值 = {s['gep'] / yi:,.2f} 亿元 (10⁸ CNY)[/]\n")
+        console.print(f"GEP 生态系统生产总值 = {s['gep'] / yi:,.2f} 亿元 (10⁸ CNY)\n", style="bold green")
     else:
-        console.print(f"[bold green]ESV 生态系统服务价值 = {s['esv'] / yi:,.2f} 亿元 (10⁸ CNY)[/] "
-                      "(含支持服务，不是 GEP / includes supporting services: not GEP)\n")
+        console.print(f"ESV 生态系统服务价值 = {s['esv'] / yi:,.2f} 亿元 (10⁸ CNY) "
+                      "(含支持服务，不是 GEP / includes supporting services: not GEP)\n", style="bold green")
     s.setdefault("gep", s.get("esv"))
 
     t = Table(title="分类 By category (亿元)")
@@ -204,65 +215,125 @@ def _uncertainty(acct, res, draws: int, seed: int):
     return account_uncertainty(acct, draws, seed, result=res).attach(res).extra["uncertainty"]
 
 
+def _input_files(config: Path, cfg: dict, folder: Path, wanted: list[int]) -> list[Path]:
+    """The config and every file or folder it reads, for every year of the run (kept away from ``--out``)."""
+    from .account.config import for_year
+    from .account.paths import input_paths
+
+    files = [Path(config)]
+    for c in ([for_year(cfg, y) for y in wanted] if wanted else [cfg]):
+        files += [path for _, _, path in input_paths(c, folder)]
+    return list(dict.fromkeys(files))
+
+
 def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False,
-         targets: Path | None = None, official: bool = False, compare_methods: bool = False,
-         uncertainty: int = 0, seed: int = 1):
-    """Run one year, or several years (``--years`` or ``[account] years``)."""
+         targets: Path | None = None, official: bool = False, compare_methods: bool = False, report: bool = False,
+         wait: bool = False, extra=None, also_reads: tuple[Path, ...] = (), uncertainty: int = 0, seed: int = 1):
+    """Run one year, or several years (``--years`` or ``[account] years``), and replace ``out`` with the outputs.
+
+    ``out`` is checked and locked before anything is computed; every file
+    (years, maps, the report) is written into a staging folder beside it,
+    which then takes its place in one step (:class:`gep.io.safe_write.OutputFolder`).
+    ``extra(res, result)`` may add to the outputs before they are written; it
+    returns ``(write, show)``: ``write(staging)`` writes further files into the
+    set, ``show()`` prints (either may be ``None``). ``also_reads`` are further
+    input files. ``uncertainty`` draws (``--uncertainty N``, seeded by ``seed``) are of the latest year.
+    """
     from .account import Account
     from .account.config import load_config
     from .account.years import parse_years, run_years
+    from .io.outputs import write_into, write_map_files
+    from .io.safe_write import OutputFolder
     from .progress import progress
 
-    appraisal = None
+    dest, appraisal, write_more, show_more, reported = None, None, None, None, {}
     try:
         cfg, folder = load_config(config)
         wanted = parse_years(years) if years else parse_years(cfg.get("account", {}).get("years", []))
-        with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
-            if len(wanted) > 1:
-                multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year)
-                res = multi[multi.years[-1]]
-                if compare_methods or uncertainty:  # the latest year's account, with its inputs as the run read them
-                    from .account.years import year_accounts
+        inputs = _input_files(config, cfg, folder, wanted) + list(also_reads)
+        if targets is not None:
+            inputs.append(targets)
+        dest = OutputFolder(out, inputs=inputs, wait=wait, on_wait=lambda holder: err_console.print(
+            f"等待另一个 gep 写完 {out}（{holder}）… / waiting for another gep run writing into {out} ({holder}) …",
+            style="yellow", soft_wrap=True))
+        with dest:  # --out checked and locked: nothing is computed before this
+            for zh, en in dest.recovered:
+                err_console.print(f"恢复 / recovered: {zh}\n    {en}", style="yellow", soft_wrap=True)
+            multi, unc = None, None
+            with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
+                if len(wanted) > 1:
+                    multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year)
+                    res = multi[multi.years[-1]]
+                    if compare_methods or uncertainty:  # the latest year's account, its inputs as the run read them
+                        from .account.years import year_accounts
 
-                    latest = year_accounts(config, [res.year], official=official)[(res.year, "as_run")]
-                    if compare_methods:
-                        _compare_methods(latest, res)
-                    unc = _uncertainty(latest, res, uncertainty, seed)
-                appraisal = _appraise_into(res, multi, cfg, folder, targets,
-                                           draws=None if not uncertainty else unc.value)
-                written = res.write(out)
-                if maps:
-                    written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
-                for y in multi.years[:-1]:
-                    written.update({f"{y}/{k}": v for k, v in multi[y].write(out / "years" / str(y)).items()})
-            else:
-                if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
-                    from .account.years import account_for_year
-
-                    acct = account_for_year(cfg, folder, wanted[0], source=str(config))
+                        latest = year_accounts(config, [res.year], official=official)[(res.year, "as_run")]
+                        if compare_methods:
+                            _compare_methods(latest, res)
+                        unc = _uncertainty(latest, res, uncertainty, seed)
                 else:
-                    acct = Account.from_config(config)
-                acct.maps = maps
-                if official:
-                    acct.config["account"]["purpose"] = "official"
-                res = acct.run()
-                if compare_methods:
-                    _compare_methods(acct, res)
-                unc = _uncertainty(acct, res, uncertainty, seed)
-                appraisal = _appraise_into(res, res, cfg, folder, targets, draws=None if unc is None else unc.value)
-                written = res.write(out)
-                if maps:
-                    written.update({f"maps/{k}": v for k, v in res.write_maps(out / "maps").items()})
+                    if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
+                        from .account.years import account_for_year
+
+                        acct = account_for_year(cfg, folder, wanted[0], source=str(config))
+                    else:
+                        acct = Account.from_config(config)
+                    acct.maps = maps
+                    if official:
+                        acct.config["account"]["purpose"] = "official"
+                    res = acct.run()
+                    if compare_methods:
+                        _compare_methods(acct, res)
+                    unc = _uncertainty(acct, res, uncertainty, seed)
+            appraisal = _appraise_into(res, multi or res, cfg, folder, targets, draws=None if unc is None else unc.value)
+            if extra is not None:
+                write_more, show_more = extra(res, multi or res)
+            staged = write_into(res, dest.staging)
+            if maps:
+                staged.update({f"maps/{k}": v for k, v in write_map_files(res, dest.staging / "maps").items()})
+            for y in (multi.years[:-1] if multi else []):
+                staged.update({f"{y}/{k}": v for k, v in write_into(multi[y], dest.staging / "years" / str(y)).items()})
+            if write_more is not None:
+                staged.update(write_more(dest.staging))
+            if report:
+                from .report import write_report
+
+                reported = write_report(res, dest.staging, pdf="auto")
+                staged.update(reported)
+            dest.commit()
+        if not quiet:
+            print_result(res)
+            if appraisal is not None:
+                from .decisions.cli import print_appraisal
+
+                print_appraisal(appraisal, console, limit=12)
+            if show_more is not None:
+                show_more()
+        if report and "report.pdf" not in reported:
+            console.print("未找到 Chrome/Edge/Chromium，未生成 PDF；可用浏览器打开 report.html 打印 / no Chrome, Edge or "
+                          "Chromium found: no PDF written; open report.html in a browser and print it "
+                          "(or set GEP_CHROMIUM)", style="yellow")
+        console.print("\n写出 / wrote: " + ", ".join(str(dest.path(p)) for p in staged.values()))
     except GepError as exc:
         _fail(exc)
-    if not quiet:
-        print_result(res)
-        if appraisal is not None:
-            from .decisions.cli import print_appraisal
-
-            print_appraisal(appraisal, console, limit=12)
-    console.print("\n写出 / wrote: " + ", ".join(str(p) for p in written.values()))
+    except KeyboardInterrupt:
+        _interrupted(dest)
     return res
+
+
+def _interrupted(dest) -> None:
+    """Ctrl-C: say what ``--out`` holds now, exit 130."""
+    if dest is not None and dest.committed:
+        zh, en = "输出已完整写出", "the new outputs had already been written completely"
+    elif dest is not None and dest.existed:
+        zh, en = "未写出任何文件，之前的输出保持不变", "nothing written, the previous outputs are kept"
+    else:
+        zh, en = "未写出任何文件", "nothing written"
+    err_console.print(f"已中断：{zh} / interrupted: {en}", style="bold red")
+    raise typer.Exit(code=EXIT_INTERRUPTED)
+
+
+_WAIT = typer.Option(False, "--wait", help="另一个 gep 正在写入同一 --out 时排队等候 / wait for another run writing into --out")
 
 
 @app.command()
@@ -283,13 +354,11 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
                                         help="蒙特卡洛抽样次数：区间、达标概率与 Sobol 敏感性 / Monte Carlo draws: "
                                              "intervals, probabilities of targets met, Sobol indices"),
         seed: int = typer.Option(1, "--seed", min=0, help="随机种子 / random seed of --uncertainty"),
-        report: bool = typer.Option(False, "--report", help="同时写出 report.html 与 report.pdf / also write the report")):
+        report: bool = typer.Option(False, "--report", help="同时写出 report.html 与 report.pdf / also write the report"),
+        wait: bool = _WAIT):
     """核算一个县的 GEP / run the account of a config."""
-    res = _run(config, out, quiet, years, maps, targets, official, compare_methods, uncertainty, seed)
-    if report:
-        from .report.command import report_command
-
-        report_command(res, out, pdf=True, console=console, fail=_fail)
+    _run(config, out, quiet, years, maps, targets, official, compare_methods, report, wait,
+         uncertainty=uncertainty, seed=seed)
 
 
 @app.command("report")
@@ -301,27 +370,53 @@ def report_cmd(out: Path = typer.Argument(..., help="gep run 的输出目录 / o
     report_command(out, out, pdf=pdf, console=console, fail=_fail)
 
 
+def _summary(path: Path) -> dict:
+    """``summary.json`` of an output folder, checked to be one (typed errors, never a KeyError)."""
+    import json
+
+    from .errors import InputFileError, problem
+
+    file = path / "summary.json"
+    try:
+        s = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputFileError(problem("file_not_found", "找不到 summary.json", "summary.json not found", file=str(file),
+                                     hint_zh="给出 gep run 的输出文件夹", hint_en="give an output folder of gep run")) from None
+    except (OSError, ValueError) as exc:  # a file instead of a folder, not UTF-8, not JSON
+        raise InputFileError(problem("bad_summary", f"无法读取 summary.json（{type(exc).__name__}）",
+                                     f"cannot read summary.json ({type(exc).__name__})", file=str(file))) from None
+    num = (int, float)
+    ok = (isinstance(s, dict) and isinstance(s.get("gep"), num) and not isinstance(s.get("gep"), bool)
+          and all(isinstance(s.get(k), dict) for k in ("by_category", "by_service", "by_region")))
+    if ok:
+        ok = all(isinstance(v, num) for v in s["by_category"].values()) and all(
+            isinstance(v, dict) and isinstance(v.get(f), num) and isinstance(v.get(lab, {}), dict)
+            for key, f, lab in (("by_service", "value", "label"), ("by_region", "gep", "name"))
+            for v in s[key].values())
+    if not ok:
+        raise InputFileError(problem("bad_summary", "这不是 gep 写出的 summary.json（缺少或损坏了数值）",
+                                     "this is not a summary.json written by gep (figures missing or damaged)",
+                                     file=str(file), hint_zh="给出 gep run 的输出文件夹",
+                                     hint_en="give an output folder of gep run"))
+    return s
+
+
 @app.command()
 def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出目录 / output folder of the earlier run"),
             out_b: Path = typer.Argument(..., help="较晚一次运行的输出目录 / output folder of the later run")):
     """比较两次运行的 summary.json / compare two runs by service, category and township."""
-    import json
-
     try:
-        a, b = (json.loads((p / "summary.json").read_text(encoding="utf-8")) for p in (out_a, out_b))
-    except FileNotFoundError as exc:
-        err_console.print(f"找不到 summary.json / summary.json not found: {exc.filename}")
-        raise typer.Exit(code=1)
-    except (OSError, ValueError) as exc:  # a file instead of a folder, or not JSON
-        err_console.print(f"无法读取 summary.json / cannot read summary.json: {exc}", markup=False)
-        raise typer.Exit(code=1)
+        a, b = _summary(out_a), _summary(out_b)
+    except GepError as exc:
+        _fail(exc)
     from .numformat import fmt, fmt_money
     from .services import CATEGORIES
 
     # each run is named by its folder (as given) and its year: two runs of one year stay apart
-    la, lb = f"{out_a} ({a['year']})", f"{out_b} ({b['year']})"
+    la, lb = f"{out_a} ({a.get('year')})", f"{out_b} ({b.get('year')})"
     if a.get("prices") != b.get("prices"):
-        console.print(f"[yellow]注意：价格口径不同 / note: different price bases ({a.get('prices')} vs {b.get('prices')})[/]")
+        console.print(f"注意：价格口径不同 / note: different price bases ({a.get('prices')} vs {b.get('prices')})",
+                      style="yellow")
     pct = fmt((b["gep"] / a["gep"] - 1) * 100, "%", signed=True, with_unit=True) if a["gep"] else "—"
     console.print(f"GEP {la}: {fmt_money(a['gep'], with_unit=True)} → {lb}: {fmt_money(b['gep'], with_unit=True)} "
                   f"({fmt_money(b['gep'] - a['gep'], signed=True, with_unit=True)}, {pct})", highlight=False)
@@ -339,7 +434,7 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
             name = f"{CATEGORIES[k]['zh']} {CATEGORIES[k]['en']}" if key == "by_category" and k in CATEGORIES else k
             rec = b[key].get(k) or a[key].get(k)
             if label and isinstance(rec, dict) and label in rec:
-                name = f"{rec[label]['zh']} {rec[label]['en']}"
+                name = f"{rec[label].get('zh', '')} {rec[label].get('en', '')}"
             t.add_row(name, fmt_money(va), fmt_money(vb), fmt_money(vb - va, signed=True),
                       fmt((vb / va - 1) * 100, "%", signed=True) if va else "—")
         console.print(t)
@@ -361,7 +456,8 @@ def init(folder: Path = typer.Argument(..., help="新的县文件夹 / a new fol
     except GepError as exc:
         _fail(exc)
     console.print(f"写出 / wrote {len(written)} files in {folder}: " + ", ".join(written), highlight=False)
-    console.print(f"下一步 / next: 填写后运行 fill them in, then run  [bold]gep validate {folder / 'gep.toml'}[/]")
+    console.print("下一步 / next: 填写后运行 fill them in, then run  ", end="")
+    console.print(f"gep validate {folder / 'gep.toml'}", style="bold")
 
 
 @app.command()
@@ -372,10 +468,13 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
             uncertainty: int = typer.Option(1000, "--uncertainty", min=0, metavar="N",
                                             help="蒙特卡洛抽样次数（0：不做）/ Monte Carlo draws (0: none)"),
             seed: int = typer.Option(1, "--seed", min=0, help="随机种子 / random seed of --uncertainty"),
-            copy: Optional[Path] = typer.Option(None, "--copy", help="把示例县的输入复制到此文件夹（不运行）/ copy the example's inputs to this folder (no run)")):
+            copy: Optional[Path] = typer.Option(None, "--copy", help="把示例县的输入复制到此文件夹（不运行）/ copy the example's inputs to this folder (no run)"),
+            wait: bool = _WAIT):
     """运行内置示例县（上虞区 2021 及示意的 2020）/ run the embedded example county (Shangyu 2021, with an illustrative 2020)."""
+    from .account import Account
     from .account.comparison import side_by_side
-    from .examples import example_config
+    from .account.config import load_config
+    from .examples import example_config, example_dir
 
     if copy is not None:
         from .scaffold import copy_example
@@ -385,50 +484,48 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
         except GepError as exc:
             _fail(exc)
         console.print(f"复制 / copied {len(info['files'])} files to {copy}")
-        console.print(f"[bold yellow]注意 / note: {info['illustrative']} of the {info['rows']} rows of "
+        console.print(f"注意 / note: {info['illustrative']} of the {info['rows']} rows of "
                       f"{copy / 'coefficients' / 'example.csv'} are illustrative or unverified (示意值/未核实): "
                       "replace them with the county's own sourced values before any real account. "
-                      "A new county starts better from `gep init`.[/]", highlight=False)
+                      "A new county starts better from `gep init`.", style="bold yellow", highlight=False)
         return
 
-    res = _run(example_config(), out, quiet, compare_methods=compare_methods, uncertainty=uncertainty, seed=seed)
-    # the same county by the raster path and by value transfer, side by side
-    from .account import Account
-
-    others = {"tabular": res}
-    for label, name in (("spatial", "gep-spatial.toml"), ("value transfer", "gep-value-transfer.toml")):
-        try:
+    def methods_and_transfer(res, result):
+        # the same county by the raster path and by value transfer, side by side, in the same report
+        others = {"tabular": res}
+        for label, name in (("spatial", "gep-spatial.toml"), ("value transfer", "gep-value-transfer.toml")):
             others[label] = Account.from_config(example_config(name)).run()
-        except GepError as exc:
-            _fail(exc)
-    table = side_by_side(others)
-    res.extra.setdefault("report_sheets", {})["方法对比 Methods"] = (
-        (table / 1e8).reset_index().rename(columns={"category": "类别 Category", "service": "服务 Service ID",
-                                                    "label_zh": "服务", "label_en": "Service"}), ["同一县三种核算方式的价值量（亿元）/ the same county accounted three ways (10⁸ CNY)",
-                                      "tabular = 面积×单位面积功能量与统计数据; spatial = 栅格逐像元; value transfer = 谢高地当量因子"])
-    res.write(out, formats=("xlsx",))
-    # an illustrative transfer tied to GEP (gep.decisions; the spec says it is illustrative)
-    from .decisions import allocate, read_allocation_spec
-    from .examples import example_dir
+        table = side_by_side(others)
+        res.extra.setdefault("report_sheets", {})["方法对比 Methods"] = (
+            (table / 1e8).reset_index().rename(columns={"category": "类别 Category", "service": "服务 Service ID",
+                                                        "label_zh": "服务", "label_en": "Service"}), ["同一县三种核算方式的价值量（亿元）/ the same county accounted three ways (10⁸ CNY)",
+                                          "tabular = 面积×单位面积功能量与统计数据; spatial = 栅格逐像元; value transfer = 谢高地当量因子"])
+        # an illustrative transfer tied to GEP (gep.decisions; the spec says it is illustrative), in the same set
+        from .decisions import allocate, read_allocation_spec
 
-    try:
         spec = read_allocation_spec(example_dir() / "transfer.toml")
-        allocation = allocate(out, spec.pop("budget"), **spec)
-        allocation.write(out)
-    except GepError as exc:
-        _fail(exc)
-    if not quiet:
-        from .decisions.cli import print_allocation
+        allocation = allocate(result, spec.pop("budget"), **spec)
 
-        print_allocation(allocation, console)
-        t = Table(title="方法对比 Methods side by side (亿元)")
-        t.add_column("服务 Service")
-        for label in others:
-            t.add_column(label, justify="right")
-        for (cat, sid, zh, en), r in table.iterrows():
-            name = f"{zh} {en}" if zh else sid
-            t.add_row(name, *[_fmt(r[label] / 1e8, 2) if r[label] == r[label] else "" for label in others])
-        console.print(t)
+        def show():
+            from .decisions.cli import print_allocation
+
+            print_allocation(allocation, console)
+            t = Table(title="方法对比 Methods side by side (亿元)")
+            t.add_column("服务 Service")
+            for label in others:
+                t.add_column(label, justify="right")
+            for (cat, sid, zh, en), r in table.iterrows():
+                name = f"{zh} {en}" if zh else sid
+                t.add_row(name, *[_fmt(r[label] / 1e8, 2) if r[label] == r[label] else "" for label in others])
+            console.print(t)
+        return allocation.write, show
+
+    also = [example_dir() / "transfer.toml"]
+    for name in ("gep-spatial.toml", "gep-value-transfer.toml"):
+        cfg, folder = load_config(example_config(name))
+        also += _input_files(example_config(name), cfg, folder, [])
+    _run(example_config(), out, quiet, compare_methods=compare_methods, wait=wait, extra=methods_and_transfer,
+         also_reads=tuple(also), uncertainty=uncertainty, seed=seed)
 
 
 @app.command()
@@ -450,7 +547,7 @@ def validate(config: Path = typer.Argument(..., help="账户配置 TOML / accoun
     print_warnings(warnings)
     if problems:
         _fail(GepError(problems))
-    console.print("[green]没有发现问题 / no problems found[/]")
+    console.print("没有发现问题 / no problems found", style="green")
 
 
 @app.command()
@@ -496,7 +593,7 @@ def coef_list():
         try:
             cs = load_coefficients(sid)
         except GepError as exc:
-            t.add_row(sid, f"[red]{len(exc.problems)} problems[/]", "", "", "", "")
+            t.add_row(sid, Text(f"{len(exc.problems)} problems", style="red"), "", "", "", "")
             continue
         t.add_row(sid, f"{cs.title.get('zh', '')}\n{cs.title.get('en', '')}", str(cs.manifest.get("extends", "")),
                   cs.version, str(len(cs.table)), str(cs.manifest.get("checked_on", "")))
@@ -513,7 +610,8 @@ def coef_show(set_id: str = typer.Argument(..., help="系数集 id 或路径 / s
         cs = load_coefficients(path=set_id) if Path(set_id).is_dir() else load_coefficients(set_id)
     except GepError as exc:
         _fail(exc)
-    console.print(f"[bold]{cs.id}[/] {cs.title.get('zh', '')} / {cs.title.get('en', '')} (chain: {' → '.join(cs.chain)})")
+    console.print(f"{cs.id}", style="bold", end=" ")
+    console.print(f"{cs.title.get('zh', '')} / {cs.title.get('en', '')} (chain: {' → '.join(map(str, cs.chain))})")
     frame = cs.to_frame()
     if key:
         frame = frame[frame["key"].str.startswith(key)]
@@ -527,7 +625,7 @@ def coef_show(set_id: str = typer.Argument(..., help="系数集 id 或路径 / s
         t.add_row(*[_cell(r[c]) for c in
                     ("key", "ecosystem", "region", "valid_from", "value", "unit", "price_year", "source", "status", "set")])
     console.print(t)
-    console.print("\n[bold]来源 Sources[/]")
+    console.print("\n来源 Sources", style="bold")
     for sid, rec in cs.used_sources().items():
         console.print(f"  {sid}: {rec.get('citation', '') if isinstance(rec, dict) else rec}", highlight=False)
 
@@ -540,7 +638,7 @@ def coef_check(path: str = typer.Argument(..., help="系数集文件夹或 id / 
     problems = check_set(path)
     if problems:
         _fail(GepError(problems))
-    console.print(f"[green]{path}: 没有发现问题 / no problems found[/]")
+    console.print(f"{path}: 没有发现问题 / no problems found", style="green")
 
 
 @coef_app.command("diff")
@@ -606,7 +704,8 @@ def services_list(family: Optional[str] = typer.Option(None, help="只列出某�
     for s in services(family):
         cat = CATEGORIES[s.category]
         origin = f"  (plugin {plugin_of(s.id)})" if plugin_of(s.id) else ""
-        console.print(f"\n[bold]{s.id}[/]{origin}  {s.label['zh']} / {s.label['en']}  ·  {cat['zh']} {cat['en']}  ·  "
+        console.print(f"\n{s.id}", style="bold", end="")
+        console.print(f"{origin}  {s.label['zh']} / {s.label['en']}  ·  {cat['zh']} {cat['en']}  ·  "
                       f"实物量单位 unit: {s.physical_unit}", highlight=False)
         t = Table(show_header=True, box=None, padding=(0, 1), pad_edge=False)
         t.add_column("方法 Method", no_wrap=True, style="cyan")
@@ -629,7 +728,8 @@ def schemes_list():
     from .classifications import shipped_schemes
 
     for sid, meta in shipped_schemes().items():
-        console.print(f"[bold]{sid}[/]  {meta['zh']}\n    {meta['en']}\n    source: {meta['citation']}", highlight=False)
+        console.print(sid, style="bold", end="  ")
+        console.print(f"{meta['zh']}\n    {meta['en']}\n    source: {meta['citation']}", highlight=False)
 
 
 @scheme_app.command("show")
@@ -666,7 +766,7 @@ def main() -> None:  # console-script entry point
     try:
         app()
     except GepError as exc:  # pragma: no cover - commands handle their own
-        err_console.print(str(exc))
+        err_console.print(str(exc))  # the consoles read no markup
         sys.exit(1)
 
 

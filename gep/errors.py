@@ -39,6 +39,8 @@ __all__ = [
     "ReportError",
     "MissingDependency",
     "missing_dependency",
+    "OutputError",
+    "OutputBusy",
     "csv_row",
     "problem",
     "combined_error",
@@ -261,6 +263,7 @@ def error_for(problems: Iterable[Problem], by_code: dict[str, type] | None = Non
             kinds.append(k)
     return combined_error(kinds)(problems)
 
+
 class TargetsError(GepError):
     """A targets table, or a target the account cannot be appraised against (gep.decisions)."""
 
@@ -268,6 +271,14 @@ class TargetsError(GepError):
 class AllocationError(GepError):
     """A budget allocation that would be meaningless (gep.decisions): negative weights, a budget in
     the wrong unit, a floor the budget cannot pay…"""
+
+
+class OutputError(GepError):
+    """The output folder cannot be used: a file, not writable, holding inputs or other files."""
+
+
+class OutputBusy(OutputError):
+    """Another run is writing into the same output folder (see ``docs/safety.md``)."""
 
 
 def problem(code: str, zh: str, en: str, **where: Any) -> Problem:

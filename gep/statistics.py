@@ -119,7 +119,8 @@ def _raise(problems: list[tuple[type, Problem]]) -> None:
 
 def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=None, *,
                     default_region: str | None = None, require_value: bool = True,
-                    total_rtol: float = 0.005, header_row: int | None = None) -> StatisticsResult:
+                    total_rtol: float = 0.005, header_row: int | None = None,
+                    priced_by_set=()) -> StatisticsResult:
     """Read a yearbook-style statistics table into tidy, canonical rows.
 
     Parameters
@@ -139,6 +140,10 @@ def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=
         never need a price.
     total_rtol : float
         Relative tolerance of the total-vs-parts checks. [1]
+    priced_by_set : iterable of (group, subgroup)
+        Items whose price the account takes from its coefficient set when the
+        row gives a quantity only (water use by sector, hydropower: see
+        :data:`gep.services.products.SET_PRICES`); such rows are read.
     header_row : int, optional
         Spreadsheet row of the header (first row = 1); by default the first row
         naming an item column and a quantity or output-value column (title and
@@ -317,6 +322,8 @@ def read_statistics(path: str | Path, sheet: str | int | None = None, catalogue=
         else:
             value, basis = np.nan, "quantity only"
             visits = entry is not None and str(entry["subgroup"]) == "visits"
+            # water use and hydropower: the coefficient set has their prices (price.water.*, price.hydropower)
+            visits = visits or (entry is not None and (str(entry["group"]), str(entry["subgroup"])) in set(priced_by_set))
             deferred = scope is not None and q is not None  # a total: checked later, valued only if kept
             if len(problems) == n_before and not (q is not None and (visits or deferred or not require_value)):
                 what = "有产量但没有价格和产值" if q is not None else "既没有产量×价格，也没有产值"

@@ -32,7 +32,7 @@ LAYERS: dict[str, int] = {
     "gep.services": 4,
     "gep.account": 5,
     "gep.cli": 6, "gep.progress": 6, "gep.docgen": 6, "gep.examples": 6, "gep.testing": 6, "gep.report": 6,
-    "gep.screening": 6, "gep.decisions": 6, "gep.validation": 6, "gep.scaffold": 6, "gep": 6,
+    "gep.screening": 6, "gep.decisions": 6, "gep.validation": 6, "gep.scaffold": 6, "gep.safety": 6, "gep": 6,
 }
 LAYER_NAMES = {0: "units/errors", 1: "compute", 2: "io", 3: "data", 4: "services", 5: "account", 6: "applications"}
 #: packages that must never import gep.io, whatever their layer

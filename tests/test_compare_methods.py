@@ -112,13 +112,14 @@ def test_attached_to_outputs(example_result, comparison, tmp_path):
 
 
 def test_cli_run_compare_methods(example_copy, tmp_path):
+    out = tmp_path / "out"  # beside the county folder (an output folder never holds the inputs)
     r = CliRunner().invoke(app, ["run", str(example_copy), "--years", "2021", "--compare-methods", "-q",
-                                 "--out", str(tmp_path)])
+                                 "--out", str(out)])
     assert r.exit_code == 0, r.output
-    s = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert set(s["method_variants"]["services"]) == {"climate_regulation", "carbon_sequestration", "oxygen_release",
                                                      "flood_regulation"}
-    assert SHEET_TITLE in openpyxl.load_workbook(tmp_path / "accounts.xlsx", read_only=True).sheetnames
+    assert SHEET_TITLE in openpyxl.load_workbook(out / "accounts.xlsx", read_only=True).sheetnames
 
 
 def test_oxygen_variants_of_the_raster_method():

@@ -63,6 +63,8 @@ def county(tmp_path, name, zones_lines, *, areas_km2=None, tolerance=0.001, cfg_
     cfg = cfg.replace('zone_ids = "rasters/zones.csv"             # zone → township id of regions.csv\n', zones_lines)
     cfg = cfg.replace("area_tolerance = 0.001", f"area_tolerance = {tolerance}")
     cfg = cfg.replace('boundaries = "townships.geojson"', "# no boundaries")
+    # the polygons the tests write lie beside the county folder, not in it
+    cfg = cfg.replace("[account]\n", "[account]\nallow_outside_paths = true\n", 1)
     path = dst / f"{cfg_name or name}.toml"
     path.write_text(cfg, encoding="utf-8")
     return path

@@ -278,7 +278,8 @@ def _county(folder: Path, cset: Path, *, placeholder: bool) -> Path:
     config = folder / "gep.toml"
     config.write_text(
         '[account]\nname = { zh = "手算县", en = "Hand county" }\nyear = 2021\nyears = [2020, 2021]\n'
-        f'profile = "xie2015-gep"\ncoefficients = "{cset.as_posix()}"\nprices = "current"\n\n'
+        f'profile = "xie2015-gep"\ncoefficients = "{cset.as_posix()}"\nprices = "current"\n'
+        'allow_outside_paths = true\n\n'  # the set is shared, in a folder of its own
         f'[inputs]\nregions = "regions.csv"\n{inputs}scheme = "gbt21010-2017"\n{overrides}{ZEROS_DECLARED_TOML}',
         encoding="utf-8")
     return config

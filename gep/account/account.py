@@ -19,28 +19,36 @@ import xarray as xr
 
 from ..classifications import Scheme
 from ..coefficients import CoefficientSet
-from ..errors import ConfigError, Problem, problem
+from ..errors import ConfigError, GepError, Problem, problem
 from ..regions import RegionTable
 from ..services import get_service
 from ..services.context import Context
 from ..standards import load_profile
-from .config import check_config, load_config, with_defaults
+from .config import blocking_problems, check_config, load_config, with_defaults
 from .inputs import AccountInputs
 from .result import AccountResult
 
 __all__ = ["Account"]
 
 
-def _load_plugins(config: Mapping, base_dir: Path, source: str) -> None:
-    """Installed plugins (entry points) and those ``[account] plugins`` names, before any service is looked up."""
+def _load_plugins(config: Mapping, base_dir: Path, source: str, confine: bool = False) -> None:
+    """Installed plugins (entry points) and those ``[account] plugins`` names, before any service is looked up.
+
+    With ``confine``, a plugin file outside the config's folder is not loaded (its
+    ``input_outside_folder`` problem is reported with the inputs').
+    """
     from ..services.plugins import load_plugin_module, load_plugins
+    from .paths import outside_paths
 
     load_plugins()
     specs = config.get("account", {}).get("plugins", [])
     if not (isinstance(specs, list) and all(isinstance(x, str) and x.strip() for x in specs)):
         return  # not a list of names: check_config reports it with the config's other problems
+    outside = {p.value for p in outside_paths(config, base_dir, source) if p.column == "account.plugins"} \
+        if confine else set()
     for spec in specs:
-        load_plugin_module(spec, base_dir, source=source)
+        if spec not in outside:
+            load_plugin_module(spec, base_dir, source=source)
 
 
 class Account(AccountInputs):
@@ -53,11 +61,17 @@ class Account(AccountInputs):
         against ``base_dir``) or in-memory objects.
     base_dir : Path, optional
         Folder of the config file.
+    confine : bool, optional
+        Input paths must resolve inside ``base_dir`` (unless the config sets
+        ``[account] allow_outside_paths = true``); default: when ``base_dir`` is
+        given, as for a config file (``docs/safety.md``).
     """
 
-    def __init__(self, config: Mapping, base_dir: str | Path | None = None, *, source: str = "<dict>"):
+    def __init__(self, config: Mapping, base_dir: str | Path | None = None, *, source: str = "<dict>",
+                 confine: bool | None = None):
         self.source = source
         self.base_dir = Path(base_dir) if base_dir else Path.cwd()
+        self._confine = bool(base_dir) if confine is None else confine
         config = dict(config)
         #: structural problems of the config (unknown keys, bad values): reported by validate() with the
         #: problems of the data, never hiding them
@@ -72,7 +86,7 @@ class Account(AccountInputs):
                 config = for_year(config, int(config["account"]["year"]))
         self.raw_config = copy.deepcopy(config)
         self.config = with_defaults(self.raw_config)
-        _load_plugins(self.config, self.base_dir, self.source)
+        _load_plugins(self.config, self.base_dir, self.source, confine=self.confine_paths)
         self._loaded: tuple[dict[str, Any], list[Problem]] | None = None
         self._plan = None
         #: the year the region table's population and GDP belong to (None: the account year); a multi-year
@@ -141,7 +155,7 @@ class Account(AccountInputs):
             cfg["indicators"] = dict(indicators)
         for section, body in (sections or {}).items():
             cfg[section] = dict(body)
-        return cls(cfg, base_dir, source="<in-memory>")
+        return cls(cfg, base_dir, source="<in-memory>", confine=False)
 
     def __repr__(self) -> str:
         acct = self.config.get("account", {})
@@ -219,6 +233,37 @@ class Account(AccountInputs):
         """Services of the profile that ``[services] id = false`` leaves out of this account."""
         return [sid for sid, m in self.config.get("services", {}).items() if m is False]
 
+    @property
+    def confine_paths(self) -> bool:
+        """Whether input paths must stay inside the config's folder (``docs/safety.md``)."""
+        acct = self.config.get("account", {})
+        return self._confine and not (isinstance(acct, Mapping) and acct.get("allow_outside_paths") is True)
+
+    def _load_inputs(self):
+        """Read and check every input (see :class:`AccountInputs`): paths confined first, under ``[limits]``."""
+        from ..io import limits
+        from .paths import outside_paths
+
+        if self._loaded is None and self.confine_paths:
+            outside = outside_paths(self.config, self.base_dir, self.source)
+            if outside:  # nothing outside the folder is opened, not even to report it
+                self._loaded = ({"warnings": []}, list(self.config_problems) + outside)
+                return self._loaded
+        if self._loaded is None and blocking_problems(self.raw_config, self.source):
+            # a value of the wrong kind, word or range (a table where a path belongs, method = "x",
+            # eco_share = 5) would stop a reader or a formula: the config's problems first, then the data's
+            self._loaded = ({"warnings": []}, list(self.config_problems))
+            return self._loaded
+        caps = self.config.get("limits")
+        with limits.using(caps if isinstance(caps, Mapping) else None):
+            try:
+                return super()._load_inputs()
+            except GepError as exc:  # a value that is not a path where a path belongs: stop reading here
+                out, problems = self._loaded
+                out["regions"] = None  # nothing runs on half the inputs
+                problems.extend(exc.problems)
+                return self._loaded
+
     # ----------------------------------------------------------- validate
     def plan(self):
         """The checked plan of this account (built once; :class:`gep.account.plan.Plan`).
@@ -265,10 +310,16 @@ class Account(AccountInputs):
                        price_year=self.price_year, deflator_loader=self._deflator)
 
     @property
-    def price_year(self) -> int:
-        """Year whose prices the account reports in: the account year, or the constant-price base."""
+    def price_year(self) -> int | None:
+        """Year whose prices the account reports in: the account year, or the constant-price base.
+
+        ``None`` when ``prices`` is not valid (a config problem ``validate`` reports).
+        """
         prices = str(self.config["account"].get("prices", "current"))
-        return self.year if prices == "current" else int(prices.split(":", 1)[1])
+        if prices == "current":
+            return self.year_or_none
+        base = prices.split(":", 1)[1] if ":" in prices else ""
+        return int(base) if base.isdigit() else None
 
     def _deflator(self):
         """The deflator series (year -> level) from the account's sets or the index set."""

@@ -6,13 +6,14 @@ must not silently fall back to a default); every problem is reported at once.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, Problem, problem
 
-__all__ = ["SCHEMA", "load_config", "check_config", "config_to_fill", "DEFAULTS"]
+__all__ = ["SCHEMA", "load_config", "check_config", "config_to_fill", "blocking_problems", "DEFAULTS"]
 
 #: section -> {key: description}; "*" accepts any key (validated elsewhere).
 SCHEMA: dict[str, dict[str, str]] = {
@@ -28,6 +29,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "years": "years `gep run` accounts and compares (inputs per year in [years.<year>] or '{year}' in paths)",
         "purpose": "'official' refuses illustrative and unverified rows; 'analysis' (default) shows them in a banner",
         "plugins": "service plugins to load: Python files (relative to the config) or modules, each defining gep_plugin",
+        "allow_outside_paths": "true: input paths may lie outside the config's folder (default false; docs/safety.md)",
     },
     "inputs": {
         "regions": "regions CSV",
@@ -102,7 +104,185 @@ SCHEMA: dict[str, dict[str, str]] = {
         "resident_share_numerator": "'realised_gep' (provisioning + cultural) or 'eco_economy' (表1 items 12–14)",
         "resident_share_denominator": "'gdp' (GDP per resident) or 'disposable_income' (per resident)",
     },
+    "limits": {
+        "max_table_rows": "data rows of one table or workbook sheet (default 1 000 000)",
+        "max_file_mb": "size of one table, workbook (uncompressed) or config file, in MB (default 500)",
+        "max_workbook_sheets": "sheets of one workbook (default 200)",
+        "max_raster_pixels": "pixels (width × height) of one raster (default 20 000 000 000)",
+        "max_memory_share": "share of the available memory a raster read into memory may take (default 0.5)",
+    },
 }
+
+#: the kinds of value each key takes (keys not listed take any value that their section accepts):
+#: text, number, integer, bool, list (of text), table, and object (an in-memory value given from Python)
+KINDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "account": {"name": ("text", "table"), "region_code": ("text", "integer"), "profile": ("text",),
+                "coefficients": ("text", "list", "object"), "area_tolerance": ("number",), "description": ("text",),
+                "years": ("text", "integer", "list")},
+    "inputs": {"*": ("text", "object")},
+    "rasters": {"code_format": ("text",), "chunks": ("integer", "text", "bool", "list"), "geodesic": ("bool",),
+                "align": ("bool",), "status": ("text",), "max_missing": ("number",), "fill": ("text",), "*": ("text",)},
+    "value_transfer": {"adjustment": ("text", "table")},  # the given equivalent value: AccountInputs checks it
+    "statistics": {"method": ("text",), "external_share": ("number", "table"), "intermediate_share": ("number", "table"),
+                   "eco_only": ("bool",), "sheet": ("text", "integer")},
+    "cultural": {"method": ("text",), "eco_share": ("number", "table"), "eco_share_source": ("text",),
+                 "travel_cost_per_visit": ("number",), "time_cost_per_visit": ("number",),
+                 "consumer_surplus_per_visit": ("number",), "premium_rate": ("number",),
+                 "landscape_share": ("number",), "source": ("text",)},
+    "allocation": {"*": ("text", "list")},
+    "checks": {"allow_zero": ("list",), "figure_tolerance": ("number",), "plausibility": ("bool",)},
+    "prices": {"index": ("text",), "index_set": ("text",)},
+}
+
+#: keys whose value is one of a few words
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("statistics", "method"): ("gross", "net"),
+    ("cultural", "method"): ("revenue", "travel_cost"),
+    ("rasters", "fill"): ("region_mean",),
+}
+#: keys holding a non-negative number
+NON_NEGATIVE = {("account", "area_tolerance"), ("cultural", "travel_cost_per_visit"),
+                ("cultural", "time_cost_per_visit"), ("cultural", "consumer_surplus_per_visit"),
+                ("cultural", "premium_rate")}
+
+_KIND_NAMES = {"text": ("文本", "text"), "number": ("数值", "a number"), "integer": ("整数", "an integer"),
+               "bool": ("true/false", "true or false"), "list": ("列表", "a list"), "table": ("表", "a table"),
+               "object": ("", "")}
+
+
+def _kind_of(v) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, list):
+        return "list"
+    if isinstance(v, dict):
+        return "table"
+    return "object"  # a DataFrame, a CoefficientSet, a Path … given from Python
+
+
+def _kind_ok(v, kinds: tuple[str, ...]) -> bool:
+    kind = _kind_of(v)
+    if kind == "integer" and "number" in kinds:
+        return True
+    if kind == "list" and "list" in kinds:  # a list of text (or of years)
+        return all(_kind_of(x) in ("text", "integer", "object") for x in v)
+    return kind in kinds
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _check_values(section: str, key: str, v, file: str) -> list[Problem]:
+    """Words and signs of the keys that have them, and no infinite or NaN number (shares: :func:`_check_shares`)."""
+    column = f"{section}.{key}"
+    shown = repr(v) if len(repr(v)) <= 60 else repr(v)[:59] + "…"
+    numbers = list(v.values()) if isinstance(v, dict) else [v]
+    if any(isinstance(x, float) and not math.isfinite(x) for x in numbers):
+        return [problem("bad_config_value", f"[{section}] {key} 不能为无穷或 NaN：{shown}",
+                        f"[{section}] {key} cannot be infinite or NaN: {shown}", file=file, column=column, value=shown)]
+    if (section, key) in CHOICES and v not in CHOICES[section, key]:
+        options = CHOICES[section, key]
+        return [problem("bad_config_value", f"[{section}] {key} 应为 {' / '.join(options)}：{shown}",
+                        f"[{section}] {key} must be one of {', '.join(options)}: {shown}", file=file, column=column,
+                        value=shown)]
+    if (section, key) == ("account", "years") and isinstance(v, list) and not all(
+            isinstance(y, int) and not isinstance(y, bool) and 1000 <= y <= 9999 for y in v):
+        return [problem("bad_config_value", f"[account] years 应为四位年份的列表：{shown}",
+                        f"[account] years must be a list of four-digit years: {shown}", file=file, column=column,
+                        value=shown, hint_zh="如 years = [2020, 2021]", hint_en="e.g. years = [2020, 2021]")]
+    if (section, key) == ("value_transfer", "adjustment") and isinstance(v, dict) and not all(
+            _is_number(x) for x in v.values()):
+        return [problem("bad_config_value", f"[value_transfer] adjustment 的因子应为数值：{shown}",
+                        f"[value_transfer] adjustment factors must be numbers: {shown}", file=file, column=column,
+                        value=shown)]
+    if (section, key) in NON_NEGATIVE and _is_number(v) and v < 0:
+        return [problem("bad_config_value", f"[{section}] {key} 不能为负：{shown}",
+                        f"[{section}] {key} cannot be negative: {shown}", file=file, column=column, value=shown)]
+    return []
+
+
+def _check_kinds(cfg: dict, file: str) -> list[Problem]:
+    problems = []
+
+    def check(section: str, key: str, v, kinds: tuple[str, ...], column: str) -> None:
+        if _kind_ok(v, kinds):
+            return
+        want = [_KIND_NAMES[k] for k in kinds if k != "object"]
+        shown = repr(v) if len(repr(v)) <= 60 else repr(v)[:59] + "…"
+        quote = kinds == ("text",) and _kind_of(v) in ("integer", "number")
+        problems.append(problem(
+            "bad_config_value", f"[{section}] {key} 应为{' 或 '.join(z for z, _ in want)}：{shown}",
+            f"[{section}] {key} must be {' or '.join(e for _, e in want)}: {shown}", file=file, column=column,
+            value=shown, hint_zh=f'加上引号：{key} = "{v}"' if quote else "",
+            hint_en=f'put it in quotes: {key} = "{v}"' if quote else ""))
+
+    for section, kinds in KINDS.items():
+        body = cfg.get(section)
+        if not isinstance(body, dict):
+            continue
+        for key, v in body.items():
+            k = kinds.get(key, kinds.get("*"))
+            if k is not None:
+                before = len(problems)
+                check(section, key, v, k, f"{section}.{key}")
+                if len(problems) == before:
+                    problems += _check_values(section, key, v, file)
+    years = cfg.get("years")
+    if isinstance(years, dict):
+        for year, body in years.items():
+            if not (str(year).isdigit() and len(str(year)) == 4):
+                problems.append(problem("bad_config_value", f"[years.{year}] 应以四位年份命名",
+                                        f"[years.{year}] must be named by a four-digit year", file=file,
+                                        column=f"years.{year}", value=str(year)))
+            if not isinstance(body, dict):
+                problems.append(problem("bad_config_section", f"[years.{year}] 应为表", f"[years.{year}] must be a table",
+                                        file=file, column=f"years.{year}"))
+                continue
+            for key, v in body.items():
+                if key == "reuse":  # reuse = 2021, or {land_use = 2021}: checked with the year's inputs
+                    check(f"years.{year}", key, v, ("integer", "table"), f"years.{year}.{key}")
+                elif key not in SCHEMA["inputs"]:
+                    problems.append(problem(
+                        "unknown_config_key", f"[years.{year}] 中有未知键 {key!r}", f"unknown key {key!r} in [years.{year}]",
+                        file=file, column=f"years.{year}.{key}", value=key,
+                        hint_zh=f"可用键：{', '.join(SCHEMA['inputs'])}, reuse",
+                        hint_en=f"known keys: {', '.join(SCHEMA['inputs'])}, reuse"))
+                else:
+                    check(f"years.{year}", key, v, ("text", "object"), f"years.{year}.{key}")
+    return problems
+
+
+def _check_limits(cfg: dict, file: str) -> list[Problem]:
+    """``[limits]``: positive finite numbers; ``max_memory_share`` at most 1."""
+    problems = []
+    lim = cfg.get("limits", {})
+    if isinstance(lim, dict):
+        for key, v in lim.items():
+            share = key == "max_memory_share"
+            ok = _is_number(v) and math.isfinite(v) and v > 0 and (not share or v <= 1)
+            if key in SCHEMA["limits"] and not ok:
+                problems.append(problem(
+                    "bad_config_value", f"[limits] {key} 应为{'0 到 1 之间的数' if share else '正数'}：{v!r}",
+                    f"[limits] {key} must be {'a number in (0, 1]' if share else 'a positive number'}: {v!r}",
+                    file=file, column=f"limits.{key}"))
+    return problems
+
+
+def blocking_problems(cfg: dict, file: str = "config") -> list[Problem]:
+    """The problems of a config that no input can be read or computed past (a subset of :func:`check_config`).
+
+    A table where a path belongs, a method that does not exist, a share of 5:
+    :class:`~gep.account.Account` reports these before it reads any input.
+    """
+    return _check_kinds(cfg, file) + _check_shares(cfg, file) + _check_limits(cfg, file)
+
 
 DEFAULTS = {
     "account": {"prices": "current", "area_tolerance": 0.001, "profile": "xie2015-gep"},
@@ -164,6 +344,12 @@ def check_config(cfg: dict, file: str = "config") -> list[Problem]:
                                     column="account.plugins", hint_zh='例如 plugins = ["county_services.py"]',
                                     hint_en='e.g. plugins = ["county_services.py"]'))
     problems.extend(_check_shares(cfg, file))
+    if isinstance(acct, dict) and not isinstance(acct.get("allow_outside_paths", False), bool):
+        problems.append(problem("bad_config_value", f"allow_outside_paths 应为 true 或 false：{acct['allow_outside_paths']!r}",
+                                f"allow_outside_paths must be true or false: {acct['allow_outside_paths']!r}",
+                                file=file, column="account.allow_outside_paths"))
+    problems += _check_limits(cfg, file)
+    problems += _check_kinds(cfg, file)
     ind = cfg.get("indicators", {})
     if isinstance(ind, dict):
         for key, options in (("resident_share_numerator", ("realised_gep", "eco_economy")),
@@ -228,9 +414,16 @@ def load_config(path: str | Path, *, strict: bool = True) -> tuple[dict, Path]:
     ConfigError
         Not found, not UTF-8, not TOML; with ``strict`` also structural problems (all of them).
     """
+    from ..io import limits
+
     path = Path(path)
     if not path.is_file():
         raise ConfigError(problem("file_not_found", f"找不到配置文件 {path}", f"config file not found: {path}",
+                                  file=str(path)))
+    cap = limits.current().max_file_bytes
+    if path.stat().st_size > cap:
+        raise ConfigError(problem("file_too_large", f"配置文件过大（超过 {cap / 1e6:g} MB）：这不像是一个配置文件",
+                                  f"the config file is larger than {cap / 1e6:g} MB: it is not a config",
                                   file=str(path)))
     try:
         cfg = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
@@ -240,6 +433,12 @@ def load_config(path: str | Path, *, strict: bool = True) -> tuple[dict, Path]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(problem("bad_toml", f"配置文件不是有效的 TOML：{exc}", f"config is not valid TOML: {exc}",
                                   file=str(path))) from None
+    except RecursionError:
+        raise ConfigError(problem("bad_toml", "配置文件嵌套过深", "the config is nested too deeply to be a config",
+                                  file=str(path))) from None
+    except OSError as exc:
+        raise ConfigError(problem("unreadable_file", f"无法读取配置文件：{exc.strerror}",
+                                  f"cannot read the config file: {exc.strerror}", file=str(path))) from None
     problems = check_config(cfg, str(path)) if strict else []
     if problems:
         raise ConfigError(problems)

@@ -10,6 +10,7 @@ raising one :class:`~gep.errors.GepError` that holds them all.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -62,8 +63,17 @@ class AccountInputs:
     """
 
     def _path(self, value) -> Path:
+        if not isinstance(value, (str, os.PathLike)):  # a number or a table where a path belongs
+            raise ConfigError(problem("bad_config_value", f"输入路径应为文本：{value!r}"[:80],
+                                      f"an input path must be text: {value!r}"[:80], file=self.source,
+                                      value=repr(value)[:60]))
         p = Path(value)
-        return p if p.is_absolute() else (self.base_dir / p)
+        p = p if p.is_absolute() else (self.base_dir / p)
+        if getattr(self, "confine_paths", False):  # inside the config's folder (gep.account.paths)
+            from .paths import confine
+
+            confine(p, self.base_dir, value=value, file=self.source)
+        return p
 
     def _hash(self, label: str, path: Path) -> None:
         from ..io.tables import sha256_file, split_sheet, text_encoding
@@ -236,6 +246,7 @@ class AccountInputs:
         return load_scheme(scheme_spec)
 
     def _load_statistics(self, stats):
+        from ..services.products import SET_PRICES
         from ..statistics import read_statistics
 
         cfg = self.config.get("statistics", {})
@@ -252,10 +263,11 @@ class AccountInputs:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "statistics.csv"
                 stats.to_csv(path, index=False)
-                return read_statistics(path, catalogue=catalogue)
+                return read_statistics(path, catalogue=catalogue, priced_by_set=SET_PRICES)
         path = self._path(stats)
         self._hash("statistics", path)
-        return read_statistics(path, sheet=sheet, catalogue=catalogue, header_row=header_row)
+        return read_statistics(path, sheet=sheet, catalogue=catalogue, header_row=header_row,
+                               priced_by_set=SET_PRICES)
 
     def _load_physical(self, phys, rt: RegionTable) -> pd.DataFrame:
         """Physical quantities given by the user: ``region, service, quantity, unit`` [+ component, source]."""

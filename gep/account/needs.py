@@ -124,13 +124,7 @@ def needs(profile: str, *, region_code: str | None = None, coefficients=None,
         An unknown profile, service or method; a set that does not load.
     """
     prof = load_profile(profile)
-    entries = [e.partition(":") for e in prof["services"]]
-    plan = [(sid, m or "") for sid, _, m in entries]
-    changes = dict(services or {})
-    known = {s for s, _ in plan}
-    plan = [(sid, changes.get(sid, m)) for sid, m in plan if changes.get(sid, True) is not False]
-    plan += [(sid, m) for sid, m in changes.items() if sid not in known and m is not False]
-    plan = [(sid, m or get_service(sid).default_method) for sid, m in plan]
+    plan = _plan(prof, services)
 
     cset = coefficients if hasattr(coefficients, "resolve") else load_coefficients(coefficients or prof["coefficients"])
     chain = _region_chain(region_code)

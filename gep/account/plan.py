@@ -104,15 +104,34 @@ class Plan:
 
 # ---------------------------------------------------------------------------------------------- build
 def build_plan(account) -> Plan:
-    """Read, check and execute the account; collect every problem of every stage."""
+    """Read, check and execute the account; collect every problem of every stage (each once)."""
+    plan = _build_plan(account)
+    plan.problems[:] = _unique(plan.problems)
+    plan.warnings[:] = _unique(plan.warnings)
+    return plan
+
+
+def _unique(problems: list) -> list:
+    """The problems without repeats (the same missing deflator year met by every service is one problem)."""
+    seen, out = set(), []
+    for p in problems:
+        key = (p.code, p.en, p.file, p.row, p.column)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _build_plan(account) -> Plan:
     inputs, problems = account._load_inputs()
     problems = list(problems)
     warnings: list[Problem] = list(inputs.get("warnings", []))
     services = inputs.get("plan") or []
     plan = Plan(year=account.year_or_none, inputs=inputs, context=None, services=services,
                 dropped=list(inputs.get("dropped") or []), problems=problems, warnings=warnings)
-    if inputs.get("regions") is None or inputs.get("coefficients") is None:
-        return plan  # nothing can run without the region tree and the coefficients
+    if inputs.get("regions") is None or inputs.get("coefficients") is None or account.year_or_none is None \
+            or account.price_year is None:
+        return plan  # nothing can run without the region tree, the coefficients, the year and the price basis
     try:
         ctx = account._context(inputs)
     except GepError as exc:
@@ -167,11 +186,16 @@ def failed_inputs(account, inputs: dict) -> set[str]:
     """Inputs the config names that did not load (their problems are already in the plan)."""
     given = account.config.get("inputs", {})
     rasters = bool(account.config.get("rasters"))
+    bad_sections = {str(p.column).split(".")[0] for p in account.config_problems if p.column}
     failed = {name for name in ("statistics", "physical", "economy")
               if given.get(name) is not None and inputs.get(name) is None}
     if (given.get("land_use") is not None or rasters) and inputs.get("areas") is None:
         failed.add("land_use")
     if rasters and inputs.get("rasters") is None:
+        failed.add("rasters")
+    if bad_sections & {"statistics", "cultural", "allocation"}:
+        failed.add("statistics")  # the services valued from statistics would run on a value validate refused
+    if bad_sections & {"rasters"}:
         failed.add("rasters")
     return failed
 

@@ -142,23 +142,29 @@ class AccountResult:
 
         return result_to_dataset(self)
 
-    def write(self, out_dir: str | Path, *, formats=("json", "xlsx", "nc", "toml")) -> dict[str, Path]:
-        """Write ``summary.json``, ``accounts.xlsx``, ``accounts.nc`` and ``run.toml``."""
+    def write(self, out_dir: str | Path, *, formats=("json", "xlsx", "nc", "toml"), wait: bool = False) -> dict[str, Path]:
+        """Write ``summary.json``, ``accounts.xlsx``, ``accounts.nc`` and ``run.toml``.
+
+        The folder is replaced as one step: it holds the previous complete set
+        until the new one is complete, and anything else in it is refused
+        (``docs/safety.md``). A second writer into the same folder fails at once
+        (:class:`~gep.errors.OutputBusy`) unless ``wait=True``.
+        """
         from ..io.outputs import write_outputs
 
-        return write_outputs(self, Path(out_dir), formats=formats)
+        return write_outputs(self, Path(out_dir), formats=formats, wait=wait)
 
-    def write_maps(self, out_dir: str | Path) -> dict[str, Path]:
+    def write_maps(self, out_dir: str | Path, *, wait: bool = False) -> dict[str, Path]:
         """Write the per-pixel maps of the spatial methods as GeoTIFFs, window by window.
 
         Needs ``account.maps = True`` before ``run()`` (``gep run --maps``).
         One file per service, ``<service>.tif``, in the service's physical unit
-        per hm² (or per m²); the whole map is never held in memory.
+        per hm² (or per m²); the whole map is never held in memory. The folder
+        is replaced as one step, like :meth:`write`.
         """
-        from ..io.rasters import write_raster_chunked
+        from ..io.outputs import write_maps
 
-        out = Path(out_dir)
-        return {sid: write_raster_chunked(da, out / f"{sid}.tif") for sid, da in self.extra.get("maps", {}).items()}
+        return write_maps(self, Path(out_dir), wait=wait)
 
     def compare_service(self, other: "AccountResult") -> pd.DataFrame:
         a, b = self.by_service, other.by_service

@@ -7,6 +7,7 @@ converted to its canonical unit; a row without a source is an error.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -83,6 +84,8 @@ def read_economy(source: str | Path | pd.DataFrame, *, file: str | None = None) 
         target = ECONOMY_ITEMS[ind][2]
         try:
             v = float(r["value"])
+            if not math.isfinite(v):
+                raise ValueError(v)
         except ValueError:
             problems.append(problem("bad_number", f"值不是数字：{r['value']!r}", f"value is not a number: {r['value']!r}",
                                     file=fname, row=row, column="value", value=r["value"]))
@@ -92,6 +95,14 @@ def read_economy(source: str | Path | pd.DataFrame, *, file: str | None = None) 
             problems.append(problem("negative_value", f"值为负：{v}", f"negative value: {v}", file=fname, row=row, column="value"))
         try:
             canon.append(v * conversion_factor(str(r["unit"]), target))
+            if not math.isfinite(canon[-1]):
+                canon.pop()
+                raise OverflowError(v)
+        except OverflowError:
+            problems.append(problem("bad_number", f"值过大：{r['value']!r} {r['unit']}",
+                                    f"value too large: {r['value']!r} {r['unit']}", file=fname, row=row, column="value",
+                                    value=r["value"]))
+            canon.append(float("nan"))
         except Exception:
             problems.append(problem("bad_unit", f"单位 {r['unit']!r} 无法换算为 {target}", f"unit {r['unit']!r} does not convert to {target}",
                                     file=fname, row=row, column="unit", value=r["unit"]))

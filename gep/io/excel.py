@@ -3,7 +3,9 @@
 Sheets: 汇总 Summary, 分项 By service, 分区 By region, 实物量 Physical,
 指标 Indicators, 系数 Coefficients used, 输入 Inputs (and any extra sheets an
 engine adds). Numbers are written as numbers, units in the column headers,
-columns sized to their content, the header row frozen.
+columns sized to their content, the header row frozen. Text that starts like
+a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is written with a
+leading ``'`` as text (:mod:`gep.io.safe_text`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .safe_text import neutralise
 from .summary import total_key
 
 from ..numformat import MISSING, excel_format
@@ -56,10 +59,10 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] =
     ws = wb.create_sheet(title)
     notes = list(notes)
     for i, note in enumerate(notes, start=1):
-        ws.cell(row=i, column=1, value=note).font = Font(italic=True, color="555555")
+        ws.cell(row=i, column=1, value=neutralise(note)).font = Font(italic=True, color="555555")
     start = len(notes) + (2 if notes else 1)
     for j, col in enumerate(frame.columns, start=1):
-        c = ws.cell(row=start, column=j, value=str(col))
+        c = ws.cell(row=start, column=j, value=neutralise(str(col)))
         c.font = Font(bold=True)
         c.fill = HEADER_FILL
         c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -78,7 +81,7 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] =
                 cell.alignment = Alignment(horizontal="right")
                 cell.font = Font(color="8A5A00")
                 continue
-            cell = ws.cell(row=i, column=j, value=v)
+            cell = ws.cell(row=i, column=j, value=neutralise(v))  # text as text, never a formula
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 unit = header_units[j]
                 if unit is None and row_unit_col is not None and j - 1 != row_unit_col:

@@ -75,6 +75,12 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
         raise InputFileError(problem(
             "unreadable_raster", f"无法读取栅格 {p}：{exc}", f"cannot read raster {p}: {exc}", file=str(p),
             hint_zh="确认文件是 GDAL 可读的栅格（如 GeoTIFF）", hint_en="check it is a raster GDAL can read (e.g. GeoTIFF)")) from None
+    if not isinstance(da, xr.DataArray):  # a container of several subdatasets (NetCDF, HDF), not one raster
+        raise InputFileError(problem(
+            "unreadable_raster", f"{p.name} 含多个子数据集，不是单个栅格", f"{p.name} holds several subdatasets, not one raster",
+            file=str(p), hint_zh="导出为单波段 GeoTIFF", hint_en="export it as a single-band GeoTIFF"))
+    _check_size(da, p, in_memory=chunks is None, masked=masked)
+    _check_blocks(p)
     if "band" in da.dims:
         da = da.sel(band=band, drop=True) if da.sizes["band"] > 1 else da.squeeze("band", drop=True)
     declared = da.rio.nodata
@@ -91,6 +97,11 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
     is_float = np.issubdtype(da.dtype, np.floating)
     if masked is None:
         masked = is_float
+    if chunks is None:  # read now, so a damaged file is reported here and not in the middle of an account
+        try:
+            da = da.load()
+        except Exception as exc:
+            raise _damaged(p, exc) from None
     if masked:
         nd = da.rio.nodata
         out = da.astype(np.float64) if not is_float else da
@@ -101,6 +112,86 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
         return out
     da.attrs["source_file"] = str(p)
     return da
+
+
+def _damaged(p: Path, exc: Exception) -> InputFileError:
+    cause = exc.__cause__ or exc.__context__
+    detail = str(cause or exc).strip().splitlines()[0][:160] if str(cause or exc).strip() else type(exc).__name__
+    return InputFileError(problem(
+        "damaged_raster", f"栅格 {p.name} 的像元数据无法读取（文件损坏或不完整）：{detail}",
+        f"the pixel data of raster {p.name} cannot be read (the file is damaged or incomplete): {detail}",
+        file=str(p), hint_zh="重新复制或导出该文件", hint_en="copy or export the file again"))
+
+
+def _check_size(da: xr.DataArray, p: Path, *, in_memory: bool, masked) -> None:
+    """Refuse a raster above ``[limits] max_raster_pixels``, or too large for memory when read into it."""
+    from . import limits
+
+    lim = limits.current()
+    pixels = int(da.sizes.get("y", 1)) * int(da.sizes.get("x", 1))
+    bands = int(da.sizes.get("band", 1))
+    if pixels > lim.max_raster_pixels:
+        raise RasterError(problem(
+            "raster_too_large", f"栅格 {p.name} 有 {pixels:,} 个像元，超过上限 {lim.max_raster_pixels:,}",
+            f"raster {p.name} has {pixels:,} pixels, above the limit of {lim.max_raster_pixels:,}", file=str(p),
+            hint_zh="确认文件头中的行列数正确；确需处理时在配置 [limits] 中提高 max_raster_pixels",
+            hint_en="check the width and height in its header; if they are right, raise max_raster_pixels in the config's [limits]"))
+    if not in_memory:
+        return
+    available = limits.available_memory_bytes()
+    itemsize = np.dtype(da.dtype).itemsize
+    as_float = masked or (masked is None and np.issubdtype(da.dtype, np.floating))
+    need = pixels * bands * itemsize + (pixels * 8 if as_float else 0)  # the band(s) read, and the float64 copy
+    if available is not None and need > lim.max_memory_share * available:
+        raise RasterError(problem(
+            "raster_too_large_for_memory",
+            f"栅格 {p.name} 读入内存约需 {need / 1e9:,.2f} GB，超过可用内存 {available / 1e9:,.2f} GB 的 {lim.max_memory_share:.0%}",
+            f"reading raster {p.name} into memory needs about {need / 1e9:,.2f} GB, more than "
+            f"{lim.max_memory_share:.0%} of the {available / 1e9:,.2f} GB available", file=str(p),
+            hint_zh="在 [rasters] 中设置 chunks = 4096（或删除 chunks = false），分块读取",
+            hint_en="set chunks = 4096 in [rasters] (or remove chunks = false) to read it in blocks"))
+
+
+#: above this many blocks, a GeoTIFF's block table is not checked (2 µs a block: one second)
+MAX_BLOCKS_CHECKED = 500_000
+
+
+def _check_blocks(p: Path) -> None:
+    """A GeoTIFF whose blocks point past the end of the file is truncated: say so before reading it.
+
+    Reads only the block table (offset and size of each tile or strip), never the pixels.
+    """
+    import rasterio
+
+    try:
+        src = rasterio.open(p)
+    except Exception:  # pragma: no cover - open_rasterio has already opened it
+        return
+    with src:
+        if src.driver != "GTiff":
+            return
+        size = p.stat().st_size
+        bands = [1] if src.interleaving is not None and src.interleaving.value == "PIXEL" else range(1, src.count + 1)
+        for b in bands:
+            bh, bw = src.block_shapes[b - 1]
+            rows, cols = -(-src.height // bh), -(-src.width // bw)
+            if rows * cols * len(bands) > MAX_BLOCKS_CHECKED:
+                return
+            for yi in range(rows):
+                for xi in range(cols):
+                    off = src.get_tag_item(f"BLOCK_OFFSET_{xi}_{yi}", "TIFF", bidx=b)
+                    n = src.get_tag_item(f"BLOCK_SIZE_{xi}_{yi}", "TIFF", bidx=b)
+                    if off is None or n is None:
+                        return  # this GDAL does not expose the block table
+                    end = int(off) + int(n)
+                    if int(n) and end > size:
+                        raise InputFileError(problem(
+                            "truncated_raster",
+                            f"栅格 {p.name} 不完整：文件长 {size:,} 字节，数据块 ({yi}, {xi}) 需读到第 {end:,} 字节",
+                            f"raster {p.name} is truncated: the file has {size:,} bytes, block ({yi}, {xi}) "
+                            f"needs {end:,}", file=str(p),
+                            hint_zh="文件可能未复制或下载完整，请重新复制或导出",
+                            hint_en="the copy or download may have stopped early: copy or export it again"))
 
 
 def _same(a, b) -> bool:

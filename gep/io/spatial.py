@@ -181,11 +181,21 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     zone_region = {}
     probs = []
     for i, r in ids.iterrows():
+        try:
+            zone = float(r["zone"])
+            if zone != int(zone):
+                raise ValueError
+        except (ValueError, TypeError, OverflowError):
+            probs.append(problem("bad_zone", f"分区号应为整数：{str(r['zone'])[:40]!r}",
+                                 f"the zone must be a whole number: {str(r['zone'])[:40]!r}",
+                                 file=str(base / cfg["zone_ids"]), row=csv_row(i), column="zone",
+                                 value=str(r["zone"])[:40]))
+            continue
         if str(r["region"]) not in regions:
             probs.append(problem("zone_region_unknown", f"分区表中的地区 {r['region']!r} 不是核算地区",
                                  f"region {r['region']!r} of the zone table is not a region of the account",
                                  file=str(base / cfg["zone_ids"]), row=csv_row(i), column="region", value=r["region"]))
-        zone_region[int(r["zone"])] = str(r["region"])
+        zone_region[int(zone)] = str(r["region"])
     missing = sorted(set(regions) - set(zone_region.values()))
     if missing:
         probs.append(problem("region_without_zone", f"以下地区在分区栅格中没有对应分区：{missing}",

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError, Problem, problem
-from .tables import EXAMPLE_STATUS, normalise_name
+from .tables import EXAMPLE_STATUS, missing_columns_problem, normalise_name
 
 __all__ = ["HEADER_ALIASES", "MISSING_TOKENS", "StatisticsTable", "read_statistics_table", "cell_number", "cell_text"]
 
@@ -224,10 +224,10 @@ def _map_headers(columns, file: str, header_row: int = 1) -> tuple[dict[str, str
     if not ({"quantity", "output_value"} & set(mapping)):
         missing.append("quantity|output_value")
     if missing:
-        raise InputFileError(problem(
-            "missing_columns", f"缺少列：{', '.join(missing)}（现有列：{', '.join(map(str, columns))}）",
-            f"missing columns: {', '.join(missing)} (columns present: {', '.join(map(str, columns))})",
-            file=file, row=header_row, value=missing,
+        from dataclasses import replace
+
+        raise InputFileError(replace(
+            missing_columns_problem(missing, [_split_header(c)[0] for c in columns], file=file), row=header_row,
             hint_zh="至少需要 项目 列，以及 产量 或 产值 列（可写为 产量(吨)、产值(万元)）",
             hint_en="an item column and a quantity or output value column are needed "
                     "(units may go in the header: 产量(吨), 产值(万元))"))

@@ -26,6 +26,15 @@ in one place:
   (``table_to_fill``); a row whose ``status`` is ``示例``/``example`` is an
   example row to delete (``example_row``).
 
+* **Caps.** A file above ``[limits] max_file_mb`` (a workbook: uncompressed),
+  a table above ``max_table_rows`` rows or a workbook above
+  ``max_workbook_sheets`` sheets is refused before it is parsed
+  (:mod:`gep.io.limits`); workbooks are read in openpyxl's read-only
+  (streaming) mode, formulas as their cached values, no external links.
+* **Messages** quote the cells that are wrong, never a file's content at
+  large: a header without the columns needed is not printed back (a wrong
+  path's first line could be anything).
+
 Every failure is an :class:`~gep.errors.InputFileError` naming the file and
 what to do.
 """
@@ -41,10 +50,12 @@ from typing import Any, Callable, Sequence
 
 import pandas as pd
 
-from ..errors import InputFileError, problem
+from ..errors import InputFileError, Problem, problem
+from . import limits
 
 __all__ = ["read_table", "read_csv_checked", "sha256_file", "normalise_name", "split_sheet", "read_rows",
-           "text_encoding", "decode_text", "find_header_row", "EXAMPLE_STATUS", "ENCODINGS"]
+           "text_encoding", "decode_text", "find_header_row", "check_workbook", "missing_columns_problem",
+           "EXAMPLE_STATUS", "ENCODINGS"]
 
 #: Encodings tried in order for a text table. GB18030 is a superset of GBK and GB2312.
 ENCODINGS = ("utf-8", "gb18030")
@@ -134,15 +145,78 @@ def text_encoding(path: str | Path) -> str | None:
     if not path.is_file() or path.suffix.lower() in _EXCEL_SUFFIXES:
         return None
     try:
+        _check_size(path)
         return decode_text(path.read_bytes(), str(path))[1]
     except InputFileError:
         return None
 
 
+def _check_size(path: Path) -> None:
+    """A file above ``[limits] max_file_mb`` is refused before it is read."""
+    lim = limits.current()
+    size = path.stat().st_size
+    if size > lim.max_file_bytes:
+        raise InputFileError(problem(
+            "file_too_large", f"文件过大：{size / 1e6:,.1f} MB，上限 {lim.max_file_mb:g} MB",
+            f"file too large: {size / 1e6:,.1f} MB, the limit is {lim.max_file_mb:g} MB", file=str(path),
+            hint_zh="确认这是正确的文件；确需读取时在配置 [limits] 中提高 max_file_mb",
+            hint_en="check it is the right file; if it is, raise max_file_mb in the config's [limits]"))
+
+
+def _too_many_rows(path, n_rows: int) -> InputFileError:
+    lim = limits.current()
+    return InputFileError(problem(
+        "too_many_rows", f"表格行数超过上限 {lim.max_table_rows:,}（至少 {n_rows:,} 行）",
+        f"the table has more than {lim.max_table_rows:,} rows (at least {n_rows:,})", file=str(path),
+        hint_zh="确认这是正确的文件；确需读取时在配置 [limits] 中提高 max_table_rows",
+        hint_en="check it is the right file; if it is, raise max_table_rows in the config's [limits]"))
+
+
+def _short(text, n: int = 40) -> str:
+    """A cell as quoted in a message: at most ``n`` characters."""
+    s = str(text)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def missing_columns_problem(missing: Sequence[str], present: Sequence[Any], *, file: str,
+                            required: Sequence[str] = ()) -> Problem:
+    """The problem of a header without the columns a table needs.
+
+    The header found is not quoted: a file that is not the table at all (a
+    wrong path) would have its first line printed. Only a present column that
+    is close to a missing one is named, as a suggestion.
+    """
+    import difflib
+
+    present = [str(c) for c in present]
+    close = {}
+    for m in missing:
+        for alt in m.split("|"):
+            hit = difflib.get_close_matches(alt, present, n=1, cutoff=0.75)
+            if hit:
+                close[m] = hit[0]
+                break
+    guess_zh = "".join(f"；{_short(c)!r} 是否应为 {m!r}？" for m, c in close.items())
+    guess_en = "".join(f"; is {_short(c)!r} meant to be {m!r}?" for m, c in close.items())
+    need = ", ".join(required or missing)
+    return problem(
+        "missing_columns", f"缺少列：{', '.join(missing)}（首行共 {len(present)} 列）{guess_zh}",
+        f"missing columns: {', '.join(missing)} (the header row has {len(present)} column(s)){guess_en}",
+        file=file, row=1, value=list(missing),
+        hint_zh=f"首行应包含：{need}；确认文件是逗号分隔的表格", hint_en=f"the header row must contain: {need}; "
+                                                               "check the file is a comma-separated table")
+
+
 def _decode(path: Path) -> tuple[str, str]:
     if not path.is_file():
         raise _not_found(path)
-    raw = path.read_bytes()
+    _check_size(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(problem(
+            "unreadable_file", f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}",
+            file=str(path), hint_zh="检查文件权限", hint_en="check the file's permissions")) from None
     if b"\x00" in raw[:4096]:
         raise InputFileError(problem(
             "not_csv", "文件不是文本 CSV 表格（含二进制内容）", "file is not a text CSV table (binary content)",
@@ -159,40 +233,147 @@ def _cell_str(v: Any) -> str:
     return str(v).strip()
 
 
+def check_workbook(path: str | Path) -> list[str]:
+    """Check a workbook against the caps before it is parsed; returns its sheet names.
+
+    The file is a zip: its uncompressed size is checked first (a small file
+    that expands to gigabytes is refused), then the number of sheets and the
+    rows of each, reading in openpyxl's read-only (streaming) mode.
+
+    Raises
+    ------
+    InputFileError
+        Not a workbook, above ``[limits] max_file_mb`` uncompressed, more than
+        ``max_workbook_sheets`` sheets, or a sheet of more than ``max_table_rows`` rows.
+    """
+    import zipfile
+
+    path = Path(path)
+    lim = limits.current()
+    _check_size(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            expanded = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputFileError(problem(
+            "not_excel", "文件不是有效的 Excel 工作簿（.xlsx）", "the file is not a valid Excel workbook (.xlsx)",
+            file=str(path), hint_zh="用 Excel 重新另存为 .xlsx，或另存为 CSV UTF-8",
+            hint_en="save it again as .xlsx from Excel, or as CSV UTF-8")) from None
+    if expanded > lim.max_file_bytes:
+        raise InputFileError(problem(
+            "file_too_large", f"工作簿解压后过大：{expanded / 1e6:,.1f} MB，上限 {lim.max_file_mb:g} MB",
+            f"the workbook expands to {expanded / 1e6:,.1f} MB, the limit is {lim.max_file_mb:g} MB", file=str(path),
+            hint_zh="确认这是正确的文件；确需读取时在配置 [limits] 中提高 max_file_mb",
+            hint_en="check it is the right file; if it is, raise max_file_mb in the config's [limits]"))
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InputFileError(problem(
+            "not_excel", f"无法打开工作簿（{type(exc).__name__}）", f"cannot open the workbook ({type(exc).__name__})",
+            file=str(path), hint_zh="用 Excel 重新另存为 .xlsx，或另存为 CSV UTF-8",
+            hint_en="save it again as .xlsx from Excel, or as CSV UTF-8")) from None
+    try:
+        names = list(wb.sheetnames)
+        if len(names) > lim.max_workbook_sheets:
+            raise InputFileError(problem(
+                "too_many_sheets", f"工作簿有 {len(names)} 个工作表，上限 {lim.max_workbook_sheets}",
+                f"the workbook has {len(names)} sheets, the limit is {lim.max_workbook_sheets}", file=str(path),
+                hint_zh="只保留需要的工作表，或在配置 [limits] 中提高 max_workbook_sheets",
+                hint_en="keep the sheets that are needed, or raise max_workbook_sheets in the config's [limits]"))
+        for name in names:
+            ws = wb[name]
+            declared = ws.max_row if isinstance(getattr(ws, "max_row", None), int) else None
+            if declared is not None and declared - 1 <= lim.max_table_rows:
+                continue
+            for n, _ in enumerate(ws.iter_rows(values_only=True)):  # no (or a huge) declared size: count
+                if n > lim.max_table_rows:
+                    raise _too_many_rows(f"{path}[{name}]", n)
+    except InputFileError:
+        raise
+    except Exception as exc:
+        raise InputFileError(problem(
+            "not_excel", f"无法读取工作簿（{type(exc).__name__}）", f"cannot read the workbook ({type(exc).__name__})",
+            file=str(path), hint_zh="用 Excel 重新另存为 .xlsx，或另存为 CSV UTF-8",
+            hint_en="save it again as .xlsx from Excel, or as CSV UTF-8")) from None
+    finally:
+        wb.close()
+    return names
+
+
+def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
+    """``(min_col, min_row, max_col, max_row)`` of every merged range of a read-only worksheet.
+
+    openpyxl's read-only (streaming) worksheets do not parse merged cells; the
+    ``<mergeCell ref="A1:C1"/>`` elements are read from the sheet's XML as it streams by.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    with ws._get_source() as src:
+        for _, el in iterparse(src):
+            if el.tag.endswith("}mergeCell") and el.get("ref"):
+                out.append(range_boundaries(el.get("ref")))
+            el.clear()
+    return out
+
+
 def _excel_rows(path: Path, sheet: str | int | None) -> tuple[list[list[Any]], str]:
-    """The cells of one sheet, merged ranges filled with their top-left value; ``(rows, sheet name)``."""
+    """The cells of one sheet, merged ranges filled with their top-left value; ``(rows, sheet name)``.
+
+    The workbook is checked against the caps first (:func:`check_workbook`) and
+    read in read-only mode (formulas as their cached values, no external links).
+    """
     import openpyxl
 
     if not path.is_file():
         raise _not_found(path)
+    names = check_workbook(path)
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # not a workbook (zip error, bad XML …)
         raise InputFileError(problem(
-            "not_excel", f"无法作为 Excel 工作簿读取：{exc}", f"cannot be read as an Excel workbook: {exc}",
+            "not_excel", f"无法作为 Excel 工作簿读取（{type(exc).__name__}）",
+            f"cannot be read as an Excel workbook ({type(exc).__name__})",
             file=str(path), hint_zh="另存为 .xlsx 工作簿，或导出为 CSV", hint_en="save it as an .xlsx workbook, or export it as CSV")
         ) from None
     try:
-        if sheet is None:
-            ws = wb.worksheets[0]
-        elif isinstance(sheet, int):
-            ws = wb.worksheets[sheet]
-        else:
-            ws = wb[sheet]
-    except (KeyError, IndexError):
-        raise InputFileError(problem(
-            "bad_sheet", f"工作簿中没有工作表 {sheet!r}（现有：{', '.join(wb.sheetnames)}）",
-            f"the workbook has no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})", file=str(path), value=sheet,
-            hint_zh="检查工作表名称", hint_en="check the sheet name")) from None
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    for rng in ws.merged_cells.ranges:
-        top = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
-        for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
-            for c in range(rng.min_col - 1, rng.max_col):
-                if c < len(rows[r]):
-                    rows[r][c] = top
-    title = ws.title
-    wb.close()
+        try:
+            if sheet is None:
+                ws = wb.worksheets[0]
+            elif isinstance(sheet, int):
+                ws = wb.worksheets[sheet]
+            else:
+                ws = wb[sheet]
+        except (KeyError, IndexError):
+            shown = ", ".join(_short(n, 31) for n in names[:20])
+            raise InputFileError(problem(
+                "bad_sheet", f"工作簿中没有工作表 {_short(sheet)!r}（现有：{shown}）",
+                f"the workbook has no sheet {_short(sheet)!r} (sheets: {shown})", file=str(path), value=_short(sheet),
+                hint_zh="检查工作表名称", hint_en="check the sheet name")) from None
+        try:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            merged = _merged_ranges(ws)
+        except Exception as exc:  # a damaged sheet
+            raise InputFileError(problem(
+                "not_excel", f"无法读取工作表（{type(exc).__name__}）", f"cannot read the sheet ({type(exc).__name__})",
+                file=f"{path}[{ws.title}]", hint_zh="另存为 .xlsx 工作簿，或导出为 CSV",
+                hint_en="save it as an .xlsx workbook, or export it as CSV")) from None
+        title = ws.title
+    finally:
+        wb.close()
+    for min_col, min_row, max_col, max_row in merged:
+        if min_row - 1 >= len(rows):
+            continue
+        top = rows[min_row - 1][min_col - 1] if min_col - 1 < len(rows[min_row - 1]) else None
+        for r in range(min_row - 1, min(max_row, len(rows))):
+            if len(rows[r]) < max_col:  # a streamed row stops at its last cell
+                rows[r] += [None] * (max_col - len(rows[r]))
+            for c in range(min_col - 1, max_col):
+                rows[r][c] = top
     return rows, title
 
 
@@ -218,8 +399,13 @@ def read_rows(path: str | Path, sheet: str | int | None = None) -> tuple[list[li
         raise InputFileError(problem(
             "not_csv", "文件为空或不是文本 CSV 表格", "file is empty or not a text CSV table", file=str(p),
             hint_zh="提供逗号分隔、首行为列名的 CSV 文件", hint_en="give a comma-separated file whose first row names the columns"))
+    cap = limits.current().max_table_rows
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        rows = []
+        for row in csv.reader(io.StringIO(text)):
+            rows.append(row)
+            if len(rows) > cap + HEADER_SEARCH_ROWS:  # the header may sit below a few title rows
+                raise _too_many_rows(p, len(rows))
     except csv.Error as exc:
         raise InputFileError(problem(
             "not_csv", f"无法按 CSV 解析：{exc}", f"does not parse as CSV: {exc}", file=str(p),
@@ -348,27 +534,30 @@ def read_csv_checked(
         if h:
             text = "\n".join(text.splitlines()[h:]) + "\n"
         try:
-            frame = pd.read_csv(io.StringIO(text), dtype=dtype, skipinitialspace=True, keep_default_na=True)
-        except (pd.errors.ParserError, csv.Error, pd.errors.EmptyDataError) as exc:
+            frame = pd.read_csv(io.StringIO(text), dtype=dtype, skipinitialspace=True, keep_default_na=True,
+                                nrows=limits.current().max_table_rows + 1)
+        except (pd.errors.ParserError, csv.Error, pd.errors.EmptyDataError, ValueError) as exc:
             raise InputFileError(problem(
                 "not_csv", f"无法按 CSV 解析：{exc}", f"does not parse as CSV: {exc}", file=file,
                 hint_zh="检查分隔符（应为逗号）与引号", hint_en="check the delimiter (comma) and quoting")) from None
         frame.columns = [header_name(c) for c in frame.columns]
+    if len(frame) > limits.current().max_table_rows:
+        raise _too_many_rows(file, len(frame))
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise InputFileError(problem(
-            "missing_columns", f"缺少列：{', '.join(missing)}（现有列：{', '.join(frame.columns)}）",
-            f"missing columns: {', '.join(missing)} (columns present: {', '.join(frame.columns)})",
-            file=file, row=h + 1, value=missing,
-            hint_zh=f"表头应包含：{', '.join(required)}", hint_en=f"the header row must contain: {', '.join(required)}"))
+        from dataclasses import replace
+
+        raise InputFileError(replace(missing_columns_problem(missing, frame.columns, file=file, required=required),
+                                     row=h + 1))
     if optional is not None:
         allowed = set(required) | set(optional)
         extra = [c for c in frame.columns if c not in allowed]
         if extra:
+            shown = ", ".join(repr(_short(c)) for c in extra[:10]) + (" …" if len(extra) > 10 else "")
             raise InputFileError(problem(
-                "unknown_columns", f"未知列：{', '.join(extra)}", f"unknown columns: {', '.join(extra)}",
-                file=file, row=h + 1, value=extra,
+                "unknown_columns", f"未知列：{shown}", f"unknown columns: {shown}",
+                file=file, row=h + 1, value=[_short(c) for c in extra[:10]],
                 hint_zh=f"允许的列：{', '.join(sorted(allowed))}", hint_en=f"allowed columns: {', '.join(sorted(allowed))}"))
     if frame.empty and not allow_empty:
         raise _to_fill(file, h)

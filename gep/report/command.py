@@ -24,8 +24,8 @@ def report_command(source, out: Path, *, pdf: bool, console, fail) -> dict:
         fail(exc)
         return {}
     if pdf and "report.pdf" not in written and find_browser() is None:
-        console.print("[yellow]未找到 Chrome/Edge/Chromium，未生成 PDF；可用浏览器打开 report.html 打印 / "
+        console.print("未找到 Chrome/Edge/Chromium，未生成 PDF；可用浏览器打开 report.html 打印 / "
                       "no Chrome, Edge or Chromium found: no PDF written; open report.html in a browser and print it "
-                      "(or set GEP_CHROMIUM)[/]")
+                      "(or set GEP_CHROMIUM)", style="yellow")  # gep's consoles read no markup
     console.print("报告 / report: " + ", ".join(str(p) for p in written.values()), soft_wrap=True)
     return written

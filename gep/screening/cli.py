@@ -21,7 +21,10 @@ def _banner(console) -> None:
 
     from .county import BANNER
 
-    console.print(Panel(f"[bold]{BANNER['zh']}[/]\n{BANNER['en']}", border_style="yellow"), highlight=False)
+    from rich.text import Text
+
+    banner = Text(BANNER["zh"], style="bold") + Text("\n" + BANNER["en"])  # gep's consoles read no markup
+    console.print(Panel(banner, border_style="yellow"), highlight=False)
 
 
 def _print_one(s, console) -> None:
@@ -32,7 +35,8 @@ def _print_one(s, console) -> None:
     d, lc, res = s.division, s.land_cover, s.result
     yi = 1e8
     _banner(console)
-    console.print(f"[bold]{d['name']}[/] {d['code']}（{d['province']} {d['prefecture']}）  "
+    console.print(d["name"], style="bold", end=" ")
+    console.print(f"{d['code']}（{d['province']} {d['prefecture']}）  "
                   f"profile: {s.profile}; coefficients: {res.coefficients['id']}; prices: 2019", highlight=False)
     console.print(f"县界面积 outline {lc.outline_area_km2:,.2f} km²; 分类面积 classified {lc.classified_km2:,.2f} km² "
                   f"(差 gap {lc.coverage_gap:+.1e}); 水体 water (IGBP 0) {lc.water_km2:,.2f} km²; "
@@ -55,15 +59,16 @@ def _print_one(s, console) -> None:
     console.print(t)
     cats = "; ".join(f"{c} {v / yi:,.2f}" for c, v in res.by_category.items())
     label = "生态系统服务价值 ESV" if s.measure == "ESV" else "生态系统生产总值 GEP（筛查）"
-    console.print(f"[bold green]{label} = {s.total / yi:,.2f} 亿元 (10⁸ CNY)[/]; {cats}", highlight=False)
+    console.print(f"{label} = {s.total / yi:,.2f} 亿元 (10⁸ CNY)", style="bold green", end="")
+    console.print(f"; {cats}", highlight=False)
     console.print(f"单位面积 per km²: {s.total / 1e4 / lc.outline_area_km2:,.1f} 万元/km²", highlight=False)
     shares = s.screening_section()["quality"]["value_share_by_status"]
     console.print("系数状态 coefficient status (share of value): "
                   + ", ".join(f"{k} {v * 100:.1f} %" for k, v in shares.items()), highlight=False)
     for w in s.screening_section()["warnings"]:
-        console.print(f"[bold yellow]注意 warning: {w['zh']} / {w['en']}[/]", highlight=False)
+        console.print(f"注意 warning: {w['zh']} / {w['en']}", style="bold yellow", highlight=False)
     for lim in LIMITS:
-        console.print(f"[dim]· {lim['zh']} / {lim['en']}[/]", highlight=False)
+        console.print(f"· {lim['zh']} / {lim['en']}", style="dim", highlight=False)
 
 
 def _print_many(table, console) -> None:
@@ -84,10 +89,10 @@ def _print_many(table, console) -> None:
         for code in ("water_dominated", "few_cells", "land_cover_nodata"):
             hit = frame[frame["warnings"].fillna("").str.contains(code)]
             if len(hit):
-                console.print(f"[yellow]注意 warning {code}: {len(hit)} counties ({', '.join(hit['name'].head(8))}"
-                              f"{' …' if len(hit) > 8 else ''}) — see screening.json[/]", highlight=False)
+                console.print(f"注意 warning {code}: {len(hit)} counties ({', '.join(hit['name'].head(8))}"
+                              f"{' …' if len(hit) > 8 else ''}) — see screening.json", style="yellow", highlight=False)
     for f in table.failures:
-        console.print(f"[red]未筛查 not screened: {f['code']} {f.get('name', '')}: {f['status']}[/]", highlight=False)
+        console.print(f"未筛查 not screened: {f['code']} {f.get('name', '')}: {f['status']}", style="red", highlight=False)
 
 
 def command(console, err_console, fail):
@@ -140,7 +145,8 @@ def command(console, err_console, fail):
             _print_many(table, console)
         console.print("\n写出 / wrote: " + ", ".join(str(p) for p in written.values()), highlight=False)
         if table.failures:
-            err_console.print(f"[red]{len(table.failures)} 个县未能筛查 / counties could not be screened (see screening.json)[/]")
+            err_console.print(f"{len(table.failures)} 个县未能筛查 / counties could not be screened (see screening.json)",
+                              style="red")
             raise typer.Exit(code=1)
 
     return screen

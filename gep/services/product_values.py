@@ -76,7 +76,7 @@ def _price_table(prices) -> dict:
 
 def provisioning_by_group(stats, prices=None, method: str = "gross", external_share=None, *,
                           intermediate_share=None, eco_only: bool = True,
-                          catalogue=None) -> pd.DataFrame:
+                          catalogue=None, fallback_prices=None) -> pd.DataFrame:
     """Value provisioning services (物质产品) by region × group × item.
 
     Parameters
@@ -105,6 +105,11 @@ def provisioning_by_group(stats, prices=None, method: str = "gross", external_sh
         = false``: 生态用水, 农林牧渔服务业, wind and solar power).
     catalogue : optional
         Catalogue used to convert ``price_unit`` of a price frame.
+    fallback_prices : mapping, optional
+        ``{(group, subgroup): (price, label)}`` in 元 per the item's canonical
+        unit, used only for rows that give a quantity and neither a price nor
+        an output value (a price in the statistics always wins); ``label``
+        names where the price comes from (a coefficient key).
 
     Returns
     -------
@@ -136,6 +141,10 @@ def provisioning_by_group(stats, prices=None, method: str = "gross", external_sh
             if pu is not None:
                 p = p * unit_factor(pu, f"元/{r['quantity_unit']}")
             price, value, basis = p, float(_prov.product_value(q, p)), "quantity×price (price table)"
+        fb = (fallback_prices or {}).get((r["group"], r["subgroup"]))
+        if (value is None or math.isnan(value)) and fb is not None and not math.isnan(q):
+            price, value = fb[0], float(_prov.product_value(q, fb[0]))
+            basis = f"quantity×set price ({fb[1]})"
         if value is None or math.isnan(value):
             problems.append(problem("no_value", f"{r['region']} 的 {r['item']} 没有产值或价格",
                                     f"{r['item']} in {r['region']} has no output value and no price",

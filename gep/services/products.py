@@ -44,7 +44,16 @@ import xarray as xr
 from ..errors import ConfigError, UnknownRegion, problem
 from ._base import Method, Quantity, Service, register
 
-__all__ = ["PRODUCT_SERVICES", "DEFAULT_ALLOCATION", "statistics_values"]
+__all__ = ["PRODUCT_SERVICES", "DEFAULT_ALLOCATION", "SET_PRICES", "statistics_values"]
+
+#: (group, subgroup) of the catalogue -> coefficient key of the price a statistics row of that item takes
+#: when it gives a quantity only (a price or an output value in the statistics wins)
+SET_PRICES: dict[tuple[str, str], tuple[str, str]] = {
+    ("water_supply", "agricultural"): ("price.water.agricultural", "元/m³"),
+    ("water_supply", "industrial"): ("price.water.industrial", "元/m³"),
+    ("water_supply", "domestic"): ("price.water.domestic", "元/m³"),
+    ("eco_energy", "hydropower"): ("price.hydropower", "元/kWh"),
+}
 
 REF_GARZE = ("白玛卓嘎, 肖燚, 欧阳志云, 王莉雁. 甘孜藏族自治州生态系统生产总值核算研究. 生态学报, 2017, "
              "37(19): 6302-6312.")
@@ -182,7 +191,8 @@ def statistics_values(ctx) -> dict[str, pd.DataFrame]:
     stats = _rows_of_year(ctx, stats)
     cache["provisioning"] = provisioning_by_group(
         stats, method=sp.get("method", "gross"), external_share=sp.get("external_share"),
-        intermediate_share=sp.get("intermediate_share"), eco_only=sp.get("eco_only", True))
+        intermediate_share=sp.get("intermediate_share"), eco_only=sp.get("eco_only", True),
+        fallback_prices=_set_prices(ctx, stats))
     cache["cultural"] = cultural_values(
         stats, method=cp.get("method", "revenue"), eco_share=cp.get("eco_share", 1.0),
         travel_cost_per_visit=cp.get("travel_cost_per_visit"), time_cost_per_visit=cp.get("time_cost_per_visit", 0.0),
@@ -190,6 +200,18 @@ def statistics_values(ctx) -> dict[str, pd.DataFrame]:
         landscape_share=cp.get("landscape_share", 1.0))
     _check_levels(ctx, pd.concat([cache["provisioning"], cache["cultural"]], ignore_index=True))
     return cache
+
+
+def _set_prices(ctx, stats) -> dict:
+    """Prices of the coefficient set for the statistics rows that give a quantity only (water use, hydropower)."""
+    table = stats.table if hasattr(stats, "table") else stats
+    if table is None or table.empty:
+        return {}
+    no_value = table["output_value"].isna() & table["quantity"].notna()
+    wanted = {(g, s) for g, s in zip(table.loc[no_value, "group"], table.loc[no_value, "subgroup"])}
+    service = {"water_supply": "water_supply", "eco_energy": "eco_energy"}
+    return {gs: (ctx.coef(key, service=service.get(gs[0], "")).to(unit), key)
+            for gs, (key, unit) in SET_PRICES.items() if gs in wanted}
 
 
 def _rows_of_year(ctx, stats):

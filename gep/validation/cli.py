@@ -15,12 +15,12 @@ from ..errors import GepError
 
 __all__ = ["check_studies_command"]
 
-console = Console(width=120)
-err_console = Console(stderr=True, width=120)
+console = Console(width=120, markup=False, emoji=False)  # study names and figures printed as they are
+err_console = Console(stderr=True, width=120, markup=False, emoji=False)
 
 
 def _problems(exc: GepError) -> None:
-    err_console.print(f"[bold red]发现 {len(exc.problems)} 个问题 / {len(exc.problems)} problem(s) found[/]")
+    err_console.print(f"发现 {len(exc.problems)} 个问题 / {len(exc.problems)} problem(s) found", style="bold red")
     for i, p in enumerate(exc.problems, 1):
         err_console.print(f"{i}. {p.format('zh')}", highlight=False, soft_wrap=True, markup=False, style="red")
         err_console.print(f"   {p.format('en')}", highlight=False, soft_wrap=True, markup=False)

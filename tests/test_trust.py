@@ -1,0 +1,563 @@
+"""A figure a county publishes is never silently wrong (issue 9): broken variants of the example county.
+
+Each variant below changes one thing in a copy of the example county, the way a
+bureau could get it wrong, and names the problem (or warning) ``gep`` must give.
+Over the whole corpus the promise holds: **if ``validate`` passes, ``run``
+succeeds**; when it does not pass, ``run`` raises a typed error holding the same
+problems — never a traceback, never a silently wrong figure.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import gep
+from gep.account.years import validate_config
+from gep.errors import GepError
+
+EXAMPLE = gep.example_config().parent
+
+
+# ------------------------------------------------------------------------------ editing helpers
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _csv(path: Path, change) -> None:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = change(frame)
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+
+def _set(frame: pd.DataFrame, where: dict, **values) -> pd.DataFrame:
+    mask = np.ones(len(frame), dtype=bool)
+    for k, v in where.items():
+        mask &= (frame[k] == v).to_numpy()
+    assert mask.any(), where
+    for k, v in values.items():
+        frame.loc[mask, k] = v
+    return frame
+
+
+def _config_section(cfg: Path, text: str) -> None:
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
+
+
+def _raster(path: Path, change) -> None:
+    import rasterio
+
+    with rasterio.open(path) as src:
+        profile, data = src.profile, src.read(1)
+    data = change(data.astype("float32"), profile.get("nodata"))
+    profile.update(dtype="float32")
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(data.astype("float32"), 1)
+
+
+def _hole(fraction: float, value=np.nan):
+    """A block of ``fraction`` of the raster's rows set to ``value`` (NaN, or the nodata value when None)."""
+    def change(data, nodata):
+        rows = max(1, int(round(data.shape[0] * fraction)))
+        data[:rows, :] = (nodata if value is None else value)
+        return data
+    return change
+
+
+# ------------------------------------------------------------------------------ the corpus
+#: id -> (config file, mutate(folder, cfg), problem codes that must be reported, warning codes that must be given)
+#: An empty problem list means: validate passes and run succeeds (with the warnings named).
+VARIANTS: dict[str, tuple] = {}
+
+
+def variant(vid, config="gep.toml", problems=(), warnings=()):
+    def register(fn):
+        VARIANTS[vid] = (config, fn, tuple(problems), tuple(warnings))
+        return fn
+    return register
+
+
+@variant("untouched", warnings=["illustrative_data"])
+def _(d, cfg):
+    pass
+
+
+# silent zeros --------------------------------------------------------------------------------
+@variant("statistics_all_of_another_year", problems=["statistics_wrong_year"])
+def _(d, cfg):
+    _csv(d / "statistics.csv", lambda f: f.assign(年份="2023"))
+
+
+@variant("statistics_with_rows_of_another_year", warnings=["statistics_other_year"])
+def _(d, cfg):
+    f = pd.read_csv(d / "statistics.csv", dtype=str, keep_default_na=False)
+    other = f.copy()
+    f["year"], other["year"] = "2021", "2020"
+    pd.concat([f, other]).to_csv(d / "statistics.csv", index=False, lineterminator="\n")
+
+
+@variant("tourism_missing_gives_a_zero_service", problems=["zero_service"])
+def _(d, cfg):
+    _csv(d / "statistics.csv", lambda f: f[~f["item"].isin(["旅游总收入", "旅游人次"])])
+
+
+@variant("tourism_missing_declared", warnings=["illustrative_data"])
+def _(d, cfg):
+    _csv(d / "statistics.csv", lambda f: f[~f["item"].isin(["旅游总收入", "旅游人次"])])
+    _edit(cfg, "other_products = false", "other_products = false\nrecreation = false")
+
+
+@variant("zero_allowed_in_checks", warnings=["illustrative_data"])
+def _(d, cfg):
+    _csv(d / "statistics.csv", lambda f: f[~f["item"].isin(["旅游总收入", "旅游人次"])])
+    _config_section(cfg, '[checks]\nallow_zero = ["recreation"]')
+
+
+# silent gaps ---------------------------------------------------------------------------------
+@variant("npp_raster_all_nodata", config="gep-spatial.toml", problems=["raster_gap"])
+def _(d, cfg):
+    _raster(d / "rasters" / "npp.tif", _hole(1.0))
+
+
+@variant("precipitation_hole_of_10_percent", config="gep-spatial.toml", problems=["raster_gap"])
+def _(d, cfg):
+    _raster(d / "rasters" / "precipitation.tif", _hole(0.10, value=None))
+
+
+@variant("precipitation_nan_pixels", config="gep-spatial.toml", problems=["raster_gap"])
+def _(d, cfg):
+    def change(data, nodata):
+        data[::7, ::7] = np.nan
+        return data
+    _raster(d / "rasters" / "precipitation.tif", change)
+
+
+@variant("precipitation_hole_filled_by_region_mean", config="gep-spatial.toml", warnings=["raster_gap"])
+def _(d, cfg):
+    _raster(d / "rasters" / "precipitation.tif", _hole(0.10, value=None))
+    _edit(cfg, '[rasters]\n', '[rasters]\nfill = "region_mean"\n')
+
+
+@variant("precipitation_gap_below_the_limit", config="gep-spatial.toml", warnings=["raster_gap"])
+def _(d, cfg):
+    _raster(d / "rasters" / "precipitation.tif", _hole(0.10, value=None))
+    _edit(cfg, '[rasters]\n', '[rasters]\nmax_missing = 0.5\n')
+
+
+# one figure, one truth -----------------------------------------------------------------------
+@variant("gdp_in_yuan_where_yi_yuan_was_meant", problems=["figure_disagrees", "implausible_figure"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "gdp"}, unit="元"))
+
+
+@variant("population_in_persons_where_wan_was_meant", problems=["figure_disagrees", "implausible_figure"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "population"}, unit="人"))
+
+
+@variant("gdp_given_only_once_in_the_wrong_unit", problems=["implausible_figure"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "gdp"}, unit="元"))
+    _csv(d / "regions.csv", lambda f: f.assign(gdp="", gdp_unit=""))
+
+
+@variant("gdp_without_unit", problems=["missing_unit"])
+def _(d, cfg):
+    _csv(d / "regions.csv", lambda f: _set(f, {"id": "shangyu"}, gdp_unit=""))
+
+
+@variant("population_without_unit", problems=["missing_unit"])
+def _(d, cfg):
+    _csv(d / "regions.csv", lambda f: _set(f, {"id": "baiguan"}, population_unit=""))
+
+
+@variant("plausibility_checks_turned_off", problems=["figure_disagrees"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "gdp"}, unit="元"))
+    _config_section(cfg, "[checks]\nplausibility = false")
+
+
+@variant("resident_share_above_100_percent", problems=["share_above_100"])
+def _(d, cfg):
+    # GDP of 50 亿元 stated in both tables (consistent, and plausible per resident): realised GEP exceeds it
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "gdp"}, value="50"))
+    _csv(d / "regions.csv", lambda f: _set(f, {"id": "shangyu"}, gdp="50"))
+
+
+# made-up numbers -----------------------------------------------------------------------------
+@variant("official_account_on_illustrative_data", problems=["not_official_data"])
+def _(d, cfg):
+    _edit(cfg, 'prices = "current"', 'prices = "current"\npurpose = "official"')
+
+
+@variant("config_value_purpose_unknown", problems=["bad_config_value"])
+def _(d, cfg):
+    _edit(cfg, 'prices = "current"', 'prices = "current"\npurpose = "final"')
+
+
+# validate passes, then run fails (no longer) -------------------------------------------------
+@variant("typo_in_config_does_not_hide_data_problems", problems=["unknown_config_key", "unknown_land_use_code"])
+def _(d, cfg):
+    _edit(cfg, "year = 2021", "year = 2021\nyaer = 2021")
+    _csv(d / "land_use.csv", lambda f: _set(f, {"region": "baiguan", "code": "0101"}, code="9999"))
+
+
+@variant("unknown_config_section", problems=["unknown_config_section"])
+def _(d, cfg):
+    _config_section(cfg, "[servces]\nwater_conservation = \"tabular\"")
+
+
+@variant("region_code_written_as_a_number", warnings=["illustrative_data"])
+def _(d, cfg):
+    _edit(cfg, 'region_code = "330604"', "region_code = 330604")
+
+
+@variant("eco_share_above_one", problems=["bad_share"])
+def _(d, cfg):
+    _edit(cfg, "eco_share = 1.0", "eco_share = 2.0")
+
+
+@variant("prices_not_a_year", problems=["bad_config_value"])
+def _(d, cfg):
+    _edit(cfg, 'prices = "current"', 'prices = "constant:twenty"')
+
+
+@variant("deflator_year_missing", problems=["missing_price_index_year"])
+def _(d, cfg):
+    _edit(cfg, 'prices = "current"', 'prices = "constant:1990"')
+
+
+@variant("coastline_missing", problems=["missing_statistic"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: f[f["indicator"] != "coastline_length"])
+
+
+@variant("inland_county_drops_coastal_protection", warnings=["illustrative_data"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: f[f["indicator"] != "coastline_length"])
+    _edit(cfg, "other_products = false", "other_products = false\ncoastal_protection = false")
+
+
+@variant("coefficient_row_missing", problems=["missing_coefficient"])
+def _(d, cfg):
+    _csv(d / "coefficients" / "example.csv",
+         lambda f: f[~((f["key"] == "rate.npp") & (f["ecosystem"] == "forest_broadleaf"))])
+
+
+@variant("coefficient_value_not_a_number", problems=["bad_value"])
+def _(d, cfg):
+    _csv(d / "coefficients" / "example.csv",
+         lambda f: _set(f, {"key": "rate.npp", "ecosystem": "forest_broadleaf"}, value="lots"))
+
+
+@variant("coefficient_without_source", problems=["row_without_source"])
+def _(d, cfg):
+    _csv(d / "coefficients" / "example.csv",
+         lambda f: _set(f, {"key": "rate.npp", "ecosystem": "forest_broadleaf"}, source=""))
+
+
+@variant("negative_price_makes_a_negative_gep", problems=["negative_value"])
+def _(d, cfg):
+    _csv(d / "coefficients" / "example.csv", lambda f: pd.concat([f, pd.DataFrame([{
+        **{c: "" for c in f.columns}, "key": "price.electricity", "ecosystem": "*", "region": "330604",
+        "valid_from": "2021", "value": "-5", "unit": "元/kWh", "price_year": "2021", "source": "illustrative",
+        "status": "illustrative"}])]))
+
+
+@variant("unknown_service", problems=["unknown_service"])
+def _(d, cfg):
+    _edit(cfg, "other_products = false", "other_products = false\nwater_conservaton = \"tabular\"")
+
+
+@variant("unknown_method", problems=["unknown_method"])
+def _(d, cfg):
+    _edit(cfg, "other_products = false", "other_products = false\nwater_conservation = \"invest\"")
+
+
+@variant("drop_a_service_the_profile_lacks", problems=["drop_unknown_service"])
+def _(d, cfg):
+    _edit(cfg, "other_products = false", "other_products = false\nsand_fixation = false")
+
+
+@variant("service_method_true", problems=["bad_service_method"])
+def _(d, cfg):
+    _edit(cfg, "other_products = false", "other_products = true")
+
+
+@variant("land_use_code_unknown", problems=["unknown_land_use_code"])
+def _(d, cfg):
+    _csv(d / "land_use.csv", lambda f: _set(f, {"region": "caoe", "code": "0101"}, code="0199"))
+
+
+@variant("land_use_areas_do_not_add_up", problems=["area_mismatch"])
+def _(d, cfg):
+    _csv(d / "land_use.csv", lambda f: _set(f, {"region": "caoe", "code": "0101"}, area="9999"))
+
+
+@variant("land_use_region_unknown", problems=["region_not_in_region_table"])
+def _(d, cfg):
+    _csv(d / "land_use.csv", lambda f: _set(f, {"region": "caoe", "code": "0101"}, region="caoe2"))
+
+
+@variant("statistics_item_unknown", problems=["unknown_product"])
+def _(d, cfg):
+    _csv(d / "statistics.csv", lambda f: _set(f, {"item": "茶叶"}, item="奶茶"))
+
+
+@variant("statistics_negative_quantity", problems=["negative_value"])
+def _(d, cfg):
+    _csv(d / "statistics.csv", lambda f: _set(f, {"item": "茶叶"}, quantity="-1200"))
+
+
+@variant("economy_indicator_unknown", problems=["unknown_economy_indicator"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "tourism_revenue"}, indicator="tourist_revenue"))
+
+
+@variant("economy_row_without_source", problems=["row_without_source"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "tourism_revenue"}, source=""))
+
+
+@variant("regions_file_missing", problems=["file_not_found"])
+def _(d, cfg):
+    (d / "regions.csv").unlink()
+
+
+@variant("statistics_file_missing", problems=["file_not_found"])
+def _(d, cfg):
+    (d / "statistics.csv").unlink()
+
+
+@variant("given_quantity_for_a_service_not_given", problems=["given_quantity_unused"])
+def _(d, cfg):
+    (d / "physical.csv").write_text("region,service,quantity,unit\nbaiguan,water_conservation,1,m³\n",
+                                    encoding="utf-8")
+    _edit(cfg, 'economy = "economy.csv"', 'economy = "economy.csv"\nphysical = "physical.csv"')
+
+
+@variant("given_quantity_huge", problems=["non_finite_result"])
+def _(d, cfg):
+    (d / "physical.csv").write_text("region,service,quantity,unit\nbaiguan,water_conservation,1e308,m³\n",
+                                    encoding="utf-8")
+    _edit(cfg, 'economy = "economy.csv"', 'economy = "economy.csv"\nphysical = "physical.csv"')
+    _edit(cfg, "other_products = false", "other_products = false\nwater_conservation = \"given\"")
+
+
+@variant("fee_price_of_another_period", problems=["coefficient_ended"])
+def _(d, cfg):
+    # without the county's 2018 tax rows, cn-rcees's 2003 排污费 (in force 2003–2014) does not apply in 2021
+    _csv(d / "coefficients" / "example.csv", lambda f: f[f["source"] != "eptax-minimum"])
+
+
+# ------------------------------------------------------------------------------ the property
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Every variant's copy of the example county, mutated (built once)."""
+    out = {}
+    for vid, (config, mutate, _, _) in VARIANTS.items():
+        folder = tmp_path_factory.mktemp(vid) / "county"
+        shutil.copytree(EXAMPLE, folder)
+        cfg = folder / config
+        mutate(folder, cfg)
+        out[vid] = cfg
+    return out
+
+
+def _codes(problems) -> list[str]:
+    return [p.code for p in problems]
+
+
+def test_the_corpus_covers_the_issue():
+    assert len(VARIANTS) >= 40
+    broken = [v for v in VARIANTS.values() if v[2]]
+    assert len(broken) >= 35
+
+
+@pytest.mark.parametrize("vid", list(VARIANTS))
+def test_validate_says_what_run_would_meet(corpus, vid):
+    config, _, expected, expected_warnings = VARIANTS[vid]
+    acct = gep.Account.from_config(corpus[vid])
+    problems = acct.validate()
+    codes = _codes(problems)
+    for code in expected:
+        assert code in codes, f"{vid}: expected {code}, got {codes}"
+    warnings = _codes(acct.plan().warnings)
+    for code in expected_warnings:
+        assert code in warnings, f"{vid}: expected warning {code}, got {warnings}"
+    if not problems:
+        # the promise: validate passed, so run succeeds, and every figure is finite
+        res = acct.run()
+        assert math.isfinite(res.total) and np.isfinite(res.value.values).all()
+        assert res.total >= 0
+        assert _codes(res.warnings) == warnings
+        assert not expected, f"{vid}: validate passed but {expected} were expected"
+    else:
+        with pytest.raises(GepError) as info:
+            acct.run()
+        assert _codes(info.value.problems) == codes       # run refuses with the very same problems
+        for p in problems:                                  # every problem is bilingual and says something
+            assert p.zh and p.en and re.search(r"[\u4e00-\u9fff]", p.zh)
+
+
+# ------------------------------------------------------------------------------ years
+def test_a_year_without_its_own_inputs_is_an_error(tmp_path):
+    folder = tmp_path / "county"
+    shutil.copytree(EXAMPLE, folder)
+    problems, _ = validate_config(folder / "gep.toml", "2020-2022")
+    assert {p.value for p in problems if p.code == "year_without_inputs"} == {"land_use", "statistics", "economy"}
+    assert all("[2022]" in p.en or p.code == "year_without_inputs" for p in problems)
+
+
+def test_a_year_reusing_inputs_says_so_in_results_and_comparison(tmp_path):
+    folder = tmp_path / "county"
+    shutil.copytree(EXAMPLE, folder)
+    cfg = folder / "gep.toml"
+    _edit(cfg, "years = [2020, 2021]", "years = [2020, 2021, 2022]")
+    _config_section(cfg, "[years.2022]\nreuse = 2021")
+    problems, warnings = validate_config(cfg)
+    assert problems == []
+    m = gep.run_years(cfg)
+    assert m.reused[2022] == {"land_use": 2021, "statistics": 2021, "economy": 2021}
+    assert "inputs_reused" in _codes(m[2022].warnings)
+    assert m[2022].summary()["inputs_reused"] == {"land_use": 2021, "statistics": 2021, "economy": 2021}
+    assert m[2022].summary()["year_on_year"]["inputs_reused"] == {
+        "2022": {"land_use": 2021, "statistics": 2021, "economy": 2021}}
+
+
+# ------------------------------------------------------------------------------ quality
+def test_the_example_shows_its_quality_banner(example_result):
+    q = example_result.quality
+    assert set(q["gep"]) <= {"official", "local_survey", "literature", "derived", "estimated", "unstated",
+                             "unverified", "illustrative"}
+    assert sum(q["gep"].values()) == pytest.approx(1.0, rel=1e-12)
+    # 2021: everything that rests on the illustrative land use or rates is illustrative; the official part is
+    # the statistics the plan prints (农林牧渔业总产值 split by illustrative items stays illustrative)
+    assert q["gep"]["illustrative"] > 0.9
+    banner = [w for w in example_result.warnings if w.code == "illustrative_data"]
+    assert len(banner) == 1 and f"{q['gep']['illustrative']:.1%}" in banner[0].en
+    s = example_result.summary()
+    assert s["quality"]["gep"] == q["gep"] and "illustrative_data" in {w["code"] for w in s["warnings"]}
+    for region, mix in q["by_region"].items():
+        assert sum(mix.values()) == pytest.approx(1.0, rel=1e-9), region
+
+
+def test_quality_by_hand_on_a_tiny_account():
+    # two townships, one land-use row each; t0's land use is illustrative, t1's official; every Xie row of the
+    # shipped set is literature (or unverified for conifer, not used here): t0's value is illustrative, t1's
+    # literature (the weakest of official land use and literature equivalents)
+    from conftest import tiny_regions
+
+    regions = tiny_regions((1.0, 1.0))
+    lu = pd.DataFrame([{"region": "t0", "code": "0301", "area": 100, "unit": "hm²", "status": "illustrative"},
+                       {"region": "t1", "code": "0301", "area": 100, "unit": "hm²", "status": "official"}])
+    res = gep.Account.from_inputs(year=2021, regions=regions, land_use=lu).run()
+    t0 = float(res.value.sel(region="t0").sum())
+    t1 = float(res.value.sel(region="t1").sum())
+    assert t0 == pytest.approx(t1)
+    assert res.quality["by_region"]["t0"] == {"illustrative": 1.0}
+    assert res.quality["by_region"]["t1"] == {"literature": 1.0}
+    assert res.quality["gep"] == pytest.approx({"literature": 0.5, "illustrative": 0.5})
+
+
+# ------------------------------------------------------------------------------ prices and set prices
+def test_an_administered_fee_is_the_nominal_price_in_force(tmp_path):
+    # cn-rcees's SO₂ fee 1200 元/t (2003 排污费) is used unchanged in 2010 (the Garzê study), not × CPI 2003→2010
+    from gep.coefficients import load_coefficients
+    from gep.services.context import Context
+
+    cset = load_coefficients("cn-rcees")
+    ctx = Context(year=2010, regions=["r"], region_info=pd.DataFrame(), resolution_chain={"r": ["*"], "__root__": ["*"]},
+                  coefficients=cset, price_year=2010, deflator_loader=lambda: pytest.fail("no rebasing expected"))
+    res = ctx.coef("price.so2")
+    assert (res.value, res.price_basis) == (1200.0, "administered")
+    assert ctx.trace[-1]["price_basis"] == "administered"
+    # and it no longer applies once the fee was replaced: an error naming its end, not a silent price
+    ctx2 = Context(year=2021, regions=["r"], region_info=pd.DataFrame(),
+                   resolution_chain={"r": ["*"], "__root__": ["*"]}, coefficients=cset, price_year=2021)
+    with pytest.raises(GepError) as info:
+        ctx2.coef("price.so2")
+    assert info.value.codes == ["coefficient_ended"] and "2014" in info.value.problems[0].en
+
+
+def test_water_and_hydropower_take_the_set_price_when_the_statistics_give_none(tmp_path):
+    # 1 000 万m³ of domestic water with no price: × cn-rcees price.water.domestic 2.6 元/m³ (2010 prices) in a
+    # 2010 account = 2.6×10⁷ 元; 500 万kWh hydropower × 0.53 = 2.65×10⁶ 元; a statistics price wins where given
+    from conftest import tiny_regions
+
+    stats = pd.DataFrame([
+        {"region": "c", "item": "生活用水", "quantity": "1000", "unit": "万m³", "price": "", "price_unit": ""},
+        {"region": "c", "item": "工业用水", "quantity": "100", "unit": "万m³", "price": "4", "price_unit": "元/m³"},
+        {"region": "c", "item": "水力发电", "quantity": "500", "unit": "万kWh", "price": "", "price_unit": ""},
+    ]).assign(output_value="", value_unit="", status="official", source="test")
+    regions = tiny_regions((1.0,))
+    lu = pd.DataFrame([{"region": "t0", "code": "0301", "area": 90, "unit": "hm²"},
+                       {"region": "t0", "code": "1101", "area": 10, "unit": "hm²"}])   # water for the allocation
+    res = gep.Account.from_inputs(year=2010, regions=regions, land_use=lu, statistics=stats, profile="xie2015-gep",
+                                  coefficients=["xie-2015", "cn-rcees"],
+                                  services={"water_supply": "statistics", "eco_energy": "statistics"}).run()
+    assert float(res.value.sel(service="water_supply").sum()) == pytest.approx(1e7 * 2.6 + 1e6 * 4.0, rel=1e-12)
+    assert float(res.value.sel(service="eco_energy").sum()) == pytest.approx(5e6 * 0.53, rel=1e-12)
+    prov = res.provenance
+    assert {"price.water.domestic", "price.hydropower"} <= set(prov["key"])
+    assert "price.water.industrial" not in set(prov["key"])        # the statistics price won
+    notes = " ".join(prov["note"].dropna().astype(str))
+    assert "quantity×set price (price.water.domestic)" in notes
+
+
+# ------------------------------------------------------------------------------ ESV is never GEP
+def test_an_esv_profile_reports_esv_never_gep():
+    res = gep.Account.from_config(gep.example_config("gep-value-transfer.toml"))
+    res.config["account"]["profile"] = "xie2015-esv"
+    out = res.run()
+    s = out.summary()
+    assert out.measure == "ESV" and s["measure"] == "ESV" and "gep" not in s
+    assert s["esv"] == pytest.approx(out.total)
+    assert "supporting" in s["by_category"]
+    gep_run = gep.Account.from_config(gep.example_config("gep-value-transfer.toml")).run()
+    assert gep_run.measure == "GEP" and "supporting" not in gep_run.summary()["by_category"]
+    assert s["esv"] > gep_run.total                       # nutrient cycling and biodiversity added
+
+
+# ------------------------------------------------------------------------------ what a profile needs
+@pytest.mark.parametrize("profile", sorted(gep.standards.profiles()))
+def test_needs_of_every_shipped_profile(profile):
+    from gep.account.needs import needs
+
+    n = needs(profile)
+    assert len(n.keys) and len(n.inputs)
+    assert "regions" in set(n.inputs["input"])
+    # every key a service of the profile declares is listed, with who provides it
+    for _, row in n.services.iterrows():
+        for key in filter(None, row["keys"].split(", ")):
+            assert key in set(n.keys["key"])
+    assert set(n.county_must_supply) == set(n.keys.loc[n.keys["county_supplies"], "key"])
+
+
+def test_needs_of_the_example_county_are_all_met():
+    from gep.account.needs import needs
+
+    n = needs("rcees-gep", region_code="330604", coefficients=str(EXAMPLE / "coefficients"))
+    # the example's own set supplies what cn-rcees lacks, except the seawall price of coastal protection
+    # (cn-rcees has none; the example set prices it for 330604) — nothing is left for the county
+    assert n.county_must_supply == []
+    bare = needs("rcees-gep")
+    assert "rate.npp" in bare.county_must_supply and "price.water_storage" not in bare.county_must_supply
+
+
+def test_gep_needs_prints_the_keys_the_county_supplies():
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    r = CliRunner().invoke(app, ["needs", "rcees-gep", "--region", "330604"])
+    assert r.exit_code == 0, r.output
+    assert "rate.npp" in r.output and "county supplies" in r.output
