@@ -14,7 +14,7 @@ from .errors import GepError  # noqa: E402
 from .coefficients import load_coefficients, shipped_sets  # noqa: E402
 from .classifications import ecosystem_types, load_scheme  # noqa: E402
 from .services import get_service, services  # noqa: E402
-from .account import Account, AccountResult, compare_methods  # noqa: E402
+from .account import Account, AccountResult, account_uncertainty, compare_methods  # noqa: E402
 from .examples import example_config  # noqa: E402
 from .account.years import run_years  # noqa: E402
 
@@ -31,6 +31,7 @@ __all__ = [
     "Account",
     "AccountResult",
     "compare_methods",
+    "account_uncertainty",
     "example_config",
     "run_years",
 ]
