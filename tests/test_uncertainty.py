@@ -450,6 +450,32 @@ def test_gep_under_a_method_variant_has_the_interval_of_a_run_with_that_method(e
     assert " ".join(["百官街道 Baiguan Subdistrict", *(fmt_money(baiguan[k]) for k in ("p5", "p50", "p95"))]) in text
 
 
+def test_with_nothing_drawn_every_variant_keeps_its_own_gep(example_copy):
+    # no range anywhere and no input error: every draw is the deterministic account, so GEP under a variant
+    # is that variant's GEP in every draw (a service constant under the account's method is still
+    # computed under the variant's, not taken from the account's constants)
+    import pandas as pd
+
+    table = example_copy.parent / "coefficients" / "example.csv"
+    rows = pd.read_csv(table, dtype=str, keep_default_na=False)
+    rows[["low", "high", "distribution", "range_source", "range_note"]] = ""
+    rows.to_csv(table, index=False)
+    text = example_copy.read_text(encoding="utf-8")
+    example_copy.write_text(text.split("[uncertainty]")[0], encoding="utf-8")
+    unc = gep.account_uncertainty(gep.Account.from_config(example_copy), 20, seed=1, sobol_samples=0, chunk=10)
+    assert unc.gep.std() <= 1e-6 * unc.deterministic.total
+    intervals = unc.summary()["structural"]["method_variants"]["intervals"]
+    assert intervals["climate_regulation"]["tabular_cop"]["deterministic"] < 0.7 * unc.deterministic.total
+    for sid, by_method in intervals.items():
+        for method, got in by_method.items():
+            for q in ("p5", "p50", "p95"):
+                assert got[q] == pytest.approx(got["deterministic"], rel=1e-9), (sid, method, q)
+    # a zero-width interval is not a certain figure: the result says nothing was drawn
+    res = unc.attach(unc.deterministic)
+    assert [w.code for w in res.warnings].count("nothing_drawn") == 1
+    assert "nothing was drawn" in res.summary()["warnings"][-1]["en"]
+
+
 def test_a_variant_that_cannot_be_drawn_is_said_so_not_dropped(monkeypatch):
     # a variant that runs at the values but fails on the draws keeps its deterministic GEP and its reason;
     # the sheet, the console and the report name it, and the account's own interval stands

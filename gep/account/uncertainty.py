@@ -319,6 +319,8 @@ class _Runner:
         params.update(_coverage=[], _maps=None)
         ctx = replace(self.ctx, draws=mode, trace=[], params=params)
         out = np.zeros((n, len(self.services), len(self.regions)))
+        # the constants found so far are the values of the account's own methods: a variant is computed
+        reuse = reuse and methods is None
         for k, sid in enumerate(self.services):
             if methods is not None and sid not in methods:
                 continue
@@ -576,7 +578,27 @@ class Uncertainty:
                 for _, r in t.iterrows()]
 
     def attach(self, result) -> Any:
-        """Add the analysis to ``result``'s summary, workbook and console output."""
+        """Add the analysis to ``result``'s summary, workbook and console output.
+
+        When nothing was drawn (no coefficient row with a range, no input error in ``[uncertainty]``) the
+        intervals have no width; the result says so in a warning, so that a zero-width interval is never
+        read as a certain figure.
+        """
+        s = self.settings
+        if not self.sampled and not s.land_use_error and not s.statistics_error and not any(
+                w.code == "nothing_drawn" for w in result.warnings):
+            from ..errors import problem
+
+            result.warnings.append(problem(
+                "nothing_drawn",
+                "--uncertainty：没有任何抽样对象（系数行没有 low/high 范围，[uncertainty] 也没有输入误差），区间宽度为零，"
+                "这不表示结果没有不确定性",
+                "--uncertainty: nothing was drawn (no coefficient row has a low/high range and [uncertainty] gives "
+                "no input error): the intervals have no width, which does not mean the figures are certain",
+                hint_zh="在系数集中为主要系数填写有来源的 low/high/distribution，或在 [uncertainty] 中给出分类精度与统计误差"
+                        "（见 docs/uncertainty.md）",
+                hint_en="give sourced low/high/distribution to the main coefficient rows, or land-use accuracy and "
+                        "statistics error in [uncertainty] (docs/uncertainty.md)"))
         result.extra.setdefault("summary_sections", {})["uncertainty"] = self.summary()
         sheets = result.extra.setdefault("report_sheets", {})
         sheets[SHEET_TITLE] = self.sheet()
