@@ -31,6 +31,7 @@ _NAMES = {
     "Account": "account",
     "AccountResult": "account",
     "compare_methods": "account",
+    "account_uncertainty": "account",
     "example_config": "examples",
     "run_years": "account.years",
 }
@@ -38,7 +39,7 @@ _NAMES = {
 __all__ = ["__version__", *_NAMES]
 
 if TYPE_CHECKING:  # where each name comes from, for type checkers and readers (and the import-layer test)
-    from .account import Account, AccountResult, compare_methods
+    from .account import Account, AccountResult, account_uncertainty, compare_methods
     from .account.years import run_years
     from .classifications import ecosystem_types, load_scheme
     from .coefficients import load_coefficients, shipped_sets

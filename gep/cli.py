@@ -186,7 +186,7 @@ def print_result(res) -> None:
         console.print(t)
 
 
-def _appraise_into(res, result, cfg: dict, folder: Path, targets: Path | None):
+def _appraise_into(res, result, cfg: dict, folder: Path, targets: Path | None, draws=None):
     """Appraise against ``--targets`` or ``[inputs] targets`` and put it in ``res``'s outputs (gep.decisions)."""
     path = targets or cfg.get("inputs", {}).get("targets")
     if path is None:
@@ -194,7 +194,7 @@ def _appraise_into(res, result, cfg: dict, folder: Path, targets: Path | None):
     from .decisions import appraise
 
     path = Path(path) if targets or Path(path).is_absolute() else folder / path
-    appraisal = appraise(result, path)
+    appraisal = appraise(result, path, draws=draws)
     appraisal.attach(res)
     return appraisal
 
@@ -224,6 +224,15 @@ def _formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def _uncertainty(acct, res, draws: int, seed: int):
+    """Monte Carlo intervals, target probabilities and Sobol indices, added to the outputs (``--uncertainty N``)."""
+    if not draws:
+        return None
+    from .account.uncertainty import account_uncertainty
+
+    return account_uncertainty(acct, draws, seed, result=res).attach(res).extra["uncertainty"]
+
+
 def _input_files(config: Path, cfg: dict, folder: Path, wanted: list[int]) -> list[Path]:
     """The config and every file or folder it reads, for every year of the run (kept away from ``--out``)."""
     from .account.config import for_year
@@ -237,7 +246,8 @@ def _input_files(config: Path, cfg: dict, folder: Path, wanted: list[int]) -> li
 
 def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False,
          targets: Path | None = None, official: bool = False, compare_methods: bool = False, report: bool = False,
-         wait: bool = False, extra=None, also_reads: tuple[Path, ...] = (), formats: tuple[str, ...] = OUTPUT_FORMATS):
+         wait: bool = False, extra=None, also_reads: tuple[Path, ...] = (), uncertainty: int = 0, seed: int = 1,
+         formats: tuple[str, ...] = OUTPUT_FORMATS):
     """Run one year, or several years (``--years`` or ``[account] years``), and replace ``out`` with the outputs.
 
     ``out`` is checked and locked before anything is computed; every file
@@ -246,7 +256,8 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
     ``extra(res, result)`` may add to the outputs before they are written; it
     returns ``(write, show)``: ``write(staging)`` writes further files into the
     set, ``show()`` prints (either may be ``None``). ``also_reads`` are further
-    input files. ``formats`` names the outputs of every year (:data:`OUTPUT_FORMATS`).
+    input files. ``uncertainty`` draws (``--uncertainty N``, seeded by ``seed``) are of the latest year;
+    ``formats`` names the outputs of every year (:data:`OUTPUT_FORMATS`).
     """
     from .account import Account
     from .account.config import load_config
@@ -268,16 +279,18 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
         with dest:  # --out checked and locked: nothing is computed before this
             for zh, en in dest.recovered:
                 err_console.print(f"恢复 / recovered: {zh}\n    {en}", style="yellow", soft_wrap=True)
-            multi = None
+            multi, unc = None, None
             with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
                 if len(wanted) > 1:
                     multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year)
                     res = multi[multi.years[-1]]
-                    if compare_methods:  # the latest year's account, with its inputs as the multi-year run read them
+                    if compare_methods or uncertainty:  # the latest year's account, its inputs as the run read them
                         from .account.years import year_accounts
 
-                        _compare_methods(year_accounts(config, [res.year], official=official)[(res.year, "as_run")],
-                                         res)
+                        latest = year_accounts(config, [res.year], official=official)[(res.year, "as_run")]
+                        if compare_methods:
+                            _compare_methods(latest, res)
+                        unc = _uncertainty(latest, res, uncertainty, seed)
                 else:
                     if wanted:  # one year: that year's inputs ([years.<year>], '{year}'), not [account] year's
                         from .account.years import account_for_year
@@ -291,7 +304,8 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
                     res = acct.run()
                     if compare_methods:
                         _compare_methods(acct, res)
-            appraisal = _appraise_into(res, multi or res, cfg, folder, targets)
+                    unc = _uncertainty(acct, res, uncertainty, seed)
+            appraisal = _appraise_into(res, multi or res, cfg, folder, targets, draws=None if unc is None else unc.value)
             if extra is not None:
                 write_more, show_more = extra(res, multi or res)
             staged = write_into(res, dest.staging, formats=formats)
@@ -357,13 +371,18 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
                                                help="目标表：考核结果写入工作簿与 summary.json / targets table to appraise against"),
         compare_methods: bool = typer.Option(False, "--compare-methods",
                                              help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant"),
+        uncertainty: int = typer.Option(0, "--uncertainty", min=0, metavar="N",
+                                        help="蒙特卡洛抽样次数：区间、达标概率与 Sobol 敏感性 / Monte Carlo draws: "
+                                             "intervals, probabilities of targets met, Sobol indices"),
+        seed: int = typer.Option(1, "--seed", min=0, help="随机种子 / random seed of --uncertainty"),
         report: bool = typer.Option(False, "--report", help="同时写出 report.html 与 report.pdf / also write the report"),
         wait: bool = _WAIT,
         formats: str = typer.Option(",".join(OUTPUT_FORMATS), "--formats",
                                     help="写出的文件，逗号分隔 / outputs to write, comma-separated: json (summary.json), "
                                          "xlsx (accounts.xlsx), nc (accounts.nc), toml (run.toml)")):
     """核算一个县的 GEP / run the account of a config."""
-    _run(config, out, quiet, years, maps, targets, official, compare_methods, report, wait, formats=_formats(formats))
+    _run(config, out, quiet, years, maps, targets, official, compare_methods, report, wait,
+         uncertainty=uncertainty, seed=seed, formats=_formats(formats))
 
 
 @app.command("report")
@@ -470,6 +489,9 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
             quiet: bool = typer.Option(False, "--quiet", "-q", help="不打印表格 / do not print tables"),
             compare_methods: bool = typer.Option(True, "--compare-methods/--no-compare-methods",
                                                  help="并列各服务已发表方法变体下的 GEP / GEP under every published method variant"),
+            uncertainty: int = typer.Option(1000, "--uncertainty", min=0, metavar="N",
+                                            help="蒙特卡洛抽样次数（0：不做）/ Monte Carlo draws (0: none)"),
+            seed: int = typer.Option(1, "--seed", min=0, help="随机种子 / random seed of --uncertainty"),
             copy: Optional[Path] = typer.Option(None, "--copy", help="把示例县的输入复制到此文件夹（不运行）/ copy the example's inputs to this folder (no run)"),
             wait: bool = _WAIT,
             formats: str = typer.Option(",".join(OUTPUT_FORMATS), "--formats",
@@ -529,7 +551,7 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
         cfg, folder = load_config(example_config(name))
         also += _input_files(example_config(name), cfg, folder, [])
     _run(example_config(), out, quiet, compare_methods=compare_methods, wait=wait, extra=methods_and_transfer,
-         also_reads=tuple(also), formats=_formats(formats))
+         also_reads=tuple(also), uncertainty=uncertainty, seed=seed, formats=_formats(formats))
 
 
 @app.command()

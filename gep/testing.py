@@ -22,7 +22,7 @@ from typing import Iterable, Iterator, Mapping
 
 import pandas as pd
 
-from .coefficients import COLUMNS
+from .coefficients import COLUMNS, OPTIONAL_COLUMNS
 
 __all__ = ["write_coefficient_set", "flat_price_index", "installed_plugin"]
 
@@ -38,7 +38,8 @@ def write_coefficient_set(folder: str | Path, rows: Iterable[Mapping], *, set_id
 
     Each row is a mapping with at least ``key``, ``value`` and ``unit``; the other
     columns default to ``*`` / ``test`` / ``illustrative`` (every row of such a set
-    is illustrative, and says so). All rows cite one source, ``test``.
+    is illustrative, and says so). All rows cite one source, ``test``. Optional
+    columns (``low, high, distribution`` …) are written when a row has them.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -48,7 +49,8 @@ def write_coefficient_set(folder: str | Path, rows: Iterable[Mapping], *, set_id
     lines += ['version = "1"', 'currency = "CNY"', "", "[sources.test]", f'citation = "{citation}"', ""]
     (folder / "manifest.toml").write_text("\n".join(lines), encoding="utf-8")
     records = [{**_DEFAULTS, **dict(r)} for r in list(rows) + list(rows_extra)]
-    pd.DataFrame(records, columns=COLUMNS).to_csv(folder / "values.csv", index=False)
+    optional = [c for c in OPTIONAL_COLUMNS if any(c in r for r in records)]  # e.g. a range: low, high, distribution
+    pd.DataFrame(records, columns=COLUMNS + optional).to_csv(folder / "values.csv", index=False)
     return folder
 
 

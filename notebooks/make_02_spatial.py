@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
+from _notebook import write
 
 HERE = Path(__file__).resolve().parent
 
@@ -270,22 +270,5 @@ assert diff <= 1e-9 * spa.total"""),
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-        "language_info": {"name": "python"},
-    }
-    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
-                for kind, src in CELLS]
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"spatial-{i:02d}"
-    return nb
-
-
 if __name__ == "__main__":
-    path = HERE / "02_spatial.ipynb"
-    nb = build()
-    nbformat.validate(nb)
-    nbformat.write(nb, path)
-    print(f"wrote {path} ({len(nb.cells)} cells)")
+    write(CELLS, "spatial", HERE / "02_spatial.ipynb")

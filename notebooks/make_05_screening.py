@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
+from _notebook import write
 
 HERE = Path(__file__).resolve().parent
 
@@ -128,19 +128,5 @@ and coefficients) says what its ecosystems supply. See `docs/screening.md`."""),
 ]
 
 
-def build() -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
-    nb.metadata["language_info"] = {"name": "python"}
-    for kind, src in CELLS:
-        nb.cells.append(nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src))
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"screening-{i:02d}"
-    return nb
-
-
 if __name__ == "__main__":
-    nb = build()
-    nbformat.validate(nb)
-    nbformat.write(nb, HERE / "05_screening.ipynb")
-    print(f"wrote {HERE / '05_screening.ipynb'} ({len(nb.cells)} cells)")
+    write(CELLS, "screening", HERE / "05_screening.ipynb")

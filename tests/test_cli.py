@@ -26,6 +26,22 @@ def test_example_prints_tables_and_writes_outputs(tmp_path):
     assert climate["chosen"] == "tabular"
     assert set(climate["variants"]) == {"tabular", "tabular_cop", "tabular_humidifier_only"}
     assert all(v["status"] == "ok" and v["gep"] > 0 for v in climate["variants"].values())
+    # ... and its 90 % interval (gep example draws 1000 times by default; seed 1)
+    unc = s["uncertainty"]
+    assert unc["draws"] == 1000 and unc["seed"] == 1
+    assert unc["gep"]["p5"] < s["gep"] < unc["gep"]["p95"]
+    assert "不确定性 Uncertainty 2021: GEP 90 % 区间 interval" in r.output
+    assert unc["structural"]["method_variants"]["by_service"]["climate_regulation"]["tabular_cop"] == \
+        climate["variants"]["tabular_cop"]["gep"]
+    # GEP under each climate-regulation variant with its 90 % interval: in summary.json and printed
+    cop = unc["structural"]["method_variants"]["intervals"]["climate_regulation"]["tabular_cop"]
+    assert cop["deterministic"] == climate["variants"]["tabular_cop"]["gep"] and cop["p5"] < cop["p50"] < cop["p95"]
+    assert "GEP under each method variant and its 90 % interval" in " ".join(r.output.split())
+    assert f"{cop['p5'] / 1e8:,.2f}" in r.output and f"{cop['p95'] / 1e8:,.2f}" in r.output
+    # the appraisal's county GEP target of 2021 has the probability of having been met
+    (row,) = [r for r in s["appraisal"]["rows"] if r["region"] == "shangyu" and r["indicator"] == "gep"
+              and r["year"] == 2021]
+    assert 0 < row["p_met"] < 1
 
 
 def test_run_bad_config_exits_nonzero_bilingual(example_copy, tmp_path):

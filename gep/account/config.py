@@ -87,6 +87,19 @@ SCHEMA: dict[str, dict[str, str]] = {
         "index": "coefficient key of the deflator series (default price_index.cpi)",
         "index_set": "coefficient set holding the series when the account's sets do not (default cn-price-indices)",
     },
+    "uncertainty": {
+        "land_use_product": "land-cover product whose published overall accuracy gives each class's area error "
+                            "(cnlucc, esa-worldcover-2020, esa-worldcover-2021, mcd12q1-c5, clcd, copernicus-lc100-2019)",
+        "land_use_accuracy": "overall accuracy of the county's land-use map (share, e.g. 0.943): each class's area "
+                             "error is ±(1 − accuracy) at 95 %",
+        "land_use_error": "{ecosystem type or group = relative error of its area (95 % half-width)}",
+        "land_use_error_source": "where land_use_accuracy or land_use_error comes from",
+        "statistics_error": "relative error of every statistics row (95 % half-width, e.g. 0.05)",
+        "statistics_error_source": "where statistics_error comes from",
+        "include_structural": "also draw structural ranges (between published point values), uniformly (default false)",
+        "chunk": "draws computed at a time (default: a region × ecosystem × draw array of 2 million numbers, 100 to 10 000 draws)",
+        "sobol_samples": "base samples of the Sobol design (default: draws ÷ (2 (groups + 2)), at least 128; 0: none)",
+    },
     "indicators": {
         "resident_share_numerator": "'realised_gep' (provisioning + cultural) or 'eco_economy' (表1 items 12–14)",
         "resident_share_denominator": "'gdp' (GDP per resident) or 'disposable_income' (per resident)",

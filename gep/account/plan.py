@@ -255,14 +255,19 @@ def account_indicators(account, inputs: dict, ctx, steps: dict) -> tuple[dict, f
     Returns the indicators and the factor that brought the economy table's money
     (GDP …) to the account's prices.
     """
-    from ..indicators import account_indicators as compute
-
-    rt = inputs["regions"]
     total = sum(float(s.value.data.sum()) for s in steps.values())
     by_cat: dict[str, float] = {}
     for sid, s in steps.items():
         cat = get_service(sid).category
         by_cat[cat] = by_cat.get(cat, 0.0) + float(s.value.data.sum())
+    return indicators_of(account, inputs, ctx, total, by_cat)
+
+
+def indicators_of(account, inputs: dict, ctx, total, by_cat: dict) -> tuple[dict, float]:
+    """The indicators of a GEP ``total`` and its ``by_cat`` parts (元; numbers, or arrays of draws)."""
+    from ..indicators import account_indicators as compute
+
+    rt = inputs["regions"]
     econ = inputs.get("economy")
     econ_values = None if econ is None else dict(zip(econ["indicator"], econ["value_canonical"]))
     ind_cfg = account.config.get("indicators", {})
@@ -338,5 +343,5 @@ def by_region_ecosystem(da: xr.DataArray, regions: list[str], ecosystems: list[s
     return xr.DataArray(out, dims=("region", "ecosystem"), coords={"region": regions, "ecosystem": ecosystems})
 
 
-__all__ += ["execute_step", "account_indicators", "table_for_year", "computed_ids", "by_region_ecosystem",
+__all__ += ["execute_step", "account_indicators", "indicators_of", "table_for_year", "computed_ids", "by_region_ecosystem",
             "order_statuses", "problem"]

@@ -14,6 +14,7 @@ from ..errors import (
 )
 from ..units import is_dimension, parse_unit
 from .keys import key_spec
+from .ranges import check_ranges
 
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "STATUSES", "MANIFEST_KEYS", "check_rows"]
 
@@ -30,7 +31,8 @@ COLUMNS = [
     "status",
     "note",
 ]
-OPTIONAL_COLUMNS = ["low", "high", "distribution", "valid_to", "price_basis"]
+#: ``low, high, distribution, range_source, range_note``: the row's range (:mod:`.ranges`)
+OPTIONAL_COLUMNS = ["low", "high", "distribution", "valid_to", "price_basis", "range_source", "range_note"]
 #: ``price_basis`` of a row: empty (a price of its ``price_year``, rebased with the deflator) or
 #: ``administered`` (a fee schedule or tariff: the nominal price in force in every year from
 #: ``valid_from`` to ``valid_to``, never rebased)
@@ -92,6 +94,9 @@ def _coerce(frame: pd.DataFrame) -> pd.DataFrame:
         frame["valid_to"] = pd.to_numeric(frame["valid_to"].replace("", None), errors="coerce")
     if "price_basis" in frame:
         frame["price_basis"] = frame["price_basis"].fillna("").astype(str).str.strip()
+    for col in ("distribution", "range_source", "range_note"):
+        if col in frame:
+            frame[col] = frame[col].fillna("").astype(str).str.strip()
     return frame
 
 
@@ -190,6 +195,7 @@ def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
                 "missing_price_year", f"货币系数 {key} 缺少价格年份 price_year",
                 f"monetary coefficient {key} has no price_year", column="price_year", **where,
                 hint_en="give the year whose prices the value is in", hint_zh="填写该价格所属的年份"))
+    problems += check_ranges(frame, sources)
     dup_cols = ["key", "ecosystem", "region", "valid_from"]
     dups = frame[frame.duplicated(dup_cols, keep=False)]
     for _, group in dups.groupby(dup_cols, dropna=False):

@@ -31,6 +31,7 @@ from ..errors import (
 )
 from ..units import parse_unit
 from .keys import key_spec
+from .ranges import RANGE_COLUMNS, range_sources
 from .rows import COLUMNS, OPTIONAL_COLUMNS, _coerce, _merge, _read_table, check_rows
 
 __all__ = ["CoefficientSet", "Resolved", "diff_sets", "iter_rows"]
@@ -150,14 +151,32 @@ class CoefficientSet:
 
     @property
     def sha256(self) -> str:
-        """Content hash of the rows in effect and of the sources (order-free; computed once per set)."""
-        digest = self.__dict__.get("_sha256")
+        """Content hash of the rows in effect and of the sources (order-free).
+
+        What a deterministic account rests on: the range columns (``low, high,
+        distribution, range_source, range_note``), which only an uncertainty run
+        reads, and the sources only they name are in :attr:`ranges_sha256`.
+        """
+        digest = self.__dict__.get("_sha256")  # computed once per set (a set is read-only once loaded)
         if digest is None:
-            cols = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in self.table]
+            cols = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in self.table and c not in RANGE_COLUMNS]
             frame = self.table[cols].astype(str).sort_values(cols).to_csv(index=False)
-            src = repr(sorted((k, sorted(v.items()) if isinstance(v, dict) else v) for k, v in self.sources.items()))
+            only_ranges = range_sources(self.table) - set(self.table["source"])
+            src = repr(sorted((k, sorted(v.items()) if isinstance(v, dict) else v) for k, v in self.sources.items()
+                              if k not in only_ranges))
             digest = self.__dict__["_sha256"] = hashlib.sha256((frame + src).encode("utf-8")).hexdigest()
         return digest
+
+    @property
+    def ranges_sha256(self) -> str:
+        """Content hash of the rows' ranges and of the sources they name (order-free)."""
+        ident = ["key", "ecosystem", "region", "valid_from"]
+        cols = ident + [c for c in RANGE_COLUMNS if c in self.table]
+        frame = self.table[cols].astype(str).sort_values(cols).to_csv(index=False)
+        named = range_sources(self.table)
+        src = repr(sorted((k, sorted(v.items()) if isinstance(v, dict) else v) for k, v in self.sources.items()
+                          if k in named))
+        return hashlib.sha256((frame + src).encode("utf-8")).hexdigest()
 
     # --------------------------------------------------------- resolution
     def resolve(

@@ -18,7 +18,7 @@ import pandas as pd
 from ..errors import ConfigError, problem
 from ..io.two_mountains import COMPUTED_BY, read_indicator_table
 
-__all__ = ["evaluate_indicator_table"]
+__all__ = ["evaluate_indicator_table", "judge_row"]
 
 
 def _num(x) -> float | None:
@@ -126,6 +126,12 @@ def _judge(r: Mapping, value, prev: float | None, rtol: float):
     ok = abs(value - ref) <= tol
     return ok, ref, kind, f"与{kind_zh} {_fmt(ref)} 相差 {_fmt(value - ref)}，允许 ±{_fmt(tol)}", \
         f"differs from {kind} {_fmt(ref)} by {_fmt(value - ref)}, tolerance ±{_fmt(tol)}: {'met' if ok else 'not met'}"
+
+
+#: the judgement of one row: ``judge_row(row, value, previous, rtol) -> (met, reference, reference_kind,
+#: reason_zh, reason_en)`` -- what :func:`evaluate_indicator_table` applies to every row (an uncertainty
+#: run applies it to every draw of a computed value)
+judge_row = _judge
 
 
 def evaluate_indicator_table(

@@ -474,6 +474,10 @@ def _uncertainty(d: ReportData) -> str:
         out.append(table([("项目 Item", False), ("5 %（亿元）", True), ("中位数 median（亿元）", True), ("95 %（亿元）", True)], rows))
         if draws:
             out.append(f'<p class="small">蒙特卡洛抽样次数 Monte Carlo draws: {e(draws)}; 随机种子 seed: {e(unc.get("seed", "—"))}</p>')
+        if unc.get("includes_structural"):
+            out.append(f'<p class="small">{bi("区间包含结构性范围（已发表点值之间，均匀抽样）", "the intervals include structural ranges (between published point values, drawn uniformly)")}</p>')
+        out.append(_uncertainty_regions_indicators(d, unc))
+        out.append(_uncertainty_details(unc, d.summary.get("by_service")))
     elif unc is not None:
         out.append(f"<p>{missing(('结果中的 uncertainty 节没有可识别的 5/50/95 % 分位数', 'the uncertainty section has no 5/50/95 % percentiles this report can read'))}</p>")
     else:
@@ -481,7 +485,18 @@ def _uncertainty(d: ReportData) -> str:
     variants = d.optional("method_variants")
     out.append(f"<h3>{bi('方法变体', 'Method variants')}</h3>")
     vrows = []
-    if isinstance(variants, dict):
+    if isinstance(variants, dict) and isinstance(variants.get("services"), dict):
+        # gep run --compare-methods: services → variants → value of the service and GEP under the variant
+        for sid, rec in variants["services"].items():
+            label = (rec.get("label") or {}).get("zh", sid) if isinstance(rec, dict) else sid
+            for variant, val in ((rec or {}).get("variants") or {}).items():
+                v = val.get("gep") if isinstance(val, dict) else None
+                if isinstance(v, (int, float)):
+                    chosen = " ✓" if rec.get("chosen") == variant else ""
+                    vrows.append([e(label), e(sid), e(variant + chosen), e(fmt_money(v))])
+        heads = [("项目", False), ("Item", False), ("变体 Variant（✓ 所用 used）", False), ("GEP（亿元）", True)]
+    elif isinstance(variants, dict):
+        heads = [("项目", False), ("Item", False), ("变体 Variant", False), ("价值 Value（亿元）", True)]
         for item, rec in variants.items():
             if not isinstance(rec, dict):
                 continue
@@ -491,12 +506,103 @@ def _uncertainty(d: ReportData) -> str:
                 if isinstance(v, (int, float)):
                     vrows.append([e(label), e(item), e(variant), e(fmt_money(v))])
     if vrows:
-        out.append(table([("项目", False), ("Item", False), ("变体 Variant", False), ("价值 Value（亿元）", True)], vrows))
+        out.append(table(heads, vrows))
     elif variants is not None:
         out.append(f"<p>{missing(('结果中的 method_variants 节没有可识别的数值', 'the method_variants section has no values this report can read'))}</p>")
     else:
         out.append(f"<p>{missing(d.reasons.get('method_variants'))}</p>")
     out.append("</section>")
+    return "".join(out)
+
+
+def _uncertainty_regions_indicators(d: ReportData, unc: dict) -> str:
+    """The 5/50/95 % of every region's GEP and of the indicators computed from GEP."""
+    out = []
+    rows = []
+    for r, rec in (unc.get("by_region") or {}).items():
+        name = (d.summary.get("by_region", {}).get(r) or {}).get("name") or {"zh": r, "en": r}
+        p = _percentiles(rec)
+        if p is not None:
+            rows.append([bi(name.get("zh", r), name.get("en", r)), e(fmt_money(p[0])), e(fmt_money(p[1])),
+                         e(fmt_money(p[2]))])
+    if rows:
+        out.append(f"<h3>{bi('各乡镇 GEP 的 90% 区间', '90 % intervals of GEP by township')}</h3>")
+        out.append(table([("乡镇 Township", False), ("5 %（亿元）", True), ("中位数 median（亿元）", True),
+                          ("95 %（亿元）", True)], rows))
+    rows = []
+    for k, rec in (unc.get("indicators") or {}).items():
+        p = _percentiles(rec)
+        if p is None:
+            continue
+        lab = rec.get("label") or {"zh": k, "en": k}
+        rows.append([bi(lab.get("zh", k), lab.get("en", k)), e(rec.get("unit", "")),
+                     *[e(f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.4g}") for v in p]])
+    if rows:
+        out.append(f"<h3>{bi('指标的 90% 区间', '90 % intervals of the indicators')}</h3>")
+        out.append(table([("指标 Indicator", False), ("单位 Unit", False), ("5 %", True), ("中位数 median", True),
+                          ("95 %", True)], rows))
+    return "".join(out)
+
+
+def _variant_intervals(unc: dict, labels: dict | None = None) -> str:
+    """GEP under every published method variant with its 90 % interval (the structural spread of methods)."""
+    mv = (unc.get("structural") or {}).get("method_variants") or {}
+    rows = []
+    for sid, by_method in (mv.get("intervals") or {}).items():
+        for method, rec in (by_method or {}).items():
+            p = _percentiles(rec)
+            det = rec.get("deterministic") if isinstance(rec, dict) else None
+            if not isinstance(det, (int, float)):
+                continue
+            lab = ((labels or {}).get(sid) or {}).get("label") or {"zh": sid, "en": sid}
+            if p is None:  # the variant could not be drawn: its reason, never a made-up interval
+                reason = rec.get("reason") if isinstance(rec.get("reason"), dict) else None
+                cells = [missing((reason.get("zh", ""), reason.get("en", "")) if reason else None)] * 3
+            else:
+                cells = [e(fmt_money(v)) for v in p]
+            rows.append([bi(lab.get("zh", sid), lab.get("en", sid)), e(method), e(fmt_money(det)), *cells])
+    if not rows:
+        return ""
+    head = bi("各方法变体下的 GEP 及其 90% 区间（结构性差异，不是概率）",
+              "GEP under each method variant and its 90 % interval (a structural spread, not a probability)")
+    note = bi("每次只换一项服务的方法，同一组抽样（公共随机数）：两个变体的区间之差只来自方法",
+              "one service's method changed at a time, on the same draws (common random numbers): the intervals "
+              "of two variants differ by the method alone")
+    return (f"<h3>{head}</h3>"
+            + table([("服务 Service", False), ("变体 Variant", False), ("GEP（亿元）", True), ("5 %（亿元）", True),
+                     ("中位数 median（亿元）", True), ("95 %（亿元）", True)], rows)
+            + f'<p class="small">{note}</p>')
+
+
+def _uncertainty_details(unc: dict, labels: dict | None = None) -> str:
+    """What drives the interval (Sobol indices), the structural ranges apart, and the probabilities of targets."""
+    out = []
+    sens = unc.get("sensitivity")
+    if isinstance(sens, dict) and sens.get("status") == "ok" and sens.get("groups"):
+        rows = [[e(g["group"]), e(g.get("rows", "")), e(f"{g['S1']:.3f} ± {g['S1_conf']:.3f}"),
+                 e(f"{g['ST']:.3f} ± {g['ST_conf']:.3f}")] for g in sens["groups"][:10]]
+        out.append(f"<h3>{bi('敏感性：哪些系数决定 GEP 的区间', 'Sensitivity: what drives the interval of GEP')}</h3>")
+        out.append(table([("系数键或输入 Key or input", False), ("行数 Rows", True), ("一阶 S1", True), ("总效应 ST", True)],
+                         rows))
+        out.append(f'<p class="small">Sobol 指数（SALib，{e(sens.get("base_samples"))} 个基样本）；同一系数键的各行为一组 / '
+                   f'Sobol indices (SALib, {e(sens.get("base_samples"))} base samples); the rows of one key form one group; '
+                   '± = 95 %</p>')
+    out.append(_variant_intervals(unc, labels))
+    ranges = (unc.get("structural") or {}).get("ranges") or []
+    if ranges:
+        rows = [[e(r["key"]), e(f"{r['low']:g} – {r['high']:g} {r.get('unit', '')}"), e(fmt_money(r["gep_at_low"])),
+                 e(fmt_money(r["gep_at_high"]))] for r in ranges]
+        out.append(f"<h3>{bi('结构性范围（已发表点值之间，不计入区间）', 'Structural ranges (between published values, not in the interval)')}</h3>")
+        out.append(table([("系数 Coefficient", False), ("范围 Range", False), ("低端 GEP at low（亿元）", True),
+                          ("高端 GEP at high（亿元）", True)], rows))
+    judged = [r for r in unc.get("two_mountains") or [] if isinstance(r, dict)]
+    if judged:
+        rows = [[e(r.get("indicator_zh", "")), e(r.get("target_text", "")),
+                 e("—" if r.get("p_met") is None else f"{r['p_met'] * 100:.1f} %"),
+                 e("" if r.get("p_met") is not None else (r.get("reason") or {}).get("zh", ""))] for r in judged]
+        out.append(f"<h3>{bi('“两山”指标的达标概率', 'Probability that Two-Mountains targets are met')}</h3>")
+        out.append(table([("指标 Indicator", False), ("目标 Target", False), ("达标概率 P(met)", True),
+                          ("说明 Note", False)], rows))
     return "".join(out)
 
 

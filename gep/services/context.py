@@ -17,6 +17,7 @@ import xarray as xr
 
 from ..coefficients import CoefficientSet, Resolved, key_spec
 from ..errors import ConfigError, MissingCoefficient, problem
+from .draws import as_draws
 
 __all__ = ["Context"]
 
@@ -62,6 +63,9 @@ class Context:
     #: year -> price level of the deflator series (loaded on first use)
     deflator_loader: Any = None
     _deflator: Any = None
+    #: draw mode (:class:`gep.services.draws.DrawMode`): coefficients with a range, land-use areas and
+    #: statistics rows come with a ``draw`` dimension; ``None`` for the deterministic account
+    draws: Any = None
 
     # -------------------------------------------------------------- prices
     def deflator(self):
@@ -85,8 +89,8 @@ class Context:
     def coef(self, key: str, *, ecosystem: str = "*", region: str | None = None, service: str = "") -> Resolved:
         """Resolve one coefficient for a region (the account's root when ``None``)."""
         chain = self.resolution_chain[region] if region is not None else self.resolution_chain["__root__"]
-        res = self.coefficients.resolve(key, ecosystem=ecosystem, regions=chain, year=self.year)
-        extra = {}
+        res = row = self.coefficients.resolve(key, ecosystem=ecosystem, regions=chain, year=self.year)
+        extra, factor = {}, 1.0
         if res.price_basis == "administered":
             # a fee schedule or tariff is the nominal price in force in the account year: never rebased
             extra = {"price_basis": "administered"}
@@ -97,6 +101,8 @@ class Context:
                 extra = {"rebased_from_value": res.value, "rebased_from_year": res.price_year, "rebase_factor": factor}
                 res = replace(res, value=res.value * factor, price_year=self.price_year)
         self.trace.append(res.trace(service=service, for_region=region or "*", **extra))
+        if self.draws is not None:
+            res = self.draws.coefficient(row, res, factor)
         return res
 
     def has_regional_rows(self, key: str) -> bool:
@@ -120,21 +126,34 @@ class Context:
                                   dtype=str))
         else:
             ecosystems, used = list(ecosystems), set(map(str, ecosystems))
-        values, missing = np.zeros(len(ecosystems)), []
+        values, missing, drawn = np.zeros(len(ecosystems)), [], {}
         for i, eco in enumerate(ecosystems):
             if eco not in used:
                 continue
             try:
-                values[i] = self.coef(key, ecosystem=eco, service=service).to(unit)
+                v = self.coef(key, ecosystem=eco, service=service).to(unit)
             except MissingCoefficient as exc:
                 missing.extend(exc.problems)
+                continue
+            if isinstance(v, xr.DataArray):  # draw mode: a row with a range
+                drawn[i] = v
+            else:
+                values[i] = v
         if missing:
             raise MissingCoefficient(missing)
+        if drawn:
+            return xr.DataArray(as_draws(values, drawn, self.draws.n), dims=("ecosystem", "draw"),
+                                coords={"ecosystem": ecosystems}, attrs={"units": unit})
         return xr.DataArray(values, dims=("ecosystem",), coords={"ecosystem": ecosystems}, attrs={"units": unit})
 
     def coef_by_region(self, key: str, unit: str, *, ecosystem: str = "*", service: str = "") -> xr.DataArray:
         """One coefficient per leaf region (region-specific rows win), in ``unit``."""
         values = [self.coef(key, ecosystem=ecosystem, region=r, service=service).to(unit) for r in self.regions]
+        drawn = {i: v for i, v in enumerate(values) if isinstance(v, xr.DataArray)}
+        if drawn:  # draw mode: rows with a range
+            fixed = np.array([0.0 if i in drawn else v for i, v in enumerate(values)], dtype=float)
+            return xr.DataArray(as_draws(fixed, drawn, self.draws.n), dims=("region", "draw"),
+                                coords={"region": self.regions}, attrs={"units": unit})
         return xr.DataArray(np.array(values, dtype=float), dims=("region",), coords={"region": self.regions},
                             attrs={"units": unit})
 
@@ -159,6 +178,8 @@ class Context:
                 "missing_input", f"服务 {service} 需要土地利用输入 [inputs] land_use",
                 f"service {service} needs a land-use input ([inputs] land_use)",
                 hint_zh="在配置中提供 land_use", hint_en="give land_use in the config"))
+        if self.draws is not None:  # draw mode: each class's area drawn (classification error)
+            return self.draws.areas(self.areas)
         return self.areas
 
     def param(self, family: str, name: str, default: Any = None) -> Any:

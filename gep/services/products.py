@@ -271,8 +271,37 @@ def _rows(ctx, group: str, category: str) -> pd.DataFrame:
     return frame[frame["group"] == group]
 
 
+def _drawn_value(ctx, service_id: str, rows: pd.DataFrame, group: str) -> Quantity:
+    r"""The value in draw mode: every statistics row's value times its factor of the draw (a statistics error).
+
+    :math:`V_{r,k} = V_r + \sum_i v_i\,w_{i,r}\,(f_{i,k} - 1)`: the value as accounted plus each row's value
+    :math:`v_i`, allocated to the leaf regions as the account allocates it (:math:`w_{i,r}`), times its factor
+    minus one. What does not depend on the draws is computed once, in ``ctx.draws.cache``.
+    """
+    cache = ctx.draws.cache
+    if ("statistics", service_id) not in cache:
+        base = _spread(ctx, rows, "value", group)[0]
+        unit: dict[str, np.ndarray] = {}      # one unit of a row of this region, by leaf region
+        columns = []
+        for region, v in zip(rows["region"].astype(str), pd.to_numeric(rows["value"], errors="coerce").fillna(0.0)):
+            if region not in unit:
+                unit[region] = _spread(ctx, pd.DataFrame({"region": [region], "value": [1.0]}), "value", group)[0].values
+            columns.append(unit[region] * float(v))
+        weights = np.column_stack(columns) if columns else np.zeros((len(ctx.regions), 0))
+        cache[("statistics", service_id)] = (base, weights, list(rows["source_row"].astype(str)))
+    base, weights, sources = cache[("statistics", service_id)]
+    factors = [ctx.draws.statistics_factor(src) for src in sources]
+    if not factors or factors[0] is None:
+        return Quantity(data=base.assign_attrs(units="元"))
+    moved = weights @ (np.vstack(factors) - 1.0)                  # region × draw
+    data = base + xr.DataArray(moved, dims=("region", "draw"), coords={"region": base.region.values})
+    return Quantity(data=data.assign_attrs(units="元"))
+
+
 def _make(service_id: str, group: str, category: str, unit: str):
     def quantify(ctx, params: Mapping) -> Quantity:
+        if ctx.draws is not None and ("physical", service_id) in ctx.draws.cache:
+            return ctx.draws.cache[("physical", service_id)]  # an uncertainty run: the physical quantity as accounted
         rows = _rows(ctx, group, category)
         if category == "provisioning":
             qu = rows.get("quantity_unit", pd.Series(dtype=str)).astype(str)
@@ -286,10 +315,15 @@ def _make(service_id: str, group: str, category: str, unit: str):
         data, trace = _spread(ctx, phys_rows, "quantity", group)
         trace += [{"key": f"statistics.{r['item']}", "value": r.get("quantity"), "unit": unit,
                    "source": r["source_row"]} for _, r in phys_rows.iterrows()]
-        return Quantity(data=data.assign_attrs(units=unit), trace=trace)
+        out = Quantity(data=data.assign_attrs(units=unit), trace=trace)
+        if ctx.draws is not None:
+            ctx.draws.cache[("physical", service_id)] = out
+        return out
 
     def value(ctx, physical: Quantity, params: Mapping) -> Quantity:
         rows = _rows(ctx, group, category)
+        if ctx.draws is not None:
+            return _drawn_value(ctx, service_id, rows, group)
         data, trace = _spread(ctx, rows, "value", group)
         trace += [{"key": f"statistics.{r['item']}", "value": r["value"], "unit": "元", "source": r["source_row"],
                    "note": f"{r.get('method', '')}: {r.get('basis', '')}", "for_region": str(r["region"]),

@@ -17,6 +17,7 @@ import xarray as xr
 from ..classifications import ecosystem_types
 from ..errors import ConfigError, MissingCoefficient, problem
 from ..units import conversion_factor
+from .draws import as_draws
 
 __all__ = ["types_in", "per_ecosystem", "per_region", "scalar", "statistic"]
 
@@ -34,23 +35,29 @@ def per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: 
     When the coefficient set has township rows for ``key`` (and ``by_region``),
     the rate is resolved per region as well: dims ``(region, ecosystem)``.
     """
-    areas = ctx.require_areas(service)
+    ctx.require_areas(service)
+    areas = ctx.areas  # the mapped areas (in draw mode too: which types have area does not vary)
     applicable = set(types_in(groups))
     present = areas.sum("region")
     ecosystems = list(map(str, areas.ecosystem.values))
     regional = by_region and ctx.has_regional_rows(key)
     targets = ctx.regions if regional else [None]
     values = np.zeros((len(targets), len(ecosystems)))
-    missing = []
+    missing, drawn = [], {}
     for j, eco in enumerate(ecosystems):
         if eco not in applicable:
             continue
         for i, reg in enumerate(targets):
             try:
-                values[i, j] = ctx.coef(key, ecosystem=eco, region=reg, service=service).to(unit)
+                v = ctx.coef(key, ecosystem=eco, region=reg, service=service).to(unit)
             except MissingCoefficient:
                 if float(present.sel(ecosystem=eco)) > 0 and eco not in missing:
                     missing.append(eco)
+                continue
+            if isinstance(v, xr.DataArray):  # draw mode: a row with a range
+                drawn[(i, j)] = v
+            else:
+                values[i, j] = v
     if missing:
         raise MissingCoefficient([problem(
             "missing_coefficient",
@@ -59,10 +66,12 @@ def per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: 
             value=f"{key}/{eco}", hint_zh="在县级系数集中补充该行（注明来源），或选择其他方法",
             hint_en="add the row (with its source) to a county coefficient set, or choose another method")
             for eco in missing])
-    if regional:
-        return xr.DataArray(values, dims=("region", "ecosystem"), coords={"region": ctx.regions, "ecosystem": ecosystems},
-                            attrs={"units": unit})
-    return xr.DataArray(values[0], dims=("ecosystem",), coords={"ecosystem": ecosystems}, attrs={"units": unit})
+    dims = ("region", "ecosystem") if regional else ("ecosystem",)
+    coords = {"region": ctx.regions, "ecosystem": ecosystems} if regional else {"ecosystem": ecosystems}
+    if drawn:
+        values = as_draws(values, drawn, ctx.draws.n)
+        dims = dims + ("draw",)
+    return xr.DataArray(values if regional else values[0], dims=dims, coords=coords, attrs={"units": unit})
 
 
 def per_region(ctx, key: str, unit: str, service: str) -> xr.DataArray:
@@ -70,8 +79,11 @@ def per_region(ctx, key: str, unit: str, service: str) -> xr.DataArray:
     return ctx.coef_by_region(key, unit, service=service)
 
 
-def scalar(ctx, key: str, unit: str, service: str) -> float:
-    """One coefficient of the account's region (a price or a parameter), in ``unit``."""
+def scalar(ctx, key: str, unit: str, service: str) -> float | xr.DataArray:
+    """One coefficient of the account's region (a price or a parameter), in ``unit``.
+
+    A float; in draw mode, a ``draw`` DataArray when the row has a range.
+    """
     return ctx.coef(key, service=service).to(unit)
 
 

@@ -58,7 +58,11 @@ def _lookup_layer(ctx, name: str) -> xr.DataArray:
     """Per-pixel coefficient from the land-use raster: code → ecosystem → coefficient."""
     key, unit, groups = LOOKUP_LAYERS[name]
     rin = ctx.rasters
-    per_eco = per_ecosystem(ctx, key, unit, groups, f"raster:{name}", by_region=False)
+    if ctx.draws is None:
+        per_eco = per_ecosystem(ctx, key, unit, groups, f"raster:{name}", by_region=False)
+    else:  # an uncertainty run: a per-pixel lookup is not drawn (it would need a draw axis on every pixel)
+        with ctx.draws.holding("per_pixel_lookup"):
+            per_eco = per_ecosystem(ctx, key, unit, groups, f"raster:{name}", by_region=False)
     mapping = ctx.params.get("_scheme_mapping", {})
     lu = rin.land_use
     max_code = int(max(int(c.lstrip("0") or 0) for c in mapping if c.isdigit())) if mapping else 255

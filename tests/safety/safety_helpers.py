@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import signal
 import shutil
 import subprocess
 import sys
@@ -64,6 +65,12 @@ def gep_process(*args: str, env: dict | None = None) -> subprocess.Popen:
     """``gep ARGS`` in a subprocess (stdout and stderr piped, text)."""
     full_env = {k: v for k, v in os.environ.items() if k != "GEP_TEST_PAUSE_DURING_WRITE"}
     full_env.update(env or {})
+    # Ctrl-C reaches the run as it reaches a command typed in a terminal, even when the tests themselves run
+    # in the background of a shell (which starts them with SIGINT ignored, and children inherit that)
     return subprocess.Popen([sys.executable, "-c", "from gep.cli import main; main()", *args], env=full_env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-                            cwd=str(ROOT))
+                            cwd=str(ROOT), preexec_fn=_default_sigint if os.name == "posix" else None)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

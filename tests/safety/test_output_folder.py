@@ -75,14 +75,19 @@ def test_sigint_during_the_swap_is_held_until_the_swap_is_done(tmp_path, monkeyp
         real(staging, target)
 
     monkeypatch.setattr(safe_write, "_swap_in", swap_with_a_ctrl_c)
-    dest = OutputFolder(out)
-    with pytest.raises(KeyboardInterrupt):
-        with dest:
-            write_set(dest.staging, "new")
-            dest.commit()
+    # Ctrl-C as in a terminal, even when the tests run in a shell's background (SIGINT ignored there)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        dest = OutputFolder(out)
+        with pytest.raises(KeyboardInterrupt):
+            with dest:
+                write_set(dest.staging, "new")
+                dest.commit()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler before is back
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert dest.committed
     assert (out / "summary.json").read_text(encoding="utf-8") == "new"  # complete, not half-swapped
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_failed_second_rename_puts_the_previous_set_back(tmp_path, monkeypatch):

@@ -29,13 +29,17 @@ REGULATING: dict[str, Service] = {}
 
 
 def allocate_cap(capacity: xr.DataArray, cap_total: float | None) -> xr.DataArray:
-    """Cap a per-region capacity at a county total, shared in proportion to capacity."""
+    """Cap a per-region capacity at a county total, shared in proportion to capacity.
+
+    Elementwise over any other dimension (a ``draw`` of an uncertainty run: each draw capped on its own).
+    """
     if cap_total is None:
         return capacity
-    total = float(capacity.sum())
-    if total <= cap_total or total == 0:
+    total = capacity.sum("region")
+    capped = total > cap_total
+    if not capped.any():
         return capacity
-    return capacity * (cap_total / total)
+    return xr.where(capped, capacity * (cap_total / total.where(capped, 1.0)), capacity)
 
 
 def quantity(data: xr.DataArray, unit: str, components=None) -> Quantity:

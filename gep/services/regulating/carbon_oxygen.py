@@ -45,7 +45,7 @@ REF_BO_NEP = REF_BO + " NEP = NPP − R_s; V_c = NEP × 造林成本 (ChinaXiv:2
 def _npp_tabular(ctx, sid) -> xr.DataArray:
     areas = ctx.require_areas(sid)
     npp = per_ecosystem(ctx, "rate.npp", "t/(hm²*a)", NPP_GROUPS, sid)
-    return (npp * areas).transpose("region", "ecosystem")  # t dry matter / a
+    return (npp * areas).transpose("region", "ecosystem", ...)  # t dry matter / a
 
 
 def _npp_spatial(ctx, sid) -> xr.DataArray:
@@ -83,7 +83,7 @@ def _carbon_nep_rh(ctx, params) -> Quantity:
     rh = _respiration_by_region(ctx, sid)
     counted = xr.DataArray([e in set(types_in(NPP_GROUPS)) for e in map(str, areas.ecosystem.values)],
                            dims=("ecosystem",), coords={"ecosystem": areas.ecosystem.values})
-    nep = (R.nep_from_npp_rh(npp, rh * counted) * areas).transpose("region", "ecosystem")  # t C / a
+    nep = (R.nep_from_npp_rh(npp, rh * counted) * areas).transpose("region", "ecosystem", ...)  # t C / a
     return quantity(R.co2_from_nep(nep), "t", {"nep": nep.assign_attrs(units="t"),
                                                "heterotrophic_respiration": (rh * counted * areas).assign_attrs(units="t")})
 
@@ -92,7 +92,7 @@ def _carbon_nep_given(ctx, params) -> Quantity:
     sid = "carbon_sequestration"
     areas = ctx.require_areas(sid)
     record_method(ctx, sid, "tabular_nep", "44/12 · Σ NEP_i·A_i", "博文静 2017 (NEP = NPP − R_s)")
-    nep = (per_ecosystem(ctx, "rate.nep", "t/(hm²*a)", NPP_GROUPS, sid) * areas).transpose("region", "ecosystem")
+    nep = (per_ecosystem(ctx, "rate.nep", "t/(hm²*a)", NPP_GROUPS, sid) * areas).transpose("region", "ecosystem", ...)
     return quantity(R.co2_from_nep(nep), "t", {"nep": nep.assign_attrs(units="t")})
 
 

@@ -18,10 +18,10 @@ def _coastal_q(ctx, params) -> Quantity:
     if length == 0:  # an inland region declares coastline_length = 0
         return quantity(xr.zeros_like(areas.sum("ecosystem")), "m")
     flats = areas.sel(ecosystem="wetland") if "wetland" in areas.ecosystem else None
-    if flats is None or float(flats.sum()) == 0:
+    if flats is None or float(ctx.areas.sel(ecosystem="wetland").sum()) == 0:  # the mapped areas
         raise ConfigError(problem("no_coastal_ecosystem", "有岸线但没有滨海湿地面积，无法分配海岸带防护",
                                   "a coastline is given but no coastal wetland area to allocate it to"))
-    return quantity(length * flats / float(flats.sum()), "m")
+    return quantity(length * flats / flats.sum("region"), "m")
 
 
 def _coastal_value(ctx, physical: Quantity, params) -> Quantity:

@@ -34,7 +34,7 @@ def _vegetation_storage(ctx, sid: str):
     reduction = per_ecosystem(ctx, "rate.storm_runoff_reduction", "1", VEGETATION_GROUPS, sid)
     rain = per_region(ctx, "climate.precipitation", "mm", sid)
     share = scalar(ctx, "param.storm_rain_share", "1", sid)
-    return R.vegetation_storm_storage_miao(areas, rain, share, reduction).transpose("region", "ecosystem")
+    return R.vegetation_storm_storage_miao(areas, rain, share, reduction).transpose("region", "ecosystem", ...)
 
 
 def _fr_tabular_vegetation(ctx, params) -> Quantity:
@@ -58,8 +58,8 @@ def _fr_tabular(ctx, params, record=True) -> Quantity:
     if capacity:
         ratio = scalar(ctx, "param.reservoir_flood_ratio", "1", sid)
         water = areas.sel(ecosystem="water") if "water" in areas.ecosystem else reservoir
-        if float(water.sum()) > 0:
-            share = water / float(water.sum())
+        if "water" in areas.ecosystem and float(ctx.areas.sel(ecosystem="water").sum()) > 0:  # the mapped areas
+            share = water / water.sum("region")
         else:
             share = xr.full_like(reservoir, 1 / len(regions))
             ctx.trace.append({"service": sid, "key": "allocation.reservoir_capacity", "value": "equal shares",

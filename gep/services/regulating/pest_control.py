@@ -33,13 +33,13 @@ def _pest_area(ctx, params) -> Quantity:
     areas = ctx.require_areas(SID)
     record_method(ctx, SID, "tabular", "Σ A_k·C_k (forest and grassland types of the land use)", "Garzé 2017 §2.4.9")
     counted = areas.ecosystem.isin(types_in(PEST_TYPES))
-    return quantity(areas.where(counted, 0.0).transpose("region", "ecosystem"), "hm²")
+    return quantity(areas.where(counted, 0.0).transpose("region", "ecosystem", ...), "hm²")
 
 
 def _pest_value(ctx, physical: Quantity, params) -> Quantity:
     # one price per ecosystem type; a counted type with area and no price row is an error
     price = per_ecosystem(ctx, "price.pest_control", "元/hm²", PEST_TYPES, SID)
-    return quantity(ctx.priced(V.avoided_cost, physical.data, price, service=SID).transpose("region", "ecosystem"),
+    return quantity(ctx.priced(V.avoided_cost, physical.data, price, service=SID).transpose("region", "ecosystem", ...),
                     "元")
 
 

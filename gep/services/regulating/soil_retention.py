@@ -42,7 +42,7 @@ def _sr_tabular(ctx, params) -> Quantity:
     mask = xr.DataArray([e in types_in(SOIL_GROUPS) for e in areas.ecosystem.values], dims=("ecosystem",),
                         coords={"ecosystem": areas.ecosystem.values})
     per_hm2 = R.soil_retention(r, k, ls, c, p)  # t/(hm²·a)
-    return quantity((per_hm2 * areas).where(mask, 0.0).transpose("region", "ecosystem"), "t")
+    return quantity((per_hm2 * areas).where(mask, 0.0).transpose("region", "ecosystem", ...), "t")
 
 
 def _sr_spatial(ctx, params) -> Quantity:

@@ -40,7 +40,7 @@ def _wc_tabular(ctx, params) -> Quantity:
                         coords={"ecosystem": areas.ecosystem.values})
     runoff = R.runoff_from_coefficient(precip, alpha)
     q = R.water_conservation_volume(precip, runoff, et, areas * HM2_TO_M2).where(mask, 0.0)
-    return quantity(q.transpose("region", "ecosystem"), "m³")
+    return quantity(q.transpose("region", "ecosystem", ...), "m³")
 
 
 def _wc_spatial(ctx, params) -> Quantity:
