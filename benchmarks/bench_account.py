@@ -36,8 +36,12 @@ CODES = np.array([101, 103, 201, 301, 305, 404, 1101, 1104, 1105, 701, 1003], dt
 N_ZONES = 20
 
 
-def make_inputs(folder: Path, n_pixels: float) -> Path:
-    """Write land-use and zone GeoTIFFs, the zone table, regions and a config; returns the config."""
+def make_inputs(folder: Path, n_pixels: float, n_zones: int = N_ZONES, zone_dtype=None) -> Path:
+    """Write land-use and zone GeoTIFFs, the zone table, regions and a config; returns the config.
+
+    ``n_zones`` townships form a grid of rectangles (4 × 5 for 20; 40 × 50 for 2,000); the zone raster
+    is uint8 up to 254 zones (0 is nodata), uint16 above, unless ``zone_dtype`` says otherwise.
+    """
     import rasterio
     from rasterio.transform import from_origin
 
@@ -48,22 +52,27 @@ def make_inputs(folder: Path, n_pixels: float) -> Path:
     lu = CODES[np.kron(small, np.ones((patch, patch), dtype=np.int64))[:side, :side]]
     noise = rng.random((side, side)) < 0.05
     lu[noise] = CODES[rng.integers(0, len(CODES), size=int(noise.sum()))]
-    rows = np.minimum((np.arange(side) * 4) // side, 3)
-    cols = np.minimum((np.arange(side) * 5) // side, 4)
-    zones = (rows[:, None] * 5 + cols[None, :] + 1).astype(np.uint8)
+    n_rows = int(round(np.sqrt(n_zones * 4 / 5)))
+    n_cols = n_zones // n_rows
+    if n_rows * n_cols != n_zones:
+        raise ValueError(f"{n_zones} zones do not make a grid of about 4:5")
+    zone_dtype = np.dtype(zone_dtype or (np.uint8 if n_zones < 255 else np.uint16)).type
+    rows = np.minimum((np.arange(side) * n_rows) // side, n_rows - 1)
+    cols = np.minimum((np.arange(side) * n_cols) // side, n_cols - 1)
+    zones = (rows[:, None] * n_cols + cols[None, :] + 1).astype(zone_dtype)
     transform = from_origin(500000, 3300000, 30, 30)
     profile = dict(driver="GTiff", height=side, width=side, count=1, crs="EPSG:32651", transform=transform,
                    tiled=True, blockxsize=512, blockysize=512, compress="deflate")
     with rasterio.open(folder / "land_use.tif", "w", dtype="uint16", nodata=0, **profile) as dst:
         dst.write(lu, 1)
-    with rasterio.open(folder / "zones.tif", "w", dtype="uint8", nodata=0, **profile) as dst:
+    with rasterio.open(folder / "zones.tif", "w", dtype=zone_dtype.__name__, nodata=0, **profile) as dst:
         dst.write(zones, 1)
-    (folder / "zones.csv").write_text("zone,region\n" + "".join(f"{z},t{z}\n" for z in range(1, N_ZONES + 1)),
+    (folder / "zones.csv").write_text("zone,region\n" + "".join(f"{z},t{z}\n" for z in range(1, n_zones + 1)),
                                       encoding="utf-8")
-    counts = np.bincount(zones.ravel(), minlength=N_ZONES + 1)
+    counts = np.bincount(zones.ravel(), minlength=n_zones + 1)
     area_km2 = counts * 0.0009  # 30 m × 30 m = 0.0009 km²
     lines = ["id,parent,name_zh,name_en,area,area_unit", f"c,,县,County,{area_km2.sum():.6f},km²"]
-    lines += [f"t{z},c,镇{z},Town {z},{area_km2[z]:.6f},km²" for z in range(1, N_ZONES + 1)]
+    lines += [f"t{z},c,镇{z},Town {z},{area_km2[z]:.6f},km²" for z in range(1, n_zones + 1)]
     (folder / "regions.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     cfg = folder / "gep.toml"
     cfg.write_text(textwrap.dedent("""

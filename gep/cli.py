@@ -27,20 +27,20 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from .errors import GepError, OutputBusy
 from .numformat import fmt  # one number format per unit
+from .progress import LazyConsole, Table  # rich, imported when a command prints (`gep --help` needs none of it)
 
 from .safety import EXIT_BUSY, EXIT_INTERRUPTED, EXIT_PROBLEMS, GuardedGroup, print_problems, set_debug
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, cls=GuardedGroup,
+# help and usage errors in click's plain format: typer's rich help imports rich's markdown and
+# traceback machinery, which alone costs more than typer itself (benchmarks/run_all.py)
+app = typer.Typer(add_completion=False, no_args_is_help=True, cls=GuardedGroup, rich_markup_mode=None,
                   help="gep — 生态系统生产总值核算 / Gross Ecosystem Product accounting")
-coef_app = typer.Typer(no_args_is_help=True, help="系数集 / coefficient sets")
-svc_app = typer.Typer(no_args_is_help=True, help="生态系统服务 / ecosystem services")
-scheme_app = typer.Typer(no_args_is_help=True, help="土地利用分类 / land-use schemes")
+coef_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="系数集 / coefficient sets")
+svc_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="生态系统服务 / ecosystem services")
+scheme_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="土地利用分类 / land-use schemes")
 app.add_typer(coef_app, name="coefficients")
 app.add_typer(svc_app, name="services")
 app.add_typer(scheme_app, name="schemes")
@@ -55,8 +55,8 @@ def _width(stream) -> int | None:
 
 # markup and emoji codes off: a township named "[/old name]" or ":x:" is printed as it is, in every table and
 # line (styles are given with style= or rich Text, never as markup)
-console = Console(width=_width(sys.stdout), markup=False, emoji=False)
-err_console = Console(stderr=True, width=_width(sys.stderr), markup=False, emoji=False)
+console = LazyConsole(width=_width(sys.stdout), markup=False, emoji=False)
+err_console = LazyConsole(stderr=True, width=_width(sys.stderr), markup=False, emoji=False)
 
 
 @app.callback()
@@ -206,6 +206,24 @@ def _compare_methods(acct, res) -> None:
     compare_methods(acct, res).attach(res)
 
 
+#: what `--formats` may name (gep.io.outputs.write_into)
+OUTPUT_FORMATS = ("json", "xlsx", "nc", "toml")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    """``"json,xlsx"`` -> ``("json", "xlsx")``; an unknown or empty list is a problem (exit 1)."""
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in str(text).split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in OUTPUT_FORMATS]
+    if unknown or not chosen:
+        from .errors import ConfigError, problem
+
+        _fail(ConfigError(problem(
+            "unknown_output_format", f"--formats 中有未知的输出格式：{', '.join(unknown) or '（空）'}",
+            f"--formats names unknown output formats: {', '.join(unknown) or '(none given)'}", value=text,
+            hint_zh=f"可选：{', '.join(OUTPUT_FORMATS)}（逗号分隔）", hint_en=f"choose from {', '.join(OUTPUT_FORMATS)}, comma-separated")))
+    return chosen
+
+
 def _uncertainty(acct, res, draws: int, seed: int):
     """Monte Carlo intervals, target probabilities and Sobol indices, added to the outputs (``--uncertainty N``)."""
     if not draws:
@@ -228,7 +246,8 @@ def _input_files(config: Path, cfg: dict, folder: Path, wanted: list[int]) -> li
 
 def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False,
          targets: Path | None = None, official: bool = False, compare_methods: bool = False, report: bool = False,
-         wait: bool = False, extra=None, also_reads: tuple[Path, ...] = (), uncertainty: int = 0, seed: int = 1):
+         wait: bool = False, extra=None, also_reads: tuple[Path, ...] = (), uncertainty: int = 0, seed: int = 1,
+         formats: tuple[str, ...] = OUTPUT_FORMATS):
     """Run one year, or several years (``--years`` or ``[account] years``), and replace ``out`` with the outputs.
 
     ``out`` is checked and locked before anything is computed; every file
@@ -237,7 +256,8 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
     ``extra(res, result)`` may add to the outputs before they are written; it
     returns ``(write, show)``: ``write(staging)`` writes further files into the
     set, ``show()`` prints (either may be ``None``). ``also_reads`` are further
-    input files. ``uncertainty`` draws (``--uncertainty N``, seeded by ``seed``) are of the latest year.
+    input files. ``uncertainty`` draws (``--uncertainty N``, seeded by ``seed``) are of the latest year;
+    ``formats`` names the outputs of every year (:data:`OUTPUT_FORMATS`).
     """
     from .account import Account
     from .account.config import load_config
@@ -288,11 +308,12 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
             appraisal = _appraise_into(res, multi or res, cfg, folder, targets, draws=None if unc is None else unc.value)
             if extra is not None:
                 write_more, show_more = extra(res, multi or res)
-            staged = write_into(res, dest.staging)
+            staged = write_into(res, dest.staging, formats=formats)
             if maps:
                 staged.update({f"maps/{k}": v for k, v in write_map_files(res, dest.staging / "maps").items()})
             for y in (multi.years[:-1] if multi else []):
-                staged.update({f"{y}/{k}": v for k, v in write_into(multi[y], dest.staging / "years" / str(y)).items()})
+                staged.update({f"{y}/{k}": v for k, v in
+                               write_into(multi[y], dest.staging / "years" / str(y), formats=formats).items()})
             if write_more is not None:
                 staged.update(write_more(dest.staging))
             if report:
@@ -355,10 +376,13 @@ def run(config: Path = typer.Argument(..., help="账户配置 TOML / account con
                                              "intervals, probabilities of targets met, Sobol indices"),
         seed: int = typer.Option(1, "--seed", min=0, help="随机种子 / random seed of --uncertainty"),
         report: bool = typer.Option(False, "--report", help="同时写出 report.html 与 report.pdf / also write the report"),
-        wait: bool = _WAIT):
+        wait: bool = _WAIT,
+        formats: str = typer.Option(",".join(OUTPUT_FORMATS), "--formats",
+                                    help="写出的文件，逗号分隔 / outputs to write, comma-separated: json (summary.json), "
+                                         "xlsx (accounts.xlsx), nc (accounts.nc), toml (run.toml)")):
     """核算一个县的 GEP / run the account of a config."""
     _run(config, out, quiet, years, maps, targets, official, compare_methods, report, wait,
-         uncertainty=uncertainty, seed=seed)
+         uncertainty=uncertainty, seed=seed, formats=_formats(formats))
 
 
 @app.command("report")
@@ -469,7 +493,9 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
                                             help="蒙特卡洛抽样次数（0：不做）/ Monte Carlo draws (0: none)"),
             seed: int = typer.Option(1, "--seed", min=0, help="随机种子 / random seed of --uncertainty"),
             copy: Optional[Path] = typer.Option(None, "--copy", help="把示例县的输入复制到此文件夹（不运行）/ copy the example's inputs to this folder (no run)"),
-            wait: bool = _WAIT):
+            wait: bool = _WAIT,
+            formats: str = typer.Option(",".join(OUTPUT_FORMATS), "--formats",
+                                        help="写出的文件，逗号分隔 / outputs to write, comma-separated (json, xlsx, nc, toml)")):
     """运行内置示例县（上虞区 2021 及示意的 2020）/ run the embedded example county (Shangyu 2021, with an illustrative 2020)."""
     from .account import Account
     from .account.comparison import side_by_side
@@ -525,7 +551,7 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
         cfg, folder = load_config(example_config(name))
         also += _input_files(example_config(name), cfg, folder, [])
     _run(example_config(), out, quiet, compare_methods=compare_methods, wait=wait, extra=methods_and_transfer,
-         also_reads=tuple(also), uncertainty=uncertainty, seed=seed)
+         also_reads=tuple(also), uncertainty=uncertainty, seed=seed, formats=_formats(formats))
 
 
 @app.command()
@@ -584,6 +610,8 @@ def needs(profile: str = typer.Argument(..., help="核算方案 id / profile id 
 @coef_app.command("list")
 def coef_list():
     """列出内置系数集 / list shipped coefficient sets."""
+    from rich.text import Text
+
     from .coefficients import load_coefficients, shipped_sets
 
     t = Table()

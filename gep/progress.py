@@ -1,4 +1,9 @@
-"""Progress bars for long work (``gep run``): raster computations and the years of a multi-year account.
+"""The terminal of the CLI: progress bars for long work (``gep run``), and rich made on first use.
+
+:class:`LazyConsole` and :func:`Table` put off importing rich's console and
+tables (about 0.07 s) until a command prints: ``gep --help`` does without them.
+
+Progress bars track raster computations and the years of a multi-year account.
 
 Shown only on a terminal and never with ``--quiet``: a log file or a pipe gets
 no bar. Raster work is tracked through dask's scheduler callbacks (tasks done
@@ -13,7 +18,37 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-__all__ = ["progress"]
+__all__ = ["progress", "LazyConsole", "Table"]
+
+
+class LazyConsole:
+    """A :class:`rich.console.Console` built on first use, with the arguments given now.
+
+    Every attribute is the console's (``console.print``, ``console.is_terminal``);
+    :meth:`get` returns the console itself, for code that needs the real object.
+    """
+
+    def __init__(self, **kwargs):
+        self._kwargs = kwargs
+        self._console = None
+
+    def get(self):
+        """The rich Console (built on the first call)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._kwargs)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.get(), name)
+
+
+def Table(*args, **kwargs):  # noqa: N802 - stands for the class it builds
+    """A :class:`rich.table.Table` (rich imported on first use)."""
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
 
 
 class _Bars:
@@ -51,6 +86,9 @@ def progress(*, enabled: bool, console=None):
         return
     from dask.callbacks import Callback
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if isinstance(console, LazyConsole):
+        console = console.get()
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as p:

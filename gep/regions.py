@@ -125,19 +125,26 @@ class RegionTable:
         The region's own id and admin code, then its ancestors', then the
         prefecture and province codes implied by a 6-digit GB/T 2260 code.
         """
+        codes, parents = self._tree()
         out: list[str] = []
         r = region
         while r:
             out.append(r)
-            code = self.frame.at[r, "code"]
+            code = codes[r]
             if code:
                 out.append(code)
-            r = self.frame.at[r, "parent"]
-        code = root_code or self.frame.at[self.root, "code"]
+            r = parents[r]
+        code = root_code or codes[self.root]
         for c in admin_chain(code):
             if c not in out:
                 out.append(c)
         return out
+
+    def _tree(self) -> tuple[dict, dict]:
+        """``(code, parent)`` of every region id as dicts (built once: ``chain`` runs once per leaf)."""
+        if getattr(self, "_tree_cache", None) is None or self._tree_cache[0] is not self.frame:
+            self._tree_cache = (self.frame, self.frame["code"].to_dict(), self.frame["parent"].to_dict())
+        return self._tree_cache[1], self._tree_cache[2]
 
     def area_km2(self, region: str | None = None) -> float:
         return float(self.frame.at[region or self.root, "area_km2"])

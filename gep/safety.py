@@ -19,19 +19,18 @@ temporary failure) and the shell's 128 + SIGINT. See ``docs/safety.md``.
 from __future__ import annotations
 
 import os
-import platform
-import shlex
 import sys
-import tempfile
 import time
-import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from .errors import GepError, OutputBusy
+
+if TYPE_CHECKING:  # rich is imported when something is printed (`gep --help` needs none of it)
+    from rich.console import Console
 
 __all__ = ["EXIT_PROBLEMS", "EXIT_INTERNAL", "EXIT_BUSY", "EXIT_INTERRUPTED", "GuardedGroup", "print_problems",
            "write_crash_report", "set_debug"]
@@ -75,6 +74,8 @@ def _debug() -> bool:
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, width=120, markup=False, emoji=False, highlight=False)
 
 
@@ -91,6 +92,8 @@ def print_problems(exc: GepError, console: Console | None = None) -> None:
 def _versions() -> list[str]:
     from ._version import __version__
 
+    import platform  # here and below: only a crash needs them (`gep --help` imports this module)
+
     lines = [f"gep {__version__}", f"python {platform.python_version()} ({sys.executable})",
              f"platform {platform.platform()}"]
     from importlib.metadata import PackageNotFoundError, version
@@ -106,6 +109,10 @@ def _versions() -> list[str]:
 
 def write_crash_report(exc: BaseException, argv: list[str] | None = None) -> Path | None:
     """Write what a bug report needs into a file of the system's temporary folder; its path, or ``None``."""
+    import shlex
+    import tempfile
+    import traceback
+
     argv = list(sys.argv[1:] if argv is None else argv)
     text = "\n".join([
         "gep crash report / gep 崩溃报告",
@@ -183,6 +190,8 @@ class GuardedGroup(TyperGroup):
                 err.print("请在报告问题时附上该文件 / please attach this file when you report the problem; "
                           "gep --debug … shows the traceback", markup=False)
             if _debug():
+                import traceback
+
                 err.print("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), markup=False,
                           highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_INTERNAL) from None

@@ -29,40 +29,98 @@ written: ``t/(hm²·a)``, ``元/m³``, ``万元/km²``, ``mm``.
 from __future__ import annotations
 
 import math
+import os
 import re
+import threading
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 __all__ = ["ureg", "registry", "cf_units", "Quantity", "parse_unit", "conversion_factor", "is_dimension", "DIMENSIONS", "unit_factor",
-           "is_money"]
+           "is_money", "get_registry"]
 
-ureg = pint.UnitRegistry(
-    preprocessors=[],
-    autoconvert_offset_to_baseunit=True,
-    on_redefinition="raise",
+#: gep's units on top of pint's defaults (one ``define`` each, in this order)
+DEFINITIONS = (
+    "yuan = [currency] = 元 = CNY = RMB",
+    "wan_yuan = 10000 * yuan = 万元",
+    "yi_yuan = 100000000 * yuan = 亿元",
+    "mu = 10000 / 15 * meter ** 2 = 亩",
+    "gongqing = hectare = 公顷",
+    "pingfanggongli = kilometer ** 2 = 平方公里",
+    "person = [] = 人",
+    "visit = [] = 人次",
+    "qianwashi = kilowatt_hour = 千瓦时 = 度",
+    "dun = metric_ton = 吨",
+    "gongjin = kilogram = 公斤",
+    "lifangmi = meter ** 3 = 立方米",
+    "nian = year = 年",
 )
-ureg.define("yuan = [currency] = 元 = CNY = RMB")
-ureg.define("wan_yuan = 10000 * yuan = 万元")
-ureg.define("yi_yuan = 100000000 * yuan = 亿元")
-ureg.define("mu = 10000 / 15 * meter ** 2 = 亩")
-ureg.define("gongqing = hectare = 公顷")
-ureg.define("pingfanggongli = kilometer ** 2 = 平方公里")
-ureg.define("person = [] = 人")
-ureg.define("visit = [] = 人次")
-ureg.define("qianwashi = kilowatt_hour = 千瓦时 = 度")
-ureg.define("dun = metric_ton = 吨")
-ureg.define("gongjin = kilogram = 公斤")
-ureg.define("lifangmi = meter ** 3 = 立方米")
-ureg.define("nian = year = 年")
-ureg.formatter.default_format = "~P"
-#: The registry to use explicitly (``gep.units.registry.Quantity(3, "万元")``). ``import gep`` does
-#: not make it pint's application registry: a library must not change global state of the
-#: process it is imported into. To mix gep's quantities with pint-xarray or pickled
-#: quantities in your own code, call ``pint.set_application_registry(gep.units.registry)`` yourself.
-registry = ureg
-Quantity = ureg.Quantity
+
+_REGISTRY: "pint.UnitRegistry | None" = None
+_REGISTRY_LOCK = threading.Lock()
+
+
+def _cache_folder():
+    """Where pint keeps its parsed default definitions (``GEP_PINT_CACHE``; empty turns the cache off).
+
+    pint names each cache file by the content of the definitions file, its own
+    version and Python's, so a cache is never stale: a new pint or a changed file
+    is parsed again.
+    """
+    folder = os.environ.get("GEP_PINT_CACHE")
+    if folder is not None:
+        return folder or None
+    import platformdirs  # a dependency of pint
+
+    return platformdirs.user_cache_path("gep", appauthor=False) / "pint"
+
+
+def _new_registry(cache_folder) -> "pint.UnitRegistry":
+    import pint
+
+    reg = pint.UnitRegistry(preprocessors=[], autoconvert_offset_to_baseunit=True, on_redefinition="raise",
+                            cache_folder=cache_folder)
+    for definition in DEFINITIONS:
+        reg.define(definition)
+    reg.formatter.default_format = "~P"
+    return reg
+
+
+def get_registry() -> "pint.UnitRegistry":
+    """gep's unit registry, built on first use (``import gep`` does not load pint).
+
+    Building pint's registry means parsing its definitions file (about 0.25 s);
+    pint's disk cache (:func:`_cache_folder`) makes it about 0.06 s. A cache that
+    cannot be read or written (a read-only home, a file half-written by another
+    process) is skipped: the registry is then built without it.
+    """
+    global _REGISTRY
+    if _REGISTRY is None:
+        with _REGISTRY_LOCK:  # dask threads may parse units at the same time
+            if _REGISTRY is None:
+                try:
+                    reg = _new_registry(_cache_folder())
+                except Exception:  # noqa: BLE001 - any cache failure: the same registry, parsed afresh
+                    reg = _new_registry(None)
+                _REGISTRY = reg
+    return _REGISTRY
+
+
+def __getattr__(name: str):
+    """``ureg``, ``registry`` and ``Quantity``: built on first use (PEP 562)."""
+    if name in ("ureg", "registry"):
+        #: The registry to use explicitly (``gep.units.registry.Quantity(3, "万元")``). ``import gep`` does
+        #: not make it pint's application registry: a library must not change global state of the
+        #: process it is imported into. To mix gep's quantities with pint-xarray or pickled
+        #: quantities in your own code, call ``pint.set_application_registry(gep.units.registry)`` yourself.
+        return get_registry()
+    if name == "Quantity":
+        return get_registry().Quantity
+    raise AttributeError(f"module 'gep.units' has no attribute {name!r}")
+
 
 #: Dimensionalities used in declarations (coefficient keys, service inputs).
 DIMENSIONS = {
@@ -74,6 +132,13 @@ DIMENSIONS = {
 
 _PREFIXES = {"万": "1e4", "亿": "1e8", "千": "1e3", "百": "1e2"}
 _SUPERSCRIPTS = {"²": "**2", "³": "**3", "⁻¹": "**-1", "·": "*"}
+
+
+def _pint():
+    """The pint module (imported with the registry, on first use)."""
+    import pint
+
+    return pint
 
 
 def _normalise(text: str) -> str:
@@ -123,8 +188,8 @@ def parse_unit(text: str) -> pint.Quantity:
             raise ValueError("empty unit")
         text = str(text)
     try:
-        return ureg.Quantity(_normalise(text))
-    except (pint.errors.PintError, SyntaxError, TypeError, AttributeError, ValueError, AssertionError) as exc:
+        return get_registry().Quantity(_normalise(text))
+    except (_pint().errors.PintError, SyntaxError, TypeError, AttributeError, ValueError, AssertionError) as exc:
         raise ValueError(f"cannot parse unit {text!r}: {exc}") from None
 
 
@@ -144,7 +209,7 @@ def is_dimension(unit: str, dimensionality: str) -> bool:
     q = parse_unit(unit)
     if dimensionality in ("", "dimensionless"):
         return q.dimensionless
-    return q.dimensionality == ureg.get_dimensionality(dimensionality)
+    return q.dimensionality == get_registry().get_dimensionality(dimensionality)
 
 
 # ---------------------------------------------------------------- statistics spellings
@@ -186,7 +251,7 @@ def unit_factor(src: str, dst: str) -> float:
     s, ws = _prep_unit(src)
     d, wd = _prep_unit(dst)
     if ws != wd:
-        raise pint.DimensionalityError(src, dst)
+        raise _pint().DimensionalityError(src, dst)
     return conversion_factor(s, d)
 
 
@@ -195,7 +260,7 @@ def is_money(unit: str) -> bool:
     try:
         unit_factor(unit, "元")
         return True
-    except (ValueError, pint.DimensionalityError):
+    except (ValueError, _pint().DimensionalityError):
         return False
 
 

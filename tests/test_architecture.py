@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1] / "gep"
 
 #: layer of each module, by longest matching prefix (see docs/architecture.md)
 LAYERS: dict[str, int] = {
-    "gep.errors": 0, "gep.units": 0, "gep._version": 0, "gep.numformat": 0,
+    "gep.errors": 0, "gep.units": 0, "gep._version": 0, "gep._lazy": 0, "gep.numformat": 0,
     "gep.compute": 1,
     "gep.io": 2,
     "gep.classifications": 3, "gep.standards": 3, "gep.coefficients": 3, "gep.regions": 3,

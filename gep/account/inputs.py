@@ -392,9 +392,10 @@ class AccountInputs:
     def _check_areas(self, areas: xr.DataArray, rt: RegionTable, fname: str) -> list[Problem]:
         tol = float(self.config["account"].get("area_tolerance", 0.001))
         problems = []
-        lu_km2 = areas.sum("ecosystem").to_series() / 100.0
+        lu_km2 = (areas.sum("ecosystem").to_series() / 100.0).to_dict()
+        stated_km2 = rt.frame["area_km2"].to_dict()  # one look-up table, not a .at per township
         for r in rt.leaves:
-            stated = rt.frame.at[r, "area_km2"]
+            stated = stated_km2[r]
             got = float(lu_km2.get(r, 0.0))
             if stated > 0 and abs(got - stated) > tol * stated:
                 problems.append(problem(

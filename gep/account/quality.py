@@ -117,13 +117,15 @@ def quality_of(steps: dict, inputs: dict) -> dict:
                         (v * s / scale if scale else 0.0)
         else:
             uses_land = _uses_land_use(sid, step.method)
+            everywhere, by_region = _statuses_by_region(trace)
+            weakest_everywhere = _weakest_item(everywhere)
             for region, v in zip(map(str, per_region.region.values), map(float, per_region.values)):
-                statuses = [_status(r.get("status")) for r in trace
-                            if r.get("for_region") in (None, "*", region) or
-                            (isinstance(r.get("for_region"), float) and math.isnan(r["for_region"]))]
+                # weakest of: the rows for every region, those for this one, then the land use's statuses
+                items = [weakest_everywhere, _weakest_item(by_region.get(region, []))]
                 if uses_land:
-                    statuses += list(land.get(region, ())) or ([raster_status] if raster_status else ["unstated"])
-                st = weakest(statuses)
+                    extra = list(land.get(region, ())) or ([raster_status] if raster_status else ["unstated"])
+                    items.append(_weakest_item([(len(trace) + j, s) for j, s in enumerate(extra) if s]))
+                st = _weakest_item([i for i in items if i is not None] or [(0, "unstated")])[1]
                 shares[st] = shares.get(st, 0.0) + v
                 regional.setdefault(region, {})[st] = regional.get(region, {}).get(st, 0.0) + v
         shares = {k: v for k, v in shares.items() if v != 0.0}
@@ -140,6 +142,40 @@ def quality_of(steps: dict, inputs: dict) -> dict:
         by_region[region] = {k: (v / total if total else 0.0) for k, v in _ordered(mix).items() if v != 0.0}
     return {"definition": DEFINITION, "gep": gep, "by_service": by_service, "by_region": by_region, "rows": rows,
             "weak_rows": weak_rows}
+
+
+def _statuses_by_region(trace: list) -> tuple[list, dict]:
+    """Statuses of the trace rows as ``(position, status)``: those for every region, and by region.
+
+    A row is for every region when its ``for_region`` is missing, ``"*"`` or NaN. Grouping once
+    keeps the per-region look-up linear in the rows of that region (2,000 townships: 2,000 short
+    lists, not 2,000 scans of the whole trace).
+    """
+    everywhere: list = []
+    by_region: dict = {}
+    for i, r in enumerate(trace):
+        fr = r.get("for_region")
+        item = (i, _status(r.get("status")))
+        if fr is None or fr == "*" or (isinstance(fr, float) and math.isnan(fr)):
+            everywhere.append(item)
+        else:
+            by_region.setdefault(fr, []).append(item)
+    return everywhere, by_region
+
+
+def _rank(status: str) -> int:
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+
+
+def _weakest_item(items: list):
+    """The ``(position, status)`` :func:`weakest` would pick from these in position order, or None.
+
+    The least reliable status; among equally unreliable ones, the first (as ``max`` keeps the
+    first of equal keys), so combining the picks of parts gives the pick of the whole.
+    """
+    if not items:
+        return None
+    return max(items, key=lambda it: (_rank(it[1]), -it[0]))
 
 
 def _ordered(d: dict) -> dict:

@@ -109,24 +109,29 @@ class AccountResult:
     # ------------------------------------------------------------ tables
     def to_dataframe(self) -> pd.DataFrame:
         """Tidy table, one row per region × service, value in 元."""
+        regions = list(self.value.region.values)
+        names_zh = [self.regions.at[reg, "name_zh"] for reg in regions]
+        names_en = [self.regions.at[reg, "name_en"] for reg in regions]
+        values = self.value.transpose("service", "region").values
         rows = []
-        for sid in self.value.service.values:
+        for i, sid in enumerate(self.value.service.values):
             srow = self.services.loc[sid]
             phys = self.physical[sid]
             phys_r = phys.sum("ecosystem") if "ecosystem" in phys.dims else phys
-            for reg in self.value.region.values:
+            physical = phys_r.sel(region=regions).values  # one look-up per service, not per cell
+            for j, reg in enumerate(regions):
                 rows.append({
                     "region": reg,
-                    "region_zh": self.regions.at[reg, "name_zh"],
-                    "region_en": self.regions.at[reg, "name_en"],
+                    "region_zh": names_zh[j],
+                    "region_en": names_en[j],
                     "service": sid,
                     "service_zh": srow["label_zh"],
                     "service_en": srow["label_en"],
                     "category": srow["category"],
                     "method": srow["method"],
-                    "physical": float(phys_r.sel(region=reg)),
+                    "physical": float(physical[j]),
                     "physical_unit": srow["physical_unit"],
-                    "value_yuan": float(self.value.sel(service=sid, region=reg)),
+                    "value_yuan": float(values[i, j]),
                 })
         return pd.DataFrame(rows)
 

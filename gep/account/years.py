@@ -352,46 +352,160 @@ def decompose(pa: xr.DataArray, va: xr.DataArray, pb: xr.DataArray, vb: xr.DataA
 
 
 def compare_results(a: AccountResult, b: AccountResult) -> Comparison:
-    """Decompose the change from result ``a`` to result ``b`` cell by cell."""
+    """Decompose the change from result ``a`` to result ``b`` cell by cell.
+
+    Each cell (service × region) is decomposed on its own, as :func:`decompose`
+    would: by ecosystem (area, intensity, price) when both years have the
+    service's physical quantity by ecosystem and land-use areas, else
+    (quantity, price). The arithmetic runs on whole arrays, one service at a
+    time over every region and ecosystem, and gives the same numbers as the
+    cell-by-cell :func:`decompose` to the last bit (``tests/test_years.py``).
+    """
     services = list(dict.fromkeys(list(a.value.service.values) + list(b.value.service.values)))
     regions = list(dict.fromkeys(list(a.value.region.values) + list(b.value.region.values)))
     areas_a, areas_b = a.extra.get("areas"), b.extra.get("areas")
-    rows = []
+    in_a_services, in_b_services = set(a.value.service.values), set(b.value.service.values)
+    blocks, effect_order = [], []
     for sid in services:
-        in_a, in_b = sid in a.value.service, sid in b.value.service
+        in_a, in_b = sid in in_a_services, sid in in_b_services
         cat = (a.services if in_a else b.services).at[sid, "category"]
         label = (a.services if in_a else b.services).at[sid, "label_zh"]
-        for reg in regions:
-            def parts(res, present, areas):
-                if not present or reg not in res.value.region:
-                    return None
-                phys = res.physical[sid].sel(region=reg)
-                if "ecosystem" in phys.dims and areas is not None:
-                    v = res.value_by_ecosystem.sel(service=sid, region=reg).reindex(
-                        ecosystem=phys.ecosystem.values, fill_value=0.0)
-                    return phys, v, areas.sel(region=reg).reindex(ecosystem=phys.ecosystem.values, fill_value=0.0)
-                return float(phys.sum()), float(res.value.sel(service=sid, region=reg)), None
-            pa_ = parts(a, in_a, areas_a)
-            pb_ = parts(b, in_b, areas_b)
-            va = 0.0 if pa_ is None else float(np.sum(pa_[1]))
-            vb = 0.0 if pb_ is None else float(np.sum(pb_[1]))
-            row = {"service": sid, "label_zh": label, "category": cat, "region": reg, "value_a": va, "value_b": vb,
-                   "change": vb - va}
-            if pa_ is not None and pb_ is not None and pa_[2] is not None and pb_[2] is not None:
-                eco = sorted(set(map(str, pa_[0].ecosystem.values)) | set(map(str, pb_[0].ecosystem.values)))
-                f = lambda x: x.reindex(ecosystem=eco, fill_value=0.0).values  # noqa: E731
-                row.update(decompose(f(pa_[0]), f(pa_[1]), f(pb_[0]), f(pb_[1]), f(pa_[2]), f(pb_[2])))
-            else:
-                qa, qb = (0.0, 0.0) if pa_ is None else (float(np.sum(pa_[0])), 0.0)
-                if pb_ is not None:
-                    qb = float(np.sum(pb_[0]))
-                row.update(decompose(qa, va, qb, vb))
-            rows.append(row)
-    cells = pd.DataFrame(rows)
+        pa = _ServiceParts(a, sid, regions, areas_a) if in_a else None
+        pb = _ServiceParts(b, sid, regions, areas_b) if in_b else None
+        n = len(regions)
+        present_a = pa.present if pa is not None else np.zeros(n, bool)
+        present_b = pb.present if pb is not None else np.zeros(n, bool)
+        va = np.where(present_a, pa.value_total if pa is not None else 0.0, 0.0)
+        vb = np.where(present_b, pb.value_total if pb is not None else 0.0, 0.0)
+        block = {"va": va, "vb": vb, "effects": {}}
+        by_eco = present_a & present_b & (pa is not None and pa.by_eco) & (pb is not None and pb.by_eco)
+        if by_eco.any():
+            eco = sorted(set(map(str, pa.eco)) | set(map(str, pb.eco)))
+            eff = _decompose_by_ecosystem(*pa.on(eco, by_eco), *pb.on(eco, by_eco))
+            for name, values in eff.items():
+                block["effects"].setdefault(name, np.full(n, np.nan))[by_eco] = values
+        other = ~by_eco
+        if other.any():
+            qa = np.where(present_a, pa.quantity if pa is not None else 0.0, 0.0)[other]
+            qb = np.where(present_b, pb.quantity if pb is not None else 0.0, 0.0)[other]
+            eff = _decompose_totals(qa, va[other], qb, vb[other])
+            for name, values in eff.items():
+                block["effects"].setdefault(name, np.full(n, np.nan))[other] = values
+        # the column order a table of one dict per cell gets: effects in the order the cells first name them
+        first = [("area", "intensity", "price") if e else ("quantity", "price") for e in by_eco]
+        for names in first:
+            effect_order.extend(x for x in names if x not in effect_order)
+        blocks.append((sid, label, cat, block))
+    n = len(regions)
+    cells = pd.DataFrame({
+        "service": [sid for sid, *_ in blocks for _ in range(n)],
+        "label_zh": [label for _, label, *_ in blocks for _ in range(n)],
+        "category": [cat for _, _, cat, _ in blocks for _ in range(n)],
+        "region": regions * len(blocks),
+        "value_a": _concat([blk["va"] for *_, blk in blocks]),
+        "value_b": _concat([blk["vb"] for *_, blk in blocks]),
+        "change": _concat([blk["vb"] - blk["va"] for *_, blk in blocks]),
+        **{name: _concat([blk["effects"].get(name, np.full(n, np.nan)) for *_, blk in blocks]) for name in effect_order},
+    })
     for col in ("area", "intensity", "quantity", "price"):
         if col in cells:
             cells[col] = cells[col].fillna(0.0)
     return Comparison(a=a, b=b, cells=cells)
+
+
+def _concat(arrays: list) -> list[float]:
+    """Python floats, as a table built one cell at a time holds them."""
+    return np.concatenate(arrays).tolist() if arrays else []
+
+
+class _ServiceParts:
+    """One service of one result as arrays over the comparison's regions.
+
+    ``present`` (the region is in the result), ``value_total`` (元 per region),
+    ``quantity`` (physical quantity per region, NaN counted as 0 as xarray's
+    sum does) and, when the physical quantity is by ecosystem and the result
+    has land-use areas (``by_eco``), the (region × ecosystem) arrays of
+    physical quantity, value and area on the service's own ecosystems
+    (``eco``): what :func:`decompose` takes for one cell.
+    """
+
+    def __init__(self, res: AccountResult, sid: str, regions: list, areas):
+        own = list(res.value.region.values)
+        position = {r: i for i, r in enumerate(own)}
+        rows = np.array([position.get(r, -1) for r in regions], dtype=int)
+        self.present = rows >= 0
+        take = np.where(self.present, rows, 0)  # a region the result lacks reads row 0, and is masked out
+        phys = res.physical[sid]
+        self.by_eco = "ecosystem" in phys.dims and areas is not None
+        if not own:
+            self.by_eco, self.value_total, self.quantity = False, np.zeros(len(regions)), np.zeros(len(regions))
+            return
+        value = res.value.sel(service=sid).transpose("region").values[take]
+        if self.by_eco:
+            self.eco = list(phys.ecosystem.values)
+            phys_re = phys.transpose("region", "ecosystem").sel(region=own).values
+            self.phys = np.ascontiguousarray(phys_re[take], dtype=float)
+            vbe = res.value_by_ecosystem.sel(service=sid).transpose("region", "ecosystem")
+            self.value = np.ascontiguousarray(
+                _on_ecosystems(vbe.sel(region=own), self.eco)[take], dtype=float)
+            areas_re = areas.transpose("region", "ecosystem")
+            self.area = np.ascontiguousarray(
+                _on_ecosystems(areas_re.sel(region=[own[i] for i in take]), self.eco), dtype=float)
+            self.value_total = _row_nansum(self.value)
+            self.quantity = _row_nansum(self.phys)
+        else:
+            self.value_total = np.asarray(value, dtype=float)
+            other = [d for d in phys.dims if d != "region"]
+            q = phys.transpose("region", *other).sel(region=own).values[take]
+            self.quantity = _row_nansum(np.ascontiguousarray(q.reshape(len(take), -1), dtype=float))
+
+    def on(self, eco: list[str], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Physical quantity, value and area of the ``rows`` regions on the ecosystems ``eco`` (0 elsewhere)."""
+        position = {str(e): i for i, e in enumerate(self.eco)}
+        cols = np.array([position.get(e, -1) for e in eco])
+        have = cols >= 0
+
+        def spread(x):
+            out = np.zeros((int(rows.sum()), len(eco)))
+            out[:, have] = x[rows][:, cols[have]]
+            return out
+
+        return spread(self.phys), spread(self.value), spread(self.area)
+
+
+def _on_ecosystems(da: xr.DataArray, eco: list) -> np.ndarray:
+    """``da`` (region × ecosystem) on the ecosystems ``eco``, 0 for one it lacks (``reindex(fill_value=0.0)``)."""
+    return da.reindex(ecosystem=eco, fill_value=0.0).values
+
+
+def _row_nansum(x: np.ndarray) -> np.ndarray:
+    """Sum of each row, NaN counted as 0 (xarray's ``sum``); rows C-contiguous, so each is summed as on its own."""
+    return np.ascontiguousarray(np.where(np.isnan(x), 0.0, x)).sum(axis=1)
+
+
+def _ratio(n: np.ndarray, d: np.ndarray) -> np.ndarray:
+    return np.divide(n, d, out=np.zeros_like(n), where=d != 0)
+
+
+def _decompose_by_ecosystem(pa, va, aa, pb, vb, ab) -> dict[str, np.ndarray]:
+    """:func:`decompose` with areas, for many cells at once (rows: cells, columns: ecosystems)."""
+    price_a, price_b = _ratio(va, pa), _ratio(vb, pb)
+    price_a = np.where(pa == 0, price_b, price_a)
+    price_b = np.where(pb == 0, price_a, price_b)
+    ia, ib = _ratio(pa, aa), _ratio(pb, ab)
+    ia = np.where(aa == 0, ib, ia)
+    ib = np.where(ab == 0, ia, ib)
+    eff = shapley3(aa, ia, price_a, ab, ib, price_b)
+    return {k: np.ascontiguousarray(eff[k]).sum(axis=1) for k in ("area", "intensity", "price")}
+
+
+def _decompose_totals(qa, va, qb, vb) -> dict[str, np.ndarray]:
+    """:func:`decompose` without areas, for many cells at once (one number per cell each)."""
+    price_a, price_b = _ratio(va, qa), _ratio(vb, qb)
+    price_a = np.where(qa == 0, price_b, price_a)
+    price_b = np.where(qb == 0, price_a, price_b)
+    eff = shapley(qa, price_a, qb, price_b)
+    return {"quantity": eff["quantity"], "price": eff["price"]}
 
 
 def _gdp(res: AccountResult) -> float | None:

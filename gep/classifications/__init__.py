@@ -29,6 +29,7 @@ from ..errors import (
     csv_row,
     problem,
 )
+from ..io.filecache import ContentCache
 from ..units import conversion_factor, is_dimension, parse_unit
 
 __all__ = [
@@ -84,6 +85,9 @@ class Scheme:
     def names(self) -> dict[str, str]:
         return dict(zip(self.table["code"], self.table["name_zh"]))
 
+    def __deepcopy__(self, memo) -> "Scheme":
+        return self  # read-only and shared (load_scheme): an account's copy of its config keeps the same scheme
+
 
 @lru_cache(maxsize=1)
 def _schemes_meta() -> dict:
@@ -120,6 +124,19 @@ def load_scheme(name_or_path: str | Path) -> Scheme:
                 hint_zh="使用内置分类 id，或给出含 code,name_zh,name_en,ecosystem 列的 CSV",
                 hint_en="use a shipped scheme id, or a CSV with columns code,name_zh,name_en,ecosystem"))
         info = {"id": path.stem, "zh": path.stem, "en": path.stem, "citation": str(path), "mapping_basis": "user scheme"}
+    # a scheme is read once per content and shared (read-only), as coefficient sets are
+    return _SCHEMES.get(("scheme", str(path.resolve()), tuple(sorted(info.items()))), [path],
+                        lambda: _read_scheme(path, info))
+
+
+#: schemes read, kept while their file holds the same bytes
+_SCHEMES = ContentCache(size=32)
+
+
+def _read_scheme(path: Path, info: dict) -> Scheme:
+    """Read and check a scheme CSV (:func:`load_scheme`, uncached)."""
+    from ..io.tables import read_csv_checked
+
     frame = read_csv_checked(path, required=["code", "ecosystem"], optional=["name_zh", "name_en", "basis", "note"], dtype=str)
     frame = frame.fillna("")
     for col in ("name_zh", "name_en", "basis"):

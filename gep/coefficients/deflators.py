@@ -75,6 +75,16 @@ def price_index_series(
         p = Path(str(cset))
         cset = load_coefficients(path=p) if p.is_dir() else load_coefficients(str(cset))
     chain = [str(r) for r in region_chain] + (["*"] if "*" not in region_chain else [])
+    # a set is read-only (gep.coefficients.sets): its series is chained once, and a copy handed out
+    cache = cset.__dict__.setdefault("_price_index_series", {})
+    ident = (key, tuple(chain), base_year)
+    if ident not in cache:
+        cache[ident] = _series(cset, key, chain, base_year)
+    return cache[ident].copy(deep=True)
+
+
+def _series(cset, key: str, chain: list[str], base_year: int | None) -> pd.Series:
+    """The price level series of :func:`price_index_series` (uncached)."""
     table = cset.table
     rows = table[(table["key"] == key) & (table["ecosystem"] == "*") & (table["region"].astype(str).isin(chain))]
     if rows.empty:

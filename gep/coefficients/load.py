@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -14,6 +15,8 @@ from ..errors import (
     Problem,
     problem,
 )
+from ..io.filecache import clear_digests, file_digest
+from . import keys as _keys
 from .rows import MANIFEST_KEYS, _empty_table, _merge, _read_table, check_rows
 from .sets import CoefficientSet
 
@@ -57,7 +60,7 @@ def load_coefficients(name: str | None = None, *, path: str | Path | None = None
         raise ValueError("give a shipped set name or a path")
     cset = _load(name=name, path=path, seen=())
     if cset.problems:
-        raise CoefficientError(cset.problems)
+        raise CoefficientError(list(cset.problems))
     return cset
 
 
@@ -70,7 +73,7 @@ def check_set(name_or_path: str | Path) -> list[Problem]:
         return exc.problems
     except InputFileError as exc:
         return exc.problems
-    return cset.problems
+    return list(cset.problems)
 
 
 def _locate(name: str | None, path: str | Path | None, relative_to: Path | None = None) -> Path:
@@ -99,8 +102,66 @@ def _locate(name: str | None, path: str | Path | None, relative_to: Path | None 
     )
 
 
+# ------------------------------------------------------------------ the cache of loaded sets
+#: folder -> (stamps of the folders read, the set loaded from them); see :func:`_load`
+_CACHE: dict[tuple[Path, tuple[str, ...]], tuple[tuple, CoefficientSet]] = {}
+_CACHE_LOCK = threading.Lock()
+#: sets kept at most (a screening of every county reads the same few)
+CACHE_SIZE = 64
+
+
+def _stamp(folder: Path) -> tuple:
+    """What a set folder holds: the name and SHA-256 of its manifest and of each CSV table.
+
+    A set is read again whenever this changes, so a cached set is never stale: an edit
+    that keeps a file's size and modification time still changes its hash
+    (:func:`gep.io.filecache.file_digest` hashes again any file that changed, or might have, since).
+    """
+    return tuple((f.name, file_digest(f)) for f in [folder / "manifest.toml"] + sorted(folder.glob("*.csv")))
+
+
+def clear_cache() -> None:
+    """Forget every loaded set (the next load reads the files again)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+    clear_digests()
+
+
 def _load(name, path, seen: tuple[str, ...]) -> CoefficientSet:
+    """A set and the sets it extends, read once per content (:func:`_stamp`) and shared afterwards.
+
+    The cached set is valid while every folder of its ``extends`` chain holds the
+    same files and the declared coefficient keys are the same (a plugin may declare
+    keys, which changes what the rows' check finds). A loaded set is shared between
+    accounts, so it is never changed in place: :meth:`CoefficientSet.override` and
+    :meth:`~CoefficientSet.with_value` return new sets.
+    """
+    return _load_with_folders(name, path, seen)[0]
+
+
+def _load_with_folders(name, path, seen: tuple[str, ...]) -> tuple[CoefficientSet, tuple]:
+    """:func:`_load`, and the ``(folder, stamp)`` of every folder of the chain it read."""
     folder = _locate(name, path)
+    declared = tuple(sorted(_keys._DECLARED_BY.items()))
+    cache_key = (folder.resolve(), seen)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(cache_key)
+    if hit is not None:
+        keys_then, folders, cset = hit
+        if keys_then == declared and all(_stamp(f) == st for f, st in folders):
+            return cset, folders
+    before = _stamp(folder)
+    cset, folders = _load_uncached(folder, seen)
+    if before == folders[0][1]:  # nothing changed while it was read: keep it
+        with _CACHE_LOCK:
+            if len(_CACHE) >= CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[cache_key] = (declared, folders, cset)
+    return cset, folders
+
+
+def _load_uncached(folder: Path, seen: tuple[str, ...]) -> tuple[CoefficientSet, tuple]:
+    """Read and check one set folder (its parent through :func:`_load_with_folders`)."""
     manifest_path = folder / "manifest.toml"
     if not manifest_path.is_file():
         raise CoefficientError(problem(
@@ -127,13 +188,14 @@ def _load(name, path, seen: tuple[str, ...]) -> CoefficientSet:
             "extends_cycle", f"系数集继承形成循环：{' -> '.join(seen + (set_id,))}",
             f"coefficient sets extend each other in a cycle: {' -> '.join(seen + (set_id,))}",
             file=str(manifest_path)))
-    parent = None
+    parent, parent_folders = None, ()
     if manifest.get("extends"):
         ext = manifest["extends"]
         parent_path = None
         if "/" in ext or ext.startswith("."):
             parent_path = (folder / ext).resolve()
-        parent = _load(name=None if parent_path else ext, path=parent_path, seen=seen + (set_id,))
+        parent, parent_folders = _load_with_folders(name=None if parent_path else ext, path=parent_path,
+                                                    seen=seen + (set_id,))
         problems += parent.problems
     sources = dict(parent.sources) if parent else {}
     own_sources = manifest.get("sources", {})
@@ -160,7 +222,7 @@ def _load(name, path, seen: tuple[str, ...]) -> CoefficientSet:
     own = pd.concat(frames, ignore_index=True) if frames else _empty_table()
     problems += check_rows(own, sources)
     table = _merge(parent.table, own) if parent is not None else own
-    return CoefficientSet(
+    cset = CoefficientSet(
         id=set_id,
         manifest=manifest,
         table=table.reset_index(drop=True),
@@ -170,5 +232,7 @@ def _load(name, path, seen: tuple[str, ...]) -> CoefficientSet:
         problems=problems,
         strict_valid_from=tuple(strict) + (parent.strict_valid_from if parent else ()),
     )
+    # the folders this set was read from, with what they held: the cache checks them all
+    return cset, ((folder, _stamp(folder)),) + tuple(parent_folders)
 
 

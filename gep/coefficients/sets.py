@@ -105,6 +105,11 @@ class Resolved:
 class CoefficientSet:
     """A loaded coefficient set, with the rows of every set it extends.
 
+    A set is read-only: :func:`gep.load_coefficients` shares one set between the
+    accounts that load it (until its files change), and its look-ups (index,
+    content hash, price-index series) are computed once. :meth:`override` and
+    :meth:`with_value` return new sets.
+
     Attributes
     ----------
     id : str
@@ -129,6 +134,12 @@ class CoefficientSet:
     #: ``strict_valid_from`` of this set and of the sets it extends)
     strict_valid_from: tuple[str, ...] = ()
 
+    def __copy__(self) -> "CoefficientSet":
+        return self  # read-only: a copy would be the same set, without the look-ups computed for it
+
+    def __deepcopy__(self, memo) -> "CoefficientSet":
+        return self  # an account deep-copies its config, which may hold the set itself (Account.from_inputs)
+
     # ---------------------------------------------------------- identity
     @property
     def title(self) -> dict:
@@ -146,12 +157,15 @@ class CoefficientSet:
         distribution, range_source, range_note``), which only an uncertainty run
         reads, and the sources only they name are in :attr:`ranges_sha256`.
         """
-        cols = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in self.table and c not in RANGE_COLUMNS]
-        frame = self.table[cols].astype(str).sort_values(cols).to_csv(index=False)
-        only_ranges = range_sources(self.table) - set(self.table["source"])
-        src = repr(sorted((k, sorted(v.items()) if isinstance(v, dict) else v) for k, v in self.sources.items()
-                          if k not in only_ranges))
-        return hashlib.sha256((frame + src).encode("utf-8")).hexdigest()
+        digest = self.__dict__.get("_sha256")  # computed once per set (a set is read-only once loaded)
+        if digest is None:
+            cols = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in self.table and c not in RANGE_COLUMNS]
+            frame = self.table[cols].astype(str).sort_values(cols).to_csv(index=False)
+            only_ranges = range_sources(self.table) - set(self.table["source"])
+            src = repr(sorted((k, sorted(v.items()) if isinstance(v, dict) else v) for k, v in self.sources.items()
+                              if k not in only_ranges))
+            digest = self.__dict__["_sha256"] = hashlib.sha256((frame + src).encode("utf-8")).hexdigest()
+        return digest
 
     @property
     def ranges_sha256(self) -> str:

@@ -288,7 +288,7 @@ def _check_same_shape(arr, zones, kind_zh: str, kind_en: str) -> None:
 
 
 def zonal_class_area(classes, zones, *, n_classes=None, n_zones=None, pixel_area=None,
-                     nodata_class=None, nodata_zone=None, return_masked=False):
+                     nodata_class=None, nodata_zone=None, return_masked=False, class_values=None):
     r"""Pixel count (or area) of every class in every zone, in one pass.
 
     Parameters
@@ -309,10 +309,16 @@ def zonal_class_area(classes, zones, *, n_classes=None, n_zones=None, pixel_area
         Values that mean "no data". Their pixels are excluded and counted.
     return_masked : bool, default False
         Also return the number (or area) of excluded pixels.
+    class_values : sequence of int, optional
+        Integer class rasters other than uint8: the values to count. The table's
+        columns are then these values, in this order, and any other value that
+        is not nodata is out of range. Sparse codes (GB/T 21010 runs to 1207
+        with a few dozen used) keep a small table: with 2,000 zones a table of
+        every code up to the largest would be 2.4 million bins per block.
 
     Returns
     -------
-    numpy.ndarray, shape (n_zones, n_classes)
+    numpy.ndarray, shape (n_zones, n_classes) or (n_zones, len(class_values))
         Pixel counts (int64) or areas (float64, [m²] when pixel_area is in m²).
     masked : int or float
         Only with ``return_masked``: pixels (or area) whose class or zone is
@@ -354,6 +360,13 @@ def zonal_class_area(classes, zones, *, n_classes=None, n_zones=None, pixel_area
         ndz = int(nodata_zone) if nodata_zone is not None and 0 <= int(nodata_zone) < 256 else None
         ndc = int(nodata_class) if nodata_class is not None and 0 <= int(nodata_class) < 256 else None
     else:
+        dense = None
+        if class_values is not None and np.issubdtype(c_arr.dtype, np.integer):
+            values = np.asarray([int(v) for v in class_values], dtype=np.int64)
+            if values.size and values.min() >= 0 and len(set(values.tolist())) == values.size:
+                n_classes = values.size
+                dense = np.full(int(values.max()) + 1, n_classes + 1, dtype=np.int64)  # value -> column
+                dense[values] = np.arange(n_classes)
         if n_classes is None or n_zones is None:
             if n_classes is None:
                 n_classes = _max_valid(c_arr, nodata_class) + 1
@@ -363,7 +376,10 @@ def zonal_class_area(classes, zones, *, n_classes=None, n_zones=None, pixel_area
         NC, NZ = nc + 2, nz + 2  # extra bins: nodata, out of range
 
         def block(c, z, r0, r1):
-            ci = _bin_index(c.ravel(), nc, nodata_class)
+            if dense is None:
+                ci = _bin_index(c.ravel(), nc, nodata_class)
+            else:
+                ci = _dense_index(c.ravel(), dense, nc, nodata_class)
             zi = _bin_index(z.ravel(), nz, nodata_zone)
             idx = zi * NC + ci
             w = _row_weights(pixel_area, r0, r1, c.shape[-1] if c.ndim == 2 else c.size)
@@ -418,6 +434,18 @@ def _bin_index(x, n, nodata):
     else:
         xi = x.astype(np.int64, copy=False)
         idx = np.where((xi >= 0) & (xi < n), xi, n + 1)
+    if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
+        idx[x == nodata] = n
+    return idx
+
+
+def _dense_index(x, dense, n, nodata):
+    """Map integer values to columns through ``dense`` (value -> column 0…n−1, or n+1 when not
+    listed); nodata -> n, values beyond ``dense`` -> n+1 (int64)."""
+    xi = x.astype(np.int64, copy=False)
+    inside = (xi >= 0) & (xi < dense.size)
+    idx = dense[np.where(inside, xi, 0)]
+    idx[~inside] = n + 1
     if nodata is not None and not (isinstance(nodata, float) and math.isnan(nodata)):
         idx[x == nodata] = n
     return idx

@@ -15,11 +15,35 @@ Each of them also reads the output folder of ``gep run`` instead of a result
 
 from __future__ import annotations
 
-from .allocation import RULES, Allocation, allocate, read_allocation_spec
-from .appraisal import Appraisal, appraise
-from .figures import Figures, gather
-from .green_gold import GreenGold, green_gold_index
-from .targets import TARGET_INDICATORS, Targets, read_targets
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
+
+#: public name -> the submodule that defines it (imported on first use: `gep --help` stays fast)
+_NAMES = {
+    "RULES": "allocation",
+    "Allocation": "allocation",
+    "allocate": "allocation",
+    "read_allocation_spec": "allocation",
+    "Appraisal": "appraisal",
+    "appraise": "appraisal",
+    "Figures": "figures",
+    "gather": "figures",
+    "GreenGold": "green_gold",
+    "green_gold_index": "green_gold",
+    "TARGET_INDICATORS": "targets",
+    "Targets": "targets",
+    "read_targets": "targets",
+}
+
+if TYPE_CHECKING:
+    from .allocation import RULES, Allocation, allocate, read_allocation_spec
+    from .appraisal import Appraisal, appraise
+    from .figures import Figures, gather
+    from .green_gold import GreenGold, green_gold_index
+    from .targets import TARGET_INDICATORS, Targets, read_targets
+
+__getattr__, __dir__ = lazy_names(__name__, _NAMES)
 
 __all__ = [
     "appraise",

@@ -8,13 +8,15 @@ and JSON beside the run's outputs (or into ``--out``).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ..errors import GepError
+from ..progress import Table  # rich, imported when a table is printed
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["register", "print_appraisal", "print_allocation", "print_green_gold"]
 

@@ -16,6 +16,7 @@ from typing import Iterable
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -48,6 +49,13 @@ def _unit_of(header: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+NOTE_FONT = Font(italic=True, color="555555")
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+MISSING_FONT = Font(color="8A5A00")
+MISSING_ALIGNMENT = Alignment(horizontal="right")
+
+
 def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] = ()):
     """One sheet: notes, a bold header row, numbers in the one format of their unit (gep.numformat), "—" for missing.
 
@@ -55,44 +63,58 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] =
     tables, from the row's unit column ("单位 Unit"); any other number is a
     physical quantity. A missing number is written as "—": the sheet's notes or
     its reason column say why.
+
+    The workbook is written in openpyxl's write-only mode (rows streamed in
+    order), so column widths and the frozen header are set before the rows.
     """
     ws = wb.create_sheet(title)
     notes = list(notes)
-    for i, note in enumerate(notes, start=1):
-        ws.cell(row=i, column=1, value=neutralise(note)).font = Font(italic=True, color="555555")
     start = len(notes) + (2 if notes else 1)
     for j, col in enumerate(frame.columns, start=1):
-        c = ws.cell(row=start, column=j, value=neutralise(str(col)))
-        c.font = Font(bold=True)
-        c.fill = HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+        longest = max([_width(col) // 2 + 2] + [_width(v) for v in frame.iloc[:200, j - 1].to_numpy(dtype=object)]) \
+            if len(frame) else _width(col)
+        ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
+    ws.freeze_panes = f"A{start + 1}"
+    for note in notes:
+        ws.append([_styled(ws, neutralise(note), font=NOTE_FONT)])
+    if notes:
+        ws.append([])
+    ws.append([_styled(ws, neutralise(str(col)), font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
+               for col in frame.columns])
     header_units = {j: _unit_of(col) for j, col in enumerate(frame.columns, start=1)}
     row_unit_col = next((frame.columns.get_loc(c) for c in ROW_UNIT_COLUMNS if c in frame.columns), None)
     numeric = {j for j, col in enumerate(frame.columns, start=1)
                if pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])}
-    for i, row in enumerate(frame.itertuples(index=False), start=start + 1):
+    # one object array per column (iterating a pandas string column cell by cell costs more than writing it)
+    columns = [frame.iloc[:, k].to_numpy(dtype=object) for k in range(frame.shape[1])]
+    for row in zip(*columns):
+        cells = []
         for j, v in enumerate(row, start=1):
             if isinstance(v, float) and v != v:
                 v = None
             elif hasattr(v, "item") and not isinstance(v, str):
                 v = v.item()
             if v is None and j in numeric:
-                cell = ws.cell(row=i, column=j, value=MISSING)
-                cell.alignment = Alignment(horizontal="right")
-                cell.font = Font(color="8A5A00")
+                cells.append(_styled(ws, MISSING, font=MISSING_FONT, alignment=MISSING_ALIGNMENT))
                 continue
-            cell = ws.cell(row=i, column=j, value=neutralise(v))  # text as text, never a formula
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 unit = header_units[j]
                 if unit is None and row_unit_col is not None and j - 1 != row_unit_col:
                     unit = row[row_unit_col] if isinstance(row[row_unit_col], str) else None
                 if unit is not None or isinstance(v, float):
-                    cell.number_format = excel_format(unit or "")
-    for j, col in enumerate(frame.columns, start=1):
-        longest = max([_width(col) // 2 + 2] + [_width(v) for v in frame.iloc[:200, j - 1]]) if len(frame) else _width(col)
-        ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
-    ws.freeze_panes = ws.cell(row=start + 1, column=1)
+                    cells.append(_styled(ws, v, number_format=excel_format(unit or "")))
+                    continue
+            cells.append(neutralise(v))  # text as text, never a formula
+        ws.append(cells)
     return ws, start
+
+
+def _styled(ws, value, **style) -> WriteOnlyCell:
+    """A cell of a write-only sheet with its style (font, fill, alignment, number_format)."""
+    cell = WriteOnlyCell(ws, value=value)
+    for name, v in style.items():
+        setattr(cell, name, v)
+    return cell
 
 
 def _bar_chart(ws, start: int, n_rows: int, label_col: int, value_col: int, title: str, y_title: str, anchor: str,
@@ -270,12 +292,12 @@ def _short_path(value) -> str:
 
 
 def write_excel(res, path: str | Path) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
+    """Write the workbook (openpyxl's write-only mode: each sheet streamed once, in order)."""
+    wb = Workbook(write_only=True)
+    n_cat = len(res.by_category)  # the rows of the summary sheet that follow its GEP row
     for title, (frame, notes) in report_tables(res).items():
         ws, start = _sheet(wb, title[:31], frame, notes)
         if title == "汇总 Summary":   # GEP by category: the rows after the GEP row
-            n_cat = len(res.summary()["by_category"])
             chart = BarChart()
             chart.type, chart.style, chart.legend = "bar", 10, None
             chart.title = "GEP 分类构成 GEP by category (亿元)"

@@ -15,6 +15,7 @@ import platform
 from pathlib import Path
 
 from ..errors import GepError, problem
+from .netcdf import write_netcdf
 from .safe_write import OutputFolder, pause_for_tests
 from .summary import dumps
 
@@ -142,7 +143,7 @@ def write_into(res, folder: Path, formats=("json", "xlsx", "nc", "toml")) -> dic
         written["accounts.xlsx"] = p
     if "nc" in formats:
         p = folder / "accounts.nc"
-        res.to_dataset().to_netcdf(p, engine="h5netcdf")
+        write_netcdf(res.to_dataset(), p)  # to_netcdf's bytes, without importing dask.distributed
         written["accounts.nc"] = p
     if "json" in formats and res.extra.get("boundaries") is not None:
         p = folder / "regions.geojson"  # the regions' polygons (longitude/latitude): the report draws its maps from them

@@ -7,10 +7,16 @@
 * :func:`class_area_by_zone` is the land-use account: hm² of every land-use
   code in every zone, built on :func:`gep.compute.zonal.zonal_class_area`.
 * :func:`write_raster_chunked` writes a per-pixel map window by window.
+
+GDAL's block cache is bounded to :data:`GDAL_CACHEMAX_MB` unless ``GDAL_CACHEMAX``
+is set in the environment: GDAL's own default (5 % of RAM) fills up with the
+decoded blocks of a large chunked raster and holds them to the end (1.2 GB of a
+10⁹-pixel GeoTIFF pair on a 24 GB machine), in every worker process.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Sequence
@@ -25,6 +31,11 @@ __all__ = ["open_raster", "check_aligned", "class_area_by_zone", "write_raster_c
 
 M2_PER_HM2 = 1e4
 
+#: GDAL block cache in MB when the environment does not set GDAL_CACHEMAX (read by GDAL at its first
+#: block read; worker processes started later inherit it). Tiles are read once, so a small cache costs nothing.
+GDAL_CACHEMAX_MB = 256
+os.environ.setdefault("GDAL_CACHEMAX", str(GDAL_CACHEMAX_MB))
+
 
 def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.DataArray:
     """Open one band of a raster file as a 2-D DataArray (y, x).
@@ -34,7 +45,8 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
     path : str or Path
         GeoTIFF (or any GDAL raster).
     chunks : int, tuple, dict or "auto", optional
-        Dask chunks; ``None`` reads into memory.
+        Dask chunks; ``None`` reads into memory. Chunks are read without a lock:
+        each is decoded in its own file handle, in parallel on dask's threads.
     nodata : number, optional
         Nodata value to use when the file declares none. Required for such a
         file: without it a fill value (0, −9999…) would be counted as data.
@@ -70,7 +82,11 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
     elif isinstance(chunks, int) and not isinstance(chunks, bool):
         chunks = {"band": 1, "y": chunks, "x": chunks}
     try:
-        da = rioxarray.open_rasterio(p, chunks=chunks, masked=False)
+        # chunked: no lock, so every dask thread (or worker) opens the file and decodes its own
+        # chunks in parallel; closing that handle frees its blocks from GDAL's cache, so the cache
+        # holds the chunks being read, not the whole file
+        lock = False if chunks is not None else None
+        da = rioxarray.open_rasterio(p, chunks=chunks, masked=False, lock=lock)
     except Exception as exc:
         raise InputFileError(problem(
             "unreadable_raster", f"无法读取栅格 {p}：{exc}", f"cannot read raster {p}: {exc}", file=str(p),
@@ -266,7 +282,7 @@ def check_aligned(*arrays: xr.DataArray, names: Sequence[str] | None = None, ali
 
 
 def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Sequence[int] | None = None, *,
-                       geodesic: bool = False, align: bool = False) -> xr.DataArray:
+                       geodesic: bool = False, align: bool = False, n_zones: int | None = None) -> xr.DataArray:
     """Area of every land-use code in every zone, in hm².
 
     Parameters
@@ -282,6 +298,9 @@ def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Seq
         Allow a geographic CRS, with exact per-row ellipsoidal pixel areas.
     align : bool, default False
         Reproject ``zones`` onto the land-use grid when they differ.
+    n_zones : int, optional
+        Number of zones (rows 0 … n_zones−1; a zone value beyond raises). Default:
+        the largest zone present + 1, which costs a pass over a non-uint8 zone raster.
 
     Returns
     -------
@@ -298,15 +317,35 @@ def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Seq
     area = pixel_area_m2(land_use.rio.transform(), land_use.rio.crs, land_use.shape[-2], geodesic=geodesic)
     nodata_c, nodata_z = land_use.rio.nodata, zones.rio.nodata
     n_classes = None
+    dense = False
     if classes is not None:
         classes = [int(c) for c in classes]
         n_classes = max(classes) + 1
-    table, masked = zonal_class_area(
-        land_use.data, zones.data, n_classes=n_classes, pixel_area=area,
-        nodata_class=nodata_c, nodata_zone=nodata_z, return_masked=True)
+        # a land-use raster that is not uint8 is counted in the columns of `classes` only (GB/T 21010
+        # codes run to 1207): a small table, however many zones. Pixel counts only (one pixel area):
+        # with per-row areas the sums of the nodata row would be added in another grouping
+        dense = land_use.dtype != np.uint8 and np.issubdtype(land_use.dtype, np.integer) \
+            and min(classes) >= 0 and len(set(classes)) == len(classes) and np.ndim(area) == 0
+    table = None
+    if dense:
+        try:
+            table, masked = zonal_class_area(
+                land_use.data, zones.data, n_zones=n_zones, pixel_area=area, nodata_class=nodata_c,
+                nodata_zone=nodata_z, return_masked=True, class_values=classes)
+        except RasterError as exc:
+            if not any(p.code == "class_out_of_range" for p in exc.problems):
+                raise
+            table = None  # a code not in `classes`: counted below in full, to name it
+    if table is None:
+        dense = False
+        table, masked = zonal_class_area(
+            land_use.data, zones.data, n_classes=n_classes, n_zones=n_zones, pixel_area=area,
+            nodata_class=nodata_c, nodata_zone=nodata_z, return_masked=True)
     table = np.asarray(table, dtype=np.float64) / M2_PER_HM2
     masked = float(masked) / M2_PER_HM2
-    if classes is None:
+    if dense:
+        codes = classes
+    elif classes is None:
         present = np.flatnonzero(table.sum(axis=0))
         codes = [int(c) for c in present]
     else:
@@ -319,7 +358,7 @@ def class_area_by_zone(land_use: xr.DataArray, zones: xr.DataArray, classes: Seq
                 hint_en="add them to `classes`, or set them to nodata in the raster"))
         codes = classes
     out = xr.DataArray(
-        table[:, codes], dims=("zone", "land_use"),
+        table if dense else table[:, codes], dims=("zone", "land_use"),
         coords={"zone": np.arange(table.shape[0]), "land_use": codes},
         name="area",
         attrs={"units": "hm²", "nodata_area_hm2": masked,

@@ -180,22 +180,23 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     ids = read_csv_checked(base / cfg["zone_ids"], required=["zone", "region"], optional=["note"])
     zone_region = {}
     probs = []
-    for i, r in ids.iterrows():
+    known = set(regions)
+    for i, zone_value, region in zip(ids.index, ids["zone"], ids["region"]):
         try:
-            zone = float(r["zone"])
+            zone = float(zone_value)
             if zone != int(zone):
                 raise ValueError
         except (ValueError, TypeError, OverflowError):
-            probs.append(problem("bad_zone", f"分区号应为整数：{str(r['zone'])[:40]!r}",
-                                 f"the zone must be a whole number: {str(r['zone'])[:40]!r}",
+            probs.append(problem("bad_zone", f"分区号应为整数：{str(zone_value)[:40]!r}",
+                                 f"the zone must be a whole number: {str(zone_value)[:40]!r}",
                                  file=str(base / cfg["zone_ids"]), row=csv_row(i), column="zone",
-                                 value=str(r["zone"])[:40]))
+                                 value=str(zone_value)[:40]))
             continue
-        if str(r["region"]) not in regions:
-            probs.append(problem("zone_region_unknown", f"分区表中的地区 {r['region']!r} 不是核算地区",
-                                 f"region {r['region']!r} of the zone table is not a region of the account",
-                                 file=str(base / cfg["zone_ids"]), row=csv_row(i), column="region", value=r["region"]))
-        zone_region[int(zone)] = str(r["region"])
+        if str(region) not in known:
+            probs.append(problem("zone_region_unknown", f"分区表中的地区 {region!r} 不是核算地区",
+                                 f"region {region!r} of the zone table is not a region of the account",
+                                 file=str(base / cfg["zone_ids"]), row=csv_row(i), column="region", value=region))
+        zone_region[int(zone)] = str(region)
     missing = sorted(set(regions) - set(zone_region.values()))
     if missing:
         probs.append(problem("region_without_zone", f"以下地区在分区栅格中没有对应分区：{missing}",
@@ -290,8 +291,17 @@ def land_use_rows_from_rasters(rin: RasterInputs, codes: list[int]) -> tuple[pd.
         return rin.coverage.land_use_rows(rin.land_use, rin.pixel_area_m2(), codes, rin.code_format)
     nodata = rin.land_use.rio.nodata
     classes = sorted(set(codes) | ({int(nodata)} if nodata is not None and nodata >= 0 else set()))
+    # the zone table sizes the table too: no pass over a uint16 zone raster to find its largest value
+    n_zones = max(rin.zone_region) + 1 if rin.zone_region and min(rin.zone_region) >= 0 else None
     try:
-        table = class_area_by_zone(rin.land_use, rin.zones, classes=classes, geodesic=rin.geodesic)
+        try:
+            table = class_area_by_zone(rin.land_use, rin.zones, classes=classes, geodesic=rin.geodesic,
+                                       n_zones=n_zones)
+        except RasterError as exc:
+            if n_zones is None or not any(p.code == "zone_out_of_range" for p in exc.problems):
+                raise
+            # a zone beyond the table: counted as before, so that it is reported as an unmapped zone
+            table = class_area_by_zone(rin.land_use, rin.zones, classes=classes, geodesic=rin.geodesic)
     except RasterError as exc:
         if any(p.code in ("unlisted_land_use_code", "class_out_of_range") for p in exc.problems):
             table = class_area_by_zone(rin.land_use, rin.zones, geodesic=rin.geodesic)  # reported later as unknown codes
@@ -302,17 +312,20 @@ def land_use_rows_from_rasters(rin: RasterInputs, codes: list[int]) -> tuple[pd.
     values = table.values
     zone_ids = [int(z) for z in table.zone.values]
     land_codes = [int(c) for c in table.land_use.values]
-    unknown_zones = [z for i, z in enumerate(zone_ids) if z not in rin.zone_region and values[i].sum() > 0]
+    zone_sums = values.sum(axis=1)
+    unknown_zones = [z for i, z in enumerate(zone_ids) if z not in rin.zone_region and zone_sums[i] > 0]
     if unknown_zones:
         raise RasterError(problem("unmapped_zone", f"分区栅格中的分区 {unknown_zones} 不在分区表中",
                                   f"zones {unknown_zones} of the zone raster are not in the zone table",
                                   value=unknown_zones, hint_zh="在 zone_ids 表中补充这些分区",
                                   hint_en="add them to the zone_ids table"))
-    rows = []
-    for i, z in enumerate(zone_ids):
-        if z not in rin.zone_region:
-            continue
-        for j in np.flatnonzero(values[i] > 0):
-            rows.append({"region": rin.zone_region[z], "code": rin.code_format.format(land_codes[j]),
-                         "area": float(values[i, j]), "unit": "hm²"})
+    # one row per zone × code with area, zone by zone and code by code (row-major order of the table)
+    mapped = np.array([z in rin.zone_region for z in zone_ids], dtype=bool)
+    ii, jj = np.nonzero((values > 0) & mapped[:, None])
+    if not ii.size:
+        return pd.DataFrame([]), float(table.attrs.get("nodata_area_hm2", 0.0))
+    region_of = [rin.zone_region.get(z) for z in zone_ids]
+    code_of = [rin.code_format.format(c) for c in land_codes]
+    rows = {"region": [region_of[i] for i in ii], "code": [code_of[j] for j in jj],
+            "area": values[ii, jj].tolist(), "unit": ["hm²"] * ii.size}
     return pd.DataFrame(rows), float(table.attrs.get("nodata_area_hm2", 0.0))

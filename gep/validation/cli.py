@@ -8,15 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ..errors import GepError
+from ..progress import LazyConsole, Table  # rich, imported when something is printed
 
 __all__ = ["check_studies_command"]
 
-console = Console(width=120, markup=False, emoji=False)  # study names and figures printed as they are
-err_console = Console(stderr=True, width=120, markup=False, emoji=False)
+console = LazyConsole(width=120, markup=False, emoji=False)  # study names and figures printed as they are
+err_console = LazyConsole(stderr=True, width=120, markup=False, emoji=False)
 
 
 def _problems(exc: GepError) -> None:

@@ -1,0 +1,124 @@
+"""The short cuts of issue 14 (speed) give what the plain code gave.
+
+Each fast path is checked against the slow computation it replaces: the weakest status picked
+part by part (quality by township), the resolution chain from look-up dicts, and the class
+table sized by the zone table instead of a pass over the zone raster.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gep.account.quality import STATUS_ORDER, _weakest_item, weakest
+from gep.errors import RasterError
+from gep.regions import RegionTable
+
+STATUSES = st.sampled_from(list(STATUS_ORDER) + ["provisional", "draft"])  # two statuses outside the order
+
+
+@given(st.lists(STATUSES, max_size=8), st.lists(STATUSES, max_size=8), st.lists(STATUSES, max_size=4))
+def test_weakest_by_parts_is_weakest_of_the_whole(everywhere, regional, land):
+    # trace positions: the rows for every region and this region's rows interleave; land use comes last
+    trace = [("all", s) for s in everywhere] + [("here", s) for s in regional]
+    trace = trace[::2] + trace[1::2]
+    common = [(i, s) for i, (kind, s) in enumerate(trace) if kind == "all"]
+    here = [(i, s) for i, (kind, s) in enumerate(trace) if kind == "here"]
+    extra = [(len(trace) + j, s) for j, s in enumerate(land)]
+    parts = [p for p in (_weakest_item(common), _weakest_item(here), _weakest_item(extra)) if p is not None]
+    fast = _weakest_item(parts or [(0, "unstated")])[1]
+    assert fast == weakest([s for _, s in trace] + land)
+
+
+def test_weakest_ties_keep_the_first():
+    # two statuses outside STATUS_ORDER rank equal (after every known one): weakest keeps the first
+    assert weakest(["official", "draft", "provisional"]) == "draft"
+    assert _weakest_item([(5, "provisional"), (2, "draft"), (0, "official")]) == (2, "draft")
+
+
+def _regions() -> RegionTable:
+    frame = pd.DataFrame({
+        "id": ["county", "town", "village"], "parent": ["", "county", "town"],
+        "name_zh": ["县", "镇", "村"], "name_en": ["County", "Town", "Village"],
+        "area": ["10", "10", "10"], "area_unit": ["km²"] * 3, "code": ["330604", "330604101", ""]})
+    return RegionTable(frame)
+
+
+def test_chain_most_specific_first():
+    rt = _regions()
+    # the village (no code), its town and code, the county and code, then prefecture and province
+    assert rt.chain("village") == ["village", "town", "330604101", "county", "330604", "330600", "330000"]
+    assert rt.chain("county", root_code="330102") == ["county", "330604", "330102", "330100", "330000"]
+
+
+def test_chain_follows_a_replaced_frame():
+    rt = _regions()
+    rt.chain("village")
+    rt.frame = rt.frame.assign(code=["110105", "", ""])
+    assert rt.chain("village") == ["village", "town", "county", "110105", "110100", "110000"]
+
+
+def _grid(values, dtype):
+    import rioxarray  # noqa: F401  (registers .rio)
+    from rasterio.transform import from_origin
+
+    data = np.asarray(values, dtype=dtype)
+    da = xr.DataArray(data, dims=("y", "x"), coords={"y": np.arange(data.shape[0]), "x": np.arange(data.shape[1])})
+    da = da.rio.write_crs("EPSG:32650").rio.write_transform(from_origin(0, 300, 100, 100)).rio.write_nodata(0)
+    return da
+
+
+def test_class_table_sized_by_the_zone_table():
+    from gep.io.rasters import class_area_by_zone
+
+    land = _grid([[101, 101, 201], [201, 301, 0]], np.uint16)
+    zones = _grid([[1, 1, 2], [2, 2, 2]], np.uint16)
+    sized = class_area_by_zone(land, zones, classes=[0, 101, 201, 301], n_zones=4)
+    found = class_area_by_zone(land, zones, classes=[0, 101, 201, 301])
+    # zone 1: two pixels of 101 = 2 hm² (100 m × 100 m = 1 hm² each); zone 2: 201 twice, 301 once, one nodata
+    assert sized.sel(zone=1, land_use=101).item() == 2.0
+    assert sized.sel(zone=2).values.tolist() == [0.0, 0.0, 2.0, 1.0]
+    assert sized.sizes["zone"] == 4 and found.sizes["zone"] == 3  # zone 3 is in the table, not in the raster
+    assert np.array_equal(sized.values[:3], found.values) and not sized.values[3].any()
+    assert sized.attrs["nodata_area_hm2"] == found.attrs["nodata_area_hm2"] == 1.0
+    with pytest.raises(RasterError) as exc:
+        class_area_by_zone(land, zones, classes=[0, 101, 201, 301], n_zones=2)
+    assert exc.value.codes == ["zone_out_of_range"]
+
+
+def test_sparse_codes_counted_in_the_listed_columns():
+    from gep.compute.zonal import zonal_class_area
+    from gep.io.rasters import class_area_by_zone
+
+    land = _grid([[101, 1105, 1105], [201, 0, 1105]], np.uint16)
+    zones = _grid([[1, 1, 2], [2, 2, 2]], np.uint16)
+    # columns 101, 201, 1105: zone 1 has one 101 and one 1105, zone 2 one 201 and two 1105 (1 hm² each)
+    dense = zonal_class_area(land.data, zones.data, class_values=[101, 201, 1105], nodata_class=0, nodata_zone=0)
+    assert dense.tolist() == [[0, 0, 0], [1, 0, 1], [0, 1, 2]]
+    full = zonal_class_area(land.data, zones.data, n_classes=1106, nodata_class=0, nodata_zone=0)
+    assert np.array_equal(dense, full[:, [101, 201, 1105]]) and full.sum() == dense.sum()
+    table = class_area_by_zone(land, zones, classes=[101, 201, 1105])
+    assert table.land_use.values.tolist() == [101, 201, 1105] and table.values.tolist() == dense.tolist()
+    with pytest.raises(RasterError) as exc:  # an unlisted code is still named as before
+        class_area_by_zone(land, zones, classes=[101, 1105])
+    assert exc.value.codes == ["unlisted_land_use_code"] and "201" in str(exc.value)
+
+
+def test_formats_chooses_the_outputs(example_copy, tmp_path):
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "o"
+    r = runner.invoke(app, ["run", str(example_copy), "--years", "2021", "-q", "--formats", "json, toml", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["regions.geojson", "run.toml", "summary.json"]
+    r = runner.invoke(app, ["run", str(example_copy), "-q", "--formats", "json,pdf", "--out", str(tmp_path / "p")])
+    assert r.exit_code == 1
+    assert "pdf" in r.output and "--formats" in r.output and "未知的输出格式" in r.output
+    assert not (tmp_path / "p").exists()
