@@ -395,7 +395,9 @@ def _read_provenance(xlsx: Path) -> pd.DataFrame | None:
     if header_at is None:
         return None
     header = list(rows[header_at])
-    frame = pd.DataFrame(rows[header_at + 1:], columns=header)
+    width = len(header)  # a row ends at its last written cell: the empty cells after it are empty
+    frame = pd.DataFrame([tuple(r[:width]) + (None,) * (width - len(r)) for r in rows[header_at + 1:]],
+                         columns=header)
     cols = {"服务 Service": "service", "用于地区 For region": "for_region", "状态 Status": "status"}
     return frame[[c for c in cols if c in frame]].rename(columns=cols)
 
