@@ -43,7 +43,7 @@ def tiny(tmp_path, rows=(), v=None, **sections) -> gep.Account:
                                    coefficients=str(cset), sections=sections or None)
 
 
-UNIFORM_V = {"low": 2000, "high": 4000, "distribution": "uniform"}
+UNIFORM_V = {"low": 2000, "high": 4000, "distribution": "uniform", "range_note": "test"}
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +88,11 @@ def test_the_mean_converges_to_the_deterministic_result_for_symmetric_ranges(tmp
     the middle): E[GEP] = GEP at the values (products of independent means). The mean of N draws is within
     4 standard errors (4·sd/√N) of it, which fails by chance with probability 6e-5."""
     rows = [{"key": "esv.equivalent.hydrological_regulation", "ecosystem": "water", "value": 102.24, "unit": "1",
-             "valid_from": 2010, "low": 102.24 * 0.8, "high": 102.24 * 1.2, "distribution": "normal"},
+             "valid_from": 2010, "low": 102.24 * 0.8, "high": 102.24 * 1.2, "distribution": "normal", "range_note": "test"},
             {"key": "esv.equivalent.climate_regulation", "ecosystem": "forest_broadleaf", "value": 5.07, "unit": "1",
-             "valid_from": 2010, "low": 4.0, "high": 6.14, "distribution": "triangular"},
+             "valid_from": 2010, "low": 4.0, "high": 6.14, "distribution": "triangular", "range_note": "test"},
             {"key": "esv.equivalent.soil_conservation", "ecosystem": "grassland_meadow", "value": 1.72, "unit": "1",
-             "valid_from": 2010, "low": 1.72 * 0.7, "high": 1.72 * 1.3, "distribution": "normal"}]
+             "valid_from": 2010, "low": 1.72 * 0.7, "high": 1.72 * 1.3, "distribution": "normal", "range_note": "test"}]
     acct = tiny(tmp_path, rows, v=UNIFORM_V)
     n = 40_000
     unc = gep.account_uncertainty(acct, n, seed=11, sobol_samples=0, variants=False)
@@ -110,9 +110,9 @@ def test_sobol_indices_of_the_tiny_account_are_the_linear_ones(tmp_path):
     a_2²σ_2² = 3.24e10·0.260318 = 8.43430e9.
     S_1 = 1.92e12 / 1.928434e12 = 0.995626, S_2 = 0.004374; ST_i = S_i (no interaction)."""
     rows = [{"key": "esv.equivalent.hydrological_regulation", "ecosystem": "water", "value": 100, "unit": "1",
-             "valid_from": 2010, "low": 80, "high": 120, "distribution": "uniform"},
+             "valid_from": 2010, "low": 80, "high": 120, "distribution": "uniform", "range_note": "test"},
             {"key": "esv.equivalent.climate_regulation", "ecosystem": "forest_broadleaf", "value": 5, "unit": "1",
-             "valid_from": 2010, "low": 4, "high": 6, "distribution": "normal"}]
+             "valid_from": 2010, "low": 4, "high": 6, "distribution": "normal", "range_note": "test"}]
     acct = tiny(tmp_path, rows)
     unc = gep.account_uncertainty(acct, 1000, seed=5, sobol_samples=4096, variants=False)
     sens = unc.sensitivity
@@ -130,7 +130,7 @@ def test_sobol_indices_of_the_tiny_account_are_the_linear_ones(tmp_path):
 
 def test_the_same_seed_gives_bit_identical_draws_whatever_the_chunks(tmp_path):
     rows = [{"key": "esv.equivalent.hydrological_regulation", "ecosystem": "water", "value": 100, "unit": "1",
-             "valid_from": 2010, "low": 50, "high": 200, "distribution": "lognormal"}]
+             "valid_from": 2010, "low": 50, "high": 200, "distribution": "lognormal", "range_note": "test"}]
     acct = tiny(tmp_path, rows, v=UNIFORM_V)
     kw = dict(sobol_samples=0, variants=False, land_use_accuracy=0.9, land_use_error_source="test")
     a = gep.account_uncertainty(acct, 300, seed=42, chunk=1000, **kw)
@@ -179,7 +179,7 @@ def test_probability_of_a_target_met_by_hand(tmp_path):
 def test_structural_ranges_are_shown_apart_unless_asked_for(tmp_path):
     """A structural range (published point values 2500 and 3500) is not drawn: GEP at each end, one at a time,
     is K·2500 = 19 555 000 and K·3500 = 27 377 000 元. With include_structural it is drawn, uniformly, and flagged."""
-    acct = tiny(tmp_path, v={"low": 2500, "high": 3500, "distribution": "structural", "range_source": "test",
+    acct = tiny(tmp_path, v={"low": 2500, "high": 3500, "distribution": "structural", "range_note": "test", "range_source": "test",
                              "range_note": "two other published values"})
     unc = gep.account_uncertainty(acct, 500, seed=1, variants=False)
     assert unc.sampled == [] and np.allclose(unc.gep, K * 3000, rtol=1e-12)
@@ -285,16 +285,16 @@ def test_without_salib_the_intervals_stand_and_the_sensitivity_says_why(tmp_path
 def test_a_range_that_cannot_be_drawn_stops_the_set(tmp_path):
     with pytest.raises(CoefficientError) as exc:
         gep.load_coefficients(write_coefficient_set(tmp_path / "bad", [
-            {**V_ROW, "low": 3500, "high": 4000, "distribution": "uniform"},               # value outside
+            {**V_ROW, "low": 3500, "high": 4000, "distribution": "uniform"},  # value outside, and no range_note
             {"key": "esv.natural_share", "value": 0.14, "unit": "1", "low": 0.1, "high": 0.2},  # no distribution
             {"key": "price.co2", "value": 100, "unit": "元/t", "price_year": 2010, "low": 50, "high": 150,
-             "distribution": "structural"},                                                  # no range_source
+             "distribution": "structural", "range_note": "test"},                                                  # no range_source
             {"key": "price.oxygen", "value": 100, "unit": "元/t", "price_year": 2010, "low": 50, "high": 150,
-             "distribution": "uniform", "range_source": "nowhere"},                          # undeclared source
+             "distribution": "uniform", "range_note": "test", "range_source": "nowhere"},                          # undeclared source
         ], set_id="bad", extends="xie-2015"))
     codes = {p.code for p in exc.value.problems}
-    assert codes == {"value_outside_range", "range_without_distribution", "structural_without_source",
-                     "unknown_source"}
+    assert codes == {"value_outside_range", "range_without_note", "range_without_distribution",
+                     "structural_without_source", "unknown_source"}
     assert all(p.file and p.row for p in exc.value.problems)
 
 

@@ -22,6 +22,9 @@ without them is used at its value in every draw of an uncertainty run
     the value (a structural range always does). Empty: the row's ``source``.
 ``range_note``
     Where the range comes from: the published values, their years, any arithmetic.
+    Required with every range (``range_without_note``): ``low`` and ``high`` are
+    numbers that enter an uncertainty run, and like every number they say where
+    they are printed.
 
 The range columns are not part of :attr:`CoefficientSet.sha256` (what a
 deterministic account rests on); :attr:`CoefficientSet.ranges_sha256` hashes them.
@@ -103,6 +106,14 @@ def check_ranges(frame: pd.DataFrame, sources: dict) -> list[Problem]:
                                     hint_zh="low/high 的含义见 docs/uncertainty.md；没有发表的范围就留空",
                                     hint_en="what low/high mean is in docs/uncertainty.md; leave them empty when no "
                                             "range is published"))
+        if not _text(r.get("range_note")):  # low and high are numbers: they say where they are printed
+            problems.append(problem(
+                "range_without_note", f"系数 {r['key']} 的范围没有 range_note（范围印在来源的何处、如何得出）",
+                f"the range of {r['key']} has no range_note (where its source prints it, or how it was derived)",
+                column="range_note", **where,
+                hint_zh="写出页码/表号与原文数值（如“表 3：均值 ± 标准差 …”）；没有发表的范围就把 low/high/distribution 留空",
+                hint_en="give the page/table and the printed figures (e.g. 'Table 3: mean ± SD …'); leave low/high/"
+                        "distribution empty when no range is published"))
         if dist == "structural" and not _text(r.get("range_source")):
             problems.append(problem(
                 "structural_without_source", f"系数 {r['key']} 的 structural 范围需要 range_source（其他发表值的来源）",
