@@ -311,3 +311,11 @@ def test_problem_messages_are_bilingual(example_copy):
     _edit_land_use(example_copy, lambda df: df.assign(code=df["code"].replace({"0101": "0109"})))
     for p in _problems(example_copy):
         assert p.zh and p.en and any("\u4e00" <= ch <= "\u9fff" for ch in p.zh)
+
+
+@pytest.mark.parametrize("code, ok", [("330604", True), (330604, True), (True, False), ([330604], False)])
+def test_region_code_is_text_or_a_whole_number_and_said_once(code, ok):
+    # 330604 written without quotes is still the code; anything else is one problem, not one per check
+    found = [p for p in gep.Account({"account": {"year": 2021, "region_code": code}}).config_problems
+             if p.column == "account.region_code"]
+    assert found == [] if ok else [p.code for p in found] == ["bad_config_value"]

@@ -331,12 +331,6 @@ def check_config(cfg: dict, file: str = "config") -> list[Problem]:
             problems.append(problem("bad_config_value", f"purpose 应为 'official' 或 'analysis'：{purpose!r}",
                                     f"purpose must be 'official' or 'analysis': {purpose!r}", file=file,
                                     column="account.purpose"))
-        code = acct.get("region_code")
-        if code is not None and not isinstance(code, (str, int)) or isinstance(code, bool):
-            problems.append(problem("bad_config_value", f"region_code 应为行政区划代码字符串：{code!r}",
-                                    f"region_code must be an administrative code (a string): {code!r}", file=file,
-                                    column="account.region_code", hint_zh="写成 region_code = \"330604\"",
-                                    hint_en="write region_code = \"330604\""))
         plugins = acct.get("plugins", [])
         if not (isinstance(plugins, list) and all(isinstance(x, str) and x.strip() for x in plugins)):
             problems.append(problem("bad_config_value", f"plugins 应为字符串列表：{plugins!r}",
