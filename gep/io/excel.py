@@ -6,35 +6,43 @@ engine adds). Numbers are written as numbers, units in the column headers,
 columns sized to their content, the header row frozen. Text that starts like
 a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is written with a
 leading ``'`` as text (:mod:`gep.io.safe_text`).
+
+What each cell holds and how it looks is decided once, by :func:`sheet_layout`,
+independently of the library that writes the file. ``accounts.xlsx`` is written
+with XlsxWriter (:func:`write_excel`: about 3× faster than openpyxl, which
+serialises every cell through a pure-Python XML tree); :func:`_sheet` writes the
+same layout into an openpyxl workbook (the standalone decision workbooks).
+Workbooks are read with openpyxl everywhere.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import re
+from dataclasses import dataclass
+from functools import cache
+from numbers import Real
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, NamedTuple
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from .safe_text import neutralise
 from .summary import total_key
 
 from ..numformat import MISSING, excel_format
 
-__all__ = ["write_excel", "report_tables"]
+__all__ = ["write_excel", "report_tables", "sheet_layout"]
 
-HEADER_FILL = PatternFill("solid", fgColor="DDEBDD")
 YI = 1e8
 
 
 def _width(value) -> int:
+    """Columns the text of ``value`` takes: a CJK character (from U+2E80) two, any other one."""
     s = "" if value is None else str(value)
-    # CJK characters take about two columns
+    if s.isascii():   # most cells (numbers, ids): one column a character
+        return len(s)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
 
 
@@ -49,91 +57,220 @@ def _unit_of(header: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-NOTE_FONT = Font(italic=True, color="555555")
-HEADER_FONT = Font(bold=True)
-HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
-MISSING_FONT = Font(color="8A5A00")
-MISSING_ALIGNMENT = Alignment(horizontal="right")
+# ------------------------------------------------------------------ the layout of a sheet (any library)
+class CellStyle(NamedTuple):
+    """How a cell looks: ``kind`` is "note", "header", "missing" or "number"; a number's Excel format."""
+
+    kind: str
+    number_format: str = "General"
 
 
-def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, notes: Iterable[str] = ()):
+#: a note above the table: italic, grey (555555)
+NOTE = CellStyle("note")
+#: the header row: bold on light green (DDEBDD), wrapped, top-aligned
+HEADER = CellStyle("header")
+#: a missing number, shown as "—": brown (8A5A00), right-aligned
+MISSING_NUMBER = CellStyle("missing")
+
+
+@cache
+def number_style(unit: str) -> CellStyle:
+    """The style of a number in ``unit``: its Excel format (:func:`gep.numformat.excel_format`)."""
+    return CellStyle("number", excel_format(unit))
+
+
+@dataclass
+class SheetLayout:
+    """One sheet, cell by cell, before any library writes it.
+
+    ``rows`` are the rows from row 1 down, each as two lists from column A: the
+    values (``None`` for no cell) and their styles (``None`` for a plain cell).
+    ``widths`` are the column widths in Excel's character units; the rows up to
+    ``header_row`` (1-based) stay frozen.
+    """
+
+    rows: list[tuple[list[Any], list[CellStyle | None]]]
+    widths: list[int]
+    header_row: int
+
+
+def sheet_layout(frame: pd.DataFrame, notes: Iterable[str] = ()) -> SheetLayout:
     """One sheet: notes, a bold header row, numbers in the one format of their unit (gep.numformat), "—" for missing.
 
     A number's unit comes from its column header ("(亿元)") or, for mixed
     tables, from the row's unit column ("单位 Unit"); any other number is a
     physical quantity. A missing number is written as "—": the sheet's notes or
-    its reason column say why.
-
-    The workbook is written in openpyxl's write-only mode (rows streamed in
-    order), so column widths and the frozen header are set before the rows.
+    its reason column say why. Text is neutralised (:func:`gep.io.safe_text.neutralise`).
+    A column is as wide as its widest value among the first 200 rows (a CJK
+    character counting two), at least 10 and at most 60 characters.
     """
-    ws = wb.create_sheet(title)
     notes = list(notes)
-    start = len(notes) + (2 if notes else 1)
-    for j, col in enumerate(frame.columns, start=1):
-        longest = max([_width(col) // 2 + 2] + [_width(v) for v in frame.iloc[:200, j - 1].to_numpy(dtype=object)]) \
+    header_row = len(notes) + (2 if notes else 1)
+    widths = []
+    for j, col in enumerate(frame.columns):
+        longest = max([_width(col) // 2 + 2] + [_width(v) for v in frame.iloc[:200, j].to_numpy(dtype=object)]) \
             if len(frame) else _width(col)
-        ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
-    ws.freeze_panes = f"A{start + 1}"
-    for note in notes:
-        ws.append([_styled(ws, neutralise(note), font=NOTE_FONT)])
+        widths.append(min(max(10, longest + 2), 60))
+    rows: list[tuple[list[Any], list[CellStyle | None]]] = [([neutralise(note)], [NOTE]) for note in notes]
     if notes:
-        ws.append([])
-    ws.append([_styled(ws, neutralise(str(col)), font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGNMENT)
-               for col in frame.columns])
-    header_units = {j: _unit_of(col) for j, col in enumerate(frame.columns, start=1)}
+        rows.append(([], []))
+    rows.append(([neutralise(str(col)) for col in frame.columns], [HEADER] * frame.shape[1]))
+    header_units = [_unit_of(col) for col in frame.columns]
     row_unit_col = next((frame.columns.get_loc(c) for c in ROW_UNIT_COLUMNS if c in frame.columns), None)
-    numeric = {j for j, col in enumerate(frame.columns, start=1)
-               if pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])}
+    numeric = [pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])
+               for col in frame.columns]
     # one object array per column (iterating a pandas string column cell by cell costs more than writing it)
     columns = [frame.iloc[:, k].to_numpy(dtype=object) for k in range(frame.shape[1])]
     for row in zip(*columns):
-        cells = []
-        for j, v in enumerate(row, start=1):
+        values, styles = [], []
+        for j, v in enumerate(row):
             if isinstance(v, float) and v != v:
                 v = None
             elif hasattr(v, "item") and not isinstance(v, str):
                 v = v.item()
-            if v is None and j in numeric:
-                cells.append(_styled(ws, MISSING, font=MISSING_FONT, alignment=MISSING_ALIGNMENT))
-                continue
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
+            style = None
+            if v is None and numeric[j]:
+                v, style = MISSING, MISSING_NUMBER
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 unit = header_units[j]
-                if unit is None and row_unit_col is not None and j - 1 != row_unit_col:
+                if unit is None and row_unit_col is not None and j != row_unit_col:
                     unit = row[row_unit_col] if isinstance(row[row_unit_col], str) else None
                 if unit is not None or isinstance(v, float):
-                    cells.append(_styled(ws, v, number_format=excel_format(unit or "")))
-                    continue
-            cells.append(neutralise(v))  # text as text, never a formula
+                    style = number_style(unit or "")
+            else:
+                v = neutralise(v)  # text as text, never a formula
+            values.append(v)
+            styles.append(style)
+        rows.append((values, styles))
+    return SheetLayout(rows, widths, header_row)
+
+
+# ------------------------------------------------------------------ openpyxl (the decision workbooks)
+def _sheet(wb, title: str, frame: pd.DataFrame, notes: Iterable[str] = ()):
+    """Write :func:`sheet_layout` of ``frame`` into a new sheet of an openpyxl workbook; ``(sheet, header row)``.
+
+    Works for a write-only workbook too: column widths and the frozen header
+    are set before the rows are streamed.
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    looks = {
+        "note": {"font": Font(italic=True, color="555555")},
+        "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDEBDD"),
+                   "alignment": Alignment(wrap_text=True, vertical="top")},
+        "missing": {"font": Font(color="8A5A00"), "alignment": Alignment(horizontal="right")},
+        "number": {},
+    }
+    layout = sheet_layout(frame, notes)
+    ws = wb.create_sheet(title)
+    for j, width in enumerate(layout.widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = f"A{layout.header_row + 1}"
+    for values, styles in layout.rows:
+        cells = []
+        for value, style in zip(values, styles):
+            if style is None:
+                cells.append(value)
+                continue
+            cell = WriteOnlyCell(ws, value=value)
+            for name, v in looks[style.kind].items():
+                setattr(cell, name, v)
+            if style.kind == "number":
+                cell.number_format = style.number_format
+            cells.append(cell)
         ws.append(cells)
-    return ws, start
+    return ws, layout.header_row
 
 
-def _styled(ws, value, **style) -> WriteOnlyCell:
-    """A cell of a write-only sheet with its style (font, fill, alignment, number_format)."""
-    cell = WriteOnlyCell(ws, value=value)
-    for name, v in style.items():
-        setattr(cell, name, v)
-    return cell
+# ------------------------------------------------------------------ XlsxWriter (accounts.xlsx)
+#: the XlsxWriter formats of the styles of :func:`sheet_layout` (the same fonts, fill and alignment as :func:`_sheet`)
+XLSX_LOOKS = {
+    "note": {"italic": True, "font_color": "#555555"},
+    "header": {"bold": True, "pattern": 1, "bg_color": "#DDEBDD", "text_wrap": True, "valign": "top"},
+    "missing": {"font_color": "#8A5A00", "align": "right"},
+    "number": {},
+}
+#: openpyxl's rule for text a worksheet cannot hold (XML 1.0 forbids these control characters)
+_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+#: an Excel column of width ``w`` (characters of the default font) is ``7 * w`` pixels wide (Calibri 11: 7 px a digit)
+_PIXELS_PER_CHARACTER = 7
+#: chart sizes are given in cm, as openpyxl's were; XlsxWriter takes pixels (96 per inch)
+_PIXELS_PER_CM = 96 / 2.54
 
 
-def _bar_chart(ws, start: int, n_rows: int, label_col: int, value_col: int, title: str, y_title: str, anchor: str,
-               *, horizontal: bool = True, height: float = 7.5):
-    """A native Excel bar chart of one column of the table starting at row ``start`` (its header)."""
-    chart = BarChart()
-    chart.type = "bar" if horizontal else "col"
-    chart.style = 10
-    chart.title = title
-    chart.y_axis.title = y_title
-    chart.legend = None
-    chart.height, chart.width = height, 16
-    data = Reference(ws, min_col=value_col, min_row=start, max_row=start + n_rows)
-    cats = Reference(ws, min_col=label_col, min_row=start + 1, max_row=start + n_rows)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    chart.series[0].graphicalProperties.solidFill = "3A7D44"
-    ws.add_chart(chart, anchor)
-    return chart
+def _checked_text(text: str) -> str:
+    """``text`` as a cell holds it, as openpyxl wrote it: at most 32,767 characters, no control characters."""
+    text = text[:32767]
+    if _ILLEGAL_CHARACTERS.search(text):
+        from openpyxl.utils.exceptions import IllegalCharacterError
+
+        raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+    return text
+
+
+def _unique_title(titles: list[str], title: str) -> str:
+    """``title``, or ``title`` with the next number when a sheet has it already (case-insensitive; openpyxl's rule)."""
+    if title.lower() not in {t.lower() for t in titles}:
+        return title
+    numbers = [int(m.group(1)) for t in titles if (m := re.fullmatch(re.escape(title) + r"(\d*)", t, re.IGNORECASE))
+               and m.group(1)]
+    return f"{title}{max(numbers, default=0) + 1}"
+
+
+def _write_layout(wb, ws, layout: SheetLayout, formats: dict) -> None:
+    """Write ``layout`` into the XlsxWriter worksheet ``ws`` (``formats``: CellStyle -> XlsxWriter format, filled here)."""
+    for j, width in enumerate(layout.widths):
+        ws.set_column_pixels(j, j, width * _PIXELS_PER_CHARACTER)
+    ws.freeze_panes(layout.header_row, 0)
+    for r, (values, styles) in enumerate(layout.rows):
+        for c, (value, style) in enumerate(zip(values, styles)):
+            fmt = None
+            if style is not None:
+                fmt = formats.get(style)
+                if fmt is None:
+                    fmt = formats[style] = wb.add_format(
+                        {**XLSX_LOOKS[style.kind], **({"num_format": style.number_format}
+                                                      if style.kind == "number" else {})})
+            if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
+                # no value (openpyxl wrote ±inf as an empty number): a cell only when it has a style
+                if fmt is not None:
+                    ws.write_blank(r, c, None, fmt)
+            elif isinstance(value, str):
+                # always write_string, never ws.write() (which would make "=…" a formula); text such as
+                # "#N/A" stays text (openpyxl made it an error cell; no gep table has such a text)
+                ws.write_string(r, c, _checked_text(value), fmt)
+            elif isinstance(value, bool):
+                ws.write_boolean(r, c, value, fmt)
+            elif isinstance(value, Real):
+                ws.write_number(r, c, value, fmt)
+            else:
+                raise ValueError(f"Cannot convert {value!r} to Excel")
+
+
+def _add_bar_chart(wb, ws, title: str, axis_title: str, values: tuple[int, int, int], categories: tuple[int, int, int],
+                   *, name_cell: tuple[int, int] | None = None, width_cm: float = 16, height_cm: float = 7.5,
+                   anchor: tuple[int, int]) -> None:
+    """A native Excel chart of horizontal bars of one column; ``axis_title`` names the value axis.
+
+    ``values`` and ``categories`` are (first row, last row, column), 0-based; ``name_cell`` (row, column)
+    holds the series name; ``anchor`` (row, column) is the chart's top-left cell.
+    """
+    sheet = ws.get_name()
+    chart = wb.add_chart({"type": "bar"})   # horizontal bars
+    series = {"values": [sheet, values[0], values[2], values[1], values[2]],
+              "categories": [sheet, categories[0], categories[2], categories[1], categories[2]],
+              "fill": {"color": "#3A7D44"}}
+    if name_cell is not None:
+        series["name"] = [sheet, *name_cell]
+    chart.add_series(series)
+    chart.set_style(10)
+    chart.set_title({"name": title})
+    chart.set_x_axis({"name": axis_title})   # in XlsxWriter's bar chart the x axis is the (horizontal) value axis
+    chart.set_legend({"none": True})
+    chart.set_size({"width": round(width_cm * _PIXELS_PER_CM), "height": round(height_cm * _PIXELS_PER_CM)})
+    ws.insert_chart(*anchor, chart, {"object_position": 2})   # moves with its cells, keeps its size
 
 
 def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
@@ -292,26 +429,41 @@ def _short_path(value) -> str:
 
 
 def write_excel(res, path: str | Path) -> Path:
-    """Write the workbook (openpyxl's write-only mode: each sheet streamed once, in order)."""
-    wb = Workbook(write_only=True)
+    """Write the workbook with XlsxWriter: every sheet of :func:`report_tables`, laid out by :func:`sheet_layout`.
+
+    The file is built in memory and written at the end in one piece: an error
+    on the way leaves no half-written workbook, and a folder that cannot be
+    written raises the same ``OSError`` as any other file. Numbers are stored with
+    16 significant digits, as openpyxl stored them.
+    """
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    # in memory (no temporary file per sheet); text is written with write_string only, never parsed
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                      "strings_to_numbers": False})
+    formats: dict[CellStyle, Any] = {}
+    titles: list[str] = []
     n_cat = len(res.by_category)  # the rows of the summary sheet that follow its GEP row
     for title, (frame, notes) in report_tables(res).items():
-        ws, start = _sheet(wb, title[:31], frame, notes)
+        titles.append(_unique_title(titles, title[:31]))
+        ws = wb.add_worksheet(titles[-1])
+        layout = sheet_layout(frame, notes)
+        _write_layout(wb, ws, layout, formats)
+        start = layout.header_row - 1   # 0-based row of the header
         if title == "汇总 Summary":   # GEP by category: the rows after the GEP row
-            chart = BarChart()
-            chart.type, chart.style, chart.legend = "bar", 10, None
-            chart.title = "GEP 分类构成 GEP by category (亿元)"
-            chart.y_axis.title = "亿元"
-            chart.height, chart.width = 6.0, 14
-            chart.add_data(Reference(ws, min_col=3, min_row=start + 2, max_row=start + 1 + n_cat))
-            chart.set_categories(Reference(ws, min_col=1, min_row=start + 2, max_row=start + 1 + n_cat))
-            chart.series[0].graphicalProperties.solidFill = "3A7D44"
-            ws.add_chart(chart, f"G{start}")
+            rows = (start + 2, start + 1 + n_cat)
+            _add_bar_chart(wb, ws, "GEP 分类构成 GEP by category (亿元)", "亿元", values=(*rows, 2), categories=(*rows, 0),
+                           width_cm=14, height_cm=6.0, anchor=(start, 6))
         elif title == "分区 By region":
-            col = list(frame.columns).index("GEP (亿元)") + 1
-            _bar_chart(ws, start, len(frame), 2, col, "乡镇 GEP GEP by township (亿元)", "亿元",
-                       f"{get_column_letter(len(frame.columns) + 2)}{start}", height=max(7.5, 0.5 * len(frame)))
-    wb.properties.creator = "gep"
+            col = list(frame.columns).index("GEP (亿元)")
+            rows = (start + 1, start + len(frame))
+            _add_bar_chart(wb, ws, "乡镇 GEP GEP by township (亿元)", "亿元", values=(*rows, col), categories=(*rows, 1),
+                           name_cell=(start, col), height_cm=max(7.5, 0.5 * len(frame)),
+                           anchor=(start, len(frame.columns) + 1))
+    wb.set_properties({"author": "gep"})
+    wb.close()
     path = Path(path)
-    wb.save(path)
+    with open(path, "wb") as fh:
+        fh.write(buffer.getbuffer())
     return path
