@@ -55,3 +55,63 @@ def test_workbook_formats_charts_and_missing(tmp_path, example_result):
     assert towns.cell(row=4, column=col).number_format == "#,##0.00"
     assert towns.cell(row=4, column=header.index("单位面积GEP GEP per area (万元/km²)") + 1).number_format == "#,##0.0"
     assert towns.cell(row=4, column=header.index("面积 Area (km²)") + 1).number_format == "#,##0.00"
+
+
+def _stored(x: float) -> float:
+    """A number as the workbook stores it: 16 significant digits (openpyxl's "%.16g", XlsxWriter's "{:.16G}")."""
+    return float(f"{x:.16g}")
+
+
+def test_named_cells_of_the_example_workbook(tmp_path, example_result):
+    """Values, number formats, fonts, fills, alignment, widths and frozen header of named cells of the example."""
+    import copy
+
+    res = copy.copy(example_result)
+    res.indicators = copy.deepcopy(example_result.indicators)
+    res.indicators["gep_gdp_ratio"].update(value=None, missing=["gdp"])
+    wb = load_workbook(res.write(tmp_path, formats=("xlsx",))["accounts.xlsx"])
+    s = example_result.summary()
+    assert wb.properties.creator == "gep"
+
+    ws = wb["汇总 Summary"]
+    assert ws["A1"].value.startswith("⚠ 示例数据：94.0% 的核算结果依赖示例") and ws["A1"].font.i
+    assert ws["A1"].font.color.rgb[-6:] == "555555" and not ws["A1"].font.b
+    assert ws["A4"].value == "国土面积 Land area: 1362.00 km²"
+    assert [ws[f"{c}6"].value for c in "ABCDE"] == ["项目", "Item", "数值 Value", "单位 Unit", "说明 Note"]
+    header = ws["C6"]
+    assert header.font.b and header.fill.fill_type == "solid" and header.fill.fgColor.rgb[-6:] == "DDEBDD"
+    assert header.alignment.wrap_text and header.alignment.vertical == "top"
+    assert ws.freeze_panes == "A7"
+    assert [ws.column_dimensions[c].width for c in "ABCD"] == [38, 60, 20, 10]
+    assert ws["A7"].value == "生态系统生产总值 GEP" and ws["D7"].value == "亿元"
+    assert ws["C7"].value == _stored(s["gep"] / 1e8) and ws["C7"].number_format == "#,##0.00"
+    assert ws["C7"].data_type == "n" and not ws["C7"].font.b
+    assert [ws[f"C{r}"].value for r in (8, 9, 10)] == [_stored(s["by_category"][c] / 1e8)
+                                                      for c in ("provisioning", "regulating", "cultural")]
+    ratio = next(r for r in ws.iter_rows(min_row=7) if r[0].value == "GEP 与 GDP 之比（绿金指数）")
+    assert ratio[2].value == "—" and ratio[2].font.color.rgb[-6:] == "8A5A00"
+    assert ratio[2].alignment.horizontal == "right" and ratio[4].value == "缺少 missing: gdp"
+    assert ws._charts[0].anchor._from.row == 5 and ws._charts[0].anchor._from.col == 6   # G6
+
+    ws = wb["分区 By region"]
+    assert [ws[f"{c}4"].value for c in "ABC"] == ["baiguan", "百官街道", "Baiguan Subdistrict"]
+    assert ws["D4"].value == 45.2 and ws["D4"].number_format == "#,##0.00"
+    assert ws["E4"].value == _stored(s["by_region"]["baiguan"]["gep"] / 1e8) and ws["E4"].number_format == "#,##0.00"
+    assert ws.freeze_panes == "A4" and ws.column_dimensions["J"].width == 47
+
+    ws = wb["指标 Indicators"]
+    assert ws["B2"].value == "gep_per_area" and ws["D2"].value == "万元/km²"
+    assert ws["C2"].value == _stored(s["indicators"]["gep_per_area"]["value"]) and ws["C2"].number_format == "#,##0.0"
+    assert ws["B5"].value == "gep_per_resident" and ws["C5"].number_format == "#,##0"
+    assert ws["C5"].value == _stored(s["indicators"]["gep_per_resident"]["value"])
+
+    ws = wb["实物量 Physical"]
+    assert [ws[f"{c}2"].value for c in "ACG"] == ["baiguan", "agricultural_products", "t"]
+    assert ws["F2"].value == _stored(example_result.to_dataframe().at[0, "physical"]) and ws["F2"].number_format == "General"
+
+    ws = wb["土地利用 Land use"]
+    assert [ws[f"{c}4"].value for c in "BCDEFG"] == ["baiguan", "0101", "542.40", "hm²", 542.4, "farmland_paddy"]
+    assert ws["C4"].data_type == "s" and ws["F4"].number_format == "#,##0.00"
+
+    ws = wb["统计输入 Statistics rows"]
+    assert ws["A4"].value == "statistics.csv:2" and ws["H4"].value == 7380000000 and ws["H4"].data_type == "n"
