@@ -192,7 +192,7 @@ def example(tmp: Path, repeat: int) -> None:
     line("  in a process: Account.from_config().run() (first account)", s(inproc["compute"]))
     line("  in a process: writing every output (res.write)", s(inproc["write"]))
     target("gep run process ÷ in-process compute", proc["wall"] / inproc["compute"], 2.0)
-    line("workbook accounts.xlsx, first call (imports openpyxl)", s(inproc["xlsx_first"]))
+    line("workbook accounts.xlsx, first call (imports XlsxWriter)", s(inproc["xlsx_first"]))
     line("workbook accounts.xlsx, best of 3 after", s(inproc["xlsx"]))
     target("workbook writing (first call)", inproc["xlsx_first"], 0.3, unit=" s")
     ex = best_of(repeat, [GEP, "example", "-q", "-o", tmp / "example-out"])
