@@ -122,3 +122,105 @@ def test_formats_chooses_the_outputs(example_copy, tmp_path):
     assert r.exit_code == 1
     assert "pdf" in r.output and "--formats" in r.output and "未知的输出格式" in r.output
     assert not (tmp_path / "p").exists()
+
+
+# ----------------------------------------------------------------- constant-price accounts of a multi-year run
+def _fresh_constant(year: int, base: int):
+    """The constant-price account of ``year`` computed on its own (reading its inputs, every step)."""
+    import gep
+    from gep.account.config import load_config
+    from gep.account.years import account_for_year
+
+    cfg, folder = load_config(gep.example_config(), strict=False)
+    return account_for_year(cfg, folder, year, prices=f"constant:{base}", source="fresh")
+
+
+def test_repriced_constant_account_is_the_constant_account_computed_on_its_own():
+    # a multi-year run prices each year again at the first year's prices, sharing that year's inputs and its
+    # physical steps (Account.reprice): every figure, record and problem must be what the account gives alone
+    import gep
+    from gep.account.years import year_accounts
+
+    accounts = year_accounts(gep.example_config(), [2020, 2021])
+    for year in (2020, 2021):
+        as_run, twin = accounts[(year, "as_run")], accounts[(year, "constant")]
+        fresh = _fresh_constant(year, 2020)
+        shared = [sid for sid, st in twin.plan().steps.items() if st.physical is as_run.plan().steps[sid].physical]
+        assert len(shared) == len(twin.plan().steps) == 17  # every built-in physical step of the example is price-free
+        a, b = twin.run(), fresh.run()
+        assert a.prices == b.prices == "constant:2020"
+        xr.testing.assert_identical(a.value, b.value)
+        xr.testing.assert_identical(a.value_by_ecosystem, b.value_by_ecosystem)
+        for sid in a.physical:
+            xr.testing.assert_identical(a.physical[sid], b.physical[sid])
+        assert a.indicators == b.indicators
+        pd.testing.assert_frame_equal(pd.DataFrame(twin.plan().trace), pd.DataFrame(fresh.plan().trace))
+        assert [p.en for p in twin.plan().problems] == [p.en for p in fresh.plan().problems]
+        assert [w.en for w in twin.plan().warnings] == [w.en for w in fresh.plan().warnings]
+        assert twin.input_hashes == fresh.input_hashes and twin.input_hashes
+        if year == 2021:  # at current prices the 2021 account differs: the twin really is at other prices
+            assert a.total != as_run.run().total
+
+
+def _priced_physical_step(lookup):
+    """A built-in method whose physical step also looks something priced up (``lookup(ctx)``)."""
+    import dataclasses
+
+    from gep.services import get_service
+
+    method = get_service("water_supply").method("statistics")
+
+    def quantify(ctx, params):
+        lookup(ctx)
+        return method.quantify(ctx, params)
+
+    quantify.__module__ = method.quantify.__module__  # counted as gep's own: only the look-up decides
+    return dataclasses.replace(method, quantify=quantify)
+
+
+@pytest.mark.parametrize("lookup, shared", [
+    (lambda ctx: ctx.rebase_factor(2015), False),            # the deflator
+    (lambda ctx: ctx.coef("price.electricity"), False),      # a money coefficient
+    (lambda ctx: ctx.coef("climate.cooling_days"), True),      # a coefficient that is not money
+    (lambda ctx: None, True),                                # nothing priced: the same quantity at any prices
+])
+def test_a_physical_step_that_looks_up_a_price_is_not_shared(monkeypatch, lookup, shared):
+    import gep
+    from gep.account import plan as plan_module
+
+    ctx = gep.Account.from_config(gep.example_config()).context()
+    plain = plan_module.execute_step(ctx, "water_supply", "statistics")
+    assert plain.ok and plain.price_free
+    method = _priced_physical_step(lookup)
+
+    class Service:
+        category = "provisioning"
+
+        def method(self, name=None):
+            return method
+
+    monkeypatch.setattr(plan_module, "get_service", lambda sid: Service())
+    step = plan_module.execute_step(ctx, "water_supply", "statistics")
+    assert step.ok
+    assert step.price_free is shared
+
+
+def test_a_plugin_physical_step_is_never_shared(monkeypatch):
+    # a method from outside gep may read ctx.price_year directly, which nothing counts
+    import dataclasses
+
+    import gep
+    from gep.account import plan as plan_module
+    from gep.services import get_service
+
+    method = get_service("water_supply").method("statistics")
+    outside = dataclasses.replace(method, quantify=lambda ctx, params: method.quantify(ctx, params))
+
+    class Service:
+        def method(self, name=None):
+            return outside
+
+    ctx = gep.Account.from_config(gep.example_config()).context()
+    monkeypatch.setattr(plan_module, "get_service", lambda sid: Service())
+    step = plan_module.execute_step(ctx, "water_supply", "statistics")
+    assert step.ok and not step.price_free

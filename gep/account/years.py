@@ -93,7 +93,7 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
         if kind == "as_run" and accounts.reused.get(y):
             results[y].extra.setdefault("summary_sections", {})["inputs_reused"] = dict(accounts.reused[y])
             results[y].warnings.append(_reuse_warning(y, accounts.reused[y]))
-    multi = MultiYearResult(results, constant=constant or None, reused=dict(accounts.reused))
+    multi = MultiYearResult(results, constant=constant or None, reused=dict(accounts.reused), accounts=accounts)
     multi.link_years()
     return multi
 
@@ -174,8 +174,9 @@ def year_accounts(config: str | Path, years=None, *, maps: bool = False, officia
         out[(y, "as_run")] = acct
         if current and len(years) > 1:
             # changes are compared at constant prices of the first year, so inflation is not growth
+            # (the same inputs, read once, and the same physical quantities: only the values are computed again)
             out[(y, "constant")] = account_for_year(cfg, folder, y, prices=f"constant:{years[0]}",
-                                                    source=f"{config} [{y}, constant:{years[0]}]")
+                                                    source=f"{config} [{y}, constant:{years[0]}]").reprice(acct)
     if official:
         for acct in out.values():
             acct.config["account"]["purpose"] = "official"
@@ -216,6 +217,9 @@ class MultiYearResult:
     constant: dict[int, AccountResult] | None = None
     #: year -> {input: year it was reused from} (``[years.<year>] reuse``)
     reused: dict = field(default_factory=dict)
+    #: the accounts that were run, keyed ``(year, "as_run" | "constant")`` (:func:`year_accounts`): a method
+    #: comparison or an uncertainty analysis of a year starts from its account, not from reading it again
+    accounts: "YearAccounts | None" = field(default=None, repr=False)
     _value: xr.DataArray | None = field(default=None, repr=False)
 
     @property
