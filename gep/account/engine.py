@@ -14,7 +14,7 @@ import pandas as pd
 import xarray as xr
 
 from ..services import get_service
-from .plan import Plan, by_region_ecosystem, table_for_year
+from .plan import Plan, table_for_year
 from .result import AccountResult
 
 __all__ = ["run_account", "assemble", "UNATTRIBUTED"]
@@ -40,20 +40,22 @@ def assemble(account, plan: Plan) -> AccountResult:
     regions = ctx.regions
     eco_types = list(ctx.areas.ecosystem.values) if ctx.areas is not None else []
     ecosystems = eco_types + [UNATTRIBUTED]
-    values, physical_vars, service_rows, traces, components = [], {}, [], [], {}
-    for sid, step in plan.steps.items():
+    physical_vars, service_rows, traces, components = {}, [], [], {}
+    # value by service × region × ecosystem, filled in place (one array, not a DataArray per service to concat)
+    grid = np.zeros((len(plan.steps), len(regions), len(ecosystems)))
+    for k, (sid, step) in enumerate(plan.steps.items()):
         svc = get_service(sid)
         method = svc.method(step.method)
         traces.extend(step.trace)
-        pdata = step.physical.data.reindex(region=regions, fill_value=0.0)
+        pdata = _on_regions(step.physical.data, regions)
         physical_vars[sid] = pdata.assign_attrs(
             units=svc.physical_unit, long_name=svc.physical_label["en"], long_name_zh=svc.physical_label["zh"],
             service_label_en=svc.label["en"], service_label_zh=svc.label["zh"], method=method.name)
-        values.append(by_region_ecosystem(step.value.data, regions, ecosystems, UNATTRIBUTED).expand_dims(service=[sid]))
+        _fill_region_ecosystem(grid[k], step.value.data, regions, ecosystems, UNATTRIBUTED)
         val = step.value
         if val.components:  # named parts of the value (sediment / N / P, pollutants, statistics items), 元 by region
-            components[sid] = {name: (part.sum("ecosystem") if "ecosystem" in part.dims else part)
-                               .reindex(region=regions, fill_value=0.0).assign_attrs(units="元")
+            components[sid] = {name: _on_regions(part.sum("ecosystem") if "ecosystem" in part.dims else part, regions)
+                               .assign_attrs(units="元")
                                for name, part in val.components.items()}
         service_rows.append({
             "service": sid, "category": svc.category, "label_zh": svc.label["zh"], "label_en": svc.label["en"],
@@ -61,9 +63,10 @@ def assemble(account, plan: Plan) -> AccountResult:
             "valuation_zh": method.valuation.get("zh", ""), "valuation_en": method.valuation.get("en", ""),
         })
 
-    vbe = xr.concat(values, dim="service") if values else xr.DataArray(
-        np.zeros((0, len(regions), len(ecosystems))), dims=("service", "region", "ecosystem"),
-        coords={"service": [], "region": regions, "ecosystem": ecosystems})
+    # the service labels as object strings, as concatenating one DataArray per service gave them
+    service_labels = np.array(list(plan.steps), dtype=object) if plan.steps else []
+    vbe = xr.DataArray(grid, dims=("service", "region", "ecosystem"),
+                       coords={"service": service_labels, "region": regions, "ecosystem": ecosystems})
     # keep the unattributed column only when something is in it
     if UNATTRIBUTED in vbe.ecosystem.values and not vbe.sel(ecosystem=UNATTRIBUTED).any():
         vbe = vbe.drop_sel(ecosystem=UNATTRIBUTED)
@@ -108,3 +111,31 @@ def assemble(account, plan: Plan) -> AccountResult:
                "value_components": components, "economy_price_factor": plan.economy_price_factor,
                "boundaries": None if inputs.get("boundaries") is None else inputs["boundaries"].collection},
     )
+
+
+def _fill_region_ecosystem(out: np.ndarray, da: xr.DataArray, regions: list[str], ecosystems: list[str],
+                           unattributed: str) -> None:
+    """Put a (region[, ecosystem]) result on the full (region, ecosystem) grid ``out`` (zeros elsewhere).
+
+    What :func:`gep.account.plan.by_region_ecosystem` does, written into one slice
+    of the service × region × ecosystem array instead of a DataArray of its own.
+    """
+    r_index = {r: i for i, r in enumerate(regions)}
+    e_index = {e: j for j, e in enumerate(ecosystems)}
+    rows = [r_index[str(r)] for r in da.region.values]
+    if "ecosystem" in da.dims:
+        cols = [e_index[str(e)] for e in da.ecosystem.values]
+        out[np.ix_(rows, cols)] = da.transpose("region", "ecosystem").values
+    else:
+        out[rows, e_index[unattributed]] = da.values
+
+
+def _on_regions(da: xr.DataArray, regions: list[str]) -> xr.DataArray:
+    """``da.reindex(region=regions, fill_value=0.0)``.
+
+    A result already on exactly ``regions`` (the usual case) is copied as a new
+    DataArray, without xarray's alignment machinery; any other is reindexed.
+    """
+    if da.dims == ("region",) and set(da.coords) == {"region"} and da.region.values.tolist() == list(regions):
+        return xr.DataArray(da.values.copy(), dims=("region",), coords={"region": regions}, attrs=dict(da.attrs))
+    return da.reindex(region=regions, fill_value=0.0)
