@@ -43,18 +43,19 @@ def assemble(account, plan: Plan) -> AccountResult:
     physical_vars, service_rows, traces, components = {}, [], [], {}
     # value by service × region × ecosystem, filled in place (one array, not a DataArray per service to concat)
     grid = np.zeros((len(plan.steps), len(regions), len(ecosystems)))
+    template = xr.DataArray(np.zeros(len(regions)), dims=("region",), coords={"region": regions})
     for k, (sid, step) in enumerate(plan.steps.items()):
         svc = get_service(sid)
         method = svc.method(step.method)
         traces.extend(step.trace)
-        pdata = _on_regions(step.physical.data, regions)
+        pdata = _on_regions(step.physical.data, regions, template)
         physical_vars[sid] = pdata.assign_attrs(
             units=svc.physical_unit, long_name=svc.physical_label["en"], long_name_zh=svc.physical_label["zh"],
             service_label_en=svc.label["en"], service_label_zh=svc.label["zh"], method=method.name)
         _fill_region_ecosystem(grid[k], step.value.data, regions, ecosystems, UNATTRIBUTED)
         val = step.value
         if val.components:  # named parts of the value (sediment / N / P, pollutants, statistics items), 元 by region
-            components[sid] = {name: _on_regions(part.sum("ecosystem") if "ecosystem" in part.dims else part, regions)
+            components[sid] = {name: _on_regions(part.sum("ecosystem") if "ecosystem" in part.dims else part, regions, template)
                                .assign_attrs(units="元")
                                for name, part in val.components.items()}
         service_rows.append({
@@ -130,12 +131,13 @@ def _fill_region_ecosystem(out: np.ndarray, da: xr.DataArray, regions: list[str]
         out[rows, e_index[unattributed]] = da.values
 
 
-def _on_regions(da: xr.DataArray, regions: list[str]) -> xr.DataArray:
-    """``da.reindex(region=regions, fill_value=0.0)``.
+def _on_regions(da: xr.DataArray, regions: list[str], template: xr.DataArray) -> xr.DataArray:
+    """``da.reindex(region=regions, fill_value=0.0)``; ``template``: a DataArray on ``regions``.
 
-    A result already on exactly ``regions`` (the usual case) is copied as a new
-    DataArray, without xarray's alignment machinery; any other is reindexed.
+    A result already on exactly ``regions`` (the usual case) is a copy of its
+    values on the template, without xarray's alignment machinery; any other is
+    reindexed.
     """
     if da.dims == ("region",) and set(da.coords) == {"region"} and da.region.values.tolist() == list(regions):
-        return xr.DataArray(da.values.copy(), dims=("region",), coords={"region": regions}, attrs=dict(da.attrs))
+        return template.copy(deep=False, data=da.values.copy()).assign_attrs(da.attrs)
     return da.reindex(region=regions, fill_value=0.0)

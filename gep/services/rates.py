@@ -38,7 +38,6 @@ def per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: 
     ctx.require_areas(service)
     areas = ctx.areas  # the mapped areas (in draw mode too: which types have area does not vary)
     applicable = set(types_in(groups))
-    present = areas.sum("region")
     ecosystems = list(map(str, areas.ecosystem.values))
     regional = by_region and ctx.has_regional_rows(key)
     targets = ctx.regions if regional else [None]
@@ -51,7 +50,7 @@ def per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: 
             try:
                 v = ctx.coef(key, ecosystem=eco, region=reg, service=service).to(unit)
             except MissingCoefficient:
-                if float(present.sel(ecosystem=eco)) > 0 and eco not in missing:
+                if eco not in missing and float(areas.sum("region").sel(ecosystem=eco)) > 0:
                     missing.append(eco)
                 continue
             if isinstance(v, xr.DataArray):  # draw mode: a row with a range
@@ -59,6 +58,7 @@ def per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: 
             else:
                 values[i, j] = v
     if missing:
+        present = areas.sum("region")  # area of each type (hm²), named in the problem
         raise MissingCoefficient([problem(
             "missing_coefficient",
             f"服务 {service} 缺少系数 {key}（生态系统 {eco}，面积 {float(present.sel(ecosystem=eco)):.2f} hm²）",
