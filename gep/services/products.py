@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from ..compute.sums import grouped_sums
 from ..errors import ConfigError, UnknownRegion, problem
 from ._base import Method, Quantity, Service, register
 
@@ -167,26 +168,14 @@ def _weights(ctx, group: str, within: list[str] | None) -> tuple[xr.DataArray, s
 def _sums_by_region(regions: np.ndarray, values: np.ndarray) -> dict[str, float]:
     """``values`` summed by region, regions in sorted order: ``pd.Series(values).groupby(regions).sum()``.
 
-    The sum of each region is pandas' own: the values in row order, with Kahan's
-    compensation (``group_sum`` of ``pandas/_libs/groupby.pyx``), so the last bit
-    is the same as before. A loop over a statistics table's few rows costs far
-    less than building a pandas groupby; a non-float column is left to pandas.
+    Float values are added as pandas adds them (:func:`gep.compute.sums.grouped_sums`:
+    in row order, with Kahan's compensation), in a loop that costs far less than a
+    groupby on a statistics table's few rows; any other column is left to pandas.
     """
     if values.dtype != np.float64:
         return pd.Series(values).groupby(regions).sum().to_dict()
-    total: dict[str, float] = {}
-    compensation: dict[str, float] = {}
-    for region, value in zip(regions.tolist(), values.tolist()):
-        if value != value:  # NaN: skipped, as pandas skips it
-            total.setdefault(region, 0.0)
-            continue
-        s, c = total.get(region, 0.0), compensation.get(region, 0.0)
-        y = value - c
-        t = s + y
-        c = t - s - y
-        compensation[region] = 0.0 if c != c else c  # an infinite value makes c NaN: pandas resets it to 0
-        total[region] = t
-    return {region: total[region] for region in sorted(total)}
+    sums = grouped_sums(regions.tolist(), values.tolist())
+    return {region: sums[region] for region in sorted(sums)}
 
 
 def _spread(ctx, frame: pd.DataFrame, column: str, group: str) -> tuple[xr.DataArray, list[dict]]:
