@@ -20,7 +20,6 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..compute.sums import grouped_sums
 from ..errors import (
     DuplicateRows,
     InputFileError,
@@ -350,12 +349,10 @@ def areas_by_ecosystem(
     lu["ecosystem"] = lu["code"].map(mapping)
     types = list(ecosystem_types())
     region_order = regions or list(dict.fromkeys(lu["region"]))
-    # area by (region, ecosystem): the sums of pivot_table(aggfunc="sum"), to the last bit, without its cost;
-    # regions and types without a row are 0, rows of other regions or types are left out (as reindex did)
-    sums = grouped_sums(zip(lu["region"].tolist(), lu["ecosystem"].tolist()), lu["area_hm2"].tolist())
-    grid = np.array([[sums.get((reg, eco), 0.0) for eco in types] for reg in region_order], dtype=float)
+    table = lu.pivot_table(index="region", columns="ecosystem", values="area_hm2", aggfunc="sum", fill_value=0.0)
+    table = table.reindex(index=region_order, columns=types, fill_value=0.0)
     areas = xr.DataArray(
-        grid.reshape(len(region_order), len(types)),
+        table.to_numpy(dtype=float),
         dims=("region", "ecosystem"),
         coords={"region": region_order, "ecosystem": types},
         name="area",

@@ -41,7 +41,6 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from ..compute.sums import grouped_sums
 from ..errors import ConfigError, UnknownRegion, problem
 from ._base import Method, Quantity, Service, register
 
@@ -168,14 +167,16 @@ def _weights(ctx, group: str, within: list[str] | None) -> tuple[xr.DataArray, s
 def _sums_by_region(regions: np.ndarray, values: np.ndarray) -> dict[str, float]:
     """``values`` summed by region, regions in sorted order: ``pd.Series(values).groupby(regions).sum()``.
 
-    Float values are added as pandas adds them (:func:`gep.compute.sums.grouped_sums`:
-    in row order, with Kahan's compensation), in a loop that costs far less than a
-    groupby on a statistics table's few rows; any other column is left to pandas.
+    When no region has two rows (an item's rows, a table by township) and every
+    value is a finite non-zero number, a region's sum is its one value, and no
+    groupby is built. Otherwise pandas adds them: its compensated summation
+    (and its sign of a zero sum) differs between pandas versions and decides
+    the last bit, so it is not written again here.
     """
-    if values.dtype != np.float64:
-        return pd.Series(values).groupby(regions).sum().to_dict()
-    sums = grouped_sums(regions.tolist(), values.tolist())
-    return {region: sums[region] for region in sorted(sums)}
+    keys = regions.tolist()
+    if values.dtype == np.float64 and len(set(keys)) == len(keys) and np.all(np.isfinite(values) & (values != 0)):
+        return dict(sorted(zip(keys, values.tolist())))
+    return pd.Series(values).groupby(regions).sum().to_dict()
 
 
 def _spread(ctx, frame: pd.DataFrame, column: str, group: str) -> tuple[xr.DataArray, list[dict]]:

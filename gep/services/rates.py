@@ -91,9 +91,9 @@ def statistic(ctx, indicator: str, unit: str, service: str, required: bool = Tru
     """A county statistic from the economy table, converted to ``unit``."""
     econ = ctx.economy
     if econ is not None:
-        hit = econ[econ["indicator"] == indicator]
-        if not hit.empty:
-            r = hit.iloc[0]
+        first = _first_rows(ctx, econ)
+        if indicator in first:
+            r = econ.iloc[first[indicator]]
             value = float(r["value_canonical"]) * conversion_factor(r["canonical_unit"], unit)
             ctx.trace.append({"service": service, "key": f"statistic.{indicator}", "value": value, "unit": unit,
                               "source": r["source"], "status": r["status"]})
@@ -105,3 +105,14 @@ def statistic(ctx, indicator: str, unit: str, service: str, required: bool = Tru
             value=indicator, hint_zh=f"在 economy 表中加一行 {indicator}，注明单位与来源",
             hint_en=f"add a row {indicator} with its unit and source to the economy table"))
     return None
+
+
+def _first_rows(ctx, econ) -> dict:
+    """Indicator -> position of its first row in the economy table (built once per account, not a scan per look-up)."""
+    cache = ctx.params.get("_economy_rows")
+    if cache is None or cache[0] is not econ:
+        positions: dict = {}
+        for i, name in enumerate(econ["indicator"].tolist()):
+            positions.setdefault(name, i)
+        cache = ctx.params["_economy_rows"] = (econ, positions)
+    return cache[1]
