@@ -132,12 +132,16 @@ def _fill_region_ecosystem(out: np.ndarray, da: xr.DataArray, regions: list[str]
 
 
 def _on_regions(da: xr.DataArray, regions: list[str], template: xr.DataArray) -> xr.DataArray:
-    """``da.reindex(region=regions, fill_value=0.0)``; ``template``: a DataArray on ``regions``.
+    """``da.reindex(region=regions, fill_value=0.0)``; ``template``: a zero DataArray on ``regions``.
 
     A result already on exactly ``regions`` (the usual case) is a copy of its
-    values on the template, without xarray's alignment machinery; any other is
-    reindexed.
+    values, without xarray's alignment machinery: on the template when it has
+    no other dimension or coordinate, else on its own coordinates. Any other
+    result is reindexed.
     """
-    if da.dims == ("region",) and set(da.coords) == {"region"} and da.region.values.tolist() == list(regions):
-        return template.copy(deep=False, data=da.values.copy()).assign_attrs(da.attrs)
+    if "region" in da.indexes and da.region.values.tolist() == list(regions) \
+            and da.region.dtype == template.region.dtype:
+        if da.dims == ("region",) and set(da.coords) == {"region"}:
+            return template.copy(deep=False, data=da.values.copy()).assign_attrs(da.attrs)
+        return da.copy(deep=False, data=da.values.copy())
     return da.reindex(region=regions, fill_value=0.0)

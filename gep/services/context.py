@@ -121,8 +121,10 @@ class Context:
             # every type of the land-use grid; a type without area is not resolved (it adds nothing,
             # and a missing row for it is not the account's problem)
             ecosystems = list(map(str, self.areas.coords["ecosystem"].values))
-            used = set(np.asarray(self.areas.coords["ecosystem"].values[(np.abs(self.areas).sum("region") > 0).values],
-                                  dtype=str))
+            if self.params.get("_used_ecosystems", (None,))[0] is not self.areas:  # found once per account
+                self.params["_used_ecosystems"] = (self.areas, set(np.asarray(
+                    self.areas.coords["ecosystem"].values[(np.abs(self.areas).sum("region") > 0).values], dtype=str)))
+            used = self.params["_used_ecosystems"][1]
         else:
             ecosystems, used = list(ecosystems), set(map(str, ecosystems))
         values, missing, drawn = np.zeros(len(ecosystems)), [], {}
