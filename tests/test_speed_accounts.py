@@ -191,3 +191,43 @@ def test_input_tables_read_once_still_meet_the_caps(example_copy):
                             encoding="utf-8")
     problems = gep.Account.from_config(example_copy).validate()
     assert any(p.code == "too_many_rows" and p.file.endswith("land_use.csv") for p in problems)
+
+
+def _old_check_levels(ctx, frame):
+    """``gep.services.products._check_levels`` as it was (a sub-frame per item): the problems it raised."""
+    leaves = set(ctx.regions)
+    found = []
+    for item, rows in frame.groupby("item"):
+        regions = set(rows["region"].astype(str))
+        upper, lower = regions - leaves, regions & leaves
+        for up in sorted(upper):
+            under = sorted(r for r in lower if up in ctx.resolution_chain.get(r, []))
+            if under:
+                found.append((item, up, under[:3], str(rows["source_row"].iloc[0])))
+    return found
+
+
+def test_statistics_given_at_two_levels_as_before(example_plan):
+    from gep.errors import StatisticsError
+    from gep.services.products import _check_levels, statistics_values
+
+    ctx = example_plan.context
+    values = statistics_values(ctx)
+    frame = pd.concat([values["provisioning"], values["cultural"]], ignore_index=True)
+    root = ctx.region_info.index[ctx.region_info["parent"] == ""][0]
+    _check_levels(ctx, frame)  # the example: every item at one level
+    assert _old_check_levels(ctx, frame) == []
+    # items given for the county as well as for townships, one item without a name, rows in no order
+    county = frame.iloc[[0, 5, 9, 3]].assign(region=root, source_row=["c1", "c2", "c3", "c4"])
+    towns = frame.iloc[[0, 5, 9, 3, 0]].assign(region=ctx.regions[:4] + ctx.regions[-1:],
+                                               source_row=["t1", "t2", "t3", "t4", "t5"])
+    unnamed = towns.iloc[[1]].assign(item=np.nan)
+    mixed = pd.concat([frame.iloc[::-1], towns, county, unnamed], ignore_index=True)
+    with pytest.raises(StatisticsError) as err:
+        _check_levels(ctx, mixed)
+    old = _old_check_levels(ctx, mixed)
+    assert len(old) >= 2
+    assert [(p.value, p.file) for p in err.value.problems] == [(item, source) for item, _, _, source in old]
+    assert [p.en for p in err.value.problems] == [
+        f"{item} is given both for {up} and for regions under it {under}: it would be counted twice"
+        for item, up, under, _ in old]

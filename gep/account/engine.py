@@ -142,6 +142,8 @@ def _on_regions(da: xr.DataArray, regions: list[str], template: xr.DataArray) ->
     if "region" in da.indexes and da.region.values.tolist() == list(regions) \
             and da.region.dtype == template.region.dtype:
         if da.dims == ("region",) and set(da.coords) == {"region"}:
-            return template.copy(deep=False, data=da.values.copy()).assign_attrs(da.attrs)
+            out = template.copy(deep=False, data=da.values.copy())
+            out.attrs.update(da.attrs)  # a shallow copy has attrs of its own
+            return out
         return da.copy(deep=False, data=da.values.copy())
     return da.reindex(region=regions, fill_value=0.0)

@@ -150,7 +150,10 @@ def _weights(ctx, group: str, within: list[str] | None) -> tuple[xr.DataArray, s
         groups = [proxy] if isinstance(proxy, str) else list(proxy)
         present = set(map(str, ctx.areas.ecosystem.values))
         types = [t for t, spec in ecosystem_types().items() if spec.group in groups and t in present]
-        w = ctx.areas.sel(ecosystem=types).sum("ecosystem").reindex(region=regions).to_numpy()
+        summed = ctx.areas.sel(ecosystem=types).sum("ecosystem")
+        # the areas are on the account's regions already (then reindexing would only copy them)
+        w = summed.to_numpy() if summed.region.values.tolist() == list(regions) \
+            else summed.reindex(region=regions).to_numpy()
         label = f"area of {'+'.join(groups)} ecosystems"
     w = np.nan_to_num(np.asarray(w, dtype=float))
     if within is not None:
@@ -308,8 +311,15 @@ def _check_levels(ctx, frame: pd.DataFrame) -> None:
 
     leaves = set(ctx.regions)
     problems = []
-    for item, rows in frame.groupby("item"):
-        regions = set(rows["region"].astype(str))
+    # item -> (its regions, the source of its first row): frame.groupby("item") (items sorted, unnamed left out)
+    # from plain lists, not a sub-frame per item
+    by_item: dict = {}
+    for item, region, source in zip(frame["item"].tolist(), frame["region"].astype(str).tolist(),
+                                    frame["source_row"].tolist()):
+        if not pd.isna(item):
+            by_item.setdefault(item, (set(), source))[0].add(region)
+    for item in sorted(by_item):
+        regions, first_source = by_item[item]
         upper, lower = regions - leaves, regions & leaves
         for up in sorted(upper):
             under = sorted(r for r in lower if up in ctx.resolution_chain.get(r, []))
@@ -318,7 +328,7 @@ def _check_levels(ctx, frame: pd.DataFrame) -> None:
                     "statistics_double_level",
                     f"{item} 同时按 {up} 和其下级地区 {under[:3]} 给出，会重复计算",
                     f"{item} is given both for {up} and for regions under it {under[:3]}: it would be counted twice",
-                    value=item, file=str(rows["source_row"].iloc[0]),
+                    value=item, file=str(first_source),
                     hint_zh="只保留一种层级（县合计或乡镇明细）", hint_en="keep one level (the county total or the townships)"))
     if problems:
         raise StatisticsError(problems)
