@@ -77,7 +77,7 @@ def test_spread_and_item_values_as_before(example_plan):
 
     ctx = example_plan.context
     compared = 0
-    for _sid, (group, category, *_rest) in PRODUCT_SERVICES.items():
+    for group, category, *_rest in PRODUCT_SERVICES.values():
         rows = _rows(ctx, group, category)
         # the rows as given, then each row given again for the county and split in uneven parts for its
         # township: several rows per region, leaf and non-leaf, in magnitudes a plain sum would round

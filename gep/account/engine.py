@@ -55,9 +55,9 @@ def assemble(account, plan: Plan) -> AccountResult:
         _fill_region_ecosystem(grid[k], step.value.data, regions, ecosystems, UNATTRIBUTED)
         val = step.value
         if val.components:  # named parts of the value (sediment / N / P, pollutants, statistics items), 元 by region
-            components[sid] = {name: _on_regions(part.sum("ecosystem") if "ecosystem" in part.dims else part, regions, template)
-                               .assign_attrs(units="元")
-                               for name, part in val.components.items()}
+            components[sid] = {
+                name: _on_regions(part.sum("ecosystem") if "ecosystem" in part.dims else part, regions, template)
+                .assign_attrs(units="元") for name, part in val.components.items()}
         service_rows.append({
             "service": sid, "category": svc.category, "label_zh": svc.label["zh"], "label_en": svc.label["en"],
             "method": method.name, "tier": method.tier, "physical_unit": svc.physical_unit,
