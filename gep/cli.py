@@ -285,9 +285,7 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
                     multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year)
                     res = multi[multi.years[-1]]
                     if compare_methods or uncertainty:  # the latest year's account, its inputs as the run read them
-                        from .account.years import year_accounts
-
-                        latest = year_accounts(config, [res.year], official=official)[(res.year, "as_run")]
+                        latest = multi.accounts[(res.year, "as_run")]
                         if compare_methods:
                             _compare_methods(latest, res)
                         unc = _uncertainty(latest, res, uncertainty, seed)

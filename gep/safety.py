@@ -44,7 +44,11 @@ _DEBUG = {"on": False}
 
 
 def _passed_through() -> tuple[type, ...]:
-    """Exceptions the command-line framework handles itself (exit, abort, usage errors), whatever its version."""
+    """Exceptions the command-line framework handles itself (exit, abort, usage errors), whatever its version.
+
+    Click's own exceptions count only once click is imported (a plugin's command may use it): a program
+    that never imported click cannot raise them, and ``gep --help`` does not pay for importing it.
+    """
     kinds: list[type] = [typer.Exit, typer.Abort]
     try:  # typer >= 0.25 carries its own click
         from typer.exceptions import TyperException
@@ -52,16 +56,10 @@ def _passed_through() -> tuple[type, ...]:
         kinds.append(TyperException)
     except ImportError:  # pragma: no cover - older typer on click
         pass
-    try:
-        import click
-
+    click = sys.modules.get("click")
+    if click is not None:
         kinds += [click.exceptions.Exit, click.exceptions.Abort, click.ClickException]
-    except ImportError:  # pragma: no cover
-        pass
     return tuple(kinds)
-
-
-_PASSED_THROUGH = _passed_through()
 
 
 def set_debug(on: bool) -> None:
@@ -164,7 +162,7 @@ class GuardedGroup(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except _PASSED_THROUGH:
+        except _passed_through():
             raise
         except OutputBusy as exc:
             print_problems(exc)

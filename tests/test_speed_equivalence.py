@@ -122,3 +122,184 @@ def test_formats_chooses_the_outputs(example_copy, tmp_path):
     assert r.exit_code == 1
     assert "pdf" in r.output and "--formats" in r.output and "未知的输出格式" in r.output
     assert not (tmp_path / "p").exists()
+
+
+# ----------------------------------------------------------------- constant-price accounts of a multi-year run
+def _fresh_constant(year: int, base: int):
+    """The constant-price account of ``year`` computed on its own (reading its inputs, every step)."""
+    import gep
+    from gep.account.config import load_config
+    from gep.account.years import account_for_year
+
+    cfg, folder = load_config(gep.example_config(), strict=False)
+    return account_for_year(cfg, folder, year, prices=f"constant:{base}", source="fresh")
+
+
+def test_repriced_constant_account_is_the_constant_account_computed_on_its_own():
+    # a multi-year run prices each year again at the first year's prices, sharing that year's inputs and its
+    # physical steps (Account.reprice): every figure, record and problem must be what the account gives alone
+    import gep
+    from gep.account.years import year_accounts
+
+    accounts = year_accounts(gep.example_config(), [2020, 2021])
+    for year in (2020, 2021):
+        as_run, twin = accounts[(year, "as_run")], accounts[(year, "constant")]
+        fresh = _fresh_constant(year, 2020)
+        shared = [sid for sid, st in twin.plan().steps.items() if st.physical is as_run.plan().steps[sid].physical]
+        assert len(shared) == len(twin.plan().steps) == 17  # every built-in physical step of the example is price-free
+        a, b = twin.run(), fresh.run()
+        assert a.prices == b.prices == "constant:2020"
+        xr.testing.assert_identical(a.value, b.value)
+        xr.testing.assert_identical(a.value_by_ecosystem, b.value_by_ecosystem)
+        for sid in a.physical:
+            xr.testing.assert_identical(a.physical[sid], b.physical[sid])
+        assert a.indicators == b.indicators
+        pd.testing.assert_frame_equal(pd.DataFrame(twin.plan().trace), pd.DataFrame(fresh.plan().trace))
+        assert [p.en for p in twin.plan().problems] == [p.en for p in fresh.plan().problems]
+        assert [w.en for w in twin.plan().warnings] == [w.en for w in fresh.plan().warnings]
+        assert twin.input_hashes == fresh.input_hashes and twin.input_hashes
+        if year == 2021:  # at current prices the 2021 account differs: the twin really is at other prices
+            assert a.total != as_run.run().total
+
+
+def _priced_physical_step(lookup):
+    """A built-in method whose physical step also looks something priced up (``lookup(ctx)``)."""
+    import dataclasses
+
+    from gep.services import get_service
+
+    method = get_service("water_supply").method("statistics")
+
+    def quantify(ctx, params):
+        lookup(ctx)
+        return method.quantify(ctx, params)
+
+    quantify.__module__ = method.quantify.__module__  # counted as gep's own: only the look-up decides
+    return dataclasses.replace(method, quantify=quantify)
+
+
+@pytest.mark.parametrize("lookup, shared", [
+    (lambda ctx: ctx.rebase_factor(2015), False),            # the deflator
+    (lambda ctx: ctx.coef("price.electricity"), False),      # a money coefficient
+    (lambda ctx: ctx.coef("climate.cooling_days"), True),      # a coefficient that is not money
+    (lambda ctx: None, True),                                # nothing priced: the same quantity at any prices
+])
+def test_a_physical_step_that_looks_up_a_price_is_not_shared(monkeypatch, lookup, shared):
+    import gep
+    from gep.account import plan as plan_module
+
+    ctx = gep.Account.from_config(gep.example_config()).context()
+    plain = plan_module.execute_step(ctx, "water_supply", "statistics")
+    assert plain.ok and plain.price_free
+    method = _priced_physical_step(lookup)
+
+    class Service:
+        category = "provisioning"
+
+        def method(self, name=None):
+            return method
+
+    monkeypatch.setattr(plan_module, "get_service", lambda sid: Service())
+    step = plan_module.execute_step(ctx, "water_supply", "statistics")
+    assert step.ok
+    assert step.price_free is shared
+
+
+def test_a_plugin_physical_step_is_never_shared(monkeypatch):
+    # a method from outside gep may read ctx.price_year directly, which nothing counts
+    import dataclasses
+
+    import gep
+    from gep.account import plan as plan_module
+    from gep.services import get_service
+
+    method = get_service("water_supply").method("statistics")
+    outside = dataclasses.replace(method, quantify=lambda ctx, params: method.quantify(ctx, params))
+
+    class Service:
+        def method(self, name=None):
+            return outside
+
+    ctx = gep.Account.from_config(gep.example_config()).context()
+    monkeypatch.setattr(plan_module, "get_service", lambda sid: Service())
+    step = plan_module.execute_step(ctx, "water_supply", "statistics")
+    assert step.ok and not step.price_free
+
+
+# ----------------------------------------------------------------- the year-on-year comparison on whole arrays
+def _cells_one_by_one(a, b) -> pd.DataFrame:
+    """The comparison of two results cell by cell (service × region), with :func:`decompose` on each:
+    what :func:`gep.account.years.compare_results` computes on whole arrays."""
+    from gep.account.years import decompose
+
+    services = list(dict.fromkeys(list(a.value.service.values) + list(b.value.service.values)))
+    regions = list(dict.fromkeys(list(a.value.region.values) + list(b.value.region.values)))
+    areas_a, areas_b = a.extra.get("areas"), b.extra.get("areas")
+    rows = []
+    for sid in services:
+        in_a, in_b = sid in a.value.service, sid in b.value.service
+        info = a.services if in_a else b.services
+        for reg in regions:
+            def parts(res, present, areas):
+                if not present or reg not in res.value.region:
+                    return None
+                phys = res.physical[sid].sel(region=reg)
+                if "ecosystem" in phys.dims and areas is not None:
+                    eco = phys.ecosystem.values
+                    v = res.value_by_ecosystem.sel(service=sid, region=reg).reindex(ecosystem=eco, fill_value=0.0)
+                    return phys, v, areas.sel(region=reg).reindex(ecosystem=eco, fill_value=0.0)
+                return float(phys.sum()), float(res.value.sel(service=sid, region=reg)), None
+            pa, pb = parts(a, in_a, areas_a), parts(b, in_b, areas_b)
+            va = 0.0 if pa is None else float(np.sum(pa[1]))
+            vb = 0.0 if pb is None else float(np.sum(pb[1]))
+            row = {"service": sid, "label_zh": info.at[sid, "label_zh"], "category": info.at[sid, "category"],
+                   "region": reg, "value_a": va, "value_b": vb, "change": vb - va}
+            if pa is not None and pb is not None and pa[2] is not None and pb[2] is not None:
+                eco = sorted(set(map(str, pa[0].ecosystem.values)) | set(map(str, pb[0].ecosystem.values)))
+                on = lambda x: x.reindex(ecosystem=eco, fill_value=0.0).values  # noqa: E731
+                row.update(decompose(on(pa[0]), on(pa[1]), on(pb[0]), on(pb[1]), on(pa[2]), on(pb[2])))
+            else:
+                qa = 0.0 if pa is None else float(np.sum(pa[0]))
+                qb = 0.0 if pb is None else float(np.sum(pb[0]))
+                row.update(decompose(qa, va, qb, vb))
+            rows.append(row)
+    cells = pd.DataFrame(rows)
+    for col in ("area", "intensity", "quantity", "price"):
+        if col in cells:
+            cells[col] = cells[col].fillna(0.0)
+    return cells
+
+
+@pytest.fixture(scope="module")
+def example_years():
+    import gep
+
+    return gep.run_years(gep.example_config(), [2020, 2021])
+
+
+@pytest.mark.parametrize("prices", ["constant", "as_run"])
+def test_comparison_on_whole_arrays_is_the_cell_by_cell_decomposition(example_years, prices):
+    comp = example_years.compare(2020, 2021, prices=prices)
+    source = example_years.constant if prices == "constant" else example_years.results
+    expected = _cells_one_by_one(source[2020], source[2021])
+    assert set(comp.effects) == {"area", "intensity", "quantity", "price"}  # both kinds of cell are in the example
+    pd.testing.assert_frame_equal(comp.cells, expected[list(comp.cells.columns)], check_exact=True)
+
+
+def test_comparison_of_results_with_different_regions_and_services(example_years):
+    # a region or a service of one year only: its cells compare against nothing (value 0, the change all quantity
+    # or area), as cell by cell
+    a, b = example_years.results[2020], example_years.results[2021]
+    from dataclasses import replace
+
+    from gep.account.years import compare_results
+
+    regions_a = list(a.value.region.values)[1:]
+    services_b = [s for s in b.value.service.values if s != "water_supply"]
+    a2 = replace(a, value=a.value.sel(region=regions_a), value_by_ecosystem=a.value_by_ecosystem.sel(region=regions_a),
+                 physical=a.physical.sel(region=regions_a))
+    b2 = replace(b, value=b.value.sel(service=services_b), value_by_ecosystem=b.value_by_ecosystem.sel(service=services_b),
+                 physical=b.physical.drop_vars("water_supply"))
+    comp = compare_results(a2, b2)
+    expected = _cells_one_by_one(a2, b2)
+    pd.testing.assert_frame_equal(comp.cells, expected[list(comp.cells.columns)], check_exact=True)

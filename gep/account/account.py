@@ -95,6 +95,9 @@ class Account(AccountInputs):
         #: keep the per-pixel quantity of every spatial method for map output (AccountResult.write_maps)
         self.maps = False
         self.input_hashes: dict[str, str] = {}
+        #: the account at current prices of the same year and inputs whose reading and price-free physical
+        #: steps this one (its constant-price twin in a multi-year run) shares; see :meth:`reprice`
+        self.repriced_from: "Account | None" = None
 
     # ----------------------------------------------------------- builders
     @classmethod
@@ -239,11 +242,33 @@ class Account(AccountInputs):
         acct = self.config.get("account", {})
         return self._confine and not (isinstance(acct, Mapping) and acct.get("allow_outside_paths") is True)
 
+    def reprice(self, as_run: "Account") -> "Account":
+        """Share the inputs of ``as_run`` (the same year and inputs at other prices), and its physical steps.
+
+        A multi-year run compares years at the constant prices of the first year,
+        so each year is also accounted at those prices. The inputs are the same
+        files, read and checked once; a service's physical step is taken from
+        ``as_run`` when it looked up nothing priced (no money coefficient, no
+        deflator): only the value steps run again, at this account's prices.
+        Returns ``self``.
+        """
+        self.repriced_from = as_run
+        return self
+
     def _load_inputs(self):
         """Read and check every input (see :class:`AccountInputs`): paths confined first, under ``[limits]``."""
         from ..io import limits
         from .paths import outside_paths
 
+        if self._loaded is None and self.repriced_from is not None:
+            # the same files as the account at current prices: read and checked once (the tuple is not
+            # changed after reading: a plan copies its problems and warnings)
+            source = self.repriced_from
+            self._loaded = source._load_inputs()
+            self.input_hashes = dict(source.input_hashes)
+            if hasattr(source, "input_encodings"):
+                self.input_encodings = dict(source.input_encodings)
+            return self._loaded
         if self._loaded is None and self.confine_paths:
             outside = outside_paths(self.config, self.base_dir, self.source)
             if outside:  # nothing outside the folder is opened, not even to report it

@@ -46,6 +46,11 @@ class Step:
     value: Quantity | None = None
     trace: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: the records of the physical step (what the account's trace gets from it, in that order)
+    physical_records: list[dict] = field(default_factory=list, repr=False)
+    #: the physical step looked up nothing priced (no money coefficient, no deflator): the same
+    #: quantity at other prices (:meth:`gep.account.Account.reprice`)
+    price_free: bool = False
 
     @property
     def ok(self) -> bool:
@@ -140,10 +145,19 @@ def _build_plan(account) -> Plan:
     plan.context = ctx
     problems.extend(checks.given_rows_are_used(ctx, services))
     failed = failed_inputs(account, inputs)
+    priced_from = _physical_steps_of(account)
     for sid, method in services:
         if _rests_on(sid, method, failed):
             continue  # its input did not load: that problem is reported, a consequence of it would be noise
-        plan.steps[sid] = execute_step(ctx, sid, method)
+        same = priced_from.get(sid)
+        if same is not None and same.method == method and same.ok and same.price_free:
+            plan.steps[sid] = execute_step(ctx, sid, method, physical_from=same)
+            # what the physical step records for the plan's checks (raster coverage), as if it had run here
+            coverage = [r for r in priced_from.coverage if r["service"] == sid]
+            if coverage:
+                ctx.params.setdefault("_coverage", []).extend(coverage)
+        else:
+            plan.steps[sid] = execute_step(ctx, sid, method)
         problems.extend(plan.steps[sid].problems)
     ok_steps = {sid: s for sid, s in plan.steps.items() if s.ok}
     complete = len(ok_steps) == len(services)
@@ -176,6 +190,26 @@ def _build_plan(account) -> Plan:
             except GepError as exc:
                 problems.extend(exc.problems)
     return plan
+
+
+class _PhysicalSteps(dict):
+    """The steps of the account a repriced account shares its physical steps with (``coverage``: its raster records)."""
+
+    coverage: list = []
+
+
+def _physical_steps_of(account) -> _PhysicalSteps:
+    """The steps whose physical quantity ``account`` may take as they are (empty unless it is repriced)."""
+    out = _PhysicalSteps()
+    source = getattr(account, "repriced_from", None)
+    if source is None:
+        return out
+    plan = source.plan()
+    if plan.context is None:
+        return out
+    out.update(plan.steps)
+    out.coverage = list(plan.context.params.get("_coverage") or [])
+    return out
 
 
 #: method input -> the loaded input it needs (``raster:*`` inputs need the rasters)
@@ -214,21 +248,37 @@ def _rests_on(sid: str, method: str, failed: set[str]) -> bool:
     return False
 
 
-def execute_step(ctx, sid: str, method_name: str) -> Step:
+def execute_step(ctx, sid: str, method_name: str, *, physical_from: Step | None = None) -> Step:
     """Run one service: physical step, value step, statistics rebased to the account's prices.
 
     A problem of this service (a missing coefficient, a missing input, a
     non-finite figure) is collected in the step, not raised: the other services
     still run, so ``validate`` lists every service's problems at once.
+
+    ``physical_from`` is a step of the same service, method and inputs at other
+    prices whose physical step looked up nothing priced (``Step.price_free``):
+    its physical quantity and records are taken as they are, and only the value
+    step runs (a constant-price account of a multi-year run).
     """
     step = Step(service=sid, method=method_name)
     start = len(ctx.trace)
+    physical_records: list[dict] = []
     try:
         svc = get_service(sid)
         method = svc.method(method_name)
         params = ctx.params.get(sid, {})
-        phys = method.quantify(ctx, params)
-        checks.finite(phys.data, sid, "physical")
+        if physical_from is not None:
+            phys = physical_from.physical
+            physical_records = list(physical_from.physical_records)
+            step.price_free = True
+        else:
+            lookups = ctx.price_lookups
+            phys = method.quantify(ctx, params)
+            checks.finite(phys.data, sid, "physical")
+            physical_records = ctx.trace[start:]
+            # a method of gep itself reaches prices only through the context (counted); a plugin's might not
+            step.price_free = ctx.price_lookups == lookups and str(getattr(method.quantify, "__module__", "")).startswith("gep.")
+        start = len(ctx.trace)
         val = method.value(ctx, phys, params)
         if "statistics" in method.inputs and ctx.price_year != ctx.year:
             # statistics are in the prices of their own year: bring them to the account's basis
@@ -239,10 +289,12 @@ def execute_step(ctx, sid: str, method_name: str) -> Step:
                 components={k: v * factor for k, v in val.components.items()})
         checks.finite(val.data, sid, "value")
         step.physical, step.value = phys, val
-        records = ctx.trace[start:] + phys.trace + val.trace
+        step.physical_records = physical_records
+        records = physical_records + ctx.trace[start:] + phys.trace + val.trace
     except GepError as exc:
         step.problems.extend(exc.problems)
-        records = ctx.trace[start:]
+        step.price_free = False
+        records = physical_records + ctx.trace[start:]
     step.trace = [{"service": sid, "method": method_name, **{k: v for k, v in rec.items() if k != "service"}}
                   for rec in records]
     return step

@@ -119,13 +119,19 @@ def quality_of(steps: dict, inputs: dict) -> dict:
             uses_land = _uses_land_use(sid, step.method)
             everywhere, by_region = _statuses_by_region(trace)
             weakest_everywhere = _weakest_item(everywhere)
+            picked: dict = {}  # the status of regions without rows of their own, by their land-use statuses
             for region, v in zip(map(str, per_region.region.values), map(float, per_region.values)):
                 # weakest of: the rows for every region, those for this one, then the land use's statuses
-                items = [weakest_everywhere, _weakest_item(by_region.get(region, []))]
+                extra = ()
                 if uses_land:
-                    extra = list(land.get(region, ())) or ([raster_status] if raster_status else ["unstated"])
-                    items.append(_weakest_item([(len(trace) + j, s) for j, s in enumerate(extra) if s]))
-                st = _weakest_item([i for i in items if i is not None] or [(0, "unstated")])[1]
+                    extra = tuple(land.get(region, ())) or ((raster_status,) if raster_status else ("unstated",))
+                key = (region if region in by_region else None, extra)
+                if key not in picked:
+                    items = [weakest_everywhere, _weakest_item(by_region.get(region, []))]
+                    if uses_land:
+                        items.append(_weakest_item([(len(trace) + j, s) for j, s in enumerate(extra) if s]))
+                    picked[key] = _weakest_item([i for i in items if i is not None] or [(0, "unstated")])[1]
+                st = picked[key]
                 shares[st] = shares.get(st, 0.0) + v
                 regional.setdefault(region, {})[st] = regional.get(region, {}).get(st, 0.0) + v
         shares = {k: v for k, v in shares.items() if v != 0.0}

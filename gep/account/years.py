@@ -93,7 +93,7 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
         if kind == "as_run" and accounts.reused.get(y):
             results[y].extra.setdefault("summary_sections", {})["inputs_reused"] = dict(accounts.reused[y])
             results[y].warnings.append(_reuse_warning(y, accounts.reused[y]))
-    multi = MultiYearResult(results, constant=constant or None, reused=dict(accounts.reused))
+    multi = MultiYearResult(results, constant=constant or None, reused=dict(accounts.reused), accounts=accounts)
     multi.link_years()
     return multi
 
@@ -174,8 +174,9 @@ def year_accounts(config: str | Path, years=None, *, maps: bool = False, officia
         out[(y, "as_run")] = acct
         if current and len(years) > 1:
             # changes are compared at constant prices of the first year, so inflation is not growth
+            # (the same inputs, read once, and the same physical quantities: only the values are computed again)
             out[(y, "constant")] = account_for_year(cfg, folder, y, prices=f"constant:{years[0]}",
-                                                    source=f"{config} [{y}, constant:{years[0]}]")
+                                                    source=f"{config} [{y}, constant:{years[0]}]").reprice(acct)
     if official:
         for acct in out.values():
             acct.config["account"]["purpose"] = "official"
@@ -216,6 +217,9 @@ class MultiYearResult:
     constant: dict[int, AccountResult] | None = None
     #: year -> {input: year it was reused from} (``[years.<year>] reuse``)
     reused: dict = field(default_factory=dict)
+    #: the accounts that were run, keyed ``(year, "as_run" | "constant")`` (:func:`year_accounts`): a method
+    #: comparison or an uncertainty analysis of a year starts from its account, not from reading it again
+    accounts: "YearAccounts | None" = field(default=None, repr=False)
     _value: xr.DataArray | None = field(default=None, repr=False)
 
     @property
@@ -363,15 +367,15 @@ def compare_results(a: AccountResult, b: AccountResult) -> Comparison:
     """
     services = list(dict.fromkeys(list(a.value.service.values) + list(b.value.service.values)))
     regions = list(dict.fromkeys(list(a.value.region.values) + list(b.value.region.values)))
-    areas_a, areas_b = a.extra.get("areas"), b.extra.get("areas")
+    arrays_a, arrays_b = _ResultArrays(a, a.extra.get("areas")), _ResultArrays(b, b.extra.get("areas"))
     in_a_services, in_b_services = set(a.value.service.values), set(b.value.service.values)
     blocks, effect_order = [], []
     for sid in services:
         in_a, in_b = sid in in_a_services, sid in in_b_services
         cat = (a.services if in_a else b.services).at[sid, "category"]
         label = (a.services if in_a else b.services).at[sid, "label_zh"]
-        pa = _ServiceParts(a, sid, regions, areas_a) if in_a else None
-        pb = _ServiceParts(b, sid, regions, areas_b) if in_b else None
+        pa = _ServiceParts(arrays_a, sid, regions) if in_a else None
+        pb = _ServiceParts(arrays_b, sid, regions) if in_b else None
         n = len(regions)
         present_a = pa.present if pa is not None else np.zeros(n, bool)
         present_b = pb.present if pb is not None else np.zeros(n, bool)
@@ -418,6 +422,38 @@ def _concat(arrays: list) -> list[float]:
     return np.concatenate(arrays).tolist() if arrays else []
 
 
+class _ResultArrays:
+    """One result as numpy arrays with label -> position maps (read once per comparison, not once per service)."""
+
+    def __init__(self, res: AccountResult, areas):
+        self.res = res
+        value = res.value.transpose("service", "region")
+        self.regions = [str(r) for r in value.region.values]
+        self.region_at = {r: i for i, r in enumerate(self.regions)}
+        self.service_at = {str(s): i for i, s in enumerate(value.service.values)}
+        self.value = value.values
+        vbe = res.value_by_ecosystem.transpose("service", "region", "ecosystem")
+        self.vbe_service_at = {str(s): i for i, s in enumerate(vbe.service.values)}
+        self.vbe_region_at = {str(r): i for i, r in enumerate(vbe.region.values)}
+        self.vbe_eco_at = {str(e): i for i, e in enumerate(vbe.ecosystem.values)}
+        self.vbe = vbe.values
+        self.areas = None
+        if areas is not None:
+            areas_re = areas.transpose("region", "ecosystem")
+            self.area_region_at = {str(r): i for i, r in enumerate(areas_re.region.values)}
+            self.area_eco_at = {str(e): i for i, e in enumerate(areas_re.ecosystem.values)}
+            self.areas = areas_re.values
+
+
+def _columns(x: np.ndarray, position: dict, labels: list) -> np.ndarray:
+    """The columns ``labels`` of ``x`` (positions by label), 0 for a label ``x`` lacks (``reindex(fill_value=0.0)``)."""
+    cols = np.array([position.get(str(e), -1) for e in labels], dtype=int)
+    out = np.zeros((x.shape[0], len(labels)), dtype=float)
+    have = cols >= 0
+    out[:, have] = x[:, cols[have]]
+    return out
+
+
 class _ServiceParts:
     """One service of one result as arrays over the comparison's regions.
 
@@ -426,37 +462,37 @@ class _ServiceParts:
     sum does) and, when the physical quantity is by ecosystem and the result
     has land-use areas (``by_eco``), the (region × ecosystem) arrays of
     physical quantity, value and area on the service's own ecosystems
-    (``eco``): what :func:`decompose` takes for one cell.
+    (``eco``): what :func:`decompose` takes for one cell. The arrays are picked
+    from :class:`_ResultArrays` by position (no arithmetic: the same numbers as
+    selecting each cell by label).
     """
 
-    def __init__(self, res: AccountResult, sid: str, regions: list, areas):
-        own = list(res.value.region.values)
-        position = {r: i for i, r in enumerate(own)}
-        rows = np.array([position.get(r, -1) for r in regions], dtype=int)
+    def __init__(self, arrays: _ResultArrays, sid: str, regions: list):
+        own = arrays.regions
+        rows = np.array([arrays.region_at.get(str(r), -1) for r in regions], dtype=int)
         self.present = rows >= 0
         take = np.where(self.present, rows, 0)  # a region the result lacks reads row 0, and is masked out
-        phys = res.physical[sid]
-        self.by_eco = "ecosystem" in phys.dims and areas is not None
+        phys = arrays.res.physical[sid]
+        self.by_eco = "ecosystem" in phys.dims and arrays.areas is not None
         if not own:
             self.by_eco, self.value_total, self.quantity = False, np.zeros(len(regions)), np.zeros(len(regions))
             return
-        value = res.value.sel(service=sid).transpose("region").values[take]
+        phys_rows = {str(r): i for i, r in enumerate(phys.region.values)}
+        own_in_phys = np.array([phys_rows[r] for r in own], dtype=int)  # the result's region order
         if self.by_eco:
             self.eco = list(phys.ecosystem.values)
-            phys_re = phys.transpose("region", "ecosystem").sel(region=own).values
+            phys_re = phys.transpose("region", "ecosystem").values[own_in_phys]
             self.phys = np.ascontiguousarray(phys_re[take], dtype=float)
-            vbe = res.value_by_ecosystem.sel(service=sid).transpose("region", "ecosystem")
-            self.value = np.ascontiguousarray(
-                _on_ecosystems(vbe.sel(region=own), self.eco)[take], dtype=float)
-            areas_re = areas.transpose("region", "ecosystem")
-            self.area = np.ascontiguousarray(
-                _on_ecosystems(areas_re.sel(region=[own[i] for i in take]), self.eco), dtype=float)
+            vbe = arrays.vbe[arrays.vbe_service_at[sid]][[arrays.vbe_region_at[r] for r in own]]
+            self.value = np.ascontiguousarray(_columns(vbe, arrays.vbe_eco_at, self.eco)[take], dtype=float)
+            area_rows = arrays.areas[[arrays.area_region_at[own[i]] for i in take]]
+            self.area = np.ascontiguousarray(_columns(area_rows, arrays.area_eco_at, self.eco), dtype=float)
             self.value_total = _row_nansum(self.value)
             self.quantity = _row_nansum(self.phys)
         else:
-            self.value_total = np.asarray(value, dtype=float)
+            self.value_total = np.asarray(arrays.value[arrays.service_at[sid]][take], dtype=float)
             other = [d for d in phys.dims if d != "region"]
-            q = phys.transpose("region", *other).sel(region=own).values[take]
+            q = phys.transpose("region", *other).values[own_in_phys][take]
             self.quantity = _row_nansum(np.ascontiguousarray(q.reshape(len(take), -1), dtype=float))
 
     def on(self, eco: list[str], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -471,11 +507,6 @@ class _ServiceParts:
             return out
 
         return spread(self.phys), spread(self.value), spread(self.area)
-
-
-def _on_ecosystems(da: xr.DataArray, eco: list) -> np.ndarray:
-    """``da`` (region × ecosystem) on the ecosystems ``eco``, 0 for one it lacks (``reindex(fill_value=0.0)``)."""
-    return da.reindex(ecosystem=eco, fill_value=0.0).values
 
 
 def _row_nansum(x: np.ndarray) -> np.ndarray:
@@ -525,6 +556,9 @@ def attach_comparison(res: AccountResult, comp: "Comparison", previous: AccountR
     by_svc = comp.by("service")
     by_reg = comp.by("region")
     by_reg_cat = comp.cells.groupby(["region", "category"])[["value_a", "value_b"]].sum()
+    cats_of_region: dict = {}  # region -> {category: {a, b}}, in the order of the grouped table
+    for (reg, cat), va, vb in zip(by_reg_cat.index, by_reg_cat["value_a"].tolist(), by_reg_cat["value_b"].tolist()):
+        cats_of_region.setdefault(reg, {})[str(cat)] = {"a": float(va), "b": float(vb)}
     effects = comp.effects
     ind_a = (previous if previous is not None else comp.a).indicators
     ind_b = res.indicators if previous is not None else comp.b.indicators
@@ -549,8 +583,7 @@ def attach_comparison(res: AccountResult, comp: "Comparison", previous: AccountR
         "indicators": {r["indicator"]: {"a": r[str(a)], "b": r[str(b)], "growth_%": r["growth_%"]} for r in ind_rows},
         # by township and in the comparison's prices: what GEP growth targets and transfers are judged on
         "by_region": {str(reg): {"a": float(r["value_a"]), "b": float(r["value_b"]), "change": float(r["change"]),
-                                 "by_category": {str(c): {"a": float(x["value_a"]), "b": float(x["value_b"])}
-                                                 for (rr, c), x in by_reg_cat.iterrows() if rr == reg}}
+                                 "by_category": cats_of_region.get(reg, {})}
                       for reg, r in by_reg.iterrows()},
         "gdp": {"a": _gdp(comp.a), "b": _gdp(comp.b)},
     }

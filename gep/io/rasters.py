@@ -98,7 +98,16 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
     _check_size(da, p, in_memory=chunks is None, masked=masked)
     _check_blocks(p)
     if "band" in da.dims:
-        da = da.sel(band=band, drop=True) if da.sizes["band"] > 1 else da.squeeze("band", drop=True)
+        if da.sizes["band"] > 1:
+            da = da.sel(band=band, drop=True)
+        else:
+            band = int(da["band"].values[0])
+            da = da.squeeze("band", drop=True)
+    if chunks is not None:
+        # the same chunks, each read straight from its window of the file: a single graph layer that dask
+        # fuses with what is computed from it, so a chunk is read where it is used (no copy of the band
+        # selection, and on a cluster no chunk sent from the worker that read it to the one that uses it)
+        da = da.copy(data=_read_by_chunks(p, band, da))
     declared = da.rio.nodata
     if declared is None:
         if nodata is None:
@@ -128,6 +137,46 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
         return out
     da.attrs["source_file"] = str(p)
     return da
+
+
+class BandWindows:
+    """One band of a raster file, read window by window: the source of a chunked raster's dask array.
+
+    ``windows[rows, cols]`` (two slices) opens the file and reads that window
+    of the band, so every chunk is decoded in its own file handle, without a
+    lock, on whichever thread or worker computes it. It holds only the path and
+    the band (cheap to send to a worker); its dask token includes the file's
+    modification time and size, so a rewritten file is never taken for the old one.
+    """
+
+    ndim = 2
+
+    def __init__(self, path, band: int, shape: tuple[int, int], dtype):
+        self.path, self.band = str(path), int(band)
+        self.shape, self.dtype = (int(shape[0]), int(shape[1])), np.dtype(dtype)
+
+    def __getitem__(self, key) -> np.ndarray:
+        import rasterio
+        from rasterio.windows import Window
+
+        rows, cols = key
+        r0, r1, _ = rows.indices(self.shape[0])
+        c0, c1, _ = cols.indices(self.shape[1])
+        with rasterio.open(self.path) as src:
+            return src.read(self.band, window=Window(c0, r0, c1 - c0, r1 - r0))
+
+    def __dask_tokenize__(self):
+        st = os.stat(self.path)
+        return ("gep.io.rasters.BandWindows", self.path, self.band, st.st_mtime_ns, st.st_size)
+
+
+def _read_by_chunks(path: Path, band: int, da: xr.DataArray):
+    """A dask array of ``da``'s chunks, each read from its window of band ``band`` of ``path``."""
+    import dask.array as dsa
+
+    source = BandWindows(path, band, da.shape, da.dtype)
+    return dsa.from_array(source, chunks=da.data.chunks, lock=False, inline_array=True,
+                          meta=np.empty((0, 0), dtype=da.dtype))
 
 
 def _damaged(p: Path, exc: Exception) -> InputFileError:

@@ -22,6 +22,12 @@ from .draws import as_draws
 __all__ = ["Context"]
 
 
+def _is_money(key: str) -> bool:
+    """Whether a coefficient key is declared as money (its value depends on the account's prices)."""
+    spec = key_spec(key)
+    return spec is not None and bool(spec.monetary)
+
+
 @dataclass
 class Context:
     """Inputs of one account (one region tree, one year).
@@ -66,9 +72,13 @@ class Context:
     #: draw mode (:class:`gep.services.draws.DrawMode`): coefficients with a range, land-use areas and
     #: statistics rows come with a ``draw`` dimension; ``None`` for the deterministic account
     draws: Any = None
+    #: how many times a method looked up something priced (a money coefficient, the deflator, a pricing
+    #: function): a physical step that looked up none gives the same quantity at any prices
+    price_lookups: int = 0
 
     # -------------------------------------------------------------- prices
     def deflator(self):
+        self.price_lookups += 1
         if self._deflator is None:
             self._deflator = self.deflator_loader()
         return self._deflator
@@ -79,6 +89,7 @@ class Context:
         Raises :class:`~gep.errors.DeflatorError` when the deflator series lacks
         a year (never a silent 1.0).
         """
+        self.price_lookups += 1
         if self.price_year is None or from_year is None or int(from_year) == int(self.price_year):
             return 1.0
         from ..compute.prices import rebase_factor
@@ -91,6 +102,8 @@ class Context:
         chain = self.resolution_chain[region] if region is not None else self.resolution_chain["__root__"]
         res = row = self.coefficients.resolve(key, ecosystem=ecosystem, regions=chain, year=self.year)
         extra, factor = {}, 1.0
+        if res.price_year is not None or res.price_basis == "administered" or _is_money(key):
+            self.price_lookups += 1
         if res.price_basis == "administered":
             # a fee schedule or tariff is the nominal price in force in the account year: never rebased
             extra = {"price_basis": "administered"}
@@ -167,6 +180,7 @@ class Context:
         method named in an account's provenance is the function that computed
         its value, not a label.
         """
+        self.price_lookups += 1
         self.trace.append({"service": service, "key": f"valuation.{pricing.__name__}",
                            "value": f"{pricing.__module__}.{pricing.__name__}", "unit": "",
                            "source": part or service})

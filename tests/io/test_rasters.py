@@ -1,5 +1,7 @@
 """Raster I/O: opening with nodata, alignment checks, land-use account, chunked writing."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -139,3 +141,54 @@ def test_write_raster_chunked_roundtrip(tmp_path, pair):
     # numpy-backed too
     out2 = write_raster_chunked(open_raster(pair[0]), tmp_path / "lu_np.tif")
     np.testing.assert_array_equal(open_raster(out2).values, CLASSES)
+
+
+# ------------------------------------------------------------------ chunks read from their windows of the file
+def test_chunked_raster_reads_every_window_as_the_whole_file(tmp_path):
+    # 5 × 7 with chunks of 2 × 3: edge chunks are narrower; band 2 of a 2-band file; masked float and raw uint8
+    rng = np.random.default_rng(3)
+    bands = rng.integers(0, 9, size=(2, 5, 7)).astype(np.uint8)
+    bands[1, 0, 0] = 255  # nodata in band 2
+    path = tmp_path / "two.tif"
+    with rasterio.open(path, "w", driver="GTiff", height=5, width=7, count=2, dtype="uint8", crs=UTM,
+                       transform=from_origin(500000, 3300000, 30, 30), nodata=255) as dst:
+        dst.write(bands)
+    for band in (1, 2):
+        eager = open_raster(path, band=band)
+        lazy = open_raster(path, chunks=(2, 3), band=band)
+        assert lazy.data.chunks == ((2, 2, 1), (3, 3, 1))
+        np.testing.assert_array_equal(lazy.values, bands[band - 1])
+        np.testing.assert_array_equal(lazy.values, eager.values)
+        assert lazy.rio.nodata == eager.rio.nodata == 255 and lazy.rio.crs == eager.rio.crs
+        masked = open_raster(path, chunks=(2, 3), band=band, masked=True).values
+        np.testing.assert_array_equal(np.isnan(masked), bands[band - 1] == 255)
+        np.testing.assert_array_equal(masked[~np.isnan(masked)], bands[band - 1][bands[band - 1] != 255])
+
+
+def test_class_area_by_zone_is_one_task_per_chunk(pair):
+    # the two rasters' windows are read by the task that counts them: nothing to move between workers
+    lu, zn = open_raster(pair[0], chunks=2), open_raster(pair[1], chunks=2)
+    from gep.compute.zonal import _reduce
+
+    parts = _reduce(lambda c, z, r0, r1: np.zeros(3), [lu.data, zn.data], 3, np.float64)
+    graph = dict(parts.__dask_optimize__(parts.__dask_graph__(), parts.__dask_keys__()))
+    chunks = len(lu.data.chunks[0]) * len(lu.data.chunks[1])
+    assert chunks == 4
+    names = {str(k[0] if isinstance(k, tuple) else k).rsplit("-", 1)[0] for k in graph}
+    assert not any(n.startswith(("original", "getitem", "array", "open_rasterio")) for n in names), names
+    assert len(graph) <= chunks + 3  # a task per chunk (read both windows, count) and the tree sum
+
+
+def test_a_rewritten_raster_is_not_taken_for_the_old_one(tmp_path):
+    import dask.base
+    import pickle
+
+    path = tmp_path / "a.tif"
+    write(path, np.zeros((4, 4), np.uint8))
+    first = open_raster(path, chunks=2)
+    write(path, np.ones((4, 4), np.uint8))  # the same size
+    os.utime(path, ns=(10**9, 10**9))  # a modification time other than the first file's
+    second = open_raster(path, chunks=2)
+    assert dask.base.tokenize(first.data) != dask.base.tokenize(second.data)
+    assert int(second.sum()) == 16
+    assert pickle.loads(pickle.dumps(second.data.dask)) is not None  # a worker can receive the graph
