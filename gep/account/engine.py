@@ -44,6 +44,7 @@ def assemble(account, plan: Plan) -> AccountResult:
     # value by service × region × ecosystem, filled in place (one array, not a DataArray per service to concat)
     grid = np.zeros((len(plan.steps), len(regions), len(ecosystems)))
     template = xr.DataArray(np.zeros(len(regions)), dims=("region",), coords={"region": regions})
+    r_index, e_index = {r: i for i, r in enumerate(regions)}, {e: j for j, e in enumerate(ecosystems)}
     for k, (sid, step) in enumerate(plan.steps.items()):
         svc = get_service(sid)
         method = svc.method(step.method)
@@ -52,7 +53,7 @@ def assemble(account, plan: Plan) -> AccountResult:
         physical_vars[sid] = pdata.assign_attrs(
             units=svc.physical_unit, long_name=svc.physical_label["en"], long_name_zh=svc.physical_label["zh"],
             service_label_en=svc.label["en"], service_label_zh=svc.label["zh"], method=method.name)
-        _fill_region_ecosystem(grid[k], step.value.data, regions, ecosystems, UNATTRIBUTED)
+        _fill_region_ecosystem(grid[k], step.value.data, r_index, e_index, UNATTRIBUTED)
         val = step.value
         if val.components:  # named parts of the value (sediment / N / P, pollutants, statistics items), 元 by region
             components[sid] = {
@@ -114,19 +115,19 @@ def assemble(account, plan: Plan) -> AccountResult:
     )
 
 
-def _fill_region_ecosystem(out: np.ndarray, da: xr.DataArray, regions: list[str], ecosystems: list[str],
+def _fill_region_ecosystem(out: np.ndarray, da: xr.DataArray, r_index: dict[str, int], e_index: dict[str, int],
                            unattributed: str) -> None:
     """Put a (region[, ecosystem]) result on the full (region, ecosystem) grid ``out`` (zeros elsewhere).
 
     What :func:`gep.account.plan.by_region_ecosystem` does, written into one slice
-    of the service × region × ecosystem array instead of a DataArray of its own.
+    of the service × region × ecosystem array instead of a DataArray of its own;
+    ``r_index`` and ``e_index``: the position of each region and ecosystem on the grid.
     """
-    r_index = {r: i for i, r in enumerate(regions)}
-    e_index = {e: j for j, e in enumerate(ecosystems)}
     rows = [r_index[str(r)] for r in da.region.values]
     if "ecosystem" in da.dims:
         cols = [e_index[str(e)] for e in da.ecosystem.values]
-        out[np.ix_(rows, cols)] = da.transpose("region", "ecosystem").values
+        values = da.values if da.dims == ("region", "ecosystem") else da.transpose("region", "ecosystem").values
+        out[np.ix_(rows, cols)] = values
     else:
         out[rows, e_index[unattributed]] = da.values
 
