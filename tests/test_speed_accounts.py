@@ -231,3 +231,35 @@ def test_statistics_given_at_two_levels_as_before(example_plan):
     assert [p.en for p in err.value.problems] == [
         f"{item} is given both for {up} and for regions under it {under}: it would be counted twice"
         for item, up, under, _ in old]
+
+
+def test_land_use_areas_follow_the_file_and_the_scheme(example_copy):
+    from dataclasses import replace
+
+    from gep.account.inputs import _land_use_areas
+    from gep.classifications import areas_by_ecosystem, load_scheme
+    from gep.io.tables import read_csv_checked
+
+    path = example_copy.parent / "land_use.csv"
+    scheme = load_scheme("gbt21010-2017")
+    leaves = gep.Account.from_config(example_copy)._load_inputs()[0]["regions"].leaves
+
+    def direct(sch):
+        frame = read_csv_checked(path, required=["region", "code", "area", "unit"], dtype=str)
+        return areas_by_ecosystem(frame, sch, file=str(path), regions=leaves)
+
+    first, _ = _land_use_areas(path, scheme, str(path), leaves)
+    assert first.identical(direct(scheme)[0])
+    first.values[:] = -1.0  # an account's copy, changed: the next one is not
+    assert _land_use_areas(path, scheme, str(path), leaves)[0].identical(direct(scheme)[0])
+    # another mapping of the same codes: mapped again
+    table = scheme.table.copy()
+    assert (table["ecosystem"] == "farmland_paddy").any()
+    table.loc[table["ecosystem"] == "farmland_paddy", "ecosystem"] = "farmland_dry"
+    other = replace(scheme, table=table)
+    assert _land_use_areas(path, other, str(path), leaves)[0].identical(direct(other)[0])
+    # the file changed: read and mapped again
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[:1] + lines[2:]) + "\n", encoding="utf-8")
+    changed, _ = _land_use_areas(path, scheme, str(path), leaves)
+    assert changed.identical(direct(scheme)[0]) and not changed.identical(direct(other)[0])

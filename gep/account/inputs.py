@@ -64,6 +64,33 @@ def _read_once(reader, path: Path, *args, **kwargs):
     return copy.deepcopy(_TABLES.get(key, [Path(path)], lambda: reader(path, *args, **kwargs)))
 
 
+def _land_use_areas(path: Path, scheme: Scheme, fname: str, regions: list[str]):
+    """:func:`~gep.classifications.areas_by_ecosystem` of a land-use file, once per content of the file and
+    mapping of the scheme (and regions, limits); a deep copy each time, as :func:`_read_once`.
+
+    The areas are computed from the file's table as read for this look-up, so they always belong to the bytes
+    whose SHA-256 keys them. An error (an unknown code, a negative area) is raised each time, nothing kept.
+    """
+    import copy
+
+    from ..io import limits
+    from ..io.tables import read_csv_checked
+
+    global _TABLES
+    if _TABLES is None:
+        from ..io.filecache import ContentCache
+
+        _TABLES = ContentCache(size=32)
+    key = ("areas_by_ecosystem", str(path), fname, tuple(regions), scheme.id, tuple(scheme.mapping.items()),
+           limits.current())
+
+    def build():
+        frame = _read_once(read_csv_checked, path, required=("region", "code", "area", "unit"), dtype=str)
+        return areas_by_ecosystem(frame, scheme, file=fname, regions=list(regions))
+
+    return copy.deepcopy(_TABLES.get(key, [Path(path)], build))
+
+
 def clear_read_cache() -> None:
     """Forget the input tables read so far (each is read again at its next use)."""
     if _TABLES is not None:
@@ -369,6 +396,7 @@ class AccountInputs:
             status = str(lu.attrs.get("status", "")).strip()  # one status for the whole DataArray, if it says
             return areas.reindex(region=rt.leaves, fill_value=0.0), None, ({r: {status} for r in rt.leaves} if status else {})
         scheme = self._scheme(scheme_spec)
+        path = None
         if isinstance(lu, pd.DataFrame):
             frame, fname = lu, "land_use"
             for col in ("region", "code", "area", "unit"):
@@ -388,7 +416,10 @@ class AccountInputs:
         except GepError as exc:  # report unknown regions together with unknown codes
             found.extend(exc.problems)
         try:
-            areas, rows = areas_by_ecosystem(frame, scheme, file=fname, regions=rt.leaves)
+            if path is None:
+                areas, rows = areas_by_ecosystem(frame, scheme, file=fname, regions=rt.leaves)
+            else:  # a land-use file: mapped once per content of the file (and scheme, regions)
+                areas, rows = _land_use_areas(path, scheme, fname, rt.leaves)
         except GepError as exc:
             found.extend(exc.problems)
         if found:
