@@ -303,3 +303,15 @@ def test_comparison_of_results_with_different_regions_and_services(example_years
     comp = compare_results(a2, b2)
     expected = _cells_one_by_one(a2, b2)
     pd.testing.assert_frame_equal(comp.cells, expected[list(comp.cells.columns)], check_exact=True)
+
+
+def test_figure_lookup_by_positions_is_the_boolean_selection(example_years):
+    from gep.decisions.figures import gather
+
+    figs = gather(example_years)
+    t = figs.table
+    keys = set(zip(t["year"], t["region"], t["indicator"]))
+    assert len(keys) > 100 and len(t) > len(keys)  # some figures have two price bases
+    for year, region, indicator in sorted(keys) + [(2019, t["region"].iloc[0], "gep"), (2021, "nowhere", "gep")]:
+        expected = t[(t["year"] == year) & (t["region"] == region) & (t["indicator"] == indicator)]
+        pd.testing.assert_frame_equal(figs.lookup(year, region, indicator), expected)

@@ -110,6 +110,7 @@ class Figures:
     draws: dict = field(default_factory=dict)
     source: str = "<in-memory>"
     county_indicators: dict = field(default_factory=dict)
+    _rows_of: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_summaries(cls, summaries: Mapping, values: Mapping | None = None, provenance: Mapping | None = None,
@@ -126,9 +127,15 @@ class Figures:
         return [r for r, v in self.names.items() if v["level"] == TOWNSHIP]
 
     def lookup(self, year: int, region: str, indicator: str) -> pd.DataFrame:
-        """The rows of one figure (one per price basis)."""
+        """The rows of one figure (one per price basis), in the table's order."""
         t = self.table
-        return t[(t["year"] == year) & (t["region"] == region) & (t["indicator"] == indicator)]
+        if self._rows_of is None or self._rows_of[0] is not t:
+            # positions of each (year, region, indicator), found once: an appraisal looks up hundreds of figures
+            rows: dict = {}
+            for i, key in enumerate(zip(t["year"].tolist(), t["region"].tolist(), t["indicator"].tolist())):
+                rows.setdefault(key, []).append(i)
+            self._rows_of = (t, rows)
+        return t.iloc[self._rows_of[1].get((year, region, indicator), [])]
 
     def value(self, year: int, region: str, indicator: str, price_year: int | None = None) -> float | None:
         rows = self.lookup(year, region, indicator)
