@@ -14,7 +14,7 @@ import pandas as pd
 import xarray as xr
 
 from ..services import get_service
-from .plan import Plan, by_region_ecosystem, table_for_year
+from .plan import Plan, table_for_year
 from .result import AccountResult
 
 __all__ = ["run_account", "assemble", "UNATTRIBUTED"]
@@ -40,30 +40,35 @@ def assemble(account, plan: Plan) -> AccountResult:
     regions = ctx.regions
     eco_types = list(ctx.areas.ecosystem.values) if ctx.areas is not None else []
     ecosystems = eco_types + [UNATTRIBUTED]
-    values, physical_vars, service_rows, traces, components = [], {}, [], [], {}
-    for sid, step in plan.steps.items():
+    physical_vars, service_rows, traces, components = {}, [], [], {}
+    # value by service × region × ecosystem, filled in place (one array, not a DataArray per service to concat)
+    grid = np.zeros((len(plan.steps), len(regions), len(ecosystems)))
+    template = xr.DataArray(np.zeros(len(regions)), dims=("region",), coords={"region": regions})
+    r_index, e_index = {r: i for i, r in enumerate(regions)}, {e: j for j, e in enumerate(ecosystems)}
+    for k, (sid, step) in enumerate(plan.steps.items()):
         svc = get_service(sid)
         method = svc.method(step.method)
         traces.extend(step.trace)
-        pdata = step.physical.data.reindex(region=regions, fill_value=0.0)
+        pdata = _on_regions(step.physical.data, regions, template)
         physical_vars[sid] = pdata.assign_attrs(
             units=svc.physical_unit, long_name=svc.physical_label["en"], long_name_zh=svc.physical_label["zh"],
             service_label_en=svc.label["en"], service_label_zh=svc.label["zh"], method=method.name)
-        values.append(by_region_ecosystem(step.value.data, regions, ecosystems, UNATTRIBUTED).expand_dims(service=[sid]))
+        _fill_region_ecosystem(grid[k], step.value.data, r_index, e_index, UNATTRIBUTED)
         val = step.value
         if val.components:  # named parts of the value (sediment / N / P, pollutants, statistics items), 元 by region
-            components[sid] = {name: (part.sum("ecosystem") if "ecosystem" in part.dims else part)
-                               .reindex(region=regions, fill_value=0.0).assign_attrs(units="元")
-                               for name, part in val.components.items()}
+            components[sid] = {
+                name: _on_regions(part.sum("ecosystem") if "ecosystem" in part.dims else part, regions, template)
+                .assign_attrs(units="元") for name, part in val.components.items()}
         service_rows.append({
             "service": sid, "category": svc.category, "label_zh": svc.label["zh"], "label_en": svc.label["en"],
             "method": method.name, "tier": method.tier, "physical_unit": svc.physical_unit,
             "valuation_zh": method.valuation.get("zh", ""), "valuation_en": method.valuation.get("en", ""),
         })
 
-    vbe = xr.concat(values, dim="service") if values else xr.DataArray(
-        np.zeros((0, len(regions), len(ecosystems))), dims=("service", "region", "ecosystem"),
-        coords={"service": [], "region": regions, "ecosystem": ecosystems})
+    # the service labels as object strings, as concatenating one DataArray per service gave them
+    service_labels = np.array(list(plan.steps), dtype=object) if plan.steps else []
+    vbe = xr.DataArray(grid, dims=("service", "region", "ecosystem"),
+                       coords={"service": service_labels, "region": regions, "ecosystem": ecosystems})
     # keep the unattributed column only when something is in it
     if UNATTRIBUTED in vbe.ecosystem.values and not vbe.sel(ecosystem=UNATTRIBUTED).any():
         vbe = vbe.drop_sel(ecosystem=UNATTRIBUTED)
@@ -108,3 +113,38 @@ def assemble(account, plan: Plan) -> AccountResult:
                "value_components": components, "economy_price_factor": plan.economy_price_factor,
                "boundaries": None if inputs.get("boundaries") is None else inputs["boundaries"].collection},
     )
+
+
+def _fill_region_ecosystem(out: np.ndarray, da: xr.DataArray, r_index: dict[str, int], e_index: dict[str, int],
+                           unattributed: str) -> None:
+    """Put a (region[, ecosystem]) result on the full (region, ecosystem) grid ``out`` (zeros elsewhere).
+
+    What :func:`gep.account.plan.by_region_ecosystem` does, written into one slice
+    of the service × region × ecosystem array instead of a DataArray of its own;
+    ``r_index`` and ``e_index``: the position of each region and ecosystem on the grid.
+    """
+    rows = [r_index[str(r)] for r in da.region.values]
+    if "ecosystem" in da.dims:
+        cols = [e_index[str(e)] for e in da.ecosystem.values]
+        values = da.values if da.dims == ("region", "ecosystem") else da.transpose("region", "ecosystem").values
+        out[np.ix_(rows, cols)] = values
+    else:
+        out[rows, e_index[unattributed]] = da.values
+
+
+def _on_regions(da: xr.DataArray, regions: list[str], template: xr.DataArray) -> xr.DataArray:
+    """``da.reindex(region=regions, fill_value=0.0)``; ``template``: a zero DataArray on ``regions``.
+
+    A result already on exactly ``regions`` (the usual case) is a copy of its
+    values, without xarray's alignment machinery: on the template when it has
+    no other dimension or coordinate, else on its own coordinates. Any other
+    result is reindexed.
+    """
+    if "region" in da.indexes and da.region.values.tolist() == list(regions) \
+            and da.region.dtype == template.region.dtype:
+        if da.dims == ("region",) and set(da.coords) == {"region"}:
+            out = template.copy(deep=False, data=da.values.copy())
+            out.attrs.update(da.attrs)  # a shallow copy has attrs of its own
+            return out
+        return da.copy(deep=False, data=da.values.copy())
+    return da.reindex(region=regions, fill_value=0.0)

@@ -34,7 +34,67 @@ from ..services import get_service
 from ..standards import load_profile
 from .config import config_to_fill
 
-__all__ = ["AccountInputs"]
+__all__ = ["AccountInputs", "clear_read_cache"]
+
+#: input tables read from files (regions, land use, economy, statistics, Two-Mountains), kept while the
+#: files hold the same bytes (:class:`gep.io.filecache.ContentCache`): a multi-year run or ``gep example``
+#: reads the same region table, and often the same statistics, for every account
+_TABLES = None
+
+
+def _read_once(reader, path: Path, *args, **kwargs):
+    """``reader(path, *args, **kwargs)``, read once per content of the file; a deep copy each time.
+
+    Keyed by the reader, the path as given (messages name it), the arguments and
+    the limits in force (:mod:`gep.io.limits`: a file refused under one cap is
+    read again under another). The file's SHA-256 decides whether what was read
+    is still valid. A reader's error is raised each time, nothing is kept. Every
+    account gets its own copy: what one account does with its tables never
+    reaches another.
+    """
+    import copy
+
+    from ..io import limits
+    from ..io.filecache import ContentCache
+
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = ContentCache(size=32)
+    key = (reader.__module__, reader.__qualname__, str(path), args, tuple(sorted(kwargs.items())), limits.current())
+    return copy.deepcopy(_TABLES.get(key, [Path(path)], lambda: reader(path, *args, **kwargs)))
+
+
+def _land_use_areas(path: Path, scheme: Scheme, fname: str, regions: list[str]):
+    """:func:`~gep.classifications.areas_by_ecosystem` of a land-use file, once per content of the file and
+    mapping of the scheme (and regions, limits); a deep copy each time, as :func:`_read_once`.
+
+    The areas are computed from the file's table as read for this look-up, so they always belong to the bytes
+    whose SHA-256 keys them. An error (an unknown code, a negative area) is raised each time, nothing kept.
+    """
+    import copy
+
+    from ..io import limits
+    from ..io.tables import read_csv_checked
+
+    global _TABLES
+    if _TABLES is None:
+        from ..io.filecache import ContentCache
+
+        _TABLES = ContentCache(size=32)
+    key = ("areas_by_ecosystem", str(path), fname, tuple(regions), scheme.id, tuple(scheme.mapping.items()),
+           limits.current())
+
+    def build():
+        frame = _read_once(read_csv_checked, path, required=("region", "code", "area", "unit"), dtype=str)
+        return areas_by_ecosystem(frame, scheme, file=fname, regions=list(regions))
+
+    return copy.deepcopy(_TABLES.get(key, [Path(path)], build))
+
+
+def clear_read_cache() -> None:
+    """Forget the input tables read so far (each is read again at its next use)."""
+    if _TABLES is not None:
+        _TABLES.clear()
 
 
 def _combine(sets: list[CoefficientSet]) -> CoefficientSet:
@@ -160,7 +220,7 @@ class AccountInputs:
         else:
             path = self._path(regions_in)
             self._hash("regions", path)
-            rt = attempt(RegionTable.from_csv, path)
+            rt = attempt(_read_once, RegionTable.from_csv, path)
         out["regions"] = rt
 
         # region polygons (maps, area checks): [inputs] boundaries, or the polygons of vector [rasters] zones
@@ -225,7 +285,7 @@ class AccountInputs:
                 out["two_mountains"] = tm
             else:
                 self._hash("two_mountains", self._path(tm))
-                out["two_mountains"] = attempt(read_indicator_table, self._path(tm))
+                out["two_mountains"] = attempt(_read_once, read_indicator_table, self._path(tm))
 
         phys = inputs.get("physical")
         out["physical"] = None
@@ -266,6 +326,9 @@ class AccountInputs:
                 return read_statistics(path, catalogue=catalogue, priced_by_set=SET_PRICES)
         path = self._path(stats)
         self._hash("statistics", path)
+        if catalogue is None:  # the shipped catalogue: the table is read once per content of its file
+            return _read_once(read_statistics, path, sheet=sheet, header_row=header_row,
+                              priced_by_set=tuple(SET_PRICES))
         return read_statistics(path, sheet=sheet, catalogue=catalogue, header_row=header_row,
                                priced_by_set=SET_PRICES)
 
@@ -333,6 +396,7 @@ class AccountInputs:
             status = str(lu.attrs.get("status", "")).strip()  # one status for the whole DataArray, if it says
             return areas.reindex(region=rt.leaves, fill_value=0.0), None, ({r: {status} for r in rt.leaves} if status else {})
         scheme = self._scheme(scheme_spec)
+        path = None
         if isinstance(lu, pd.DataFrame):
             frame, fname = lu, "land_use"
             for col in ("region", "code", "area", "unit"):
@@ -344,7 +408,7 @@ class AccountInputs:
 
             path = self._path(lu)
             self._hash("land_use", path)
-            frame = read_csv_checked(path, required=["region", "code", "area", "unit"], dtype=str)
+            frame = _read_once(read_csv_checked, path, required=("region", "code", "area", "unit"), dtype=str)
             fname = str(path)
         found: list[Problem] = []
         try:
@@ -352,7 +416,10 @@ class AccountInputs:
         except GepError as exc:  # report unknown regions together with unknown codes
             found.extend(exc.problems)
         try:
-            areas, rows = areas_by_ecosystem(frame, scheme, file=fname, regions=rt.leaves)
+            if path is None:
+                areas, rows = areas_by_ecosystem(frame, scheme, file=fname, regions=rt.leaves)
+            else:  # a land-use file: mapped once per content of the file (and scheme, regions)
+                areas, rows = _land_use_areas(path, scheme, fname, rt.leaves)
         except GepError as exc:
             found.extend(exc.problems)
         if found:
@@ -421,7 +488,7 @@ class AccountInputs:
             return read_economy(econ, file="economy")
         path = self._path(econ)
         self._hash("economy", path)
-        return read_economy(path)
+        return _read_once(read_economy, path)
 
     def _value_transfer_params(self, rt: RegionTable) -> dict:
         vt = dict(self.config.get("value_transfer", {}))

@@ -60,7 +60,12 @@ def _ecosystems_raw() -> dict:
 
 
 def ecosystem_types() -> dict[str, EcosystemType]:
-    """Canonical ecosystem types, in table order."""
+    """Canonical ecosystem types, in table order (a new dict each call; the types are frozen)."""
+    return dict(_ecosystem_types())
+
+
+@lru_cache(maxsize=1)
+def _ecosystem_types() -> dict[str, EcosystemType]:
     raw = _ecosystems_raw()["types"]
     return {k: EcosystemType(k, v["zh"], v["en"], v["group"]) for k, v in raw.items()}
 

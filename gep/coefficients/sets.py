@@ -17,6 +17,7 @@ import fnmatch
 import hashlib
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -35,6 +36,20 @@ from .ranges import RANGE_COLUMNS, range_sources
 from .rows import COLUMNS, OPTIONAL_COLUMNS, _coerce, _merge, _read_table, check_rows
 
 __all__ = ["CoefficientSet", "Resolved", "diff_sets", "iter_rows"]
+
+
+def _convert(value: float, src: str, dst: str) -> float:
+    """``value`` in unit ``src`` converted to unit ``dst`` (pint)."""
+    q = parse_unit(src) * value
+    target = parse_unit(dst)
+    return float(q.to(target.units).magnitude / target.magnitude)
+
+
+@lru_cache(maxsize=4096)
+def _converted(value_hex: str, src: str, dst: str) -> float:
+    """:func:`_convert` of the float written ``value_hex`` (``float.hex``: its exact bits, so 0.0 and -0.0
+    are two entries), remembered: a coefficient set's values are converted again by every account."""
+    return _convert(float.fromhex(value_hex), src, dst)
 
 
 @dataclass(frozen=True)
@@ -71,9 +86,9 @@ class Resolved:
 
     def to(self, unit: str) -> float:
         """The value converted to ``unit``."""
-        q = parse_unit(self.unit) * self.value
-        target = parse_unit(unit)
-        return float(q.to(target.units).magnitude / target.magnitude)
+        if type(self.value) is float:  # the same conversion of the same number is looked up, not redone by pint
+            return _converted(self.value.hex(), self.unit, unit)
+        return _convert(self.value, self.unit, unit)
 
     def trace(self, **extra) -> dict:
         """Provenance record of this resolution."""
@@ -272,6 +287,14 @@ class CoefficientSet:
         if rows is None:
             return False
         return bool(((rows["ecosystem"] == ecosystem) | (rows["ecosystem"] == "*")).any())
+
+    def regions_for(self, key: str) -> set[str]:
+        """The region codes that have rows for ``key`` (``"*"`` among them when a row applies everywhere)."""
+        found = self.__dict__.setdefault("_regions_for", {})
+        if key not in found:
+            rows = self._by_key.get(key)
+            found[key] = set() if rows is None else set(rows["region"].astype(str))
+        return found[key]
 
     def ecosystems_for(self, key: str) -> list[str]:
         rows = self._by_key.get(key)

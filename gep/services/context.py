@@ -122,11 +122,10 @@ class Context:
         """Whether the coefficient set has rows for ``key`` specific to a leaf region."""
         cache = self.params.setdefault("_regional_keys", {})
         if key not in cache:
-            leaf_codes = {c for r in self.regions for c in self.resolution_chain[r][:2]}
-            root_codes = set(self.resolution_chain["__root__"])
-            rows = self.coefficients.table
-            regs = set(rows.loc[rows["key"] == key, "region"].astype(str))
-            cache[key] = bool(regs & (leaf_codes - root_codes))
+            if "_leaf_only_codes" not in self.params:  # the codes of the leaves (and their parents), not the root's
+                leaf_codes = {c for r in self.regions for c in self.resolution_chain[r][:2]}
+                self.params["_leaf_only_codes"] = leaf_codes - set(self.resolution_chain["__root__"])
+            cache[key] = bool(self.coefficients.regions_for(key) & self.params["_leaf_only_codes"])
         return cache[key]
 
     def coef_by_ecosystem(self, key: str, unit: str, *, ecosystems=None, service: str = "") -> xr.DataArray:
@@ -135,8 +134,10 @@ class Context:
             # every type of the land-use grid; a type without area is not resolved (it adds nothing,
             # and a missing row for it is not the account's problem)
             ecosystems = list(map(str, self.areas.coords["ecosystem"].values))
-            used = set(np.asarray(self.areas.coords["ecosystem"].values[(np.abs(self.areas).sum("region") > 0).values],
-                                  dtype=str))
+            if self.params.get("_used_ecosystems", (None,))[0] is not self.areas:  # found once per account
+                self.params["_used_ecosystems"] = (self.areas, set(np.asarray(
+                    self.areas.coords["ecosystem"].values[(np.abs(self.areas).sum("region") > 0).values], dtype=str)))
+            used = self.params["_used_ecosystems"][1]
         else:
             ecosystems, used = list(ecosystems), set(map(str, ecosystems))
         values, missing, drawn = np.zeros(len(ecosystems)), [], {}

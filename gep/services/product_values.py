@@ -132,7 +132,9 @@ def provisioning_by_group(stats, prices=None, method: str = "gross", external_sh
     price_map = _price_table(prices)
     problems: list[Problem] = []
     rows = []
-    for _, r in t.iterrows():
+    columns = list(t.columns)
+    # each row as a dict of its values exactly as iterrows gives them (an element of t.values), no Series per row
+    for r in (dict(zip(columns, values)) for values in t.values):
         q, value, basis = r["quantity"], r["output_value"], r["value_basis"]
         price = r["price"]
         hit = price_map.get((r["region"], r["item"]), price_map.get(r["item"]))

@@ -98,7 +98,15 @@ DEFAULT_ALLOCATION: dict[str, object] = {
 
 
 def _leaves_under(ctx, region: str) -> list[str]:
-    """Leaf regions of the account that lie under ``region`` (itself included)."""
+    """Leaf regions of the account that lie under ``region`` (itself included); computed once per region."""
+    cache = ctx.params.setdefault("_leaves_under", {})
+    if region not in cache:
+        cache[region] = _find_leaves_under(ctx, region)
+    return cache[region]
+
+
+def _find_leaves_under(ctx, region: str) -> list[str]:
+    """:func:`_leaves_under`, uncached."""
     parent = ctx.region_info["parent"]
     out = []
     for leaf in ctx.regions:
@@ -142,7 +150,10 @@ def _weights(ctx, group: str, within: list[str] | None) -> tuple[xr.DataArray, s
         groups = [proxy] if isinstance(proxy, str) else list(proxy)
         present = set(map(str, ctx.areas.ecosystem.values))
         types = [t for t, spec in ecosystem_types().items() if spec.group in groups and t in present]
-        w = ctx.areas.sel(ecosystem=types).sum("ecosystem").reindex(region=regions).to_numpy()
+        summed = ctx.areas.sel(ecosystem=types).sum("ecosystem")
+        # the areas are on the account's regions already (then reindexing would only copy them)
+        w = summed.to_numpy() if summed.region.values.tolist() == list(regions) \
+            else summed.reindex(region=regions).to_numpy()
         label = f"area of {'+'.join(groups)} ecosystems"
     w = np.nan_to_num(np.asarray(w, dtype=float))
     if within is not None:
@@ -156,17 +167,40 @@ def _weights(ctx, group: str, within: list[str] | None) -> tuple[xr.DataArray, s
     return xr.DataArray(w / w.sum(), dims=("region",), coords={"region": regions}), label
 
 
+def _sums_by_region(regions: np.ndarray, values: np.ndarray) -> dict[str, float]:
+    """``values`` summed by region, regions in sorted order: ``pd.Series(values).groupby(regions).sum()``.
+
+    When no region has two rows (an item's rows, a table by township) and every
+    value is a finite non-zero number, a region's sum is its one value, and no
+    groupby is built. Otherwise pandas adds them: its compensated summation
+    (and its sign of a zero sum) differs between pandas versions and decides
+    the last bit, so it is not written again here.
+    """
+    keys = regions.tolist()
+    if values.dtype == np.float64 and len(set(keys)) == len(keys) and np.all(np.isfinite(values) & (values != 0)):
+        return dict(sorted(zip(keys, values.tolist())))
+    return pd.Series(values).groupby(regions).sum().to_dict()
+
+
 def _spread(ctx, frame: pd.DataFrame, column: str, group: str) -> tuple[xr.DataArray, list[dict]]:
     """Sum ``column`` of ``frame`` by leaf region, allocating non-leaf rows."""
-    regions = ctx.regions
-    position = {r: i for i, r in enumerate(regions)}
-    out = np.zeros(len(regions))  # numpy, not a DataArray per step: the same additions, in the same order
-    trace = []
     if frame.empty:
-        return xr.DataArray(out, dims=("region",), coords={"region": regions}), trace
-    vals = pd.to_numeric(frame[column], errors="coerce").fillna(0.0)
-    by_region = vals.groupby(frame["region"].astype(str)).sum()
-    for reg, v in by_region.items():
+        return _by_leaf(ctx, np.zeros(len(ctx.regions))), []
+    values = pd.to_numeric(frame[column], errors="coerce").fillna(0.0).to_numpy()
+    return _spread_values(ctx, frame["region"].astype(str).to_numpy(), values, group)
+
+
+def _spread_values(ctx, regions: np.ndarray, values: np.ndarray, group: str) -> tuple[xr.DataArray, list[dict]]:
+    """:func:`_spread` of the rows' regions and numeric values (numpy arrays, one element per row).
+
+    A leaf region's sum is added to it; a non-leaf region's sum is allocated to
+    the leaves under it by :func:`_allocation_weights` -- region by region, in
+    sorted order (the order of the additions, and so the last bit, as before).
+    """
+    position = _leaf_positions(ctx)
+    out = np.zeros(len(ctx.regions))  # numpy, not a DataArray per step: the same additions, in the same order
+    trace = []
+    for reg, v in _sums_by_region(regions, values).items():
         if reg in position:
             out[position[reg]] += v
         else:
@@ -180,7 +214,35 @@ def _spread(ctx, frame: pd.DataFrame, column: str, group: str) -> tuple[xr.DataA
             out = out + weights.values * v
             trace.append({"key": f"allocation.{group}", "value": f"{reg} → leaves by {label}",
                           "source": "gep allocation proxy (configurable in [allocation])", "for_region": reg})
-    return xr.DataArray(out, dims=("region",), coords={"region": regions}), trace
+    return _by_leaf(ctx, out), trace
+
+
+def _leaf_positions(ctx) -> dict[str, int]:
+    """Leaf region -> its position in ``ctx.regions`` (computed once per account)."""
+    cache = ctx.params.setdefault("_leaf_positions", {})
+    if not cache:
+        cache.update({r: i for i, r in enumerate(ctx.regions)})
+    return cache
+
+
+def _by_leaf(ctx, values: np.ndarray) -> xr.DataArray:
+    """A ``region`` DataArray of the leaf regions holding ``values``.
+
+    Copied from one zero template per account: building the region index from
+    the list of names each time costs ten times more than the copy.
+    """
+    template = ctx.params.get("_leaf_template")
+    if template is None:
+        template = ctx.params["_leaf_template"] = xr.DataArray(np.zeros(len(ctx.regions)), dims=("region",),
+                                                               coords={"region": ctx.regions})
+    return template.copy(deep=False, data=values)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as dicts, each value exactly as ``frame.iterrows()`` gives it
+    (an element of ``frame.values``), without building a Series per row."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, row)) for row in frame.values]
 
 
 def statistics_values(ctx) -> dict[str, pd.DataFrame]:
@@ -249,8 +311,15 @@ def _check_levels(ctx, frame: pd.DataFrame) -> None:
 
     leaves = set(ctx.regions)
     problems = []
-    for item, rows in frame.groupby("item"):
-        regions = set(rows["region"].astype(str))
+    # item -> (its regions, the source of its first row): frame.groupby("item") (items sorted, unnamed left out)
+    # from plain lists, not a sub-frame per item
+    by_item: dict = {}
+    for item, region, source in zip(frame["item"].tolist(), frame["region"].astype(str).tolist(),
+                                    frame["source_row"].tolist()):
+        if not pd.isna(item):
+            by_item.setdefault(item, (set(), source))[0].add(region)
+    for item in sorted(by_item):
+        regions, first_source = by_item[item]
         upper, lower = regions - leaves, regions & leaves
         for up in sorted(upper):
             under = sorted(r for r in lower if up in ctx.resolution_chain.get(r, []))
@@ -259,16 +328,20 @@ def _check_levels(ctx, frame: pd.DataFrame) -> None:
                     "statistics_double_level",
                     f"{item} 同时按 {up} 和其下级地区 {under[:3]} 给出，会重复计算",
                     f"{item} is given both for {up} and for regions under it {under[:3]}: it would be counted twice",
-                    value=item, file=str(rows["source_row"].iloc[0]),
+                    value=item, file=str(first_source),
                     hint_zh="只保留一种层级（县合计或乡镇明细）", hint_en="keep one level (the county total or the townships)"))
     if problems:
         raise StatisticsError(problems)
 
 
 def _rows(ctx, group: str, category: str) -> pd.DataFrame:
+    """The valued statistics rows of one product group (selected once per account: quantify and value share them)."""
     frames = statistics_values(ctx)
-    frame = frames["provisioning" if category == "provisioning" else "cultural"]
-    return frame[frame["group"] == group]
+    selected = ctx.params.setdefault("_statistics_rows", {})
+    if (group, category) not in selected:
+        frame = frames["provisioning" if category == "provisioning" else "cultural"]
+        selected[(group, category)] = frame[frame["group"] == group]
+    return selected[(group, category)]
 
 
 def _drawn_value(ctx, service_id: str, rows: pd.DataFrame, group: str) -> Quantity:
@@ -285,7 +358,7 @@ def _drawn_value(ctx, service_id: str, rows: pd.DataFrame, group: str) -> Quanti
         columns = []
         for region, v in zip(rows["region"].astype(str), pd.to_numeric(rows["value"], errors="coerce").fillna(0.0)):
             if region not in unit:
-                unit[region] = _spread(ctx, pd.DataFrame({"region": [region], "value": [1.0]}), "value", group)[0].values
+                unit[region] = _spread_values(ctx, np.array([region], dtype=object), np.array([1.0]), group)[0].values
             columns.append(unit[region] * float(v))
         weights = np.column_stack(columns) if columns else np.zeros((len(ctx.regions), 0))
         cache[("statistics", service_id)] = (base, weights, list(rows["source_row"].astype(str)))
@@ -296,6 +369,26 @@ def _drawn_value(ctx, service_id: str, rows: pd.DataFrame, group: str) -> Quanti
     moved = weights @ (np.vstack(factors) - 1.0)                  # region × draw
     data = base + xr.DataArray(moved, dims=("region", "draw"), coords={"region": base.region.values})
     return Quantity(data=data.assign_attrs(units="元"))
+
+
+def _item_values(ctx, rows: pd.DataFrame, group: str) -> dict[str, xr.DataArray]:
+    """The value of each item, by leaf region (allocated as the total is).
+
+    Items in the order they first appear, an item without a name left out
+    (``rows.groupby("item", sort=False)``); each item's rows spread by
+    :func:`_spread_values` on plain arrays, not a sub-frame per item.
+    """
+    if not len(rows):
+        return {}
+    items = rows["item"].to_numpy()
+    regions = rows["region"].astype(str).to_numpy()
+    values = pd.to_numeric(rows["value"], errors="coerce").fillna(0.0).to_numpy()
+    named = ~pd.isna(items)
+    parts = {}
+    for item in dict.fromkeys(items[named].tolist()):
+        mine = named & (items == item)
+        parts[str(item)] = _spread_values(ctx, regions[mine], values[mine], group)[0]
+    return parts
 
 
 def _make(service_id: str, group: str, category: str, unit: str):
@@ -314,7 +407,7 @@ def _make(service_id: str, group: str, category: str, unit: str):
             phys_rows = rows.assign(quantity=rows["value"])
         data, trace = _spread(ctx, phys_rows, "quantity", group)
         trace += [{"key": f"statistics.{r['item']}", "value": r.get("quantity"), "unit": unit,
-                   "source": r["source_row"]} for _, r in phys_rows.iterrows()]
+                   "source": r["source_row"]} for r in _records(phys_rows)]
         out = Quantity(data=data.assign_attrs(units=unit), trace=trace)
         if ctx.draws is not None:
             ctx.draws.cache[("physical", service_id)] = out
@@ -328,11 +421,8 @@ def _make(service_id: str, group: str, category: str, unit: str):
         trace += [{"key": f"statistics.{r['item']}", "value": r["value"], "unit": "元", "source": r["source_row"],
                    "note": f"{r.get('method', '')}: {r.get('basis', '')}", "for_region": str(r["region"]),
                    "status": r.get("status") if isinstance(r.get("status"), str) and r.get("status") else "unstated"}
-                  for _, r in rows.iterrows()]
-        # the value of each item, by leaf region (allocated as the total is)
-        parts = {str(item): _spread(ctx, g, "value", group)[0] for item, g in rows.groupby("item", sort=False)} \
-            if len(rows) else {}
-        return Quantity(data=data.assign_attrs(units="元"), trace=trace, components=parts)
+                  for r in _records(rows)]
+        return Quantity(data=data.assign_attrs(units="元"), trace=trace, components=_item_values(ctx, rows, group))
 
     return quantify, value
 

@@ -38,7 +38,6 @@ def per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: 
     ctx.require_areas(service)
     areas = ctx.areas  # the mapped areas (in draw mode too: which types have area does not vary)
     applicable = set(types_in(groups))
-    present = areas.sum("region")
     ecosystems = list(map(str, areas.ecosystem.values))
     regional = by_region and ctx.has_regional_rows(key)
     targets = ctx.regions if regional else [None]
@@ -51,7 +50,7 @@ def per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: 
             try:
                 v = ctx.coef(key, ecosystem=eco, region=reg, service=service).to(unit)
             except MissingCoefficient:
-                if float(present.sel(ecosystem=eco)) > 0 and eco not in missing:
+                if eco not in missing and float(areas.sum("region").sel(ecosystem=eco)) > 0:
                     missing.append(eco)
                 continue
             if isinstance(v, xr.DataArray):  # draw mode: a row with a range
@@ -59,6 +58,7 @@ def per_ecosystem(ctx, key: str, unit: str, groups, service: str, *, by_region: 
             else:
                 values[i, j] = v
     if missing:
+        present = areas.sum("region")  # area of each type (hm²), named in the problem
         raise MissingCoefficient([problem(
             "missing_coefficient",
             f"服务 {service} 缺少系数 {key}（生态系统 {eco}，面积 {float(present.sel(ecosystem=eco)):.2f} hm²）",
@@ -91,9 +91,9 @@ def statistic(ctx, indicator: str, unit: str, service: str, required: bool = Tru
     """A county statistic from the economy table, converted to ``unit``."""
     econ = ctx.economy
     if econ is not None:
-        hit = econ[econ["indicator"] == indicator]
-        if not hit.empty:
-            r = hit.iloc[0]
+        first = _first_rows(ctx, econ)
+        if indicator in first:
+            r = econ.iloc[first[indicator]]
             value = float(r["value_canonical"]) * conversion_factor(r["canonical_unit"], unit)
             ctx.trace.append({"service": service, "key": f"statistic.{indicator}", "value": value, "unit": unit,
                               "source": r["source"], "status": r["status"]})
@@ -105,3 +105,14 @@ def statistic(ctx, indicator: str, unit: str, service: str, required: bool = Tru
             value=indicator, hint_zh=f"在 economy 表中加一行 {indicator}，注明单位与来源",
             hint_en=f"add a row {indicator} with its unit and source to the economy table"))
     return None
+
+
+def _first_rows(ctx, econ) -> dict:
+    """Indicator -> position of its first row in the economy table (built once per account, not a scan per look-up)."""
+    cache = ctx.params.get("_economy_rows")
+    if cache is None or cache[0] is not econ:
+        positions: dict = {}
+        for i, name in enumerate(econ["indicator"].tolist()):
+            positions.setdefault(name, i)
+        cache = ctx.params["_economy_rows"] = (econ, positions)
+    return cache[1]

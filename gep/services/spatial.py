@@ -68,12 +68,13 @@ def _lookup_layer(ctx, name: str) -> xr.DataArray:
     max_code = int(max(int(c.lstrip("0") or 0) for c in mapping if c.isdigit())) if mapping else 255
     lut = np.full(max(max_code + 1, 256), np.nan, dtype="float64")
     applicable = {t for t, spec in ecosystem_types().items() if spec.group in groups}
+    rate_of = {str(eco): float(rate) for eco, rate in zip(per_eco.ecosystem.values, per_eco.values)}
     for code, eco in mapping.items():
         if not code.isdigit():
             continue
         v = int(code)
         if v < lut.size:
-            lut[v] = float(per_eco.sel(ecosystem=eco)) if eco in per_eco.ecosystem else np.nan
+            lut[v] = rate_of.get(eco, np.nan)
             if eco not in applicable:
                 lut[v] = np.nan
     nodata = lu.rio.nodata
@@ -115,10 +116,11 @@ def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: b
         n_zones = int(max(rin.zone_region)) + 1
         res = zonal_sum(values.data if hasattr(values, "data") else values, zones.data, n_zones, weights=weights,
                         nodata_zone=zones.rio.nodata, needed=needed.data)
-    out = xr.DataArray(np.zeros(len(ctx.regions)), dims=("region",), coords={"region": ctx.regions})
+    position = {r: i for i, r in enumerate(ctx.regions)}
+    total = np.zeros(len(ctx.regions))  # by region, numpy: the same additions in the same order as on a DataArray
     counts: dict[str, list[int]] = {r: [0, 0] for r in ctx.regions}
     for z, region in rin.zone_region.items():
-        out.loc[region] += float(res.sum[z])
+        total[position[region]] += float(res.sum[z])
         counts[region][0] += int(res.count[z]) + int(res.masked[z])
         counts[region][1] += int(res.masked[z])
     files = ", ".join(str(rin.files[n]) for n in names if n in rin.files) or str(rin.files["land_use"])
@@ -128,11 +130,12 @@ def zonal_total(ctx, service: str, per_pixel: Callable, unit: str, *, per_hm2: b
             {"service": service, "region": region, "needed": n_needed, "missing": n_missing, "files": files})
         if fill == "region_mean" and n_missing and n_needed > n_missing:
             factor = n_needed / (n_needed - n_missing)
-            out.loc[region] *= factor
+            total[position[region]] *= factor
             ctx.trace.append({"service": service, "key": f"raster.fill.{service}", "for_region": region,
                               "value": factor, "unit": "1",
                               "source": f"{n_missing} of {n_needed} needed pixels without data: sum scaled by "
                                         f"needed / with data ([rasters] fill = region_mean)"})
+    out = xr.DataArray(total, dims=("region",), coords={"region": ctx.regions})
     maps = ctx.params.get("_maps")
     if maps is not None:
         # the per-pixel quantity, lazily: written window by window after the run
