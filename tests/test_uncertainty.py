@@ -508,3 +508,18 @@ def test_a_variant_that_cannot_be_drawn_is_said_so_not_dropped(monkeypatch):
     rows = [r for t in res.extra["console_tables"].values() for r in t if r.get("方法 Method") == "tabular_cop"]
     assert rows and rows[0]["5 %"] == "—"
     assert "test: a non-finite value in a draw" in _uncertainty(ReportData.from_result(res))
+
+
+def test_the_same_inputs_in_another_folder_give_the_same_draws(tmp_path):
+    # the random stream of a statistics row is named by its file's name and row, not by the folder it is in:
+    # a county's inputs copied elsewhere give the same intervals with the same seed
+    from gep.scaffold import copy_example
+
+    values = []
+    for name in ("here", "elsewhere/deeper"):
+        copy_example(tmp_path / name)
+        acct = gep.Account.from_config(tmp_path / name / "gep.toml")
+        unc = gep.account_uncertainty(acct, 64, seed=3, sobol_samples=0, variants=False)
+        assert any(r["kind"] == "statistics" for r in unc.sampled)  # statistics rows are drawn
+        values.append(unc.value.values)
+    assert np.array_equal(values[0], values[1])

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -258,7 +259,15 @@ class DrawMode:
         err = self.statistics_error
         if not err:
             return None
-        u = Uncertain(stream=f"statistics|{source_row}", group="input.statistics", kind="statistics",
+        u = Uncertain(stream=f"statistics|{_portable(source_row)}", group="input.statistics", kind="statistics",
                       distribution="normal", value=1.0, low=1.0 - err, high=1.0 + err)
         drawn = self._draw(u, {"source_row": source_row, "relative_error": err})
         return None if drawn is None else np.maximum(drawn, 0.0)
+
+
+def _portable(source_row: str) -> str:
+    """``<file name>:<row>`` of a statistics row's ``<path>:<row>``: its random stream is named without the
+    folder, so the same county's inputs give the same draws wherever they are (an account reads one
+    statistics table, so its rows are told apart by row)."""
+    path, sep, row = str(source_row).rpartition(":")
+    return f"{Path(path).name}:{row}" if sep and row.isdigit() else Path(str(source_row)).name
