@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -367,7 +369,9 @@ def test_the_example_county_draws_its_illustrative_ranges_land_use_and_statistic
     from gep.services.products import statistics_values
 
     rows = statistics_values(acct.plan().context)["provisioning"]
-    f = {r["source_row"]: ppf("normal", stream_uniforms(1, f"statistics|{r['source_row']}", 0, 400), 1.0, 0.95, 1.05)
+    # each row's stream is named "statistics|<file name>:<row>" (the folder left out)
+    f = {r["source_row"]: ppf("normal", stream_uniforms(1, f"statistics|{Path(r['source_row']).name}", 0, 400),
+                              1.0, 0.95, 1.05)
          for r in unc.sampled if r["kind"] == "statistics"}
     expected = sum(v * (f[str(src)] - 1.0) for v, src in zip(rows["value"], rows["source_row"]))
     provisioning = unc.by_category()["provisioning"]
