@@ -273,9 +273,13 @@ def _add_bar_chart(wb, ws, title: str, axis_title: str, values: tuple[int, int, 
     ws.insert_chart(*anchor, chart, {"object_position": 2})   # moves with its cells, keeps its size
 
 
-def report_tables(res) -> dict[str, tuple[pd.DataFrame, list[str]]]:
-    """The report's sheets as DataFrames (sheet title -> (frame, notes))."""
-    s = res.summary()
+def report_tables(res, summary: dict | None = None) -> dict[str, tuple[pd.DataFrame, list[str]]]:
+    """The report's sheets as DataFrames (sheet title -> (frame, notes)).
+
+    ``summary`` is ``res.summary()`` when the caller has just built it (the
+    outputs of a run write summary.json from the same dict).
+    """
+    s = res.summary() if summary is None else summary
     cat_labels = {"provisioning": ("物质产品", "Provisioning"), "regulating": ("调节服务", "Regulating"),
                   "cultural": ("文化服务", "Cultural"), "supporting": ("支持服务", "Supporting")}
     tk = total_key(s)
@@ -428,7 +432,7 @@ def _short_path(value) -> str:
     return Path(text.split(":")[0]).name + (":" + text.split(":", 1)[1] if ":" in text else "")
 
 
-def write_excel(res, path: str | Path) -> Path:
+def write_excel(res, path: str | Path, *, summary: dict | None = None) -> Path:
     """Write the workbook with XlsxWriter: every sheet of :func:`report_tables`, laid out by :func:`sheet_layout`.
 
     The file is built in memory and written at the end in one piece: an error
@@ -445,7 +449,7 @@ def write_excel(res, path: str | Path) -> Path:
     formats: dict[CellStyle, Any] = {}
     titles: list[str] = []
     n_cat = len(res.by_category)  # the rows of the summary sheet that follow its GEP row
-    for title, (frame, notes) in report_tables(res).items():
+    for title, (frame, notes) in report_tables(res, summary).items():
         titles.append(_unique_title(titles, title[:31]))
         ws = wb.add_worksheet(titles[-1])
         layout = sheet_layout(frame, notes)

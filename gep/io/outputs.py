@@ -107,8 +107,7 @@ def non_finite_figures(summary: dict) -> list[str]:
     return bad
 
 
-def _checked_summary(res) -> str:
-    summary = res.summary()
+def _checked_summary(summary: dict) -> str:
     bad = non_finite_figures(summary)
     if bad:
         shown = ", ".join(bad[:8]) + (" …" if len(bad) > 8 else "")
@@ -129,7 +128,8 @@ def write_into(res, folder: Path, formats=("json", "xlsx", "nc", "toml")) -> dic
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
-    text = _checked_summary(res) if "json" in formats else None
+    summary = res.summary() if ("json" in formats or "xlsx" in formats) else None  # one summary for both
+    text = _checked_summary(summary) if "json" in formats else None
     if "json" in formats:
         p = folder / "summary.json"
         p.write_text(text, encoding="utf-8")
@@ -139,7 +139,7 @@ def write_into(res, folder: Path, formats=("json", "xlsx", "nc", "toml")) -> dic
         from .excel import write_excel
 
         p = folder / "accounts.xlsx"
-        write_excel(res, p)
+        write_excel(res, p, summary=summary)
         written["accounts.xlsx"] = p
     if "nc" in formats:
         p = folder / "accounts.nc"
