@@ -20,8 +20,9 @@ read markup or emoji codes: text from the inputs is printed as it is (style
 with ``style=`` or :class:`rich.text.Text`, never with ``[bold]`` markup).
 """
 
-from __future__ import annotations
-
+# annotations are evaluated as the commands are defined (no ``from __future__ import annotations``):
+# typer reads every command's signature at each start, and evaluating them from strings was a fifth
+# of ``gep --help``
 import sys
 from pathlib import Path
 from typing import Optional
