@@ -156,12 +156,36 @@ class BandWindows:
         self.shape, self.dtype = (int(shape[0]), int(shape[1])), np.dtype(dtype)
 
     def __getitem__(self, key) -> np.ndarray:
+        """The band indexed by ``key``, as numpy would index the whole band.
+
+        A chunk (two slices of step 1) is read as its window. Anything else dask
+        may ask for once it folds a later selection into the read (a step, a
+        reversed slice, a list of positions, a single row or column) is read as
+        the window that bounds it and indexed in memory.
+        """
+        key = key if isinstance(key, tuple) else (key,)
+        if len(key) > 2 or any(k is Ellipsis or k is None for k in key):
+            raise IndexError(f"BandWindows takes (rows, columns), not {key!r}")
+        key = key + (slice(None),) * (2 - len(key))
+        if all(isinstance(k, slice) and k.step in (None, 1) for k in key):
+            (r0, r1, _), (c0, c1, _) = (k.indices(n) for k, n in zip(key, self.shape))
+            return self._read(r0, max(r0, r1), c0, max(c0, c1))
+        if sum(not isinstance(k, slice) and np.ndim(k) > 0 for k in key) > 1:
+            raise IndexError("BandWindows takes a list of positions on one axis at a time")  # numpy would pair them
+        # the positions asked for, on each axis, as numpy finds them (negative, stepped, listed, single)
+        rows, cols = (np.arange(n)[k] for k, n in zip(key, self.shape))
+        if np.size(rows) == 0 or np.size(cols) == 0:
+            return np.empty(np.shape(rows) + np.shape(cols), dtype=self.dtype)
+        r0, c0 = int(np.min(rows)), int(np.min(cols))
+        window = self._read(r0, int(np.max(rows)) + 1, c0, int(np.max(cols)) + 1)
+        return window[np.ix_(np.atleast_1d(rows) - r0, np.atleast_1d(cols) - c0)].reshape(
+            np.shape(rows) + np.shape(cols))
+
+    def _read(self, r0: int, r1: int, c0: int, c1: int) -> np.ndarray:
+        """Rows r0:r1 and columns c0:c1 of the band, read from the file."""
         import rasterio
         from rasterio.windows import Window
 
-        rows, cols = key
-        r0, r1, _ = rows.indices(self.shape[0])
-        c0, c1, _ = cols.indices(self.shape[1])
         with rasterio.open(self.path) as src:
             return src.read(self.band, window=Window(c0, r0, c1 - c0, r1 - r0))
 
