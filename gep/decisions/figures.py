@@ -129,13 +129,14 @@ class Figures:
     def lookup(self, year: int, region: str, indicator: str) -> pd.DataFrame:
         """The rows of one figure (one per price basis), in the table's order."""
         t = self.table
-        if self._rows_of is None or self._rows_of[0] is not t:
-            # positions of each (year, region, indicator), found once: an appraisal looks up hundreds of figures
+        if self._rows_of is None or self._rows_of[0] is not t or self._rows_of[1] is not t.index:
+            # positions of each (year, region, indicator), found once per table (and per row index: a table
+            # changed in place gets a new one): an appraisal looks up hundreds of figures
             rows: dict = {}
             for i, key in enumerate(zip(t["year"].tolist(), t["region"].tolist(), t["indicator"].tolist())):
                 rows.setdefault(key, []).append(i)
-            self._rows_of = (t, rows)
-        return t.iloc[self._rows_of[1].get((year, region, indicator), [])]
+            self._rows_of = (t, t.index, rows)
+        return t.iloc[self._rows_of[2].get((year, region, indicator), [])]
 
     def value(self, year: int, region: str, indicator: str, price_year: int | None = None) -> float | None:
         rows = self.lookup(year, region, indicator)

@@ -154,6 +154,8 @@ class BandWindows:
     def __init__(self, path, band: int, shape: tuple[int, int], dtype):
         self.path, self.band = str(path), int(band)
         self.shape, self.dtype = (int(shape[0]), int(shape[1])), np.dtype(dtype)
+        #: the file as it was opened: a chunk read from a file changed since is an error, not a mix of versions
+        self.stamp = _stamp(self.path)
 
     def __getitem__(self, key) -> np.ndarray:
         """The band indexed by ``key``, as numpy would index the whole band.
@@ -186,12 +188,22 @@ class BandWindows:
         import rasterio
         from rasterio.windows import Window
 
+        if _stamp(self.path) != self.stamp:
+            raise InputFileError(problem(
+                "raster_changed", f"栅格 {self.path} 在读取过程中被修改或替换", f"raster {self.path} changed while it was read",
+                file=self.path, hint_zh="等文件写完后重新运行（不要在核算运行时覆盖输入）",
+                hint_en="run again once the file is complete (do not overwrite inputs while an account runs)"))
         with rasterio.open(self.path) as src:
             return src.read(self.band, window=Window(c0, r0, c1 - c0, r1 - r0))
 
     def __dask_tokenize__(self):
-        st = os.stat(self.path)
-        return ("gep.io.rasters.BandWindows", self.path, self.band, st.st_mtime_ns, st.st_size)
+        return ("gep.io.rasters.BandWindows", self.path, self.band, *self.stamp)
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    """Modification time (ns) and size of a file."""
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
 
 
 def _read_by_chunks(path: Path, band: int, da: xr.DataArray):

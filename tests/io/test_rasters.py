@@ -221,3 +221,14 @@ def test_a_selection_of_a_chunked_raster_is_the_selection_of_the_whole_file(tmp_
     assert got.shape == expected.shape
     np.testing.assert_array_equal(got, expected)
     np.testing.assert_array_equal(expected, np.asarray(select(xr.DataArray(data, dims=("y", "x")))))
+
+
+def test_a_raster_changed_after_opening_is_refused_not_mixed(tmp_path):
+    # chunks are read when computed: a file replaced in between would give some chunks of each version
+    path = write(tmp_path / "a.tif", np.zeros((4, 4), np.uint8))
+    lazy = open_raster(path, chunks=2)
+    write(path, np.ones((4, 4), np.uint8))
+    os.utime(path, ns=(10**9, 10**9))
+    with pytest.raises(InputFileError) as err:
+        lazy.values
+    assert err.value.problems[0].code == "raster_changed" and err.value.problems[0].file == str(path)
