@@ -162,6 +162,29 @@ def test_repriced_constant_account_is_the_constant_account_computed_on_its_own()
             assert a.total != as_run.run().total
 
 
+def test_repriced_raster_account_shares_its_coverage_records(tmp_path):
+    # the spatial example over two years, rasters read in chunks: the physical steps of the raster methods are
+    # shared with their records of needed and missing pixels, so the constant-price account checks coverage alike
+    from gep.account.config import load_config
+    from gep.account.years import account_for_year, year_accounts
+    from gep.scaffold import copy_example
+
+    copy_example(tmp_path)
+    cfg = tmp_path / "gep-spatial.toml"
+    text = cfg.read_text(encoding="utf-8").replace("year = 2021\n", "year = 2021\nyears = [2020, 2021]\n", 1)
+    cfg.write_text(text.replace("# chunks = 256 ", "chunks = 256 ") + "\n[years.2020]\nreuse = 2021\n", encoding="utf-8")
+    accounts = year_accounts(cfg, [2020, 2021])
+    assert accounts.problems() == []
+    conf, folder = load_config(cfg, strict=False)
+    twin, fresh = accounts[(2021, "constant")], account_for_year(conf, folder, 2021, prices="constant:2020")
+    as_run = accounts[(2021, "as_run")].plan()
+    assert all(st.physical is as_run.steps[sid].physical for sid, st in twin.plan().steps.items())
+    assert twin.plan().context.params["_coverage"] == fresh.plan().context.params["_coverage"] != []
+    assert [w.en for w in twin.plan().warnings] == [w.en for w in fresh.plan().warnings]
+    xr.testing.assert_identical(twin.run().value, fresh.run().value)
+    pd.testing.assert_frame_equal(pd.DataFrame(twin.plan().trace), pd.DataFrame(fresh.plan().trace))
+
+
 def _priced_physical_step(lookup):
     """A built-in method whose physical step also looks something priced up (``lookup(ctx)``)."""
     import dataclasses
