@@ -57,6 +57,16 @@ def _unit_of(header: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+#: headers of columns that identify a row rather than measure it ("行 Row", "序号 No", "核算年 Year",
+#: "起始年 Valid from"): their whole numbers never take the format of the row's unit ("2,021.00")
+_IDENTIFIER_HEADER = re.compile(r"(?:\b(?:row|no\.?|rank|year|valid from|valid to)|年)$", re.IGNORECASE)
+
+
+def _identifies(header: str) -> bool:
+    """Whether a column without a unit of its own names the row (a row number, a rank, a year)."""
+    return _unit_of(header) is None and bool(_IDENTIFIER_HEADER.search(str(header).strip()))
+
+
 # ------------------------------------------------------------------ the layout of a sheet (any library)
 class CellStyle(NamedTuple):
     """How a cell looks: ``kind`` is "note", "header", "missing" or "number"; a number's Excel format."""
@@ -116,6 +126,7 @@ def sheet_layout(frame: pd.DataFrame, notes: Iterable[str] = ()) -> SheetLayout:
         rows.append(([], []))
     rows.append(([neutralise(str(col)) for col in frame.columns], [HEADER] * frame.shape[1]))
     header_units = [_unit_of(col) for col in frame.columns]
+    identifier = [_identifies(col) for col in frame.columns]
     row_unit_col = next((frame.columns.get_loc(c) for c in ROW_UNIT_COLUMNS if c in frame.columns), None)
     numeric = [pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])
                for col in frame.columns]
@@ -128,12 +139,16 @@ def sheet_layout(frame: pd.DataFrame, notes: Iterable[str] = ()) -> SheetLayout:
                 v = None
             elif hasattr(v, "item") and not isinstance(v, str):
                 v = v.item()
+            if identifier[j] and isinstance(v, float) and v.is_integer():
+                v = int(v)  # a year or row number held in a float column (one that has gaps): 2024, not 2024.0
             style = None
             if v is None and numeric[j]:
                 v, style = MISSING, MISSING_NUMBER
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 unit = header_units[j]
-                if unit is None and row_unit_col is not None and j != row_unit_col:
+                if isinstance(v, int) and identifier[j]:
+                    unit = None  # a row number, a rank or a year is written as it is
+                elif unit is None and row_unit_col is not None and j != row_unit_col:
                     unit = row[row_unit_col] if isinstance(row[row_unit_col], str) else None
                 if unit is not None or isinstance(v, float):
                     style = number_style(unit or "")
