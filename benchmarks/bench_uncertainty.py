@@ -42,8 +42,6 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    import SALib.analyze.sobol  # noqa: F401  (imports are not compute time)
-
     cfg = gep.example_config()
     gep.Account.from_config(cfg).run()                        # warm caches (shipped sets, schemes)
     det, draws, whole = [], [], []

@@ -96,7 +96,8 @@ A "met" that holds in half of the draws is worth saying so.
 ## 3. What drives the interval: Sobol indices
 
 First-order (S1) and total-order (ST) Sobol indices of GEP, by group: every coefficient key (all its rows
-together), the land-use areas and the statistics rows. Computed with SALib's estimators on a Saltelli design
+together), the land-use areas and the statistics rows. Computed with SALib's estimators (gep's own code,
+tested equal to SALib's) on a Saltelli design
 evaluated along the same `draw` dimension; `±` is the 95 % confidence half-width (small designs are noisy)."""),
     ("code", """\
 sens = pd.DataFrame(unc.sensitivity["groups"]).set_index("group")

@@ -263,7 +263,7 @@ def _cells_one_by_one(a, b) -> pd.DataFrame:
         in_a, in_b = sid in a.value.service, sid in b.value.service
         info = a.services if in_a else b.services
         for reg in regions:
-            def parts(res, present, areas):
+            def parts(res, present, areas, sid=sid, reg=reg):
                 if not present or reg not in res.value.region:
                     return None
                 phys = res.physical[sid].sel(region=reg)
@@ -279,8 +279,8 @@ def _cells_one_by_one(a, b) -> pd.DataFrame:
                    "region": reg, "value_a": va, "value_b": vb, "change": vb - va}
             if pa is not None and pb is not None and pa[2] is not None and pb[2] is not None:
                 eco = sorted(set(map(str, pa[0].ecosystem.values)) | set(map(str, pb[0].ecosystem.values)))
-                on = lambda x: x.reindex(ecosystem=eco, fill_value=0.0).values  # noqa: E731
-                row.update(decompose(on(pa[0]), on(pa[1]), on(pb[0]), on(pb[1]), on(pa[2]), on(pb[2])))
+                row.update(decompose(*(x.reindex(ecosystem=eco, fill_value=0.0).values
+                                       for x in (pa[0], pa[1], pb[0], pb[1], pa[2], pb[2]))))
             else:
                 qa = 0.0 if pa is None else float(np.sum(pa[0]))
                 qb = 0.0 if pb is None else float(np.sum(pb[0]))

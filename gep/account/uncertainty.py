@@ -26,8 +26,8 @@ What is kept is GEP by service × region for every draw: :math:`N \times S \time
 * **Targets**: each row of the Two-Mountains table that ``gep`` computes, judged in
   every draw by the rule of the deterministic judgement; ``p_met`` is the share of
   draws that meet it. The appraisal's ``p_met`` (``gep run --targets``) reads :attr:`Uncertainty.value`.
-* **Sensitivity**: first- and total-order Sobol indices of GEP (Saltelli et al. 2010
-  estimators of SALib) for groups of inputs: every coefficient key (all its rows --
+* **Sensitivity**: first- and total-order Sobol indices of GEP (Saltelli et al. 2010 and
+  Jansen estimators, :func:`gep.compute.sensitivity.sobol_indices`) for groups of inputs: every coefficient key (all its rows --
   by ecosystem, by region -- together), the land-use areas, the statistics rows.
   The design (:func:`gep.compute.sampling.saltelli_column`) is evaluated along the
   same ``draw`` dimension, :math:`N_s (G + 2)` evaluations for :math:`G` groups (by default
@@ -54,6 +54,7 @@ import xarray as xr
 from ..classifications.accuracy import LAND_COVER_ACCURACY, MAX_RELATIVE_ERROR, class_errors
 from ..classifications import ecosystem_types
 from ..compute.sampling import ppf, saltelli_column, saltelli_size, stream_uniforms
+from ..compute.sensitivity import sobol_indices
 from ..errors import ConfigError, GepError, problem
 from ..services import CATEGORIES, get_service
 from ..services.draws import DrawMode, Uncertain, row_index
@@ -563,8 +564,8 @@ class Uncertainty:
             return None
         frame = pd.DataFrame([{"组 Group": g["group"], "行数 Rows": g["rows"], "一阶 S1": g["S1"], "S1 ±": g["S1_conf"],
                                "总效应 ST": g["ST"], "ST ±": g["ST_conf"]} for g in sens["groups"]])
-        notes = [f"GEP 的 Sobol 指数（SALib，Saltelli 2010 估计量），{sens['base_samples']} 个基样本、{sens['evaluations']} 次计算 / "
-                 f"Sobol indices of GEP (SALib, Saltelli 2010 estimators), {sens['base_samples']} base samples, "
+        notes = [f"GEP 的 Sobol 指数（Saltelli 2010 与 Jansen 估计量），{sens['base_samples']} 个基样本、{sens['evaluations']} 次计算 / "
+                 f"Sobol indices of GEP (Saltelli 2010 and Jansen estimators), {sens['base_samples']} base samples, "
                  f"{sens['evaluations']} evaluations",
                  "每个系数键的所有行为一组（按生态系统、地区的各行一起）/ every coefficient key is one group (all its rows "
                  "by ecosystem and region together); ± = 95 % 置信区间半宽 half-width of the 95 % confidence interval"]
@@ -767,7 +768,8 @@ def _sensitivity(runner: _Runner, settings: UncertaintySettings, sampled: list) 
     """First- and total-order Sobol indices of GEP by group (coefficient key, land use, statistics)."""
     groups = sorted({u.group for u, _ in sampled})
     rows_in = {g: sum(1 for u, _ in sampled if u.group == g) for g in groups}
-    base = {"method": "Sobol (Saltelli 2010 estimators, SALib sobol.analyze, no second order)",
+    base = {"method": "Sobol (Saltelli 2010 first-order and Jansen total-order estimators, as SALib's sobol.analyze; "
+                      "no second order)",
             "grouping": {"zh": "每个系数键为一组（该键按生态系统、地区的所有行一起抽样变化）；土地利用面积、统计数据各为一组",
                          "en": "one group per coefficient key (all its rows, by ecosystem and region, varied together); "
                                "the land-use areas and the statistics rows are one group each"}}
@@ -775,12 +777,6 @@ def _sensitivity(runner: _Runner, settings: UncertaintySettings, sampled: list) 
         return {**base, "status": "not_computed", "reason": {"zh": "sobol_samples = 0", "en": "sobol_samples = 0"}}
     if not groups:
         return {**base, "status": "not_computed", "reason": {"zh": "没有抽样的输入", "en": "nothing was drawn"}}
-    try:
-        from SALib.analyze import sobol
-    except ImportError:
-        return {**base, "status": "not_computed",
-                "reason": {"zh": "未安装 SALib：pip install \"gep-accounting[uncertainty]\"",
-                           "en": "SALib is not installed: pip install \"gep-accounting[uncertainty]\""}}
     n_groups = len(groups)
     n_base = settings.sobol_samples or max(MIN_SOBOL_SAMPLES, settings.draws // (2 * (n_groups + 2)))
     per_chunk = max(1, settings.chunk // (n_groups + 2))
@@ -789,13 +785,7 @@ def _sensitivity(runner: _Runner, settings: UncertaintySettings, sampled: list) 
         stop = min(start + per_chunk, n_base)
         design = SaltelliDesign(settings.seed, groups, start, stop)
         y.append(runner.evaluate(design, saltelli_size(stop - start, n_groups)).sum(axis=(1, 2)))
-    y = np.concatenate(y)
-    problem_ = {"num_vars": n_groups, "names": groups, "groups": groups, "bounds": [[0.0, 1.0]] * n_groups}
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        si = sobol.analyze(problem_, y, calc_second_order=False, seed=settings.seed)
+    si = sobol_indices(np.concatenate(y), n_groups, seed=settings.seed)
     rows = [{"group": g, "rows": rows_in[g], "S1": float(si["S1"][i]), "S1_conf": float(si["S1_conf"][i]),
              "ST": float(si["ST"][i]), "ST_conf": float(si["ST_conf"][i])} for i, g in enumerate(groups)]
     rows.sort(key=lambda r: -r["ST"])

@@ -584,8 +584,8 @@ def _uncertainty_details(unc: dict, labels: dict | None = None) -> str:
         out.append(f"<h3>{bi('敏感性：哪些系数决定 GEP 的区间', 'Sensitivity: what drives the interval of GEP')}</h3>")
         out.append(table([("系数键或输入 Key or input", False), ("行数 Rows", True), ("一阶 S1", True), ("总效应 ST", True)],
                          rows))
-        out.append(f'<p class="small">Sobol 指数（SALib，{e(sens.get("base_samples"))} 个基样本）；同一系数键的各行为一组 / '
-                   f'Sobol indices (SALib, {e(sens.get("base_samples"))} base samples); the rows of one key form one group; '
+        out.append(f'<p class="small">Sobol 指数（Saltelli 2010 与 Jansen 估计量，{e(sens.get("base_samples"))} 个基样本）；同一系数键的各行为一组 / '
+                   f'Sobol indices (Saltelli 2010 and Jansen estimators, {e(sens.get("base_samples"))} base samples); the rows of one key form one group; '
                    '± = 95 %</p>')
     out.append(_variant_intervals(unc, labels))
     ranges = (unc.get("structural") or {}).get("ranges") or []

@@ -181,8 +181,9 @@ def test_class_area_by_zone_is_one_task_per_chunk(pair):
 
 
 def test_a_rewritten_raster_is_not_taken_for_the_old_one(tmp_path):
-    import dask.base
     import pickle
+
+    import dask.base
 
     path = tmp_path / "a.tif"
     write(path, np.zeros((4, 4), np.uint8))
@@ -230,5 +231,5 @@ def test_a_raster_changed_after_opening_is_refused_not_mixed(tmp_path):
     write(path, np.ones((4, 4), np.uint8))
     os.utime(path, ns=(10**9, 10**9))
     with pytest.raises(InputFileError) as err:
-        lazy.values
+        lazy.load()
     assert err.value.problems[0].code == "raster_changed" and err.value.problems[0].file == str(path)
