@@ -111,9 +111,23 @@ def test_records_are_the_rows_iterrows_gives(example_plan):
 
 
 # ------------------------------------------------------------------------------ the result's arrays
+def by_region_ecosystem(da: xr.DataArray, regions: list[str], ecosystems: list[str], unattributed: str) -> xr.DataArray:
+    """A (region[, ecosystem]) result on the full (region, ecosystem) grid, one DataArray per service: what the
+    engine did before it filled one service × region × ecosystem array."""
+    out = np.zeros((len(regions), len(ecosystems)))
+    r_index = {r: i for i, r in enumerate(regions)}
+    e_index = {e: j for j, e in enumerate(ecosystems)}
+    rows = [r_index[str(r)] for r in da.region.values]
+    if "ecosystem" in da.dims:
+        cols = [e_index[str(e)] for e in da.ecosystem.values]
+        out[np.ix_(rows, cols)] = da.transpose("region", "ecosystem").values
+    else:
+        out[rows, e_index[unattributed]] = da.values
+    return xr.DataArray(out, dims=("region", "ecosystem"), coords={"region": regions, "ecosystem": ecosystems})
+
+
 def test_assemble_as_concat_and_reindex(example_plan):
     from gep.account.engine import UNATTRIBUTED, assemble
-    from gep.account.plan import by_region_ecosystem
 
     account = gep.Account.from_config(gep.example_config())
     plan = account.plan()

@@ -119,9 +119,9 @@ def _fill_region_ecosystem(out: np.ndarray, da: xr.DataArray, r_index: dict[str,
                            unattributed: str) -> None:
     """Put a (region[, ecosystem]) result on the full (region, ecosystem) grid ``out`` (zeros elsewhere).
 
-    What :func:`gep.account.plan.by_region_ecosystem` does, written into one slice
-    of the service × region × ecosystem array instead of a DataArray of its own;
-    ``r_index`` and ``e_index``: the position of each region and ecosystem on the grid.
+    Written into one slice of the service × region × ecosystem array (a result
+    without an ecosystem dimension goes to ``unattributed``); ``r_index`` and
+    ``e_index``: the position of each region and ecosystem on the grid.
     """
     rows = [r_index[str(r)] for r in da.region.values]
     if "ecosystem" in da.dims:

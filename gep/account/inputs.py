@@ -55,13 +55,9 @@ def _read_once(reader, path: Path, *args, **kwargs):
     import copy
 
     from ..io import limits
-    from ..io.filecache import ContentCache
 
-    global _TABLES
-    if _TABLES is None:
-        _TABLES = ContentCache(size=32)
     key = (reader.__module__, reader.__qualname__, str(path), args, tuple(sorted(kwargs.items())), limits.current())
-    return copy.deepcopy(_TABLES.get(key, [Path(path)], lambda: reader(path, *args, **kwargs)))
+    return copy.deepcopy(_tables().get(key, [Path(path)], lambda: reader(path, *args, **kwargs)))
 
 
 def _land_use_areas(path: Path, scheme: Scheme, fname: str, regions: list[str]):
@@ -76,11 +72,6 @@ def _land_use_areas(path: Path, scheme: Scheme, fname: str, regions: list[str]):
     from ..io import limits
     from ..io.tables import read_csv_checked
 
-    global _TABLES
-    if _TABLES is None:
-        from ..io.filecache import ContentCache
-
-        _TABLES = ContentCache(size=32)
     key = ("areas_by_ecosystem", str(path), fname, tuple(regions), scheme.id, tuple(scheme.mapping.items()),
            limits.current())
 
@@ -88,7 +79,17 @@ def _land_use_areas(path: Path, scheme: Scheme, fname: str, regions: list[str]):
         frame = _read_once(read_csv_checked, path, required=("region", "code", "area", "unit"), dtype=str)
         return areas_by_ecosystem(frame, scheme, file=fname, regions=list(regions))
 
-    return copy.deepcopy(_TABLES.get(key, [Path(path)], build))
+    return copy.deepcopy(_tables().get(key, [Path(path)], build))
+
+
+def _tables():
+    """The cache of :data:`_TABLES`, made on first use (``gep.io.filecache`` is not imported before)."""
+    global _TABLES
+    if _TABLES is None:
+        from ..io.filecache import ContentCache
+
+        _TABLES = ContentCache(size=32)
+    return _TABLES
 
 
 def clear_read_cache() -> None:

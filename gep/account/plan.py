@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from ..errors import GepError, Problem, problem
 from ..services import get_service
@@ -381,19 +380,5 @@ def order_statuses(statuses) -> list[str]:
     return sorted(set(statuses), key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER))
 
 
-def by_region_ecosystem(da: xr.DataArray, regions: list[str], ecosystems: list[str], unattributed: str) -> xr.DataArray:
-    """Bring a (region[, ecosystem]) result onto the full (region, ecosystem) grid."""
-    out = np.zeros((len(regions), len(ecosystems)))
-    r_index = {r: i for i, r in enumerate(regions)}
-    e_index = {e: j for j, e in enumerate(ecosystems)}
-    rows = [r_index[str(r)] for r in da.region.values]
-    if "ecosystem" in da.dims:
-        cols = [e_index[str(e)] for e in da.ecosystem.values]
-        out[np.ix_(rows, cols)] = da.transpose("region", "ecosystem").values
-    else:
-        out[rows, e_index[unattributed]] = da.values
-    return xr.DataArray(out, dims=("region", "ecosystem"), coords={"region": regions, "ecosystem": ecosystems})
-
-
-__all__ += ["execute_step", "account_indicators", "indicators_of", "table_for_year", "computed_ids", "by_region_ecosystem",
+__all__ += ["execute_step", "account_indicators", "indicators_of", "table_for_year", "computed_ids",
             "order_statuses", "problem"]
