@@ -144,15 +144,15 @@ def _build_plan(account) -> Plan:
     plan.context = ctx
     problems.extend(checks.given_rows_are_used(ctx, services))
     failed = failed_inputs(account, inputs)
-    priced_from = _physical_steps_of(account)
+    shared_steps, shared_coverage = _physical_steps_of(account)
     for sid, method in services:
         if _rests_on(sid, method, failed):
             continue  # its input did not load: that problem is reported, a consequence of it would be noise
-        same = priced_from.get(sid)
+        same = shared_steps.get(sid)
         if same is not None and same.method == method and same.ok and same.price_free:
             plan.steps[sid] = execute_step(ctx, sid, method, physical_from=same)
             # what the physical step records for the plan's checks (raster coverage), as if it had run here
-            coverage = [r for r in priced_from.coverage if r["service"] == sid]
+            coverage = [r for r in shared_coverage if r["service"] == sid]
             if coverage:
                 ctx.params.setdefault("_coverage", []).extend(coverage)
         else:
@@ -191,24 +191,14 @@ def _build_plan(account) -> Plan:
     return plan
 
 
-class _PhysicalSteps(dict):
-    """The steps of the account a repriced account shares its physical steps with (``coverage``: its raster records)."""
-
-    coverage: list = []
-
-
-def _physical_steps_of(account) -> _PhysicalSteps:
-    """The steps whose physical quantity ``account`` may take as they are (empty unless it is repriced)."""
-    out = _PhysicalSteps()
+def _physical_steps_of(account) -> tuple[dict, list]:
+    """The steps whose physical quantity ``account`` may take as they are, and their raster coverage records:
+    those of the account it reprices (:meth:`gep.account.Account.reprice`); none otherwise."""
     source = getattr(account, "repriced_from", None)
-    if source is None:
-        return out
-    plan = source.plan()
-    if plan.context is None:
-        return out
-    out.update(plan.steps)
-    out.coverage = list(plan.context.params.get("_coverage") or [])
-    return out
+    plan = source.plan() if source is not None else None
+    if plan is None or plan.context is None:
+        return {}, []
+    return dict(plan.steps), list(plan.context.params.get("_coverage") or [])
 
 
 #: method input -> the loaded input it needs (``raster:*`` inputs need the rasters)
