@@ -498,15 +498,7 @@ class _ServiceParts:
     def on(self, eco: list[str], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Physical quantity, value and area of the ``rows`` regions on the ecosystems ``eco`` (0 elsewhere)."""
         position = {str(e): i for i, e in enumerate(self.eco)}
-        cols = np.array([position.get(e, -1) for e in eco])
-        have = cols >= 0
-
-        def spread(x):
-            out = np.zeros((int(rows.sum()), len(eco)))
-            out[:, have] = x[rows][:, cols[have]]
-            return out
-
-        return spread(self.phys), spread(self.value), spread(self.area)
+        return tuple(_columns(x[rows], position, eco) for x in (self.phys, self.value, self.area))
 
 
 def _row_nansum(x: np.ndarray) -> np.ndarray:
