@@ -125,27 +125,22 @@ def print_table(rows):
         print(f"| {px:>12,} | {name:<17} | {t:>8.3f} | {rate / 1e6:>8.1f} | {mb:>8.1f} | {r1:>10.2f} | {r2:>9.2f} |")
 
 
-def run_huge(chunks=4096):
-    """Write a 10⁹-pixel tiled GeoTIFF pair and account it chunked with dask."""
-    import dask
+def write_tiles(folder: Path, side: int) -> tuple[Path, Path]:
+    """Two tiled LZW uint8 GeoTIFFs of side² px, written band by band: land use (8 classes on 300 m
+    patches, seed :data:`SEED`) and 20 zones (a 4 × 5 grid)."""
     import rasterio
     from rasterio.transform import from_origin
     from rasterio.windows import Window
 
-    from gep.io.rasters import class_area_by_zone, open_raster
-
-    side = 31623  # 31 623² = 1.000 011 × 10⁹
-    tmp = Path(tempfile.mkdtemp(prefix="gep-huge-"))
-    lu_path, zn_path = tmp / "landuse.tif", tmp / "zones.tif"
+    lu_path, zn_path = folder / "landuse.tif", folder / "zones.tif"
     prof = dict(driver="GTiff", height=side, width=side, count=1, dtype="uint8", crs="EPSG:32650",
                 transform=from_origin(300000.0, 4500000.0, 30.0, 30.0), tiled=True, blockxsize=512,
                 blockysize=512, nodata=255, compress="lzw")
     rng = np.random.default_rng(SEED)
     patches = rng.integers(0, N_CLASSES, size=(-(-side // PATCH), -(-side // PATCH)), dtype=np.uint8)
-    t0 = time.perf_counter()
     band = 2048
+    zc = (np.arange(side) * 5 // side).astype(np.uint8)
     with rasterio.open(lu_path, "w", **prof) as dl, rasterio.open(zn_path, "w", **prof) as dz:
-        zc = (np.arange(side) * 5 // side).astype(np.uint8)
         for r0 in range(0, side, band):
             r1 = min(side, r0 + band)
             p = patches[r0 // PATCH: -(-r1 // PATCH)]
@@ -154,6 +149,19 @@ def run_huge(chunks=4096):
             win = Window(0, r0, side, r1 - r0)
             dl.write(np.ascontiguousarray(c), 1, window=win)
             dz.write((zr[:, None] * 5 + zc[None, :]).astype(np.uint8), 1, window=win)
+    return lu_path, zn_path
+
+
+def run_huge(chunks=4096):
+    """Write a 10⁹-pixel tiled GeoTIFF pair and account it chunked with dask."""
+    import dask
+
+    from gep.io.rasters import class_area_by_zone, open_raster
+
+    side = 31623  # 31 623² = 1.000 011 × 10⁹
+    tmp = Path(tempfile.mkdtemp(prefix="gep-huge-"))
+    t0 = time.perf_counter()
+    lu_path, zn_path = write_tiles(tmp, side)
     t_write = time.perf_counter() - t0
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size_mb = (lu_path.stat().st_size + zn_path.stat().st_size) / 2**20

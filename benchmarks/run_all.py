@@ -373,34 +373,6 @@ if client is not None:
 """
 
 
-def write_tiles(folder: Path, side: int) -> tuple[Path, Path]:
-    """Two tiled LZW uint8 GeoTIFFs of side² px: 8 classes on 300 m patches, 20 zones (bench_zonal.run_huge)."""
-    import numpy as np
-    import rasterio
-    from rasterio.transform import from_origin
-    from rasterio.windows import Window
-
-    lu_path, zn_path = folder / "landuse.tif", folder / "zones.tif"
-    prof = dict(driver="GTiff", height=side, width=side, count=1, dtype="uint8", crs="EPSG:32650",
-                transform=from_origin(300000.0, 4500000.0, 30.0, 30.0), tiled=True, blockxsize=512,
-                blockysize=512, nodata=255, compress="lzw")
-    rng = np.random.default_rng(20240601)
-    patch = 10
-    patches = rng.integers(0, 8, size=(-(-side // patch), -(-side // patch)), dtype=np.uint8)
-    band = 2048
-    zc = (np.arange(side) * 5 // side).astype(np.uint8)
-    with rasterio.open(lu_path, "w", **prof) as dl, rasterio.open(zn_path, "w", **prof) as dz:
-        for r0 in range(0, side, band):
-            r1 = min(side, r0 + band)
-            p = patches[r0 // patch: -(-r1 // patch)]
-            c = np.repeat(np.repeat(p, patch, axis=0), patch, axis=1)[r0 - (r0 // patch) * patch:][: r1 - r0, :side]
-            zr = (np.arange(r0, r1) * 4 // side).astype(np.uint8)
-            win = Window(0, r0, side, r1 - r0)
-            dl.write(np.ascontiguousarray(c), 1, window=win)
-            dz.write((zr[:, None] * 5 + zc[None, :]).astype(np.uint8), 1, window=win)
-    return lu_path, zn_path
-
-
 def cores(tmp: Path, side: int, gdal_cachemax: int | None = None) -> None:
     px = side * side
     env = dict(os.environ)
@@ -411,6 +383,8 @@ def cores(tmp: Path, side: int, gdal_cachemax: int | None = None) -> None:
     cache = (f"GDAL_CACHEMAX={env['GDAL_CACHEMAX']} MB" if "GDAL_CACHEMAX" in env
              else f"GDAL_CACHEMAX={GDAL_CACHEMAX_MB} MB, gep's default")
     header(f"5. Both cores: class areas by zone of {px:,} px (chunked LZW GeoTIFF, {cache}), run once")
+    from bench_zonal import write_tiles
+
     t0 = time.perf_counter()
     lu, zn = write_tiles(tmp, side)
     size = (lu.stat().st_size + zn.stat().st_size) / 2**20
