@@ -257,8 +257,13 @@ def unit_factor(src: str, dst: str) -> float:
     return conversion_factor(s, d)
 
 
+@lru_cache(maxsize=4096)
 def is_money(unit: str) -> bool:
-    """Whether ``unit`` is an amount of money (元, 万元, 亿元…), in the spellings :func:`unit_factor` reads."""
+    """Whether ``unit`` is an amount of money (元, 万元, 亿元…), in the spellings :func:`unit_factor` reads.
+
+    Kept per unit string: for any other unit the answer is a failed conversion, and
+    pint takes about a millisecond to raise it (the registry never changes once built).
+    """
     try:
         unit_factor(unit, "元")
         return True
@@ -287,6 +292,7 @@ def _cf_factor(token: str, sign: int) -> str | None:
     return base if power == 1 else f"{base}{power}"
 
 
+@lru_cache(maxsize=4096)
 def cf_units(unit: str) -> str | None:
     """The CF ``units`` string (UDUNITS syntax) of a gep unit, or ``None`` when there is none.
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
+
 from .._version import __version__
 
 __all__ = ["build_summary", "dumps", "total_key"]
@@ -45,34 +47,44 @@ def total_key(summary: dict) -> str:
     return "esv" if summary.get("measure") == "ESV" else "gep"
 
 
+def _nansum(values) -> float:
+    """The sum skipping NaN, as xarray's ``.sum()`` of a float array computes it (NaN -> 0, then ``numpy.sum``)."""
+    values = np.asarray(values)
+    if values.dtype.kind == "f":
+        values = np.where(np.isnan(values), 0, values)
+    return values.sum()
+
+
 def build_summary(res) -> dict:
     measure = getattr(res, "measure", "GEP")
     total_key = "gep" if measure == "GEP" else "esv"
     services = res.services
+    value = res.value.transpose("service", "region")  # the numbers, read once (not one .sel per row)
+    grid = value.values
+    service_ids = value.service.values
     by_service = {}
-    for sid in res.value.service.values:
-        phys = res.physical[sid]
+    for i, sid in enumerate(service_ids):
         by_service[str(sid)] = {
             "category": services.at[sid, "category"],
             "label": {"zh": services.at[sid, "label_zh"], "en": services.at[sid, "label_en"]},
             "method": services.at[sid, "method"],
             "tier": services.at[sid, "tier"],
-            "value": _num(res.value.sel(service=sid).sum()),
-            "physical": _num(phys.sum()),
+            "value": _num(_nansum(grid[i])),
+            "physical": _num(_nansum(res.physical[sid].values)),
             "physical_unit": services.at[sid, "physical_unit"],
         }
     by_region = {}
-    cats = services["category"].reindex(res.value.service.values).to_numpy() if len(services) else []
+    cats = services["category"].reindex(service_ids).to_numpy() if len(services) else []
     # GDP of a region in the prices GEP is in (the factor the engine rebased the county's GDP with)
     gdp_factor = res.extra.get("economy_price_factor", 1.0)
-    for reg in res.value.region.values:
-        column = res.value.sel(region=reg)
+    for j, reg in enumerate(value.region.values):
+        column = grid[:, j]
         gdp, pop = res.regions.at[reg, "gdp_yuan"], res.regions.at[reg, "population_persons"]
         by_region[str(reg)] = {
             "name": {"zh": res.regions.at[reg, "name_zh"], "en": res.regions.at[reg, "name_en"]},
-            total_key: _num(column.sum()),
+            total_key: _num(_nansum(column)),
             "land_area_km2": _num(res.regions.at[reg, "area_km2"]),
-            "by_category": {str(c): _num(column.values[cats == c].sum()) for c in dict.fromkeys(cats)},
+            "by_category": {str(c): _num(column[cats == c].sum()) for c in dict.fromkeys(cats)},
             "gdp": _num(gdp * gdp_factor) if gdp is not None else None,
             "population": _num(pop),
         }
