@@ -265,6 +265,8 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
     from .account.years import parse_years, run_years
     from .io.outputs import write_into, write_map_files
     from .io.safe_write import OutputFolder
+    from .io.two_cores import write_sets
+    from functools import partial
     from .progress import progress
 
     dest, appraisal, write_more, show_more, reported = None, None, None, None, {}
@@ -307,12 +309,15 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
             appraisal = _appraise_into(res, multi or res, cfg, folder, targets, draws=None if unc is None else unc.value)
             if extra is not None:
                 write_more, show_more = extra(res, multi or res)
-            staged = write_into(res, dest.staging, formats=formats)
+            earlier = multi.years[:-1] if multi else []
+            sets = write_sets([partial(write_into, res, dest.staging, formats=formats)] +  # two cores, when it can
+                              [partial(write_into, multi[y], dest.staging / "years" / str(y), formats=formats)
+                               for y in earlier])
+            staged = sets[0]
             if maps:
                 staged.update({f"maps/{k}": v for k, v in write_map_files(res, dest.staging / "maps").items()})
-            for y in (multi.years[:-1] if multi else []):
-                staged.update({f"{y}/{k}": v for k, v in
-                               write_into(multi[y], dest.staging / "years" / str(y), formats=formats).items()})
+            for y, written in zip(earlier, sets[1:]):
+                staged.update({f"{y}/{k}": v for k, v in written.items()})
             if write_more is not None:
                 staged.update(write_more(dest.staging))
             if report:

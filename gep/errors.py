@@ -149,6 +149,13 @@ class GepError(Exception):
                     object.__setattr__(p, "_kind", type(self))
         super().__init__(self._message())
 
+    def __reduce__(self):
+        """Pickled as its class and problems (to and from a dask worker or a second process, with every
+        field); an error of several kinds (:func:`combined_error`) as the kinds it combines."""
+        if getattr(type(self), "_combined", False):
+            return _combined_from_pickle, (type(self).__bases__, self.problems)
+        return type(self), (self.problems,)
+
     def _message(self) -> str:
         if len(self.problems) == 1:
             return self.problems[0].format("both")
@@ -249,6 +256,10 @@ def combined_error(classes: Iterable[type]) -> type:
             "__doc__": "Problems of several kinds; an instance of each kind's class.", "__module__": __name__,
             "_combined": True})
     return _COMBINED[classes]
+
+
+def _combined_from_pickle(classes: tuple[type, ...], problems: list[Problem]) -> GepError:
+    return combined_error(classes)(problems)
 
 
 def error_for(problems: Iterable[Problem], by_code: dict[str, type] | None = None) -> GepError:

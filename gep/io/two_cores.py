@@ -1,0 +1,142 @@
+"""Write the output sets of a multi-year run on two cores.
+
+``gep run --years 2015-2024`` writes a complete set for every year (``summary.json``,
+``accounts.xlsx``, ``accounts.nc``, ``run.toml``): about 0.35 s a year, most of it in
+pure Python (the workbook) and in h5netcdf (the NetCDF file), which hold the GIL, so
+threads would not help. Once every account is computed, :func:`write_sets` forks one
+second process, which writes every other set while this process writes the rest; the
+second process shares the computed results with this one (fork copies nothing until
+it is written to) and sends back only the names of the files it wrote.
+
+The files are the ones :func:`gep.io.outputs.write_into` writes in one process, byte
+for byte (the same function writes them; ``tests/io/test_two_cores.py`` compares).
+Nothing changes for a reader: they are written into the staging folder of the run,
+which replaces ``--out`` in one step only when both processes have finished.
+
+The sets are written in one process when
+
+- there is one set, or ``GEP_WORKERS=1`` (or fewer usable cores than two);
+- the platform cannot fork (Windows; macOS, where forking a process that has
+  loaded system frameworks is unsafe);
+- this process runs threads besides the main one (dask's thread pool after a
+  raster account, a notebook's): a forked process holds copies of their locks, as
+  they were at the fork, and could wait on them forever.
+
+An error in the second process (a GepError, a full disk …) is raised here, as the
+same error; a second process that dies without a word (killed, out of memory) is
+reported with its exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..errors import OutputError, problem
+
+__all__ = ["write_sets", "usable_workers"]
+
+
+def usable_workers() -> int:
+    """How many processes may write sets: ``GEP_WORKERS``, else the cores this process may run on, at most 2."""
+    text = os.environ.get("GEP_WORKERS", "").strip()
+    if text:
+        try:
+            wanted = int(text)
+        except ValueError:
+            raise OutputError(problem(
+                "bad_gep_workers", f"环境变量 GEP_WORKERS 应为正整数，而不是 {text!r}",
+                f"the environment variable GEP_WORKERS must be a positive whole number, not {text!r}",
+                value=text, hint_zh="设为 1（单进程）或 2", hint_en="set it to 1 (one process) or 2")) from None
+        if wanted < 1:
+            raise OutputError(problem(
+                "bad_gep_workers", f"环境变量 GEP_WORKERS 应为正整数，而不是 {text!r}",
+                f"the environment variable GEP_WORKERS must be a positive whole number, not {text!r}",
+                value=text, hint_zh="设为 1（单进程）或 2", hint_en="set it to 1 (one process) or 2"))
+        return min(wanted, 2)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, 2)
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+def write_sets(jobs: Sequence[Callable[[], dict[str, Path]]]) -> list[dict[str, Path]]:
+    """Run ``jobs`` (each writes one output set and returns ``{name: path}``), on two processes when it can.
+
+    Parameters
+    ----------
+    jobs : sequence of callables
+        Each writes its files and returns what it wrote; they must not depend on
+        each other. The first is run by this process (the latest year's set, the
+        largest).
+
+    Returns
+    -------
+    list of dict
+        What each job returned, in the order of ``jobs``.
+    """
+    jobs = list(jobs)
+    if len(jobs) < 2 or usable_workers() < 2 or not _can_fork():
+        return [job() for job in jobs]
+    import multiprocessing
+
+    mine = list(range(0, len(jobs), 2))
+    theirs = list(range(1, len(jobs), 2))
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def second_process():
+        receive.close()
+        try:
+            message = ("done", [jobs[i]() for i in theirs])
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, as itself
+            message = ("failed", exc)
+        try:
+            send.send(message)
+        except Exception:  # noqa: BLE001 - an error that cannot be pickled goes back as its text
+            import traceback
+
+            send.send(("failed_text", "".join(traceback.format_exception(message[1]))
+                       if message[0] == "failed" else "the files written could not be sent back"))
+        finally:
+            send.close()
+
+    child = ctx.Process(target=second_process, name="gep-write-sets", daemon=True)
+    child.start()
+    send.close()  # only the child writes: a child that dies ends the pipe, and recv() below then fails
+    results: list = [None] * len(jobs)
+    try:
+        for i in mine:
+            results[i] = jobs[i]()
+    except BaseException:
+        child.kill()
+        child.join()
+        receive.close()
+        raise
+    try:
+        kind, payload = receive.recv()
+    except EOFError:
+        kind, payload = "died", None
+    finally:
+        receive.close()
+        child.join()
+    if kind == "done":
+        for i, written in zip(theirs, payload):
+            results[i] = written
+        return results
+    if kind == "failed":
+        raise payload
+    detail = payload if kind == "failed_text" else f"exit code {child.exitcode}"
+    raise OutputError(problem(
+        "second_process_failed", f"写出部分年份输出的第二个进程失败（{detail}）",
+        f"the second process writing some years' outputs failed ({detail})", value=detail,
+        hint_zh="设置环境变量 GEP_WORKERS=1 后重新运行（单进程写出）",
+        hint_en="run again with the environment variable GEP_WORKERS=1 (every set written by one process)"))

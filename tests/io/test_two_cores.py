@@ -1,0 +1,161 @@
+"""The output sets of a multi-year run written on two processes (gep.io.two_cores).
+
+The second process must write the very files one process writes, hand back
+what it wrote, and never lose an error: its GepError comes back as itself, and
+a process that dies comes back as an error naming its exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import time
+from functools import partial
+
+import pytest
+import xarray as xr
+
+import gep
+from gep.errors import GepError, MissingCoefficient, OutputError, UnknownRegion, combined_error, problem
+from gep.io import two_cores
+from gep.io.outputs import write_into
+from gep.io.two_cores import usable_workers, write_sets
+
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked on Linux only"),
+    # pytest-xdist runs threads of its own; the second process here runs only the jobs it is given
+    pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of fork:DeprecationWarning"),
+]
+
+
+@pytest.fixture
+def forking(monkeypatch):
+    """Fork even though pytest (xdist) runs threads besides the main one: the jobs here touch none of their locks."""
+    monkeypatch.setattr(two_cores, "_can_fork", lambda: True)
+    monkeypatch.setenv("GEP_WORKERS", "2")
+
+
+@pytest.fixture(scope="module")
+def two_years():
+    return gep.run_years(gep.example_config(), [2020, 2021])
+
+
+def _with_pid(job):
+    return {**job(), "pid": os.getpid()}
+
+
+def test_the_second_process_writes_the_files_one_process_writes(two_years, tmp_path, forking, monkeypatch):
+    results = [two_years[2021], two_years[2020], two_years.constant[2021]]
+    jobs = [partial(_with_pid, partial(write_into, r, tmp_path / "two" / str(i))) for i, r in enumerate(results)]
+    written = write_sets(jobs)
+    assert written[0]["pid"] == written[2]["pid"] == os.getpid()  # this process: the first, the third …
+    assert written[1]["pid"] != os.getpid()                        # … the second process: every other set
+    monkeypatch.setenv("GEP_WORKERS", "1")
+    one = write_sets([partial(_with_pid, partial(write_into, r, tmp_path / "one" / str(i)))
+                      for i, r in enumerate(results)])
+    assert {w["pid"] for w in one} == {os.getpid()}
+    for i, (a, b) in enumerate(zip(written, one)):
+        assert set(a) == set(b) == {"summary.json", "accounts.xlsx", "accounts.nc", "regions.geojson", "run.toml", "pid"}
+        assert a["summary.json"] == tmp_path / "two" / str(i) / "summary.json"  # the paths it wrote, handed back
+        for name in ("summary.json", "regions.geojson", "run.toml"):
+            assert a[name].read_bytes() == b[name].read_bytes(), name
+        with xr.open_dataset(a["accounts.nc"]) as x, xr.open_dataset(b["accounts.nc"]) as y:
+            assert x.load().identical(y.load())
+        from openpyxl import load_workbook
+
+        wa, wb = load_workbook(a["accounts.xlsx"], read_only=True), load_workbook(b["accounts.xlsx"], read_only=True)
+        assert wa.sheetnames == wb.sheetnames
+        for sheet in wa.sheetnames:
+            assert list(wa[sheet].values) == list(wb[sheet].values), sheet
+        wa.close(), wb.close()
+
+
+def test_an_error_in_the_second_process_is_raised_here_as_itself(forking):
+    def fine():
+        return {}
+
+    def wrong():
+        raise UnknownRegion(problem("region_not_in_region_table", "地区 X 不在地区表中", "region X is not in the region table",
+                                    file="statistics.csv", row=7, column="region", value="X"))
+
+    with pytest.raises(UnknownRegion) as info:
+        write_sets([fine, wrong])
+    (p,) = info.value.problems
+    assert (p.code, p.file, p.row, p.column, p.value) == ("region_not_in_region_table", "statistics.csv", 7, "region", "X")
+
+
+def test_a_second_process_that_dies_is_reported_with_its_exit_code(forking):
+    with pytest.raises(OutputError, match="exit code 3") as info:
+        write_sets([dict, lambda: os._exit(3)])
+    assert info.value.codes == ["second_process_failed"]
+    assert "GEP_WORKERS=1" in info.value.problems[0].hint_en
+
+
+def test_an_error_here_stops_the_second_process(forking, tmp_path):
+    mark = tmp_path / "second-finished"
+
+    def slow():
+        time.sleep(5)
+        mark.write_text("done")
+        return {}
+
+    def wrong():
+        raise OSError("disk full")
+
+    started = time.monotonic()
+    with pytest.raises(OSError, match="disk full"):
+        write_sets([wrong, slow])
+    assert time.monotonic() - started < 4  # not waiting for the second process: it was stopped
+    time.sleep(0.2)
+    assert not mark.exists()
+
+
+def test_one_process_when_asked_or_when_it_cannot_fork(monkeypatch):
+    pids = lambda: {"pid": os.getpid()}  # noqa: E731
+    monkeypatch.setenv("GEP_WORKERS", "1")
+    assert usable_workers() == 1
+    assert [w["pid"] for w in write_sets([pids, pids, pids])] == [os.getpid()] * 3
+    monkeypatch.setenv("GEP_WORKERS", "2")
+    monkeypatch.setattr(two_cores.threading, "active_count", lambda: 2)  # another thread runs: no fork
+    assert [w["pid"] for w in write_sets([pids, pids])] == [os.getpid()] * 2
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "two", "1.5"])
+def test_a_wrong_gep_workers_is_an_error(monkeypatch, text):
+    monkeypatch.setenv("GEP_WORKERS", text)
+    with pytest.raises(OutputError) as info:
+        write_sets([dict, dict])
+    assert info.value.codes == ["bad_gep_workers"]
+
+
+def test_gep_errors_pickle_with_every_field():
+    # what lets a second process (or a dask worker) hand an error back as itself
+    one = UnknownRegion(problem("c", "中", "en", file="a.csv", row=3, column="region", value="X", hint_en="h"))
+    back = pickle.loads(pickle.dumps(one))
+    assert type(back) is UnknownRegion and back.problems == one.problems and str(back) == str(one)
+    both = combined_error([MissingCoefficient, UnknownRegion])([problem("a", "b", "c"), problem("d", "e", "f")])
+    back = pickle.loads(pickle.dumps(both))
+    assert isinstance(back, MissingCoefficient) and isinstance(back, UnknownRegion) and isinstance(back, GepError)
+    assert back.codes == ["a", "d"] and str(back) == str(both)
+
+
+def test_gep_run_years_writes_the_same_sets_on_two_processes(tmp_path, forking, monkeypatch):
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    calls = []
+    real = two_cores.write_sets
+    monkeypatch.setattr(two_cores, "write_sets", lambda jobs: calls.append(len(jobs)) or real(jobs))
+    runner = CliRunner()
+    outs = {}
+    for workers in ("2", "1"):
+        monkeypatch.setenv("GEP_WORKERS", workers)
+        outs[workers] = tmp_path / f"out{workers}"
+        r = runner.invoke(app, ["run", str(gep.example_config()), "--years", "2020-2021", "--out", str(outs[workers]),
+                                "--quiet", "--formats", "json,toml"])
+        assert r.exit_code == 0, r.output
+    assert calls == [2, 2]  # the latest year's set and 2020's, handed to write_sets
+    for name in ("summary.json", "years/2020/summary.json", "years/2020/run.toml", "run.toml"):
+        assert (outs["2"] / name).read_bytes() == (outs["1"] / name).read_bytes(), name
