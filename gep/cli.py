@@ -520,11 +520,14 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
                       "A new county starts better from `gep init`.", style="bold yellow", highlight=False)
         return
 
+    def other_ways():
+        # the same county by the raster path and by value transfer (independent of the tabular account)
+        return {label: Account.from_config(example_config(name)).run()
+                for label, name in (("spatial", "gep-spatial.toml"), ("value transfer", "gep-value-transfer.toml"))}
+
     def methods_and_transfer(res, result):
         # the same county by the raster path and by value transfer, side by side, in the same report
-        others = {"tabular": res}
-        for label, name in (("spatial", "gep-spatial.toml"), ("value transfer", "gep-value-transfer.toml")):
-            others[label] = Account.from_config(example_config(name)).run()
+        others = {"tabular": res, **(other_ways_later.result() if other_ways_later is not None else other_ways())}
         table = side_by_side(others)
         res.extra.setdefault("report_sheets", {})["方法对比 Methods"] = (
             (table / 1e8).reset_index().rename(columns={"category": "类别 Category", "service": "服务 Service ID",
@@ -554,8 +557,16 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
     for name in ("gep-spatial.toml", "gep-value-transfer.toml"):
         cfg, folder = load_config(example_config(name))
         also += _input_files(example_config(name), cfg, folder, [])
-    _run(example_config(), out, quiet, compare_methods=compare_methods, wait=wait, extra=methods_and_transfer,
-         also_reads=tuple(also), uncertainty=uncertainty, seed=seed, formats=_formats(formats))
+    chosen = _formats(formats)
+    from .io.two_cores import start_second_process
+
+    other_ways_later = start_second_process(other_ways, "gep-example-other-ways")  # on the other core, when it can
+    try:
+        _run(example_config(), out, quiet, compare_methods=compare_methods, wait=wait, extra=methods_and_transfer,
+             also_reads=tuple(also), uncertainty=uncertainty, seed=seed, formats=chosen)
+    finally:
+        if other_ways_later is not None:
+            other_ways_later.stop()  # a run that failed before it needed them
 
 
 @app.command()

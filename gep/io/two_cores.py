@@ -1,4 +1,5 @@
-"""Write the output sets of a multi-year run on two cores.
+"""Work that needs nothing from the rest of a run, on the second core: the output sets of a multi-year run
+(:func:`write_sets`), and the example's other two accounts (:func:`start_second_process`, ``gep example``).
 
 ``gep run --years 2015-2024`` writes a complete set for every year (``summary.json``,
 ``accounts.xlsx``, ``accounts.nc``, ``run.toml``): about 0.35 s a year, most of it in
@@ -37,7 +38,7 @@ from typing import Callable, Sequence
 
 from ..errors import OutputError, problem
 
-__all__ = ["write_sets", "usable_workers"]
+__all__ = ["write_sets", "start_second_process", "SecondProcess", "usable_workers"]
 
 
 def usable_workers() -> int:
@@ -68,6 +69,84 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
+class SecondProcess:
+    """``fn()`` running in a forked process; :meth:`result` waits for it and returns what it returned.
+
+    What ``fn`` returns is pickled back through a pipe; an exception it raises is
+    raised by :meth:`result`, as itself (its text when it cannot be pickled); a
+    process that dies without a word is an :class:`~gep.errors.OutputError` with its
+    exit code. Start one with :func:`start_second_process`.
+    """
+
+    def __init__(self, fn: Callable[[], object], name: str):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self._receive, send = ctx.Pipe(duplex=False)
+        receive = self._receive
+
+        def run():
+            receive.close()
+            try:
+                message = ("done", fn())
+            except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, as itself
+                message = ("failed", exc)
+            try:
+                send.send(message)
+            except Exception:  # noqa: BLE001 - what cannot be pickled goes back as text
+                import traceback
+
+                send.send(("failed_text", "".join(traceback.format_exception(message[1]))
+                           if message[0] == "failed" else f"what {name} returned could not be sent back"))
+            finally:
+                send.close()
+
+        self.name = name
+        self._process = ctx.Process(target=run, name=name, daemon=True)
+        self._process.start()
+        send.close()  # only the child writes: a child that dies ends the pipe, and recv() then fails
+        self._done = False
+
+    def result(self):
+        """Wait for the process; its return value, or its error raised here."""
+        if self._done:
+            raise RuntimeError(f"the result of {self.name} was already taken")
+        self._done = True
+        try:
+            kind, payload = self._receive.recv()
+        except EOFError:
+            kind, payload = "died", None
+        finally:
+            self._receive.close()
+            self._process.join()
+        if kind == "done":
+            return payload
+        if kind == "failed":
+            raise payload
+        detail = payload if kind == "failed_text" else f"exit code {self._process.exitcode}"
+        raise OutputError(problem(
+            "second_process_failed", f"第二个进程（{self.name}）失败：{detail}",
+            f"the second process ({self.name}) failed: {detail}", value=detail,
+            hint_zh="设置环境变量 GEP_WORKERS=1 后重新运行（单进程）",
+            hint_en="run again with the environment variable GEP_WORKERS=1 (everything in one process)"))
+
+    def stop(self) -> None:
+        """Stop the process if it still runs (its result is then never taken)."""
+        if not self._done:
+            self._done = True
+            self._process.kill()
+            self._process.join()
+            self._receive.close()
+
+
+def start_second_process(fn: Callable[[], object], name: str) -> SecondProcess | None:
+    """``fn()`` started in a second process, or ``None`` when this process cannot fork one (module docstring):
+    the caller then runs ``fn`` itself."""
+    if usable_workers() < 2 or not _can_fork():
+        return None
+    return SecondProcess(fn, name)
+
+
 def write_sets(jobs: Sequence[Callable[[], dict[str, Path]]]) -> list[dict[str, Path]]:
     """Run ``jobs`` (each writes one output set and returns ``{name: path}``), on two processes when it can.
 
@@ -84,59 +163,17 @@ def write_sets(jobs: Sequence[Callable[[], dict[str, Path]]]) -> list[dict[str, 
         What each job returned, in the order of ``jobs``.
     """
     jobs = list(jobs)
-    if len(jobs) < 2 or usable_workers() < 2 or not _can_fork():
+    mine, theirs = list(range(0, len(jobs), 2)), list(range(1, len(jobs), 2))
+    second = start_second_process(lambda: [jobs[i]() for i in theirs], "gep-write-sets") if len(jobs) > 1 else None
+    if second is None:
         return [job() for job in jobs]
-    import multiprocessing
-
-    mine = list(range(0, len(jobs), 2))
-    theirs = list(range(1, len(jobs), 2))
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def second_process():
-        receive.close()
-        try:
-            message = ("done", [jobs[i]() for i in theirs])
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, as itself
-            message = ("failed", exc)
-        try:
-            send.send(message)
-        except Exception:  # noqa: BLE001 - an error that cannot be pickled goes back as its text
-            import traceback
-
-            send.send(("failed_text", "".join(traceback.format_exception(message[1]))
-                       if message[0] == "failed" else "the files written could not be sent back"))
-        finally:
-            send.close()
-
-    child = ctx.Process(target=second_process, name="gep-write-sets", daemon=True)
-    child.start()
-    send.close()  # only the child writes: a child that dies ends the pipe, and recv() below then fails
     results: list = [None] * len(jobs)
     try:
         for i in mine:
             results[i] = jobs[i]()
     except BaseException:
-        child.kill()
-        child.join()
-        receive.close()
+        second.stop()
         raise
-    try:
-        kind, payload = receive.recv()
-    except EOFError:
-        kind, payload = "died", None
-    finally:
-        receive.close()
-        child.join()
-    if kind == "done":
-        for i, written in zip(theirs, payload):
-            results[i] = written
-        return results
-    if kind == "failed":
-        raise payload
-    detail = payload if kind == "failed_text" else f"exit code {child.exitcode}"
-    raise OutputError(problem(
-        "second_process_failed", f"写出部分年份输出的第二个进程失败（{detail}）",
-        f"the second process writing some years' outputs failed ({detail})", value=detail,
-        hint_zh="设置环境变量 GEP_WORKERS=1 后重新运行（单进程写出）",
-        hint_en="run again with the environment variable GEP_WORKERS=1 (every set written by one process)"))
+    for i, written in zip(theirs, second.result()):
+        results[i] = written
+    return results

@@ -159,3 +159,39 @@ def test_gep_run_years_writes_the_same_sets_on_two_processes(tmp_path, forking, 
     assert calls == [2, 2]  # the latest year's set and 2020's, handed to write_sets
     for name in ("summary.json", "years/2020/summary.json", "years/2020/run.toml", "run.toml"):
         assert (outs["2"] / name).read_bytes() == (outs["1"] / name).read_bytes(), name
+
+
+def test_a_second_process_hands_back_what_it_returned(forking):
+    import pandas as pd
+
+    frame = pd.DataFrame({"service": ["carbon", "water"], "value": [1.0, float("nan")]})
+    second = two_cores.start_second_process(lambda: (os.getpid(), frame), "test")
+    pid, back = second.result()
+    assert pid != os.getpid()
+    pd.testing.assert_frame_equal(back, frame)
+    with pytest.raises(RuntimeError, match="already taken"):
+        second.result()
+
+
+def test_gep_example_computes_the_other_ways_on_a_second_process(tmp_path, forking, monkeypatch):
+    from openpyxl import load_workbook
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    started = []
+    real = two_cores.start_second_process
+    monkeypatch.setattr(two_cores, "start_second_process", lambda fn, name: started.append(name) or real(fn, name))
+    sheets = {}
+    for workers in ("2", "1"):
+        monkeypatch.setenv("GEP_WORKERS", workers)
+        out = tmp_path / f"out{workers}"
+        r = CliRunner().invoke(app, ["example", "--out", str(out), "--quiet", "--uncertainty", "0",
+                                     "--no-compare-methods", "--formats", "json,xlsx"])
+        assert r.exit_code == 0, r.output
+        wb = load_workbook(out / "accounts.xlsx", read_only=True)
+        sheets[workers] = list(wb["方法对比 Methods"].values)
+        wb.close()
+        assert (out / "summary.json").is_file()
+    assert started[0] == "gep-example-other-ways"
+    assert len(sheets["2"]) > 10 and sheets["2"] == sheets["1"]  # spatial and value transfer, the same numbers
