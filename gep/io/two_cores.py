@@ -69,6 +69,20 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
+def _die_with(parent: int) -> None:
+    """Have the kernel stop this (forked) process when ``parent`` ends (Linux ``PR_SET_PDEATHSIG``): a run
+    killed while its second process still writes leaves no process writing into its staging folder."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux's C library
+        pass
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(1)
+
+
 class SecondProcess:
     """``fn()`` running in a forked process; :meth:`result` waits for it and returns what it returned.
 
@@ -85,8 +99,11 @@ class SecondProcess:
         self._receive, send = ctx.Pipe(duplex=False)
         receive = self._receive
 
+        parent = os.getpid()
+
         def run():
             receive.close()
+            _die_with(parent)
             try:
                 message = ("done", fn())
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, as itself

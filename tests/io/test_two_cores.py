@@ -195,3 +195,37 @@ def test_gep_example_computes_the_other_ways_on_a_second_process(tmp_path, forki
         assert (out / "summary.json").is_file()
     assert started[0] == "gep-example-other-ways"
     assert len(sheets["2"]) > 10 and sheets["2"] == sheets["1"]  # spatial and value transfer, the same numbers
+
+
+def test_the_second_process_ends_with_the_run(tmp_path):
+    # a run killed while its second process writes: the kernel stops the second process too
+    import signal
+    import subprocess
+
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from gep.io import two_cores\n"
+        "two_cores._can_fork = lambda: True\n"
+        "second = two_cores.start_second_process(lambda: time.sleep(60), 'test')\n"
+        "print(second._process.pid, flush=True)\n"
+        "time.sleep(60)\n", encoding="utf-8")
+    run = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "GEP_WORKERS": "2"})
+    child = int(run.stdout.readline())
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    def running(pid):  # a process that ended but was not yet reaped by whoever adopted it is a zombie ("Z")
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except FileNotFoundError:
+            return False
+
+    for _ in range(100):
+        if not running(child):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the second process outlived the run")
