@@ -33,25 +33,19 @@ from __future__ import annotations
 import os
 import sys
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 from ..errors import OutputError, problem
 
-__all__ = ["write_sets", "start_second_process", "SecondProcess", "usable_workers"]
+__all__ = ["SecondProcess", "start_second_process", "usable_workers", "write_sets"]
 
 
 def usable_workers() -> int:
-    """How many processes may write sets: ``GEP_WORKERS``, else the cores this process may run on, at most 2."""
+    """How many processes may do a run's work: ``GEP_WORKERS``, else the cores this process may run on; at most 2."""
     text = os.environ.get("GEP_WORKERS", "").strip()
     if text:
-        try:
-            wanted = int(text)
-        except ValueError:
-            raise OutputError(problem(
-                "bad_gep_workers", f"环境变量 GEP_WORKERS 应为正整数，而不是 {text!r}",
-                f"the environment variable GEP_WORKERS must be a positive whole number, not {text!r}",
-                value=text, hint_zh="设为 1（单进程）或 2", hint_en="set it to 1 (one process) or 2")) from None
+        wanted = int(text) if text.isdigit() else 0
         if wanted < 1:
             raise OutputError(problem(
                 "bad_gep_workers", f"环境变量 GEP_WORKERS 应为正整数，而不是 {text!r}",

@@ -17,7 +17,14 @@ import pytest
 import xarray as xr
 
 import gep
-from gep.errors import GepError, MissingCoefficient, OutputError, UnknownRegion, combined_error, problem
+from gep.errors import (
+    GepError,
+    MissingCoefficient,
+    OutputError,
+    UnknownRegion,
+    combined_error,
+    problem,
+)
 from gep.io import two_cores
 from gep.io.outputs import write_into
 from gep.io.two_cores import usable_workers, write_sets
@@ -112,7 +119,7 @@ def test_an_error_here_stops_the_second_process(forking, tmp_path):
 
 
 def test_one_process_when_asked_or_when_it_cannot_fork(monkeypatch):
-    pids = lambda: {"pid": os.getpid()}  # noqa: E731
+    pids = lambda: {"pid": os.getpid()}
     monkeypatch.setenv("GEP_WORKERS", "1")
     assert usable_workers() == 1
     assert [w["pid"] for w in write_sets([pids, pids, pids])] == [os.getpid()] * 3
