@@ -248,7 +248,7 @@ def _input_files(config: Path, cfg: dict, folder: Path, wanted: list[int]) -> li
 def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None, maps: bool = False,
          targets: Path | None = None, official: bool = False, compare_methods: bool = False, report: bool = False,
          wait: bool = False, extra=None, also_reads: tuple[Path, ...] = (), uncertainty: int = 0, seed: int = 1,
-         formats: tuple[str, ...] = OUTPUT_FORMATS):
+         formats: tuple[str, ...] = OUTPUT_FORMATS, busy_second_core: bool = False):
     """Run one year, or several years (``--years`` or ``[account] years``), and replace ``out`` with the outputs.
 
     ``out`` is checked and locked before anything is computed; every file
@@ -258,7 +258,9 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
     returns ``(write, show)``: ``write(staging)`` writes further files into the
     set, ``show()`` prints (either may be ``None``). ``also_reads`` are further
     input files. ``uncertainty`` draws (``--uncertainty N``, seeded by ``seed``) are of the latest year;
-    ``formats`` names the outputs of every year (:data:`OUTPUT_FORMATS`).
+    ``formats`` names the outputs of every year (:data:`OUTPUT_FORMATS`). The years are
+    checked and run on two processes, unless ``busy_second_core`` (another process already computes for
+    this run); their output sets are written on two.
     """
     from .account import Account
     from .account.config import load_config
@@ -285,7 +287,10 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
             multi, unc = None, None
             with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
                 if len(wanted) > 1:
-                    multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year)
+                    from .io.two_cores import usable_workers
+
+                    multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year,
+                                      workers=1 if busy_second_core else usable_workers())
                     res = multi[multi.years[-1]]
                     if compare_methods or uncertainty:  # the latest year's account, its inputs as the run read them
                         latest = multi.accounts[(res.year, "as_run")]
@@ -563,7 +568,8 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
     other_ways_later = start_second_process(other_ways, "gep-example-other-ways")  # on the other core, when it can
     try:
         _run(example_config(), out, quiet, compare_methods=compare_methods, wait=wait, extra=methods_and_transfer,
-             also_reads=tuple(also), uncertainty=uncertainty, seed=seed, formats=chosen)
+             also_reads=tuple(also), uncertainty=uncertainty, seed=seed, formats=chosen,
+             busy_second_core=other_ways_later is not None)
     finally:
         if other_ways_later is not None:
             other_ways_later.stop()  # a run that failed before it needed them

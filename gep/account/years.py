@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -71,25 +72,53 @@ def parse_years(text: str | list | tuple) -> list[int]:
 
 
 def run_years(config: str | Path, years=None, *, maps: bool = False, official: bool = False,
-              progress=None) -> "MultiYearResult":
+              progress=None, workers: int = 1) -> "MultiYearResult":
     """Run a config for several years (``years`` or ``[account] years``).
 
     ``maps=True`` keeps the per-pixel maps of the spatial methods of the
     latest year (``AccountResult.write_maps``, ``gep run --years … --maps``).
     ``progress(year, done, total)`` is called as each year starts (a progress bar).
+    ``workers=2`` checks and runs every other earlier year in a second process
+    (:func:`gep.io.two_cores.start_second_process`; ``gep run --years`` asks for it), which hands
+    back their problems and results: the same figures, problems and order as one process.
     """
     accounts = year_accounts(config, years, maps=maps, official=official)
-    problems = accounts.problems()
+    keys = list(accounts)
+    earlier = sorted({y for y, _ in keys})[:-1]
+    theirs = [k for k in keys if k[0] in earlier[::2]] if workers > 1 else []
+    second = None
+    if theirs:
+        from ..io.two_cores import start_second_process
+
+        second = start_second_process(partial(_check_and_run, accounts, theirs), "gep-years")
+    if second is None:
+        theirs = []
+    mine = [k for k in keys if k not in theirs]
+    validated = {k: list(accounts[k].validate()) for k in mine}
+    ran = {}
+    try:
+        if not accounts.year_problems and not any(validated.values()):
+            for i, k in enumerate(mine):
+                if progress is not None:  # one step per account run (each year, and each year at constant prices)
+                    progress(k[0], i, len(mine))
+                ran[k] = accounts[k].run()
+    except BaseException:
+        if second is not None:
+            second.stop()
+        raise
+    if second is not None:
+        their_problems, their_results = second.result()
+        validated.update(their_problems)
+        ran.update(their_results or {})
+    problems = accounts.problems(validated)
     if problems:
         from .inputs import _most_specific
 
         raise _most_specific(problems)
     results, constant = {}, {}
-    for i, ((y, kind), acct) in enumerate(accounts.items()):
-        if progress is not None:  # one step per account run (each year, and each year at constant prices)
-            progress(y, i, len(accounts))
-        (results if kind == "as_run" else constant)[y] = acct.run()
-    for (y, kind), _ in accounts.items():
+    for (y, kind) in keys:
+        (results if kind == "as_run" else constant)[y] = ran[(y, kind)]
+    for (y, kind) in keys:
         if kind == "as_run" and accounts.reused.get(y):
             results[y].extra.setdefault("summary_sections", {})["inputs_reused"] = dict(accounts.reused[y])
             results[y].warnings.append(_reuse_warning(y, accounts.reused[y]))
@@ -98,18 +127,31 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
     return multi
 
 
+def _check_and_run(accounts: YearAccounts, keys: list) -> tuple[dict, dict | None]:
+    """The problems of the accounts ``keys`` (each account's own list), and their results when none has a problem
+    (the part of :func:`run_years` a second process does)."""
+    validated = {k: list(accounts[k].validate()) for k in keys}
+    if accounts.year_problems or any(validated.values()):
+        return validated, None
+    return validated, {k: accounts[k].run() for k in keys}
+
+
 class YearAccounts(dict):
     """The accounts of a multi-year run, keyed ``(year, "as_run" | "constant")``, with the year-input checks."""
 
     year_problems: list
     reused: dict
 
-    def problems(self) -> list:
-        """Every problem of every year (each marked with its year), the year-input checks first."""
+    def problems(self, validated: dict | None = None) -> list:
+        """Every problem of every year (each marked with its year), the year-input checks first.
+
+        ``validated`` holds each account's own problems when they were found already
+        (``{(year, kind): [Problem, …]}``, some by a second process): they are then not looked for again.
+        """
         out = list(self.year_problems)
         seen = set()
         for (year, kind), acct in self.items():
-            for p in acct.validate():
+            for p in (validated[(year, kind)] if validated is not None else acct.validate()):
                 key = (p.code, p.file, p.row, p.column, str(p.value), p.en)
                 if kind == "constant" and key in seen:
                     continue  # the constant-price run repeats the problems of its year

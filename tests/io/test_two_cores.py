@@ -13,6 +13,7 @@ import sys
 import time
 from functools import partial
 
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -169,8 +170,6 @@ def test_gep_run_years_writes_the_same_sets_on_two_processes(tmp_path, forking, 
 
 
 def test_a_second_process_hands_back_what_it_returned(forking):
-    import pandas as pd
-
     frame = pd.DataFrame({"service": ["carbon", "water"], "value": [1.0, float("nan")]})
     second = two_cores.start_second_process(lambda: (os.getpid(), frame), "test")
     pid, back = second.result()
@@ -236,3 +235,44 @@ def test_the_second_process_ends_with_the_run(tmp_path):
     else:
         os.kill(child, signal.SIGKILL)
         pytest.fail("the second process outlived the run")
+
+
+def _years_county(tmp_path):
+    """The example with 2018 and 2019 reusing 2021's inputs: its county rows start in 2020, so those years lack them."""
+    import shutil
+
+    folder = tmp_path / "county"
+    shutil.copytree(gep.example_config().parent, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    config = folder / "gep.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[years.2018]\nreuse = 2021\n[years.2019]\nreuse = 2021\n",
+                      encoding="utf-8")
+    return config
+
+
+def test_run_years_on_two_processes_gives_the_same_accounts(forking, two_years):
+    started = []
+    real = two_cores.start_second_process
+    two_cores.start_second_process = lambda fn, name: started.append(name) or real(fn, name)
+    try:
+        split = gep.run_years(gep.example_config(), [2020, 2021], workers=2)
+    finally:
+        two_cores.start_second_process = real
+    assert started == ["gep-years"]
+    for y in (2020, 2021):
+        assert split[y].summary() == two_years[y].summary()
+        assert split.constant[y].summary() == two_years.constant[y].summary()
+    pd.testing.assert_frame_equal(split.compare(2020, 2021).cells, two_years.compare(2020, 2021).cells, check_exact=True)
+    assert split.accounts[(2021, "as_run")] is not None  # the latest year's account, for --uncertainty
+
+
+def test_run_years_on_two_processes_reports_the_same_problems_in_the_same_order(forking, tmp_path):
+    config = _years_county(tmp_path)
+    errors = {}
+    for workers in (2, 1):
+        with pytest.raises(GepError) as info:
+            gep.run_years(config, "2018-2021", workers=workers)
+        errors[workers] = info.value
+    assert type(errors[2]) is type(errors[1])
+    assert [(p.code, p.en, p.file, p.row) for p in errors[2].problems] == \
+           [(p.code, p.en, p.file, p.row) for p in errors[1].problems]
+    assert any(p.en.startswith("[2018]") for p in errors[2].problems)  # a year the second process checked
