@@ -1,5 +1,7 @@
-"""Work that needs nothing from the rest of a run, on the second core: the output sets of a multi-year run
-(:func:`write_sets`), and the example's other two accounts (:func:`start_second_process`, ``gep example``).
+"""Work that needs nothing from the rest of a run, on the second core: every other earlier year of a
+multi-year run (:func:`gep.account.years.run_years` with ``workers=2``), the output sets of its years
+(:func:`write_sets`), and the example's other two accounts (``gep example``), each through
+:func:`start_second_process`.
 
 ``gep run --years 2015-2024`` writes a complete set for every year (``summary.json``,
 ``accounts.xlsx``, ``accounts.nc``, ``run.toml``): about 0.35 s a year, most of it in
