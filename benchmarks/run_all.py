@@ -16,7 +16,7 @@ shared machine; absolute times are context):
    account of that process); where the process's time goes (import, compute, writing); the
    workbook alone (``gep.io.excel.write_excel``, first call and best of 3); ``gep example`` end to end.
 3. **years** -- ten years (2015–2024) against one (2021) of a copy of the example, as ``gep run``
-   processes and in-process (``run_years`` against one ``Account.run``). The copy makes the
+   processes (both best of ``--repeat``; the ten-year run uses both cores: ``gep.io.two_cores``) and in-process (``run_years`` against one ``Account.run``). The copy makes the
    example's illustrative county rows valid from 2015 and reuses the 2021 inputs for the years that
    have none (``reuse = 2021``): a timing fixture, not an account.
 4. **townships** -- one ``gep.Account(...).run()`` (value-transfer profile, 11 services) on GeoTIFFs
@@ -249,7 +249,7 @@ def years(tmp: Path, repeat: int) -> None:
     header("3. Ten years (2015–2024) against one (2021), the example's inputs")
     one, ten = years_fixture(tmp)
     p1 = best_of(repeat, [GEP, "run", one, "-q", "-o", tmp / "y1"])
-    p10 = best_of(1, [GEP, "run", ten, "-q", "--years", "2015-2024", "-o", tmp / "y10"])
+    p10 = best_of(repeat, [GEP, "run", ten, "-q", "--years", "2015-2024", "-o", tmp / "y10"])
     inproc = child_json(YEARS_CHILD, one, ten)
     line("gep run, one year (process)", s(p1["wall"]), f"CPU {p1['cpu_min']:.3f} s")
     line("gep run --years 2015-2024 (process, 10 years + 10 at constant prices)", s(p10["wall"]),
