@@ -267,8 +267,9 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
     from .account.years import parse_years, run_years
     from .io.outputs import write_into, write_map_files
     from .io.safe_write import OutputFolder
-    from .io.two_cores import write_sets
     from functools import partial
+
+    from .io.two_cores import usable_workers, write_sets
     from .progress import progress
 
     dest, appraisal, write_more, show_more, reported = None, None, None, None, {}
@@ -287,8 +288,6 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
             multi, unc = None, None
             with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
                 if len(wanted) > 1:
-                    from .io.two_cores import usable_workers
-
                     multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year,
                                       workers=1 if busy_second_core else usable_workers())
                     res = multi[multi.years[-1]]
@@ -563,16 +562,13 @@ def example(out: Path = typer.Option(Path("gep-example-out"), "--out", "-o", hel
         cfg, folder = load_config(example_config(name))
         also += _input_files(example_config(name), cfg, folder, [])
     chosen = _formats(formats)
-    from .io.two_cores import start_second_process
+    from .io.two_cores import second_process
 
-    other_ways_later = start_second_process(other_ways, "gep-example-other-ways")  # on the other core, when it can
-    try:
+    # on the other core, when it can; stopped if the run fails before it needs them
+    with second_process(other_ways, "gep-example-other-ways") as other_ways_later:
         _run(example_config(), out, quiet, compare_methods=compare_methods, wait=wait, extra=methods_and_transfer,
              also_reads=tuple(also), uncertainty=uncertainty, seed=seed, formats=chosen,
              busy_second_core=other_ways_later is not None)
-    finally:
-        if other_ways_later is not None:
-            other_ways_later.stop()  # a run that failed before it needed them
 
 
 @app.command()

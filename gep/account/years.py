@@ -79,37 +79,22 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
     latest year (``AccountResult.write_maps``, ``gep run --years … --maps``).
     ``progress(year, done, total)`` is called as each year starts (a progress bar).
     ``workers=2`` checks and runs every other earlier year in a second process
-    (:func:`gep.io.two_cores.start_second_process`; ``gep run --years`` asks for it), which hands
+    (:func:`gep.io.two_cores.second_process`; ``gep run --years`` asks for it), which hands
     back their problems and results: the same figures, problems and order as one process.
     """
     accounts = year_accounts(config, years, maps=maps, official=official)
     keys = list(accounts)
     earlier = sorted({y for y, _ in keys})[:-1]
     theirs = [k for k in keys if k[0] in earlier[::2]] if workers > 1 else []
-    second = None
-    if theirs:
-        from ..io.two_cores import start_second_process
+    from ..io.two_cores import second_process
 
-        second = start_second_process(partial(_check_and_run, accounts, theirs), "gep-years")
-    if second is None:
-        theirs = []
-    mine = [k for k in keys if k not in theirs]
-    validated = {k: list(accounts[k].validate()) for k in mine}
-    ran = {}
-    try:
-        if not accounts.year_problems and not any(validated.values()):
-            for i, k in enumerate(mine):
-                if progress is not None:  # one step per account run (each year, and each year at constant prices)
-                    progress(k[0], i, len(mine))
-                ran[k] = accounts[k].run()
-    except BaseException:
+    with second_process(partial(_check_and_run, accounts, theirs) if theirs else None, "gep-years") as second:
+        mine = keys if second is None else [k for k in keys if k not in theirs]
+        validated, ran = _check_and_run(accounts, mine, progress)
         if second is not None:
-            second.stop()
-        raise
-    if second is not None:
-        their_problems, their_results = second.result()
-        validated.update(their_problems)
-        ran.update(their_results or {})
+            their_problems, their_results = second.result()
+            validated.update(their_problems)
+            ran.update(their_results)
     problems = accounts.problems(validated)
     if problems:
         from .inputs import _most_specific
@@ -118,7 +103,6 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
     results, constant = {}, {}
     for (y, kind) in keys:
         (results if kind == "as_run" else constant)[y] = ran[(y, kind)]
-    for (y, kind) in keys:
         if kind == "as_run" and accounts.reused.get(y):
             results[y].extra.setdefault("summary_sections", {})["inputs_reused"] = dict(accounts.reused[y])
             results[y].warnings.append(_reuse_warning(y, accounts.reused[y]))
@@ -127,13 +111,17 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
     return multi
 
 
-def _check_and_run(accounts: YearAccounts, keys: list) -> tuple[dict, dict | None]:
-    """The problems of the accounts ``keys`` (each account's own list), and their results when none has a problem
-    (the part of :func:`run_years` a second process does)."""
+def _check_and_run(accounts: YearAccounts, keys: list, progress=None) -> tuple[dict, dict]:
+    """The problems of the accounts ``keys`` (each account's own list), and their results when no year has a
+    problem (none otherwise: :func:`run_years` then raises them all). A second process does this for its years."""
     validated = {k: list(accounts[k].validate()) for k in keys}
-    if accounts.year_problems or any(validated.values()):
-        return validated, None
-    return validated, {k: accounts[k].run() for k in keys}
+    ran = {}
+    if not accounts.year_problems and not any(validated.values()):
+        for i, k in enumerate(keys):
+            if progress is not None:  # one step per account run (each year, and each year at constant prices)
+                progress(k[0], i, len(keys))
+            ran[k] = accounts[k].run()
+    return validated, ran
 
 
 class YearAccounts(dict):

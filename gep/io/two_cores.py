@@ -1,7 +1,7 @@
 """Work that needs nothing from the rest of a run, on the second core: every other earlier year of a
 multi-year run (:func:`gep.account.years.run_years` with ``workers=2``), the output sets of its years
 (:func:`write_sets`), and the example's other two accounts (``gep example``), each through
-:func:`start_second_process`.
+:func:`second_process`.
 
 ``gep run --years 2015-2024`` writes a complete set for every year (``summary.json``,
 ``accounts.xlsx``, ``accounts.nc``, ``run.toml``): about 0.35 s a year, most of it in
@@ -16,9 +16,9 @@ for byte (the same function writes them; ``tests/io/test_two_cores.py`` compares
 Nothing changes for a reader: they are written into the staging folder of the run,
 which replaces ``--out`` in one step only when both processes have finished.
 
-The sets are written in one process when
+The work stays in this process when
 
-- there is one set, or ``GEP_WORKERS=1`` (or fewer usable cores than two);
+- ``GEP_WORKERS=1``, or fewer usable cores than two;
 - the platform cannot fork (Windows; macOS, where forking a process that has
   loaded system frameworks is unsafe);
 - this process runs threads besides the main one (dask's thread pool after a
@@ -35,12 +35,13 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import OutputError, problem
 
-__all__ = ["SecondProcess", "start_second_process", "usable_workers", "write_sets"]
+__all__ = ["SecondProcess", "second_process", "start_second_process", "usable_workers", "write_sets"]
 
 
 def usable_workers() -> int:
@@ -160,6 +161,18 @@ def start_second_process(fn: Callable[[], object], name: str) -> SecondProcess |
     return SecondProcess(fn, name)
 
 
+@contextmanager
+def second_process(fn: Callable[[], object] | None, name: str) -> Iterator[SecondProcess | None]:
+    """:func:`start_second_process` for the block (``None`` when ``fn`` is ``None`` or this process cannot fork);
+    a process whose result the block did not take (it raised, or returned early) is stopped at its end."""
+    second = start_second_process(fn, name) if fn is not None else None
+    try:
+        yield second
+    finally:
+        if second is not None:
+            second.stop()
+
+
 def write_sets(jobs: Sequence[Callable[[], dict[str, Path]]]) -> list[dict[str, Path]]:
     """Run ``jobs`` (each writes one output set and returns ``{name: path}``), on two processes when it can.
 
@@ -176,17 +189,11 @@ def write_sets(jobs: Sequence[Callable[[], dict[str, Path]]]) -> list[dict[str, 
         What each job returned, in the order of ``jobs``.
     """
     jobs = list(jobs)
-    mine, theirs = list(range(0, len(jobs), 2)), list(range(1, len(jobs), 2))
-    second = start_second_process(lambda: [jobs[i]() for i in theirs], "gep-write-sets") if len(jobs) > 1 else None
-    if second is None:
-        return [job() for job in jobs]
-    results: list = [None] * len(jobs)
-    try:
-        for i in mine:
-            results[i] = jobs[i]()
-    except BaseException:
-        second.stop()
-        raise
-    for i, written in zip(theirs, second.result()):
-        results[i] = written
+    theirs = list(range(1, len(jobs), 2))
+    with second_process((lambda: [jobs[i]() for i in theirs]) if theirs else None, "gep-write-sets") as second:
+        if second is None:
+            return [job() for job in jobs]
+        results = [job() if i not in theirs else None for i, job in enumerate(jobs)]
+        for i, written in zip(theirs, second.result()):
+            results[i] = written
     return results

@@ -276,3 +276,27 @@ def test_run_years_on_two_processes_reports_the_same_problems_in_the_same_order(
     assert [(p.code, p.en, p.file, p.row) for p in errors[2].problems] == \
            [(p.code, p.en, p.file, p.row) for p in errors[1].problems]
     assert any(p.en.startswith("[2018]") for p in errors[2].problems)  # a year the second process checked
+
+
+def test_run_years_stops_its_second_process_when_this_one_fails(forking, monkeypatch):
+    from gep.account.account import Account
+
+    here, children = os.getpid(), []
+    real_start, real_validate = two_cores.start_second_process, Account.validate
+
+    def start(fn, name):
+        second = real_start(fn, name)
+        children.append(second._process)
+        return second
+
+    def validate(self):
+        if os.getpid() == here:  # this process only: the second one checks its years as usual
+            raise RuntimeError("a defect while checking")
+        return real_validate(self)
+
+    monkeypatch.setattr(two_cores, "start_second_process", start)
+    monkeypatch.setattr(Account, "validate", validate)
+    with pytest.raises(RuntimeError, match="a defect while checking"):
+        gep.run_years(gep.example_config(), [2020, 2021], workers=2)
+    (child,) = children
+    assert not child.is_alive()
