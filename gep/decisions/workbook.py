@@ -14,16 +14,7 @@ __all__ = ["write_workbook"]
 
 
 def write_workbook(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, list[str]]]) -> Path:
-    """Write ``{title: (frame, notes)}`` as one workbook; returns the path."""
-    from openpyxl import Workbook
+    """Write ``{title: (frame, notes)}`` as one workbook (:func:`gep.io.excel.write_tables`); returns the path."""
+    from ..io.excel import write_tables
 
-    from ..io.excel import _sheet
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for title, (frame, notes) in sheets.items():
-        _sheet(wb, title[:31], frame, notes)
-    wb.properties.creator = "gep"
-    path = Path(path)
-    wb.save(path)
-    return path
+    return write_tables(path, sheets)

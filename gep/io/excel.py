@@ -8,11 +8,11 @@ a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is written with a
 leading ``'`` as text (:mod:`gep.io.safe_text`).
 
 What each cell holds and how it looks is decided once, by :func:`sheet_layout`,
-independently of the library that writes the file. ``accounts.xlsx`` is written
-with XlsxWriter (:func:`write_excel`: about 3× faster than openpyxl, which
-serialises every cell through a pure-Python XML tree); :func:`_sheet` writes the
-same layout into an openpyxl workbook (the standalone decision workbooks).
-Workbooks are read with openpyxl everywhere.
+independently of the library that writes the file. Every workbook gep writes
+(``accounts.xlsx`` and the standalone decision workbooks) is written with
+XlsxWriter (:func:`write_tables`: about 3× faster than openpyxl, which
+serialises every cell through a pure-Python XML tree, and without openpyxl's
+0.1 s import). Workbooks are read with openpyxl everywhere.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache
 from numbers import Real
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, NamedTuple
 
 import pandas as pd
 
@@ -33,7 +33,7 @@ from .summary import total_key
 
 from ..numformat import MISSING, excel_format
 
-__all__ = ["write_excel", "report_tables", "sheet_layout"]
+__all__ = ["write_excel", "write_tables", "report_tables", "sheet_layout"]
 
 YI = 1e8
 
@@ -160,47 +160,8 @@ def sheet_layout(frame: pd.DataFrame, notes: Iterable[str] = ()) -> SheetLayout:
     return SheetLayout(rows, widths, header_row)
 
 
-# ------------------------------------------------------------------ openpyxl (the decision workbooks)
-def _sheet(wb, title: str, frame: pd.DataFrame, notes: Iterable[str] = ()):
-    """Write :func:`sheet_layout` of ``frame`` into a new sheet of an openpyxl workbook; ``(sheet, header row)``.
-
-    Works for a write-only workbook too: column widths and the frozen header
-    are set before the rows are streamed.
-    """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    looks = {
-        "note": {"font": Font(italic=True, color="555555")},
-        "header": {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDEBDD"),
-                   "alignment": Alignment(wrap_text=True, vertical="top")},
-        "missing": {"font": Font(color="8A5A00"), "alignment": Alignment(horizontal="right")},
-        "number": {},
-    }
-    layout = sheet_layout(frame, notes)
-    ws = wb.create_sheet(title)
-    for j, width in enumerate(layout.widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = f"A{layout.header_row + 1}"
-    for values, styles in layout.rows:
-        cells = []
-        for value, style in zip(values, styles):
-            if style is None:
-                cells.append(value)
-                continue
-            cell = WriteOnlyCell(ws, value=value)
-            for name, v in looks[style.kind].items():
-                setattr(cell, name, v)
-            if style.kind == "number":
-                cell.number_format = style.number_format
-            cells.append(cell)
-        ws.append(cells)
-    return ws, layout.header_row
-
-
-# ------------------------------------------------------------------ XlsxWriter (accounts.xlsx)
-#: the XlsxWriter formats of the styles of :func:`sheet_layout` (the same fonts, fill and alignment as :func:`_sheet`)
+# ------------------------------------------------------------------ XlsxWriter (every workbook gep writes)
+#: the XlsxWriter formats of the styles of :func:`sheet_layout`: notes italic grey, the header bold on light green
 XLSX_LOOKS = {
     "note": {"italic": True, "font_color": "#555555"},
     "header": {"bold": True, "pattern": 1, "bg_color": "#DDEBDD", "text_wrap": True, "valign": "top"},
@@ -447,13 +408,15 @@ def _short_path(value) -> str:
     return Path(text.split(":")[0]).name + (":" + text.split(":", 1)[1] if ":" in text else "")
 
 
-def write_excel(res, path: str | Path, *, summary: dict | None = None) -> Path:
-    """Write the workbook with XlsxWriter: every sheet of :func:`report_tables`, laid out by :func:`sheet_layout`.
+def write_tables(path: str | Path, sheets: dict[str, tuple[pd.DataFrame, list[str]]], *,
+                 after_sheet: Callable[..., None] | None = None) -> Path:
+    """Write ``{title: (frame, notes)}`` as one workbook with XlsxWriter, each sheet laid out by :func:`sheet_layout`.
 
-    The file is built in memory and written at the end in one piece: an error
-    on the way leaves no half-written workbook, and a folder that cannot be
-    written raises the same ``OSError`` as any other file. Numbers are stored with
-    16 significant digits, as openpyxl stored them.
+    Titles are cut to Excel's 31 characters (a repeat gets a number). ``after_sheet(wb, ws, title, frame,
+    layout)`` may add to a sheet once its cells are written (the charts of ``accounts.xlsx``). The file is
+    built in memory and written at the end in one piece: an error on the way leaves no half-written
+    workbook, and a folder that cannot be written raises the same ``OSError`` as any other file. Numbers
+    are stored with 16 significant digits, as openpyxl stored them.
     """
     import xlsxwriter
 
@@ -463,12 +426,29 @@ def write_excel(res, path: str | Path, *, summary: dict | None = None) -> Path:
                                       "strings_to_numbers": False})
     formats: dict[CellStyle, Any] = {}
     titles: list[str] = []
-    n_cat = len(res.by_category)  # the rows of the summary sheet that follow its GEP row
-    for title, (frame, notes) in report_tables(res, summary).items():
+    for title, (frame, notes) in sheets.items():
         titles.append(_unique_title(titles, title[:31]))
         ws = wb.add_worksheet(titles[-1])
         layout = sheet_layout(frame, notes)
         _write_layout(wb, ws, layout, formats)
+        if after_sheet is not None:
+            after_sheet(wb, ws, title, frame, layout)
+    wb.set_properties({"author": "gep"})
+    wb.close()
+    path = Path(path)
+    with open(path, "wb") as fh:
+        fh.write(buffer.getbuffer())
+    return path
+
+
+def write_excel(res, path: str | Path, *, summary: dict | None = None) -> Path:
+    """Write ``accounts.xlsx``: every sheet of :func:`report_tables` (:func:`write_tables`), with two native charts.
+
+    The summary sheet charts GEP by category, the sheet by region GEP by township.
+    """
+    n_cat = len(res.by_category)  # the rows of the summary sheet that follow its GEP row
+
+    def charts(wb, ws, title: str, frame: pd.DataFrame, layout: SheetLayout) -> None:
         start = layout.header_row - 1   # 0-based row of the header
         if title == "汇总 Summary":   # GEP by category: the rows after the GEP row
             rows = (start + 2, start + 1 + n_cat)
@@ -480,9 +460,5 @@ def write_excel(res, path: str | Path, *, summary: dict | None = None) -> Path:
             _add_bar_chart(wb, ws, "乡镇 GEP GEP by township (亿元)", "亿元", values=(*rows, col), categories=(*rows, 1),
                            name_cell=(start, col), height_cm=max(7.5, 0.5 * len(frame)),
                            anchor=(start, len(frame.columns) + 1))
-    wb.set_properties({"author": "gep"})
-    wb.close()
-    path = Path(path)
-    with open(path, "wb") as fh:
-        fh.write(buffer.getbuffer())
-    return path
+
+    return write_tables(path, report_tables(res, summary), after_sheet=charts)

@@ -14,11 +14,11 @@ import zipfile
 
 import pandas as pd
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from gep.cli import app
-from gep.io.excel import _sheet
+from gep.io.excel import write_tables
 from gep.io.safe_text import FORMULA_START, neutralise, neutralise_frame, write_csv
 from safety_helpers import one_year_county
 
@@ -120,12 +120,9 @@ def test_every_seeded_field_reaches_the_report_as_text_with_a_leading_quote(seed
         any(v.startswith("'" + text) for v in cells), cells[:3]
 
 
-def test_negative_numbers_stay_numbers_and_text_that_looks_like_one_is_neutralised():
+def test_negative_numbers_stay_numbers_and_text_that_looks_like_one_is_neutralised(tmp_path):
     frame = pd.DataFrame({"name": ["-3.5", "=A1", "百官", "@x"], "value": [-3.5, 2.0, -1e-9, 0.0]})
-    wb = Workbook()
-    wb.remove(wb.active)
-    _sheet(wb, "t", frame, notes=["+note"])
-    ws = wb["t"]
+    ws = load_workbook(write_tables(tmp_path / "t.xlsx", {"t": (frame, ["+note"])}))["t"]
     assert ws["A1"].value == "'+note"
     names = [ws.cell(row=r, column=1) for r in range(4, 8)]
     values = [ws.cell(row=r, column=2) for r in range(4, 8)]
