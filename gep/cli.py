@@ -808,11 +808,47 @@ app.command("screen")(_screen_command(console, err_console, _fail))
 
 
 def main() -> None:  # console-script entry point
+    """Run the ``gep`` command of ``sys.argv``; the process exits with its code (click's standalone mode)."""
+    _collect_the_oldest_objects_less_often()
     try:
         app()
     except GepError as exc:  # pragma: no cover - commands handle their own
         err_console.print(str(exc))  # the consoles read no markup
         sys.exit(1)
+    finally:
+        _leave_objects_to_the_os()
+
+
+#: the oldest generation is collected once in this many collections of the middle one (Python's default: 10)
+OLDEST_GENERATION_EVERY = 1000
+
+
+def _collect_the_oldest_objects_less_often() -> None:
+    """Fewer full collections in a command's process: the young objects are still collected as often as ever.
+
+    A run loads some 160,000 long-lived objects (the modules of pandas, xarray, dask, pint); with Python's
+    default thresholds every tenth collection of the middle generation walks all of them again, which was
+    half the collector's time in ``gep example`` (0.13 of 0.26 s). Only the CLI's own process is tuned, never
+    a program that imports gep.
+    """
+    import gc
+
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, OLDEST_GENERATION_EVERY)
+
+
+def _leave_objects_to_the_os() -> None:
+    """The process ends next: its objects are left for the operating system to reclaim, not collected.
+
+    Python's shutdown collects the cycles of every module it tears down: 0.3-0.4 s after a run of the example
+    (pandas, xarray, dask and pint loaded; benchmarks/run_all.py). ``gc.freeze()`` moves every object out of
+    the collector's reach, so that work is skipped. Nothing is lost: every output file has been written and
+    closed by the command (the ``--out`` folder is replaced in one step before it returns), and atexit handlers
+    and the flushing of stdout and stderr still run.
+    """
+    import gc
+
+    gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover

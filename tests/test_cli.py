@@ -113,3 +113,26 @@ def test_coefficients_diff_shows_price_year_status_and_source_changes(tmp_path):
 def test_coefficients_show_prints_integers_as_integers():
     r = runner.invoke(app, ["coefficients", "show", "cn-rcees", "--key", "price.co2"])
     assert r.exit_code == 0 and "2010" in r.output and "2010.0" not in r.output
+
+
+def test_the_command_process_ends_without_collecting_its_objects_one_by_one(tmp_path):
+    """The console entry point: fewer full collections while a command runs, none of every object at exit
+    (gep.cli._leave_objects_to_the_os); the command's output and exit code are as ever."""
+    import subprocess
+    import sys
+
+    record = tmp_path / "gc.json"
+    code = ("import atexit, gc, json, sys\n"
+            f"atexit.register(lambda: open({str(record)!r}, 'w').write(json.dumps("
+            "[gc.get_freeze_count(), gc.get_threshold()])))\n"
+            "sys.argv = ['gep', 'services', 'list']\n"
+            "from gep.cli import main\n"
+            "main()\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "carbon_sequestration" in run.stdout
+    frozen, threshold = json.loads(record.read_text())
+    assert frozen > 10_000  # every object of the process, left to the operating system
+    from gep.cli import OLDEST_GENERATION_EVERY
+
+    assert threshold[2] == OLDEST_GENERATION_EVERY
