@@ -6,7 +6,9 @@ tables (about 0.07 s) until a command prints: ``gep --help`` does without them.
 Progress bars track raster computations and the years of a multi-year account.
 
 Shown only on a terminal and never with ``--quiet``: a log file or a pipe gets
-no bar. Raster work is tracked through dask's scheduler callbacks (tasks done
+no bar. The bars are redrawn as the work advances (at most ten times a second), not
+by rich's refresh thread: a process of the CLI runs no thread of its own, so it
+may fork its second process (:mod:`gep.io.two_cores`) on a terminal too. Raster work is tracked through dask's scheduler callbacks (tasks done
 out of tasks planned), so it is exact for chunked rasters and silent for
 small in-memory ones, which finish at once.
 
@@ -16,6 +18,7 @@ small in-memory ones, which finish at once.
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 
 __all__ = ["progress", "LazyConsole", "Table"]
@@ -51,11 +54,22 @@ def Table(*args, **kwargs):  # noqa: N802 - stands for the class it builds
     return RichTable(*args, **kwargs)
 
 
+#: seconds between two redraws of the bars while raster tasks finish
+REDRAW_EVERY = 0.1
+
+
 class _Bars:
     def __init__(self, rich_progress):
         self._p = rich_progress
         self._years = None
         self._raster = None
+        self._drawn = 0.0
+
+    def _redraw(self, now: bool = False) -> None:
+        t = time.monotonic()
+        if now or t - self._drawn >= REDRAW_EVERY:
+            self._drawn = t
+            self._p.refresh()
 
     def year(self, year: int, done: int, total: int) -> None:
         """Called by :func:`gep.run_years` as each year starts (``done`` years finished of ``total``)."""
@@ -64,6 +78,7 @@ class _Bars:
         if self._years is None:
             self._years = self._p.add_task("年份 years", total=total)
         self._p.update(self._years, completed=done, description=f"年份 year {year}")
+        self._redraw(now=True)
 
     def _raster_start(self, total: int) -> None:
         if self._p is None:
@@ -72,10 +87,12 @@ class _Bars:
             self._raster = self._p.add_task("栅格计算 raster work", total=total)
         else:
             self._p.reset(self._raster, total=total)
+        self._redraw(now=True)
 
     def _raster_step(self) -> None:
         if self._p is not None and self._raster is not None:
             self._p.advance(self._raster)
+            self._redraw()
 
 
 @contextmanager
@@ -91,7 +108,7 @@ def progress(*, enabled: bool, console=None):
         console = console.get()
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as p:
+                  console=console, transient=True, auto_refresh=False) as p:  # no refresh thread: see above
         bars = _Bars(p)
 
         class _DaskBar(Callback):

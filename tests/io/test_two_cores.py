@@ -7,6 +7,7 @@ a process that dies comes back as an error naming its exit code.
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import sys
@@ -300,3 +301,57 @@ def test_run_years_stops_its_second_process_when_this_one_fails(forking, monkeyp
         gep.run_years(gep.example_config(), [2020, 2021], workers=2)
     (child,) = children
     assert not child.is_alive()
+
+
+def test_on_a_terminal_the_progress_bars_leave_the_years_two_processes(tmp_path):
+    """rich's refresh thread would forbid the fork (a second thread): the bars are redrawn by the work instead, so a
+    run on a terminal, bars showing, checks and runs its years on two processes as a run into a pipe does."""
+    import subprocess
+    import threading
+
+    record = tmp_path / "started.json"
+    script = tmp_path / "run.py"
+    script.write_text(
+        "import json, os, sys, threading\n"
+        "from gep.io import two_cores\n"
+        "real, started = two_cores.start_second_process, []\n"
+        "def start(fn, name):\n"
+        "    second = real(fn, name)\n"
+        "    started.append([name, second is not None, threading.active_count()])\n"
+        "    return second\n"
+        "two_cores.start_second_process = start\n"
+        "record = sys.argv[3]\n"
+        "sys.argv = ['gep', 'run', sys.argv[1], '--years', '2020,2021', '--out', sys.argv[2]]\n"
+        "from gep.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    open(record, 'w').write(json.dumps(started))\n", encoding="utf-8")
+    terminal, screen = os.openpty()  # the run's stdout and stderr are a terminal: rich shows its bars
+    shown = []
+    reader = threading.Thread(target=lambda: shown.append(_read_all(terminal)), daemon=True)
+    reader.start()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TTY_INTERACTIVE", "TERM")}
+    run = subprocess.run([sys.executable, str(script), str(gep.example_config()), str(tmp_path / "out"), str(record)],
+                         stdin=screen, stdout=screen, stderr=screen, timeout=300,
+                         env={**env, "GEP_WORKERS": "2", "TERM": "xterm-256color", "COLUMNS": "120"})
+    os.close(screen)
+    reader.join(timeout=30)
+    assert run.returncode == 0, shown
+    assert "年份 year" in shown[0]  # the bars were shown
+    started = json.loads(record.read_text())
+    assert ["gep-years", True, 1] in started, started
+
+
+def _read_all(fd: int) -> str:
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:  # the other end closed (Linux raises EIO)
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(fd)
+    return b"".join(chunks).decode("utf-8", "replace")
