@@ -226,12 +226,14 @@ def _formats(text: str) -> tuple[str, ...]:
 
 
 def _uncertainty(acct, res, draws: int, seed: int):
-    """Monte Carlo intervals, target probabilities and Sobol indices, added to the outputs (``--uncertainty N``)."""
+    """Monte Carlo intervals, target probabilities and Sobol indices, added to the outputs (``--uncertainty N``);
+    the Sobol design on the second core when it can (:mod:`gep.io.two_cores`)."""
     if not draws:
         return None
     from .account.uncertainty import account_uncertainty
+    from .io.two_cores import usable_workers
 
-    return account_uncertainty(acct, draws, seed, result=res).attach(res).extra["uncertainty"]
+    return account_uncertainty(acct, draws, seed, result=res, workers=usable_workers()).attach(res).extra["uncertainty"]
 
 
 def _input_files(config: Path, cfg: dict, folder: Path, wanted: list[int]) -> list[Path]:

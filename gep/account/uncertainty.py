@@ -45,6 +45,7 @@ are used at their values.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any, Mapping
 
 import numpy as np
@@ -640,7 +641,7 @@ def account_uncertainty(account, draws: int = 10_000, seed: int = 1, *, result=N
                         land_use_accuracy: float | None = None, land_use_product: str | None = None,
                         land_use_error: Mapping | None = None, land_use_error_source: str | None = None,
                         statistics_error: float | None = None, statistics_error_source: str | None = None,
-                        variants: bool = True) -> Uncertainty:
+                        variants: bool = True, workers: int = 1) -> Uncertainty:
     """Intervals, target probabilities, Sobol indices and structural spreads of an account.
 
     Parameters
@@ -657,6 +658,10 @@ def account_uncertainty(account, draws: int = 10_000, seed: int = 1, *, result=N
         Override the ``[uncertainty]`` section of the config (see :class:`UncertaintySettings`).
     variants : bool
         Also account every published method variant (the structural spread of methods).
+    workers : int
+        ``2``: the Sobol design is evaluated in a second process while this one computes the structural
+        spreads (:func:`gep.io.two_cores.second_process`; ``gep run --uncertainty`` asks for it when two
+        cores are free). The same numbers as one process: every draw comes from its own seeded stream.
 
     Returns
     -------
@@ -700,9 +705,16 @@ def account_uncertainty(account, draws: int = 10_000, seed: int = 1, *, result=N
                       sampled=sampled, held=held, ranges_sha256=runner.ctx.coefficients.ranges_sha256)
     unc.indicators = _indicator_draws(runner, unc)
     unc.two_mountains = _two_mountains(runner, unc)
-    unc.sensitivity = _sensitivity(runner, settings, list(runner.sampled.values()))
-    unc.structural = _structural(runner, unc, result, [(u, rec) for u, rec, reason in runner.held.values()
-                                                       if reason == "structural"], variants)
+    structural = [(u, rec) for u, rec, reason in runner.held.values() if reason == "structural"]
+    sensitivity = partial(_sensitivity, runner, settings, list(runner.sampled.values()))
+    from ..io.two_cores import second_process
+
+    # the Sobol design on the second core, when asked and worth it, beside the structural spreads here: neither reads
+    # what the other computes (runner.constant, filled by the Monte Carlo above, is only read)
+    worth_it = workers > 1 and settings.sobol_samples != 0 and bool(runner.sampled)
+    with second_process(sensitivity if worth_it else None, "gep-sensitivity") as later:
+        unc.structural = _structural(runner, unc, result, structural, variants)
+        unc.sensitivity = later.result() if later is not None else sensitivity()
     return unc
 
 

@@ -355,3 +355,34 @@ def _read_all(fd: int) -> str:
         chunks.append(data)
     os.close(fd)
     return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_the_sobol_design_on_a_second_process_gives_the_same_uncertainty(forking, monkeypatch):
+    from gep.account.uncertainty import account_uncertainty
+
+    account = gep.Account.from_config(gep.example_config())
+    result = account.run()
+    started = []
+    real = two_cores.start_second_process
+    monkeypatch.setattr(two_cores, "start_second_process", lambda fn, name: started.append(name) or real(fn, name))
+    one = account_uncertainty(account, 300, 7, result=result, workers=1)
+    assert started == []  # one process unless asked
+    two = account_uncertainty(account, 300, 7, result=result, workers=2)
+    assert started == ["gep-sensitivity"]
+    assert one.sensitivity["status"] == "ok" and one.sensitivity["evaluations"] > 0
+    assert json.dumps(one.summary(), sort_keys=True) == json.dumps(two.summary(), sort_keys=True)
+    xr.testing.assert_identical(one.value, two.value)
+
+
+def test_an_error_of_the_sobol_design_in_the_second_process_is_raised_as_itself(forking, monkeypatch):
+    from gep.account import uncertainty
+
+    account = gep.Account.from_config(gep.example_config())
+
+    def failing(*args, **kwargs):
+        raise MissingCoefficient(problem("missing_coefficient", "缺少系数", f"a coefficient is missing (pid {os.getpid()})"))
+
+    monkeypatch.setattr(uncertainty, "_sensitivity", failing)
+    with pytest.raises(MissingCoefficient, match="a coefficient is missing") as raised:
+        uncertainty.account_uncertainty(account, 200, 1, workers=2)
+    assert f"(pid {os.getpid()})" not in raised.value.problems[0].en  # raised there, handed back as itself
