@@ -44,12 +44,15 @@ class Reader(threading.Thread):
         self.out, self.seen, self.errors, self.stop = out, [], [], threading.Event()
 
     def run(self):
-        while not self.stop.is_set():
+        while True:
+            # one last read begun after the test said stop: the set the last run committed is always seen (a read
+            # still under way when the last run committed would otherwise be the last, and miss it)
+            last = self.stop.is_set()
             try:
                 got = read_set(self.out)
             except Exception as exc:  # a truncated JSON, an unreadable workbook: what must never happen
                 self.errors.append(repr(exc))
-                continue
+                got = None
             if got is not None:
                 summary, notes = got
                 name = summary["name"]["en"]
@@ -57,6 +60,8 @@ class Reader(threading.Thread):
                     self.errors.append(f"mixed set: summary.json of {name!r}, accounts.xlsx of {notes!r}")
                 if not self.seen or self.seen[-1] != name:
                     self.seen.append(name)
+            if last:
+                return
             time.sleep(0.01)
 
 
