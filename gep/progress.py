@@ -8,9 +8,10 @@ Progress bars track raster computations and the years of a multi-year account.
 Shown only on a terminal and never with ``--quiet``: a log file or a pipe gets
 no bar. The bars are redrawn as the work advances (at most ten times a second), not
 by rich's refresh thread: a process of the CLI runs no thread of its own, so it
-may fork its second process (:mod:`gep.io.two_cores`) on a terminal too. Raster work is tracked through dask's scheduler callbacks (tasks done
-out of tasks planned), so it is exact for chunked rasters and silent for
-small in-memory ones, which finish at once.
+may fork its second process (:mod:`gep.io.two_cores`) on a terminal too. Raster
+work is tracked through dask's scheduler callbacks (tasks done out of tasks
+planned), so it is exact for chunked rasters and silent for small in-memory
+ones, which finish at once.
 
     with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
         run_years(config, years, progress=bar.year)
