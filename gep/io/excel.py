@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 import pandas as pd
 
-from .safe_text import neutralise
+from .safe_text import UNSTORABLE, neutralise, shown_with_controls
 from .summary import total_key
 
 from ..numformat import MISSING, excel_format
@@ -168,21 +168,37 @@ XLSX_LOOKS = {
     "missing": {"font_color": "#8A5A00", "align": "right"},
     "number": {},
 }
-#: openpyxl's rule for text a worksheet cannot hold (XML 1.0 forbids these control characters)
-_ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 #: an Excel column of width ``w`` (characters of the default font) is ``7 * w`` pixels wide (Calibri 11: 7 px a digit)
 _PIXELS_PER_CHARACTER = 7
 #: chart sizes are given in cm, as openpyxl's were; XlsxWriter takes pixels (96 per inch)
 _PIXELS_PER_CM = 96 / 2.54
 
 
-def _checked_text(text: str) -> str:
-    """``text`` as a cell holds it, as openpyxl wrote it: at most 32,767 characters, no control characters."""
-    text = text[:32767]
-    if _ILLEGAL_CHARACTERS.search(text):
-        from openpyxl.utils.exceptions import IllegalCharacterError
+def _checked_text(text: str, sheet: str, row: int, col: int) -> str:
+    """``text`` as a cell holds it, as openpyxl wrote it: at most 32,767 characters.
 
-        raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+    Raises
+    ------
+    OutputError
+        ``unstorable_text``: the text holds a control character no workbook can hold
+        (:data:`gep.io.safe_text.UNSTORABLE`), named with its sheet and cell. The inputs gep reads are
+        checked for them already; this names any that came another way (a config string, a plugin).
+    """
+    text = text[:32767]
+    bad = UNSTORABLE.search(text)
+    if bad:
+        from xlsxwriter.utility import xl_rowcol_to_cell
+
+        from ..errors import OutputError, problem
+
+        where, code = f"{sheet}!{xl_rowcol_to_cell(row, col)}", f"U+{ord(bad.group()):04X}"
+        raise OutputError(problem(
+            "unstorable_text", f"工作表单元格 {where} 的文字含有控制字符 {code}，工作簿无法保存：{shown_with_controls(text)}",
+            f"the text of cell {where} holds the control character {code}, which no workbook can hold: "
+            f"{shown_with_controls(text)}", value=shown_with_controls(text),
+            hint_zh="在给出这段文字的输入（地区名、来源、配置）中删除该字符；它常随从其他程序粘贴的文字而来",
+            hint_en="delete it from the input that gives this text (a region name, a source, the config); it often "
+                    "comes with text pasted from another program"))
     return text
 
 
@@ -216,7 +232,7 @@ def _write_layout(wb, ws, layout: SheetLayout, formats: dict) -> None:
             elif isinstance(value, str):
                 # always write_string, never ws.write() (which would make "=…" a formula); text such as
                 # "#N/A" stays text (openpyxl made it an error cell; no gep table has such a text)
-                ws.write_string(r, c, _checked_text(value), fmt)
+                ws.write_string(r, c, _checked_text(value, ws.get_name(), r, c), fmt)
             elif isinstance(value, bool):
                 ws.write_boolean(r, c, value, fmt)
             elif isinstance(value, Real):

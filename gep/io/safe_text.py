@@ -10,16 +10,39 @@ stored as text; numbers are never touched (``-3.2`` the number stays a number).
 
 Every writer of a spreadsheet or CSV in :mod:`gep.io` passes its text cells
 through :func:`neutralise`; :func:`write_csv` is the CSV writer to use.
+
+A workbook cannot hold every character: XML 1.0, which an ``.xlsx`` file is made
+of, forbids the control characters U+0000–U+0008, U+000B, U+000C and
+U+000E–U+001F (:data:`UNSTORABLE`). They come with text pasted from other
+programs (a vertical tab from a word processor, a form feed from a PDF). Every
+table gep reads is checked for them (:func:`gep.io.tables.read_rows`: the file,
+row and column are named), and a workbook writer that meets one anyway raises an
+error naming the sheet and cell (:func:`gep.io.excel.write_tables`), never a
+half-written file.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_START", "neutralise", "neutralise_frame", "write_csv"]
+__all__ = ["FORMULA_START", "UNSTORABLE", "neutralise", "neutralise_frame", "shown_with_controls", "write_csv"]
+
+#: the characters no workbook can hold: XML 1.0 forbids these control characters (tab, line feed and carriage
+#: return are allowed); the rule openpyxl applies
+UNSTORABLE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+def shown_with_controls(text: str, n: int = 60) -> str:
+    r"""``text`` (its first ``n`` characters) quoted, every control character written as an escape, for a message.
+
+    >>> print(shown_with_controls("Bai\x0bguan"))
+    'Bai\x0bguan'
+    """
+    return repr(text[:n] + ("…" if len(text) > n else ""))
 
 #: first characters that make a spreadsheet treat text as a formula (or hide such a start)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

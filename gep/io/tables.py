@@ -52,6 +52,7 @@ import pandas as pd
 
 from ..errors import InputFileError, Problem, problem
 from . import limits
+from .safe_text import UNSTORABLE, shown_with_controls
 
 __all__ = ["read_table", "read_csv_checked", "sha256_file", "normalise_name", "split_sheet", "read_rows",
            "text_encoding", "decode_text", "find_header_row", "check_workbook", "missing_columns_problem",
@@ -393,6 +394,7 @@ def read_rows(path: str | Path, sheet: str | int | None = None) -> tuple[list[li
     sheet = sheet if sheet is not None else spec_sheet
     if p.suffix.lower() in _EXCEL_SUFFIXES:
         rows, title = _excel_rows(p, sheet)
+        _refuse_unstorable(rows, f"{p}[{title}]")
         return rows, {"file": f"{p}[{title}]", "encoding": None, "excel": True}
     text, enc = _decode(p)
     if "\x00" in text[:4096] or not text.strip():
@@ -410,7 +412,42 @@ def read_rows(path: str | Path, sheet: str | int | None = None) -> tuple[list[li
         raise InputFileError(problem(
             "not_csv", f"无法按 CSV 解析：{exc}", f"does not parse as CSV: {exc}", file=str(p),
             hint_zh="检查分隔符（应为逗号）与引号", hint_en="check the delimiter (comma) and quoting")) from None
+    if UNSTORABLE.search(text):  # one pass over the text; the cells only when there is one
+        _refuse_unstorable(rows, str(p))
     return rows, {"file": str(p), "encoding": enc, "excel": False, "text": text}
+
+
+#: cells named one by one in an ``unstorable_text`` error, before "and N more"
+MAX_CELLS_SHOWN = 20
+
+
+def _refuse_unstorable(rows: Sequence[Sequence[Any]], file: str) -> None:
+    """Raise one problem per text cell holding a control character no workbook can hold (:data:`UNSTORABLE`).
+
+    Such a character (a vertical tab, a form feed … pasted from another program) would stop the workbook of
+    the run at the end, after every account was computed; here the file, row (as the spreadsheet numbers it)
+    and column (its letter) are named before anything is computed. Nothing is removed silently.
+    """
+    from openpyxl.utils import get_column_letter
+
+    found = [(i, j, cell, m.group()) for i, row in enumerate(rows) for j, cell in enumerate(row)
+             if isinstance(cell, str) and (m := UNSTORABLE.search(cell))]
+    if not found:
+        return
+    problems = []
+    for i, j, cell, ch in found[:MAX_CELLS_SHOWN]:
+        col, code, text = get_column_letter(j + 1), f"U+{ord(ch):04X}", shown_with_controls(cell)
+        problems.append(problem(
+            "unstorable_text", f"文字含有控制字符 {code}，工作簿无法保存：{text}",
+            f"the text holds the control character {code}, which no workbook can hold: {text}",
+            file=file, row=i + 1, column=col, value=text,
+            hint_zh="删除该字符（它常随从其他程序粘贴的文字而来），再运行", hint_en="delete the character (it often "
+            "comes with text pasted from another program) and run again"))
+    if len(found) > MAX_CELLS_SHOWN:
+        more = len(found) - MAX_CELLS_SHOWN
+        problems.append(problem("unstorable_text", f"另有 {more} 个单元格含有控制字符",
+                                f"{more} more cells hold control characters", file=file, value=more))
+    raise InputFileError(problems)
 
 
 def header_name(cell: Any) -> str:

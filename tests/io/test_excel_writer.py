@@ -14,9 +14,9 @@ import copy
 import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import IllegalCharacterError
 
 import gep
+from gep.errors import OutputError
 from gep.account.years import run_years
 from gep.io.excel import _write_layout, sheet_layout, write_excel, write_tables
 from openpyxl_report_writer import reference_sheet, reference_write_excel
@@ -153,14 +153,21 @@ def test_every_kind_of_cell_is_written_alike_by_both_libraries(tmp_path):
     assert [ws.cell(row=r, column=6).value for r in range(5, 10)] == [True, False, True, True, False]
 
 
-def test_text_a_worksheet_cannot_hold_is_refused_as_before(tmp_path, example_result):
-    """A control character in a name: the error openpyxl raised (IllegalCharacterError), and no half-written workbook."""
+def test_text_a_worksheet_cannot_hold_is_an_error_naming_its_cell(tmp_path, example_result):
+    """A control character that reached a name another way than a table (those are refused when read): an error
+    naming the sheet and cell and showing the character, and no half-written workbook."""
     res = copy.copy(example_result)
     res.regions = example_result.regions.copy()
     res.regions.at["baiguan", "name_en"] = "Bai\x00guan"
-    with pytest.raises(IllegalCharacterError):
+    with pytest.raises(OutputError) as exc:
         write_excel(res, tmp_path / "accounts.xlsx")
+    assert exc.value.codes == ["unstorable_text"]
+    assert "U+0000" in exc.value.problems[0].en and "'Bai\\x00guan" in exc.value.problems[0].en
+    assert "分区 By region!C4 " in exc.value.problems[0].en
     assert not (tmp_path / "accounts.xlsx").exists()
+    # the cell named is where the name goes: the same result with the name as given writes it there
+    ws = load_workbook(write_excel(example_result, tmp_path / "good.xlsx"))["分区 By region"]
+    assert ws["C4"].value == example_result.regions.at["baiguan", "name_en"]
 
 
 def test_a_folder_that_does_not_exist_is_an_os_error(tmp_path, example_result):

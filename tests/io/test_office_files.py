@@ -53,6 +53,40 @@ def test_non_chinese_legacy_encoding_is_refused_not_mojibake(tmp_path):
     assert exc.value.codes == ["unknown_encoding"] and exc.value.problems[0].row == 2
 
 
+# ------------------------------------------------- text a workbook cannot hold
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x01", "\x1f"])  # a NUL makes the file binary: not_csv
+def test_a_control_character_in_a_table_is_named_with_its_row_and_column(tmp_path, char):
+    """A vertical tab pasted into a name would stop the workbook at the end of the run: refused when read."""
+    f = tmp_path / "regions.csv"
+    f.write_text(f"id,name_en\nshangyu,Shangyu\nbaiguan,Bai{char}guan\ncaoe,Cao{char}e\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as exc:
+        read_csv_checked(f, required=["id"])
+    assert exc.value.codes == ["unstorable_text", "unstorable_text"]
+    first = exc.value.problems[0]
+    assert (first.file, first.row, first.column) == (str(f), 3, "B")  # the spreadsheet's row 3, column B
+    assert f"U+{ord(char):04X}" in first.en and repr(f"Bai{char}guan") in first.en
+
+
+def test_tab_line_break_and_carriage_return_are_text_a_workbook_holds(tmp_path):
+    f = tmp_path / "regions.csv"
+    f.write_text('id,name_en\nbaiguan,"Bai\tguan\r\nSubdistrict"\n', encoding="utf-8")
+    assert read_csv_checked(f, required=["id"])["name_en"].tolist() == ["Bai\tguan\r\nSubdistrict"]
+
+
+def test_a_control_character_in_the_example_stops_the_run_before_it_computes(example_copy):
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    regions = example_copy.parent / "regions.csv"
+    regions.write_text(regions.read_text(encoding="utf-8").replace("Baiguan", "Bai\x0bguan", 1), encoding="utf-8")
+    out = example_copy.parent / "out"
+    run = CliRunner().invoke(app, ["run", str(example_copy), "--out", str(out), "-q"])
+    assert run.exit_code == 1, run.output
+    assert "U+000B" in run.output and "regions.csv" in run.output and "internal error" not in run.output
+    assert not out.exists()
+
+
 # ------------------------------------------------------------- yearbook Excel sheets
 def _yearbook(path: Path, item_row_6: str = "稻谷") -> Path:
     """A sheet as a yearbook publishes it: title, unit note, a two-row merged header, a footnote."""
