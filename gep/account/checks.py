@@ -15,6 +15,8 @@ check                      what it catches
 :func:`raster_coverage`    pixels a service needs but has no data for (nodata, NaN), per region
 :func:`statistics_years`   statistics rows of other years; a service left with only other years' rows
 :func:`figures_agree`      GDP or population given twice with two values; implausible magnitudes
+                           (GDP per resident, density, reservoir capacity, coastline, money figures ÷ GDP)
+:func:`physical_magnitudes` a year's water supply deeper than 20 m over the county's land
 :func:`indicator_ranges`   a share above 100 %, a non-finite indicator
 :func:`official_purpose`   ``purpose = "official"`` with illustrative or unverified rows carrying value
 ========================== =========================================================================
@@ -31,8 +33,8 @@ import xarray as xr
 from ..errors import GepError, Problem, problem
 
 __all__ = ["finite", "negative_totals", "given_rows_are_used", "zero_services", "raster_coverage", "statistics_years",
-           "figures_agree", "indicator_ranges", "official_purpose", "quality_warning", "DEFAULT_MAX_MISSING",
-           "FIGURE_TOLERANCE", "PLAUSIBLE"]
+           "figures_agree", "physical_magnitudes", "indicator_ranges", "official_purpose", "quality_warning", "DEFAULT_MAX_MISSING",
+           "FIGURE_TOLERANCE", "PLAUSIBLE", "MULTIPLE_OF_GDP", "TOWNSHIPS_OVER_COUNTY"]
 
 #: share of the pixels a service needs in a region that may lack data before the account stops
 DEFAULT_MAX_MISSING = 0.001
@@ -45,9 +47,40 @@ PLAUSIBLE = {
     "gdp_per_resident": (1_000.0, 5_000_000.0, "元/人",
                          "GDP 的单位（元/万元/亿元）或人口的单位（人/万人）可能写错",
                          "the unit of GDP (元/万元/亿元) or of population (人/万人) is probably wrong"),
-    "population_density": (0.5, 60_000.0, "人/km²",
+    # 双湖县 (Tibet) has some 14,000 residents on 116,600 km²: 0.12 per km²
+    "population_density": (0.05, 60_000.0, "人/km²",
                            "人口的单位（人/万人）或面积的单位可能写错",
                            "the unit of population (人/万人) or of the area is probably wrong"),
+    # a physical bound: the reservoirs' total capacity spread over the county's land. The Three Gorges (39.3 km³)
+    # over the 3,424 km² of 夷陵区 that holds its dam is 11.5 m; 100 m is no county's
+    "reservoir_depth": (0.0, 100.0, "m",
+                        "水库总库容的单位（m³/万m³/亿m³）可能写错：库容平铺在全县土地上深度超过 100 m",
+                        "the unit of reservoir_capacity (m³/万m³/亿m³) is probably wrong: spread over the county's "
+                        "land it would stand more than 100 m deep"),
+    # China's mainland coastline is about 18,000 km: no county has more
+    "coastline_length": (0.0, 18_000.0, "km",
+                         "海岸线长度的单位（m/km）可能写错：超过中国大陆海岸线全长（约 1.8 万 km）",
+                         "the unit of coastline_length (m/km) is probably wrong: longer than China's whole mainland "
+                         "coastline (about 18,000 km)"),
+    # water supplied in a year, spread over the county's land: Shanghai's 7.8 km³ over 6,340 km² is 1.2 m
+    "water_use_depth": (0.0, 20.0, "m/a",
+                        "供水量的单位（m³/万m³/亿m³）可能写错：一年的供水平铺在全县土地上深度超过 20 m",
+                        "the unit of a water-use quantity (m³/万m³/亿m³) is probably wrong: a year's supply spread over "
+                        "the county's land would stand more than 20 m deep"),
+}
+
+#: money figures of the economy table as a multiple of GDP: the highest plausible, and why. A figure above it is a
+#: unit slip (万元 written as 亿元 is 10⁴ times); ``[checks] plausibility = false`` accepts one that is right
+MULTIPLE_OF_GDP = {
+    "tertiary_value_added": (1.0, "第三产业增加值是 GDP 的一部分", "tertiary value added is a part of GDP"),
+    "fiscal_revenue": (1.0, "财政总收入来自 GDP 的一部分", "fiscal revenue is raised from a part of GDP"),
+    "eco_compensation_income": (1.0, "生态补偿收入不会超过 GDP", "eco-compensation income does not exceed GDP"),
+    "agricultural_output": (3.0, "农林牧渔业总产值约为其增加值的两倍", "gross farm output is about twice its value added"),
+    "green_organic_agri_output": (3.0, "是农林牧渔业总产值的一部分", "a part of the gross farm output"),
+    "industrial_output": (10.0, "工业总产值与增加值之比很少超过 5", "gross industrial output is rarely 5 times its value added"),
+    "eco_processing_output": (10.0, "是工业产值的一部分", "a part of the gross industrial output"),
+    "tourism_revenue": (10.0, "旅游收入最高的县也只有 GDP 的数倍", "even the most visited counties take a few times their GDP"),
+    "eco_tourism_revenue": (10.0, "是旅游收入的一部分", "a part of the tourism revenue"),
 }
 
 
@@ -267,6 +300,9 @@ def figures_agree(inputs: dict, account) -> tuple[list[Problem], list[Problem]]:
                 f"(more than {tol:.1%} apart)", value=key, file=str(getattr(rt, "file", "regions")), column=key,
                 hint_zh="同一数字应一致：检查两处的单位（元/万元/亿元，人/万人）与数值",
                 hint_en="one figure, one value: check the units (元/万元/亿元, 人/万人) and numbers in both places"))
+    problems.extend(_tourism_revenue_agrees(inputs, account, econ_values, econ, tol))
+    if same_year and cfg.get("plausibility", True):
+        problems.extend(_townships_within_county(rt, root))
     if cfg.get("plausibility", True):
         pop = econ_values.get("population", root.get("population"))
         gdp = econ_values.get("gdp", root.get("gdp"))
@@ -276,6 +312,15 @@ def figures_agree(inputs: dict, account) -> tuple[list[Problem], list[Problem]]:
             checks.append(("gdp_per_resident", float(gdp) / float(pop)))
         if pop is not None and area and not pd.isna(pop):
             checks.append(("population_density", float(pop) / float(area)))
+        econ_file = str((econ.attrs.get("file") if econ is not None else None) or "economy")
+        capacity, coast = econ_values.get("reservoir_capacity"), econ_values.get("coastline_length")
+        if capacity is not None and area and not pd.isna(capacity):
+            checks.append(("reservoir_depth", float(capacity) / (float(area) * 1e6)))
+        if coast is not None and not pd.isna(coast):
+            checks.append(("coastline_length", float(coast) / 1000.0))
+        # the figures of the economy table alone name its file and row
+        where = {"reservoir_depth": {"file": econ_file, "column": "reservoir_capacity"},
+                 "coastline_length": {"file": econ_file, "column": "coastline_length"}}
         for name, value in checks:
             lo, hi, unit, hint_zh, hint_en = PLAUSIBLE[name]
             if not (lo <= value <= hi):
@@ -283,8 +328,119 @@ def figures_agree(inputs: dict, account) -> tuple[list[Problem], list[Problem]]:
                     "implausible_figure", f"{name} = {value:,.6g} {unit}，不在合理范围 {lo:g}–{hi:g} {unit} 内",
                     f"{name} = {value:,.6g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}",
                     value=name, hint_zh=hint_zh + "；若数字确实如此，在 [checks] 中设置 plausibility = false",
-                    hint_en=hint_en + "; if the figure is right, set plausibility = false in [checks]"))
+                    hint_en=hint_en + "; if the figure is right, set plausibility = false in [checks]",
+                    **where.get(name, {})))
+        if gdp is not None and not pd.isna(gdp) and float(gdp) > 0:
+            for key, (most, why_zh, why_en) in MULTIPLE_OF_GDP.items():
+                v = econ_values.get(key)
+                if v is None or pd.isna(v) or float(v) <= most * float(gdp):
+                    continue
+                ratio = float(v) / float(gdp)
+                problems.append(problem(
+                    "implausible_figure", f"{key} = {float(v):,.6g} 元，是 GDP 的 {ratio:,.4g} 倍（合理上限 {most:g} 倍：{why_zh}）",
+                    f"{key} = {float(v):,.6g} 元 is {ratio:,.4g} times GDP (at most {most:g} times is plausible: {why_en})",
+                    value=key, file=econ_file, column=key,
+                    hint_zh="检查其单位（元/万元/亿元）；若数字确实如此，在 [checks] 中设置 plausibility = false",
+                    hint_en="check its unit (元/万元/亿元); if the figure is right, set plausibility = false in [checks]"))
     return problems, []
+
+
+#: the townships' population or GDP may add up to more than the county's (resident and registered counts,
+#: estimates by township), but not to more than this multiple of it
+TOWNSHIPS_OVER_COUNTY = 2.0
+
+
+def _townships_within_county(rt, root: dict) -> list[Problem]:
+    """The townships' population and GDP do not add up to more than twice the county's: one of them is in the wrong
+    unit (万人 written as 人 is 10⁴ times). The areas are reconciled exactly elsewhere (``area_mismatch``)."""
+    leaves = [r for r in rt.leaves if r != rt.root]
+    out = []
+    for key, column, zh, en, unit in (("population", "population_persons", "人口", "population", "人"),
+                                      ("gdp", "gdp_yuan", "地区生产总值", "GDP", "元")):
+        county = root.get(key)
+        if not leaves or column not in rt.frame or county is None or pd.isna(county) or float(county) <= 0:
+            continue
+        by_township = pd.to_numeric(rt.frame.loc[leaves, column], errors="coerce").dropna()
+        total = float(by_township.sum())
+        if total <= TOWNSHIPS_OVER_COUNTY * float(county):
+            continue
+        largest = by_township.sort_values(ascending=False).index[:3].tolist()
+        out.append(problem(
+            "townships_exceed_county", f"各乡镇{zh}合计 {total:,.6g} {unit}，是全县 {float(county):,.6g} {unit} 的 "
+            f"{total / float(county):,.4g} 倍（最大：{'、'.join(map(str, largest))}）",
+            f"the townships' {en} adds up to {total:,.6g} {unit}, {total / float(county):,.4g} times the county's "
+            f"{float(county):,.6g} {unit} (largest: {', '.join(map(str, largest))})",
+            file=str(getattr(rt, "file", "regions")), column=key, value=largest[0] if largest else None,
+            hint_zh="检查这些乡镇的单位（人/万人，元/万元/亿元）",
+            hint_en="check the units of these townships (人/万人, 元/万元/亿元)"))
+    return out
+
+
+def _tourism_revenue_agrees(inputs: dict, account, econ_values: dict, econ, tol: float) -> list[Problem]:
+    """The tourism revenue of the economy table and the statistics' tourism revenue rows (the recreation
+    service values these) are one figure: two values beyond ``tol`` are a unit slip in one of them."""
+    stated = econ_values.get("tourism_revenue")
+    stats = inputs.get("statistics")
+    table = getattr(stats, "table", stats)
+    if stated is None or pd.isna(stated) or table is None or not {"group", "subgroup", "output_value"} <= set(table):
+        return []
+    rows = table[(table["group"] == "tourism") & (table["subgroup"] == "revenue")]
+    if "year" in rows and account.year_or_none is not None:
+        years = pd.to_numeric(rows["year"], errors="coerce")
+        rows = rows[years.isna() | (years == account.year_or_none)]
+    values = pd.to_numeric(rows["output_value"], errors="coerce")
+    if rows.empty or values.isna().all():
+        return []
+    total = float(values.sum())
+    if math.isclose(total, float(stated), rel_tol=tol):
+        return []
+    sources = rows["source_row"].astype(str).tolist() if "source_row" in rows else []
+    econ_file = str((econ.attrs.get("file") if econ is not None else None) or "economy")
+    return [problem(
+        "figure_disagrees", f"旅游总收入在经济表中为 {float(stated):,.6g} 元，统计表各行合计为 {total:,.6g} 元（相差超过 {tol:.1%}）",
+        f"tourism revenue is {float(stated):,.6g} 元 in the economy table but {total:,.6g} 元 in the statistics "
+        f"rows ({', '.join(sources[:3])}; more than {tol:.1%} apart)", value="tourism_revenue", file=econ_file,
+        column="tourism_revenue", hint_zh="同一数字应一致：检查两处的单位（元/万元/亿元）与数值；游憩服务按统计表的数值核算",
+        hint_en="one figure, one value: check the units (元/万元/亿元) and numbers in both places; the recreation "
+                "service is valued from the statistics rows")]
+
+
+def physical_magnitudes(steps: dict, inputs: dict, account) -> list[Problem]:
+    """A physical quantity no county could have, from quantities given in the statistics: a unit slip.
+
+    The water supplied in a year (``water_supply``, from the statistics' water-use rows) spread over the
+    county's land deeper than :data:`PLAUSIBLE` ``["water_use_depth"]`` allows. ``[checks] plausibility = false``
+    accepts it.
+    """
+    cfg = account.config.get("checks") or {}
+    step, rt = steps.get("water_supply"), inputs.get("regions")
+    if not cfg.get("plausibility", True) or step is None or step.physical is None or rt is None:
+        return []
+    from ..units import conversion_factor
+
+    area = rt.area_km2()
+    data = step.physical.data
+    try:
+        m3 = float(data.sum()) * conversion_factor(str(data.attrs.get("units", "m³")), "m³")
+    except Exception:  # noqa: BLE001 - a quantity in another unit than a volume: nothing to compare
+        return []
+    if not area or not math.isfinite(m3):
+        return []
+    depth = m3 / (float(area) * 1e6)
+    lo, hi, unit, hint_zh, hint_en = PLAUSIBLE["water_use_depth"]
+    if depth <= hi:
+        return []
+    stats = inputs.get("statistics")
+    table = getattr(stats, "table", stats)
+    rows = [] if table is None or "group" not in table else \
+        table.loc[table["group"] == "water_supply", "source_row"].astype(str).tolist()
+    file = rows[0].rsplit(":", 1)[0] if rows else "statistics"
+    return [problem(
+        "implausible_figure", f"供水量 {m3:,.6g} m³ 平铺在全县 {float(area):,.6g} km² 土地上深 {depth:,.4g} m（合理上限 {hi:g} {unit}）",
+        f"the water supplied, {m3:,.6g} m³, would stand {depth:,.4g} m deep over the county's {float(area):,.6g} km² "
+        f"(at most {hi:g} {unit} is plausible)", value="water_use_depth", file=str(file),
+        hint_zh=hint_zh + "；若数字确实如此，在 [checks] 中设置 plausibility = false",
+        hint_en=hint_en + "; if the figure is right, set plausibility = false in [checks]")]
 
 
 def indicator_ranges(indicators: dict) -> list[Problem]:

@@ -164,6 +164,7 @@ def _build_plan(account) -> Plan:
     if complete:
         problems.extend(checks.zero_services(ok_steps, account.config))
         problems.extend(checks.negative_totals(ok_steps))
+        problems.extend(checks.physical_magnitudes(ok_steps, inputs, account))
     cov_problems, cov_warnings = checks.raster_coverage(ctx, account.config)
     problems.extend(cov_problems)
     warnings.extend(cov_warnings)
