@@ -129,6 +129,8 @@ class YearAccounts(dict):
 
     year_problems: list
     reused: dict
+    base_year: int | None = None
+    declared_reuse: dict | None = None
 
     def problems(self, validated: dict | None = None) -> list:
         """Every problem of every year (each marked with its year), the year-input checks first.
@@ -136,7 +138,7 @@ class YearAccounts(dict):
         ``validated`` holds each account's own problems when they were found already
         (``{(year, kind): [Problem, …]}``, some by a second process): they are then not looked for again.
         """
-        out = list(self.year_problems)
+        out = list(self.year_problems) + self.repeated_inputs()
         seen = set()
         for (year, kind), acct in self.items():
             for p in (validated[(year, kind)] if validated is not None else acct.validate()):
@@ -149,6 +151,56 @@ class YearAccounts(dict):
 
     def warnings(self) -> list:
         return [_with_year(w, y) for (y, kind), acct in self.items() if kind == "as_run" for w in acct.plan().warnings]
+
+    def repeated_inputs(self) -> list:
+        """A year whose land use, statistics or economy table is byte for byte another year's, not declared reused.
+
+        Naming last year's file again in ``[years.<year>]`` (a copy-paste slip), or a copy of it, repeats that
+        year's data as silently as giving none (``year_without_inputs``): the change between the two years is then
+        booked as a price change. ``[years.<year>] reuse`` says it is meant. A statistics table whose rows carry a
+        ``year`` is shared by every year on purpose: each account takes its own rows.
+        """
+        from ..io.filecache import file_digest
+
+        first: dict[tuple[str, str], int] = {}
+        out = []
+        # an input a year does not have of its own is a problem already (year_without_inputs)
+        missing = {(p.column, p.value) for p in self.year_problems if p.code == "year_without_inputs"}
+        for (year, kind), acct in sorted(self.items()):
+            if kind != "as_run":
+                continue
+            for key in ("land_use", "statistics", "economy"):
+                value = (acct.config.get("inputs") or {}).get(key)
+                declared = (getattr(self, "declared_reuse", None) or {}).get(year)
+                if not isinstance(value, (str, Path)) or key in (self.reused.get(year) or {}) \
+                        or (f"years.{year}", key) in missing \
+                        or (isinstance(declared, int) and not isinstance(declared, bool)) \
+                        or (isinstance(declared, dict) and key in declared):
+                    continue
+                path = Path(str(value).split("#")[0])
+                path = path if path.is_absolute() else Path(acct.base_dir) / path
+                digest = file_digest(path)
+                if digest is None:
+                    continue
+                earlier = first.setdefault((key, digest), year)
+                if earlier != year and not (key == "statistics" and _rows_carry_years(acct)):
+                    # the slip is in the [years.<year>] section, not in the [inputs] of the config's own year
+                    mine, theirs = (earlier, year) if year == getattr(self, "base_year", None) else (year, earlier)
+                    out.append(problem(
+                        "year_repeats_inputs", f"{mine} 年的 {key}（{path.name}）与 {theirs} 年的逐字节相同：将重复 {theirs} 年的数据",
+                        f"the {key} of {mine} ({path.name}) is byte for byte that of {theirs}: it would repeat the "
+                        f"{theirs} data", file=str(path), column=f"years.{mine}.{key}", value=key,
+                        hint_zh=f"给出 {mine} 年自己的 {key}；若确实沿用，在 [years.{mine}] 中写 reuse = {theirs}",
+                        hint_en=f"give the {key} of {mine}; to reuse it on purpose, write reuse = {theirs} in "
+                                f"[years.{mine}]"))
+        return out
+
+
+def _rows_carry_years(acct) -> bool:
+    """Whether the account's statistics table gives a year on its rows (one table for several years)."""
+    stats = acct.plan().inputs.get("statistics")
+    table = getattr(stats, "table", stats)
+    return table is not None and "year" in table and bool(pd.to_numeric(table["year"], errors="coerce").notna().any())
 
 
 def _with_year(p, year: int):
@@ -194,6 +246,8 @@ def year_accounts(config: str | Path, years=None, *, maps: bool = False, officia
                                   "no years given (--years or [account] years)", file=str(config)))
     out = YearAccounts()
     out.year_problems, out.reused = [], {}
+    out.base_year = (cfg.get("account") or {}).get("year")  # the year the config's own [inputs] belong to
+    out.declared_reuse = {y: ((cfg.get("years") or {}).get(str(y)) or {}).get("reuse") for y in years}
     current = str(cfg.get("account", {}).get("prices", "current")) == "current"
     for y in years:
         probs, reused = year_inputs(cfg, y, str(config))
