@@ -140,6 +140,12 @@ def _number(text: str) -> float | None:
     return value
 
 
+def _printed_percent(text: str) -> float | None:
+    """The one percentage a target text prints (``">96%"`` -> 96.0); ``None`` when it prints none or several."""
+    found = re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", str(text))
+    return float(found[0]) if len(found) == 1 else None
+
+
 def read_indicator_table(path: str | Path) -> pd.DataFrame:
     """Read and check a Two-Mountains indicator table.
 
@@ -226,6 +232,15 @@ def read_indicator_table(path: str | Path) -> pd.DataFrame:
                     "write a plain number; the unit goes in column unit (e.g. 96 and %)")
         if rec["tolerance"] is not None and rec["tolerance"] < 0:
             bad("negative_tolerance", "tolerance 不能为负", "tolerance must not be negative", "tolerance", r["tolerance"])
+        printed = _printed_percent(r["target_text"]) if str(r["unit"]).strip() in ("%", "％") else None
+        if printed is not None and rec["target_value"] is not None and not math.isclose(
+                printed, rec["target_value"], rel_tol=1e-9, abs_tol=1e-12):
+            # ">96%" with target_value 0.96 (a share where the unit says per cent) would judge against 0.96 %
+            bad("target_text_disagrees", f"target_value {rec['target_value']:g} 与目标文字 {r['target_text']!r} 中的 "
+                f"{printed:g}% 不一致", f"target_value {rec['target_value']:g} disagrees with the {printed:g}% of the "
+                f"target text {r['target_text']!r}", "target_value", r["target_value"],
+                f"unit 为 % 时 target_value 写百分数（{printed:g}，不是 {printed / 100:g}）",
+                f"with unit %, write target_value as a percentage ({printed:g}, not {printed / 100:g})")
         if spec is not None and spec["needs_target"] and rec["target_value"] is None and r["target_value"] == "":
             bad("missing_target_value", f"direction {direction} 需要数值目标 target_value",
                 f"direction {direction} needs a numeric target_value", "target_value", r["target_text"],
