@@ -116,6 +116,34 @@ def _combine(sets: list[CoefficientSet]) -> CoefficientSet:
 
 
 
+def _statistics_regions_known(stats, rt: RegionTable) -> bool:
+    """Every region of the statistics table is in the region table: otherwise one problem per region, naming the
+    file and rows (and the region ids it may mean), before any service runs. ``True`` when every one is."""
+    table = getattr(stats, "table", stats)
+    if table is None or "region" not in table:
+        return True
+    known = set(map(str, rt.frame.index))
+    problems = []
+    regions = table["region"].astype(str)
+    for region in dict.fromkeys(r for r in regions if r not in known):
+        rows = table.loc[regions == region, "source_row"].astype(str).tolist() if "source_row" in table else []
+        file, _, row = (rows[0].rpartition(":") if rows else ("statistics", "", ""))
+        near = difflib.get_close_matches(region, sorted(known), n=2, cutoff=0.6)
+        by_name = [r for r in rt.frame.index if region in {str(rt.frame.at[r, c]) for c in ("name_zh", "name_en")
+                                                            if c in rt.frame}]
+        near = by_name + [n for n in near if n not in by_name]
+        problems.append(problem(
+            "region_not_in_region_table", f"统计表中的地区 {region!r} 不在地区表中（{len(rows)} 行）",
+            f"region {region!r} of the statistics table is not in the region table ({len(rows)} rows)",
+            file=file or "statistics", row=int(row) if row.isdigit() else None, column="region", value=region,
+            hint_zh=(f"是否指 {'、'.join(near)}？" if near else "") + "统计表的 region 列写地区 id（不是名称）",
+            hint_en=(f"did you mean {', '.join(near)}? " if near else "")
+            + "the region column of the statistics holds region ids (not names)"))
+    if problems:
+        raise UnknownRegion(problems)
+    return True
+
+
 class AccountInputs:
     """The input-reading half of :class:`~gep.account.Account` (a mixin).
 
@@ -276,6 +304,9 @@ class AccountInputs:
         out["statistics"] = None
         if stats is not None:
             out["statistics"] = attempt(self._load_statistics, stats)
+            if out["statistics"] is not None and rt is not None and not attempt(_statistics_regions_known,
+                                                                                 out["statistics"], rt):
+                out["statistics"] = None  # its problems are listed; the services valued from it do not run on it
 
         tm = inputs.get("two_mountains")
         out["two_mountains"] = None
