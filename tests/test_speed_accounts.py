@@ -194,6 +194,9 @@ def test_input_tables_read_again_when_the_file_changes(example_copy):
     text = stats.read_text(encoding="utf-8")
     assert ",66.8,亿元," in text
     stats.write_text(text.replace(",66.8,亿元,", ",60.8,亿元,"), encoding="utf-8")
+    economy = example_copy.parent / "economy.csv"  # the same figure in the economy table (one figure, one value)
+    economy.write_text(economy.read_text(encoding="utf-8").replace("tourism_revenue,66.8,", "tourism_revenue,60.8,"),
+                       encoding="utf-8")
     after = gep.Account.from_config(example_copy).run().total
     assert after == pytest.approx(before - 6e8)  # 6 亿元 less tourism revenue: the table was read again
 

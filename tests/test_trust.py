@@ -187,9 +187,62 @@ def _(d, cfg):
 
 @variant("resident_share_above_100_percent", problems=["share_above_100"])
 def _(d, cfg):
-    # GDP of 50 亿元 stated in both tables (consistent, and plausible per resident): realised GEP exceeds it
+    # GDP of 50 亿元 stated in both tables (consistent, and plausible per resident): realised GEP exceeds it. The
+    # townships' GDP and the tertiary and industrial figures then exceed it too: those checks are turned off here
     _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "gdp"}, value="50"))
     _csv(d / "regions.csv", lambda f: _set(f, {"id": "shangyu"}, gdp="50"))
+    _config_section(cfg, "[checks]\nplausibility = false")
+
+
+# unit slips that moved a published figure without a word (found by probing the example, 2026-11-30) ----------------
+@variant("reservoir_capacity_in_wan_m3_labelled_yi_m3", problems=["implausible_figure"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "reservoir_capacity"}, value="23500"))  # GEP ×69
+
+
+@variant("coastline_in_metres_labelled_km", problems=["implausible_figure"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "coastline_length"}, value="40000"))
+
+
+@variant("tertiary_value_added_in_wan_labelled_yi", problems=["implausible_figure"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "tertiary_value_added"}, value="5126300"))
+
+
+@variant("agricultural_output_in_wan_labelled_yi", problems=["implausible_figure"])
+def _(d, cfg):
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "agricultural_output"}, value="738000"))
+
+
+@variant("agricultural_water_in_m3_labelled_wan_m3", problems=["implausible_figure"])
+def _(d, cfg):
+    _csv(d / "statistics.csv", lambda f: _set(f, {"item": "农业用水"}, quantity="100000000"))  # GEP +63 %
+
+
+@variant("tourism_revenue_of_the_statistics_in_wan", problems=["figure_disagrees"])
+def _(d, cfg):
+    _csv(d / "statistics.csv", lambda f: _set(f, {"item": "旅游总收入"}, value_unit="万元"))
+
+
+@variant("township_population_in_persons_labelled_wan", problems=["townships_exceed_county"])
+def _(d, cfg):
+    _csv(d / "regions.csv", lambda f: _set(f, {"id": "baiguan"}, population="152000"))
+
+
+@variant("township_gdp_in_wan_labelled_yi", problems=["townships_exceed_county"])
+def _(d, cfg):
+    _csv(d / "regions.csv", lambda f: _set(f, {"id": "baiguan"}, gdp="2154000"))
+
+
+@variant("two_mountains_target_as_a_share_of_one", problems=["target_text_disagrees"])
+def _(d, cfg):
+    _csv(d / "two_mountains.csv", lambda f: _set(f, {"no": "1"}, target_value="0.96"))  # ">96%" judged against 0.96 %
+
+
+@variant("statistics_region_given_by_its_name", problems=["region_not_in_region_table"])
+def _(d, cfg):
+    _csv(d / "statistics.csv", lambda f: _set(f, {"item": "工业用水"}, region="上虞区"))
 
 
 # made-up numbers -----------------------------------------------------------------------------
@@ -415,6 +468,27 @@ def test_a_year_without_its_own_inputs_is_an_error(tmp_path):
     problems, _ = validate_config(folder / "gep.toml", "2020-2022")
     assert {p.value for p in problems if p.code == "year_without_inputs"} == {"land_use", "statistics", "economy"}
     assert all("[2022]" in p.en or p.code == "year_without_inputs" for p in problems)
+
+
+def test_a_year_naming_another_years_file_is_an_error(tmp_path):
+    """[years.2020] statistics = the 2021 file (a copy-paste slip): as silent a repeat as giving none."""
+    folder = tmp_path / "county"
+    shutil.copytree(EXAMPLE, folder)
+    cfg = folder / "gep.toml"
+    _edit(cfg, 'statistics = "statistics_2020.csv"', 'statistics = "statistics.csv"')
+    problems, _ = validate_config(cfg)
+    repeated = [p for p in problems if p.code == "year_repeats_inputs"]
+    assert [(p.column, p.value) for p in repeated] == [("years.2020.statistics", "statistics")]
+    assert "reuse = 2021" in repeated[0].hint_en
+    # a copy under another name is the same bytes: the same problem
+    _edit(cfg, 'statistics = "statistics.csv"', 'statistics = "copy.csv"')
+    shutil.copy(folder / "statistics.csv", folder / "copy.csv")
+    problems, _ = validate_config(cfg)
+    assert [p.column for p in problems if p.code == "year_repeats_inputs"] == ["years.2020.statistics"]
+    # said on purpose: no problem
+    _config_section(cfg, "[years.2020.reuse]\nstatistics = 2021")
+    problems, _ = validate_config(cfg)
+    assert "year_repeats_inputs" not in _codes(problems)
 
 
 def test_a_year_reusing_inputs_says_so_in_results_and_comparison(tmp_path):
