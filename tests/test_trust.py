@@ -491,6 +491,22 @@ def test_a_year_naming_another_years_file_is_an_error(tmp_path):
     assert "year_repeats_inputs" not in _codes(problems)
 
 
+def test_a_service_that_jumps_tenfold_between_years_is_named_in_a_warning(tmp_path):
+    """Industrial water in 百万m³ written as 万m³ in the 2021 statistics only: under every plausibility bound (the
+    supply stays under 20 m deep), but water supply grows about 35 times from 2020: a warning names it."""
+    folder = tmp_path / "county"
+    shutil.copytree(EXAMPLE, folder)
+    _csv(folder / "statistics.csv", lambda f: _set(f, {"item": "工业用水"}, quantity="800000"))
+    problems, _ = validate_config(folder / "gep.toml")
+    assert problems == []
+    m = gep.run_years(folder / "gep.toml")
+    jumps = [w for w in m[2021].warnings if w.code == "year_on_year_jump"]
+    assert len(jumps) == 1 and jumps[0].value.startswith("water_supply ×")
+    assert "year_on_year_jump" in {w["code"] for w in m[2021].summary()["warnings"]}
+    # the example as shipped: no service jumps
+    assert "year_on_year_jump" not in _codes(gep.run_years(gep.example_config())[2021].warnings)
+
+
 def test_a_year_reusing_inputs_says_so_in_results_and_comparison(tmp_path):
     folder = tmp_path / "county"
     shutil.copytree(EXAMPLE, folder)

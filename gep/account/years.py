@@ -196,6 +196,35 @@ class YearAccounts(dict):
         return out
 
 
+#: a service whose value (at constant prices) grows or shrinks more than this factor from one year to the next is
+#: named in a warning: a unit slip in one year's inputs (万 for 亿, m for km) moves a service by 10⁴ or 10³
+JUMP_FACTOR = 10.0
+#: ... when it is at least this share of the year's GEP (a service of a few thousand 元 may well jump)
+JUMP_MIN_SHARE = 0.01
+
+
+def _year_on_year_jump(comp: "Comparison"):
+    """A warning naming the services whose value changed more than :data:`JUMP_FACTOR` times between the two
+    years (constant prices), or ``None``. Not an error: a new reservoir or a method change can do it; a unit slip
+    in one year's inputs does it more often, and then every growth rate of the report is wrong."""
+    by = comp.by("service")
+    big = max(abs(comp.a.total), abs(comp.b.total)) * JUMP_MIN_SHARE
+    jumps = []
+    for sid, va, vb in zip(by.index, by["value_a"].tolist(), by["value_b"].tolist()):
+        if va > 0 and vb > 0 and max(va, vb) >= big and max(va / vb, vb / va) > JUMP_FACTOR:
+            jumps.append(f"{sid} ×{vb / va:.3g}")
+    if not jumps:
+        return None
+    a, b = comp.a.year, comp.b.year
+    return problem(
+        "year_on_year_jump", f"{a}→{b} 年价值变化超过 {JUMP_FACTOR:g} 倍的服务：{'，'.join(jumps)}（不变价）",
+        f"services whose value changed more than {JUMP_FACTOR:g} times from {a} to {b}: {', '.join(jumps)} "
+        "(constant prices)", value=", ".join(jumps),
+        hint_zh="检查这两年该服务输入的单位（万/亿、m/km、m³/万m³）与数值；若确有其事（新建水库、方法改变），请在报告中说明",
+        hint_en="check the units (万/亿, m/km, m³/万m³) and numbers of that service's inputs in both years; if the change "
+                "is real (a new reservoir, a change of method), say so in the report")
+
+
 def _rows_carry_years(acct) -> bool:
     """Whether the account's statistics table gives a year on its rows (one table for several years)."""
     stats = acct.plan().inputs.get("statistics")
@@ -363,7 +392,11 @@ class MultiYearResult:
                         previous[int(r["no"])] *= factor
                 res.extra["two_mountains"] = evaluate_indicator_table(
                     res.extra["two_mountains_input"], computed=res.extra["two_mountains_computed"], previous=previous)
-            attach_comparison(res, self.compare(prev, year), previous=before)
+            comp = self.compare(prev, year)
+            attach_comparison(res, comp, previous=before)
+            jump = _year_on_year_jump(comp)
+            if jump is not None:
+                res.warnings.append(jump)
             reused = {y: self.reused[y] for y in (prev, year) if self.reused.get(y)}
             if reused:
                 # a decomposition against a year that reused inputs is partly an artefact: say so where it is read
