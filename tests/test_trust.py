@@ -240,6 +240,15 @@ def _(d, cfg):
     _csv(d / "two_mountains.csv", lambda f: _set(f, {"no": "1"}, target_value="0.96"))  # ">96%" judged against 0.96 %
 
 
+@variant("npp_in_g_per_m2_under_t_per_hm2", problems=["physically_impossible"])
+def _(d, cfg):
+    def change(f):
+        f = _set(f, {"key": "rate.npp", "ecosystem": "forest_broadleaf"}, value="1200")  # 12 t/(hm²·a) as g/m²
+        return _set(f, {"key": "rate.npp", "ecosystem": "forest_broadleaf"}, low="", high="", distribution="",
+                    range_source="", range_note="")
+    _csv(d / "coefficients" / "example.csv", change)  # GEP +130 % before, without a word
+
+
 @variant("statistics_region_given_by_its_name", problems=["region_not_in_region_table"])
 def _(d, cfg):
     _csv(d / "statistics.csv", lambda f: _set(f, {"item": "工业用水"}, region="上虞区"))

@@ -26,6 +26,10 @@ class KeySpec:
     indexed_by: tuple[str, ...] = ()
     #: ecosystem groups a per-area rate applies to (empty: every type, or not indexed by ecosystem)
     ecosystem_groups: tuple[str, ...] = ()
+    #: the largest value that is physically possible, in :attr:`unit` (``None``: no bound declared), and why
+    physical_max: float | None = None
+    physical_basis: str = ""
+    physical_basis_zh: str = ""
 
     @property
     def monetary(self) -> bool:
@@ -51,6 +55,9 @@ def _load_keys() -> dict[str, KeySpec]:
             unit=spec["unit"],
             indexed_by=tuple(spec.get("indexed_by", ())),
             ecosystem_groups=tuple(spec.get("ecosystem_groups", ())),
+            physical_max=None if spec.get("physical_max") is None else float(spec["physical_max"]),
+            physical_basis=str(spec.get("physical_basis", "")),
+            physical_basis_zh=str(spec.get("physical_basis_zh", spec.get("physical_basis", ""))),
         )
     return out
 

@@ -12,7 +12,7 @@ from ..errors import (
     csv_row,
     problem,
 )
-from ..units import is_dimension, parse_unit
+from ..units import conversion_factor, is_dimension, parse_unit
 from .keys import key_spec
 from .ranges import check_ranges
 
@@ -124,6 +124,27 @@ def _to_fill(r, spec, where: dict) -> Problem:
         **where)
 
 
+def _physically_possible(r, spec, where: dict) -> list[Problem]:
+    """A value above the largest its key can physically be (``physical_max`` of its declaration, in the declared
+    unit): a unit slip, such as g/m² written under t/(hm²·a), which is 100 times. Not a plausibility judgement:
+    the bounds are beyond any measurement (each declaration says why), so there is nothing to switch off."""
+    if spec is None or spec.physical_max is None or pd.isna(r["value"]):
+        return []
+    try:
+        value = float(r["value"]) * conversion_factor(r["unit"] or "1", spec.unit)
+    except Exception:  # noqa: BLE001 - a unit that does not parse or convert is reported by its own check
+        return []
+    if value <= spec.physical_max:
+        return []
+    return [problem(
+        "physically_impossible", f"{r['key']} = {float(r['value']):g} {r['unit']}（{value:,.6g} {spec.unit}）超过物理上限 "
+        f"{spec.physical_max:g} {spec.unit}：{spec.physical_basis_zh}",
+        f"{r['key']} = {float(r['value']):g} {r['unit']} ({value:,.6g} {spec.unit}) is above the physical limit of "
+        f"{spec.physical_max:g} {spec.unit}: {spec.physical_basis}", column="value", value=r["_value_raw"],
+        hint_zh="检查单位（如 g/m² 是 t/hm² 的 1/100）与小数点", hint_en="check the unit (g/m² is a hundredth of t/hm²) "
+        "and the decimal point", **where)]
+
+
 def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
     """Row-level checks of a coefficient table (see module docstring)."""
     problems: list[Problem] = []
@@ -161,6 +182,7 @@ def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
         except ValueError as exc:
             problems.append(problem("bad_unit", f"单位无法解析：{exc}", f"unit does not parse: {exc}",
                                     column="unit", value=unit, **where))
+        problems += _physically_possible(r, spec, where)
         if not r["source"]:
             problems.append(problem(
                 "row_without_source", "该行缺少来源 source", "row has no source", column="source", **where,
