@@ -249,6 +249,17 @@ def _(d, cfg):
     _csv(d / "coefficients" / "example.csv", change)  # GEP +130 % before, without a word
 
 
+@variant("adjustment_factor_as_a_percentage", config="gep-value-transfer.toml", problems=["bad_adjustment"])
+def _(d, cfg):
+    _edit(cfg, 'equivalent_value = "national"', 'equivalent_value = "national"\nadjustment = { precipitation = 96 }')
+
+
+@variant("equivalent_value_per_mu", config="gep-value-transfer.toml", problems=["implausible_figure"])
+def _(d, cfg):
+    _edit(cfg, 'equivalent_value = "national"', 'equivalent_value = 253.3\nequivalent_value_source = "a study (元/亩)"'
+          '\nequivalent_value_price_year = 2021')  # GEP −94 % before, without a word
+
+
 @variant("statistics_region_given_by_its_name", problems=["region_not_in_region_table"])
 def _(d, cfg):
     _csv(d / "statistics.csv", lambda f: _set(f, {"item": "工业用水"}, region="上虞区"))
@@ -498,6 +509,22 @@ def test_a_year_naming_another_years_file_is_an_error(tmp_path):
     _config_section(cfg, "[years.2020.reuse]\nstatistics = 2021")
     problems, _ = validate_config(cfg)
     assert "year_repeats_inputs" not in _codes(problems)
+
+
+def test_a_years_own_raster_is_accepted_by_validate_and_run_alike_and_a_copy_is_caught(tmp_path):
+    """[years.2020.rasters] land_use: validate passed and run refused it ("unknown key 'rasters'"); the same raster
+    for both years passed silently."""
+    folder = tmp_path / "county"
+    shutil.copytree(EXAMPLE, folder)
+    cfg = folder / "gep-spatial.toml"
+    _config_section(cfg, '[years.2020]\nstatistics = "statistics_2020.csv"\neconomy = "economy_2020.csv"\n'
+                         '[years.2020.rasters]\nland_use = "rasters/land_use_2020.tif"')
+    shutil.copy(folder / "rasters" / "land_use.tif", folder / "rasters" / "land_use_2020.tif")
+    problems, _ = validate_config(cfg, "2020,2021")
+    assert [(p.code, p.column) for p in problems] == [("year_repeats_inputs", "years.2020.rasters.land_use")]
+    from gep.account.config import load_config
+
+    assert load_config(cfg)[0]["years"]["2020"]["rasters"]["land_use"] == "rasters/land_use_2020.tif"  # strict: no error
 
 
 def test_a_service_that_jumps_tenfold_between_years_is_named_in_a_warning(tmp_path):

@@ -248,12 +248,21 @@ def _check_kinds(cfg: dict, file: str) -> list[Problem]:
             for key, v in body.items():
                 if key == "reuse":  # reuse = 2021, or {land_use = 2021}: checked with the year's inputs
                     check(f"years.{year}", key, v, ("integer", "table"), f"years.{year}.{key}")
+                elif key == "rasters":  # [years.2020.rasters] land_use = "…_2020.tif": the year's own raster layers
+                    if not isinstance(v, dict):
+                        problems.append(problem("bad_config_section", f"[years.{year}.rasters] 应为表",
+                                                f"[years.{year}.rasters] must be a table", file=file,
+                                                column=f"years.{year}.rasters"))
+                        continue
+                    for layer, path in v.items():
+                        check(f"years.{year}.rasters", layer, path, ("text",), f"years.{year}.rasters.{layer}")
                 elif key not in SCHEMA["inputs"]:
                     problems.append(problem(
                         "unknown_config_key", f"[years.{year}] 中有未知键 {key!r}", f"unknown key {key!r} in [years.{year}]",
                         file=file, column=f"years.{year}.{key}", value=key,
-                        hint_zh=f"可用键：{', '.join(SCHEMA['inputs'])}, reuse",
-                        hint_en=f"known keys: {', '.join(SCHEMA['inputs'])}, reuse"))
+                        hint_zh=f"可用键：{', '.join(SCHEMA['inputs'])}, reuse；栅格图层写在 [years.{year}.rasters] 中",
+                        hint_en=f"known keys: {', '.join(SCHEMA['inputs'])}, reuse; raster layers go in "
+                                f"[years.{year}.rasters]"))
                 else:
                     check(f"years.{year}", key, v, ("text", "object"), f"years.{year}.{key}")
     return problems
@@ -513,11 +522,12 @@ def year_inputs(cfg: dict, year: int, file: str = "config") -> tuple[list[Proble
         if isinstance(from_year, int) and not isinstance(from_year, bool):
             reused[key] = int(from_year)
             continue
+        where = f"years.{year}.rasters" if key.startswith("rasters.") else f"years.{year}"  # a raster in its table
         problems.append(problem(
             "year_without_inputs", f"{year} 年没有自己的 {key} 输入：将沿用 {base} 年的数据",
             f"year {year} has no {key} of its own: it would silently reuse the {base} input",
             file=file, column=f"years.{year}", value=key,
-            hint_zh=f"在 [years.{year}] 中给出 {key.split('.')[-1]}，或在路径中使用 {{year}}；若确实沿用，写 reuse = {base}",
-            hint_en=f"give {key.split('.')[-1]} in [years.{year}] or use {{year}} in its path; to reuse on purpose, "
+            hint_zh=f"在 [{where}] 中给出 {key.split('.')[-1]}，或在路径中使用 {{year}}；若确实沿用，在 [years.{year}] 中写 reuse = {base}",
+            hint_en=f"give {key.split('.')[-1]} in [{where}] or use {{year}} in its path; to reuse on purpose, "
                     f"write reuse = {base} in [years.{year}]"))
     return problems, reused

@@ -116,6 +116,15 @@ def _combine(sets: list[CoefficientSet]) -> CoefficientSet:
 
 
 
+#: the largest adjustment factor of value transfer (a region's NPP, precipitation or soil conservation over the
+#: nation's): the published ones stay within about 0.2-5; a factor of 96 is the percentage 96 % written as a ratio
+MAX_ADJUSTMENT = 10.0
+#: published values of one equivalent, 元/hm²: 449.1 (Xie et al. 2003, as commonly cited) to 3406.50 (the national
+#: value of Xie et al. 2015, 2010 prices) and regional values around them; outside this range a number is in another
+#: area unit (元/亩 is 1/15)
+EQUIVALENT_VALUE_RANGE = (300.0, 30_000.0)
+
+
 def _statistics_regions_known(stats, rt: RegionTable) -> bool:
     """Every region of the statistics table is in the region table: otherwise one problem per region, naming the
     file and rows (and the region ids it may mean), before any service runs. ``True`` when every one is."""
@@ -555,6 +564,18 @@ class AccountInputs:
                     "bad_config_value", f"equivalent_value_price_year 应为整数年份：{py!r}",
                     f"equivalent_value_price_year must be a year (an integer): {py!r}", file=self.source,
                     column="value_transfer.equivalent_value_price_year", value=py))
+            lo, hi = EQUIVALENT_VALUE_RANGE
+            if not lo <= float(ev) <= hi and (self.config.get("checks") or {}).get("plausibility", True):
+                raise ConfigError(problem(
+                    "implausible_figure", f"单位当量价值 equivalent_value = {ev:g} 元/hm² 不在已发表值的范围 {lo:g}–{hi:g} "
+                    "元/hm² 内（常引用的谢高地等 2003 为 449.1；谢高地等 2015 全国值为 3406.50，2010 年价格）",
+                    f"the value of one equivalent, {ev:g} 元/hm², is outside the range of published values, {lo:g}–{hi:g} "
+                    "元/hm² (449.1 in Xie et al. 2003, as commonly cited; the national 3406.50 of Xie et al. 2015, in 2010 "
+                    "prices)", file=self.source,
+                    column="value_transfer.equivalent_value", value=ev,
+                    hint_zh="检查面积单位：元/亩 × 15 = 元/hm²；若数字确实如此，在 [checks] 中设置 plausibility = false",
+                    hint_en="check the area unit: 元/亩 × 15 = 元/hm²; if the figure is right, set plausibility = false in "
+                            "[checks]"))
             out["equivalent_value_yuan_per_hm2"] = float(ev)
             out["equivalent_value_source"] = vt["equivalent_value_source"]
             out["equivalent_value_price_year"] = int(py)
@@ -598,6 +619,15 @@ class AccountInputs:
             if (frame.to_numpy() < 0).any() or frame.isna().any().any():
                 raise ConfigError(problem("bad_adjustment", "调节因子不能为负或空", "adjustment factors must be non-negative numbers",
                                           file=self.source, column="value_transfer.adjustment"))
+            too_big = {f"{r}.{c}": float(frame.at[r, c]) for c in frame.columns for r in frame.index
+                       if frame.at[r, c] > MAX_ADJUSTMENT}
+            if too_big:
+                shown = ", ".join(f"{k} = {v:g}" for k, v in list(too_big.items())[:5])
+                raise ConfigError(problem(
+                    "bad_adjustment", f"调节因子是地区与全国的比值（通常在 0.2–5 之间），不能超过 {MAX_ADJUSTMENT:g}：{shown}",
+                    f"an adjustment factor is a ratio of the region to the nation (usually 0.2–5), never above "
+                    f"{MAX_ADJUSTMENT:g}: {shown}", file=self.source, column="value_transfer.adjustment",
+                    value=shown, hint_zh="写成比值（0.96，不是百分数 96）", hint_en="write a ratio (0.96, not the percentage 96)"))
             out["adjustment"] = {k: xr.DataArray(frame[k].to_numpy(), dims=("region",), coords={"region": leaves})
                                  for k in frame.columns}
             out["adjustment_source"] = vt.get("adjustment_source", "config")

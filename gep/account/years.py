@@ -153,7 +153,8 @@ class YearAccounts(dict):
         return [_with_year(w, y) for (y, kind), acct in self.items() if kind == "as_run" for w in acct.plan().warnings]
 
     def repeated_inputs(self) -> list:
-        """A year whose land use, statistics or economy table is byte for byte another year's, not declared reused.
+        """A year whose land use (table or raster), statistics or economy table is byte for byte another year's,
+        not declared reused.
 
         Naming last year's file again in ``[years.<year>]`` (a copy-paste slip), or a copy of it, repeats that
         year's data as silently as giving none (``year_without_inputs``): the change between the two years is then
@@ -162,30 +163,32 @@ class YearAccounts(dict):
         """
         from ..io.filecache import file_digest
 
-        first: dict[tuple[str, str], int] = {}
+        first: dict[tuple[str, str], tuple[int, Path]] = {}
         out = []
         # an input a year does not have of its own is a problem already (year_without_inputs)
         missing = {(p.column, p.value) for p in self.year_problems if p.code == "year_without_inputs"}
         for (year, kind), acct in sorted(self.items()):
             if kind != "as_run":
                 continue
-            for key in ("land_use", "statistics", "economy"):
-                value = (acct.config.get("inputs") or {}).get(key)
+            for key in ("land_use", "statistics", "economy", "rasters.land_use"):
+                value = ((acct.config.get("rasters") or {}).get("land_use") if key == "rasters.land_use"
+                         else (acct.config.get("inputs") or {}).get(key))
                 declared = (getattr(self, "declared_reuse", None) or {}).get(year)
                 if not isinstance(value, (str, Path)) or key in (self.reused.get(year) or {}) \
                         or (f"years.{year}", key) in missing \
                         or (isinstance(declared, int) and not isinstance(declared, bool)) \
-                        or (isinstance(declared, dict) and key in declared):
+                        or (isinstance(declared, dict) and key.split(".")[-1] in declared):
                     continue
                 path = Path(str(value).split("#")[0])
                 path = path if path.is_absolute() else Path(acct.base_dir) / path
                 digest = file_digest(path)
                 if digest is None:
                     continue
-                earlier = first.setdefault((key, digest), year)
+                earlier, earlier_path = first.setdefault((key, digest), (year, path))
                 if earlier != year and not (key == "statistics" and _rows_carry_years(acct)):
                     # the slip is in the [years.<year>] section, not in the [inputs] of the config's own year
                     mine, theirs = (earlier, year) if year == getattr(self, "base_year", None) else (year, earlier)
+                    path = earlier_path if mine == earlier else path
                     out.append(problem(
                         "year_repeats_inputs", f"{mine} 年的 {key}（{path.name}）与 {theirs} 年的逐字节相同：将重复 {theirs} 年的数据",
                         f"the {key} of {mine} ({path.name}) is byte for byte that of {theirs}: it would repeat the "
