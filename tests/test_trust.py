@@ -249,6 +249,13 @@ def _(d, cfg):
     _csv(d / "coefficients" / "example.csv", change)  # GEP +130 % before, without a word
 
 
+@variant("precipitation_raster_in_metres", config="gep-spatial.toml", warnings=["negative_service"])
+def _(d, cfg):
+    def metres(data, nodata):
+        return np.where(data == nodata, data, data / 1000.0) if nodata is not None else data / 1000.0
+    _raster(d / "rasters" / "precipitation.tif", metres)  # water conservation −52 亿元, published without a word before
+
+
 @variant("adjustment_factor_as_a_percentage", config="gep-value-transfer.toml", problems=["bad_adjustment"])
 def _(d, cfg):
     _edit(cfg, 'equivalent_value = "national"', 'equivalent_value = "national"\nadjustment = { precipitation = 96 }')

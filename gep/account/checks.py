@@ -10,6 +10,7 @@ check                      what it catches
 ========================== =========================================================================
 :func:`finite`             NaN or infinite physical quantity or value (names service and regions)
 :func:`negative_totals`    a negative GEP, of the account or of a region (names services and regions)
+:func:`negative_services`  (a warning) a service of the physical-then-value kind with a negative total
 :func:`given_rows_are_used` a given physical quantity no service of the plan would use
 :func:`zero_services`      a service of the profile that yields exactly zero for the whole account
 :func:`raster_coverage`    pixels a service needs but has no data for (nodata, NaN), per region
@@ -33,7 +34,7 @@ import xarray as xr
 from ..errors import GepError, Problem, problem
 
 __all__ = ["finite", "negative_totals", "given_rows_are_used", "zero_services", "raster_coverage", "statistics_years",
-           "figures_agree", "physical_magnitudes", "indicator_ranges", "official_purpose", "quality_warning", "DEFAULT_MAX_MISSING",
+           "figures_agree", "physical_magnitudes", "negative_services", "indicator_ranges", "official_purpose", "quality_warning", "DEFAULT_MAX_MISSING",
            "FIGURE_TOLERANCE", "PLAUSIBLE", "MULTIPLE_OF_GDP", "TOWNSHIPS_OVER_COUNTY"]
 
 #: share of the pixels a service needs in a region that may lack data before the account stops
@@ -139,6 +140,31 @@ def negative_totals(steps: dict) -> list[Problem]:
             hint_zh="检查这些服务的系数与输入（如负的当量因子占主导、扣减比例、负的实物量）",
             hint_en="check the coefficients and inputs of these services (negative equivalents dominating, "
                     "deduction shares, negative quantities)"))
+    return out
+
+
+def negative_services(steps: dict) -> list[Problem]:
+    """Warnings: a service of the physical-then-value kind whose total over the account is negative.
+
+    Its physical quantity came out below zero: water conservation where evapotranspiration and runoff exceed the
+    precipitation, for instance. That happens in a desert; it happens far more often when a raster is in metres
+    or a day's total where the method needs an annual total in mm. Value transfer may be negative by its method
+    (the water supply of paddy fields, Xie 2015) and is not warned about.
+    """
+    out = []
+    for sid, s in steps.items():
+        if s.value is None or sid.startswith("esv."):
+            continue
+        total = float(s.value.data.sum())
+        if total < 0:
+            phys = s.physical.data if s.physical is not None else None
+            q = "" if phys is None else f"{float(phys.sum()):,.6g} {phys.attrs.get('units', '')}"
+            out.append(problem(
+                "negative_service", f"服务 {sid} 合计为负：{total / 1e8:,.4g} 亿元（实物量 {q}）",
+                f"service {sid} totals a negative {total / 1e8:,.4g} 亿元 (physical quantity {q})", value=sid,
+                hint_zh="检查其输入的单位（降水、蒸散发应为年总量 mm，而不是 m 或日值）；干旱地区确可为负，请在报告中说明",
+                hint_en="check the units of its inputs (precipitation and evapotranspiration as annual totals in mm, not m "
+                        "or a day's); in a dry region it may truly be negative: say so in the report"))
     return out
 
 

@@ -165,6 +165,7 @@ def _build_plan(account) -> Plan:
         problems.extend(checks.zero_services(ok_steps, account.config))
         problems.extend(checks.negative_totals(ok_steps))
         problems.extend(checks.physical_magnitudes(ok_steps, inputs, account))
+        warnings.extend(checks.negative_services(ok_steps))
     cov_problems, cov_warnings = checks.raster_coverage(ctx, account.config)
     problems.extend(cov_problems)
     warnings.extend(cov_warnings)
