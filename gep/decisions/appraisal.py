@@ -316,6 +316,18 @@ def appraise(result_or_out, targets, *, draws=None, rtol: float = 1e-9) -> Appra
                      years=list(figs.years))
 
 
+#: a target this many times above or below the accounted value is in another unit (万元 for 元 is 10⁴): refused
+FAR_APART = 1000.0
+
+
+def _far_apart(value: float, target: float, unit: str) -> bool:
+    """Whether a target of a level (money, per area, per resident, a ratio) is :data:`FAR_APART` from its value.
+    A percentage (a growth rate, a share) may well be: 0.01 % against 2 %."""
+    if unit.strip() in ("%", "％") or not (value > 0 and target > 0):
+        return False
+    return max(value / target, target / value) > FAR_APART
+
+
 def _judge_row(t, region: str, figs: Figures, all_draws: dict, rtol: float, problems: list, where: dict) -> dict | None:
     ind, year, direction = t["indicator"], int(t["year"]), t["direction"]
     spec = TARGET_INDICATORS[ind]
@@ -376,6 +388,15 @@ def _judge_row(t, region: str, figs: Figures, all_draws: dict, rtol: float, prob
     met = p_met = margin = margin_pct = None
     if raw is not None:
         value = raw * conversion_factor(fig_unit, unit)
+        if _far_apart(value, target, unit):
+            problems.append(problem(
+                "target_far_from_value", f"{name['zh']} {year} 年 {spec['zh']} 的目标 {_fmt(target)} {unit} 与核算值 "
+                f"{_fmt(value)} {unit} 相差 {max(value / target, target / value):,.0f} 倍",
+                f"the {year} target for {spec['en']} of {name['en']}, {_fmt(target)} {unit}, is "
+                f"{max(value / target, target / value):,.0f} times away from the accounted {_fmt(value)} {unit}",
+                column="unit", value=unit, hint_zh="检查目标的单位（元/万元/亿元，km²/hm²）", hint_en="check the unit of "
+                "the target (元/万元/亿元, km²/hm²)", **where))
+            return None
         met = bool(calc.is_met(value, target, direction, rtol))
         margin = float(calc.margin(value, target, direction))
         rel = float(calc.relative_margin(margin, target))

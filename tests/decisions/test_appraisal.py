@@ -195,6 +195,18 @@ def test_refusals(hand_figures, rows, code, column):
     assert p.code == code and p.column == column and p.zh and p.en
 
 
+def test_a_target_in_another_unit_is_refused_not_judged(hand_figures):
+    """A county GEP target in 万元 written under 亿元 (10⁴ times): it was judged, without a word; a level target
+    more than 1,000 times from its value is refused. A percentage may be far from its value (0.01 % growth)."""
+    good = appraise(hand_figures, targets_frame([("county", "gep", 1, "亿元", "at_least", 2021, 2021, "", "")]))
+    value = float(good.table.iloc[0]["value"])  # the accounted county GEP, in 亿元
+    with pytest.raises(TargetsError) as exc:
+        appraise(hand_figures, targets_frame([("county", "gep", value * 1e4, "亿元", "at_least", 2021, 2021, "", "")]))
+    assert exc.value.codes == ["target_far_from_value"] and exc.value.problems[0].column == "unit"
+    near = appraise(hand_figures, targets_frame([("county", "gep", value * 900, "亿元", "at_least", 2021, 2021, "", "")]))
+    assert near.table.iloc[0]["met"] == False  # noqa: E712 - within 1,000 times: judged
+
+
 def test_every_problem_at_once(hand_figures):
     with pytest.raises(TargetsError) as exc:
         appraise(hand_figures, targets_frame([("x", "gep", 1, "亿元", "at_least", 2021, 2021, "", ""),
