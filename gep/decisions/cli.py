@@ -116,7 +116,7 @@ def register(app: typer.Typer, console: Console, fail: Callable[[GepError], None
 
     @app.command()
     def allocate(out: Path = typer.Argument(..., help="gep run 的输出目录 / output folder of gep run"),
-                 budget: Optional[str] = typer.Option(None, "--budget", "-b", help="预算，如 100000000 或 1亿元 / budget"),
+                 budget: Optional[str] = typer.Option(None, "--budget", "-b", help="预算：带单位（如 1亿元），或以 --unit 计的数（默认 元；--unit 万元 时 10000 即 1亿元）/ budget: with its unit (1亿元), or a number in --unit (元 by default; with --unit 万元, 10000 is 1亿元)"),
                  unit: Optional[str] = typer.Option(None, "--unit", "-u", help="取整单位：元、万元 / unit paid in (default 元)"),
                  rule: Optional[str] = typer.Option(None, "--rule", "-r",
                                                     help="gep | gep_per_area | regulating | gep_increase | gep_change"),
