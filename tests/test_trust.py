@@ -256,6 +256,13 @@ def _(d, cfg):
     _raster(d / "rasters" / "precipitation.tif", metres)  # water conservation −52 亿元, published without a word before
 
 
+@variant("coefficient_row_with_a_mistyped_region_code", warnings=["coefficient_rows_for_no_region"])
+def _(d, cfg):
+    # 330640 for 330604: the 2021 precipitation row was never used, and the 2020 row stood in for it without a word
+    _csv(d / "coefficients" / "example.csv",
+         lambda f: _set(f, {"key": "climate.precipitation", "valid_from": "2021"}, region="330640"))
+
+
 @variant("adjustment_factor_as_a_percentage", config="gep-value-transfer.toml", problems=["bad_adjustment"])
 def _(d, cfg):
     _edit(cfg, 'equivalent_value = "national"', 'equivalent_value = "national"\nadjustment = { precipitation = 96 }')

@@ -34,7 +34,7 @@ import xarray as xr
 from ..errors import GepError, Problem, problem
 
 __all__ = ["finite", "negative_totals", "given_rows_are_used", "zero_services", "raster_coverage", "statistics_years",
-           "figures_agree", "physical_magnitudes", "negative_services", "indicator_ranges", "official_purpose", "quality_warning", "DEFAULT_MAX_MISSING",
+           "figures_agree", "physical_magnitudes", "negative_services", "coefficient_rows_for_no_region", "indicator_ranges", "official_purpose", "quality_warning", "DEFAULT_MAX_MISSING",
            "FIGURE_TOLERANCE", "PLAUSIBLE", "MULTIPLE_OF_GDP", "TOWNSHIPS_OVER_COUNTY"]
 
 #: share of the pixels a service needs in a region that may lack data before the account stops
@@ -165,6 +165,34 @@ def negative_services(steps: dict) -> list[Problem]:
                 hint_zh="检查其输入的单位（降水、蒸散发应为年总量 mm，而不是 m 或日值）；干旱地区确可为负，请在报告中说明",
                 hint_en="check the units of its inputs (precipitation and evapotranspiration as annual totals in mm, not m "
                         "or a day's); in a dry region it may truly be negative: say so in the report"))
+    return out
+
+
+def coefficient_rows_for_no_region(ctx) -> list[Problem]:
+    """Warnings: rows of the account's own coefficient set for a region that is none of the account's regions or
+    their codes (a mistyped code: 330640 for 330604). They are never used, and the value of an older row, or of the
+    parent set, stands in for them without a word. Rows of the sets it extends may cover any region."""
+    import difflib
+
+    cs = getattr(ctx, "coefficients", None)
+    table = getattr(cs, "table", None)
+    if table is None or table.empty or "_set" not in table or not getattr(ctx, "resolution_chain", None):
+        return []
+    known = {str(c) for chain in ctx.resolution_chain.values() for c in chain}
+    own = table[(table["_set"] == cs.id) & ~table["region"].astype(str).isin(known | {"*", "", "nan", "None"})]
+    out = []
+    for region, rows in own.groupby(own["region"].astype(str), sort=True):
+        near = difflib.get_close_matches(region, sorted(known), n=1, cutoff=0.6)
+        keys = sorted(set(rows["key"].astype(str)))
+        out.append(problem(
+            "coefficient_rows_for_no_region",
+            f"系数集 {cs.id} 中地区 {region!r} 的 {len(rows)} 行（{'、'.join(keys[:3])}）不属于本核算的任何地区，不会被使用"
+            + (f"；是否指 {near[0]}？" if near else ""),
+            f"{len(rows)} rows of coefficient set {cs.id} are for region {region!r} ({', '.join(keys[:3])}), none of "
+            f"this account's regions or their codes: they are never used" + (f"; did you mean {near[0]}?" if near else ""),
+            file=str(rows["_file"].iloc[0]), row=int(rows["_row"].iloc[0]), column="region", value=region,
+            hint_zh="更正地区代码；否则这些键会取较早年份或上级系数集的值", hint_en="correct the region code; otherwise these "
+            "keys take an older row's value or the parent set's"))
     return out
 
 
