@@ -303,7 +303,9 @@ def _check_same_shape(arr, zones, kind_zh: str, kind_en: str) -> None:
         raise RasterError(problem(
             "shape_mismatch", f"{kind_zh} {tuple(arr.shape)} 与分区栅格 {tuple(zones.shape)} 形状不同",
             f"{kind_en} {tuple(arr.shape)} and zone raster {tuple(zones.shape)} differ in shape",
-            hint_zh="先用 check_aligned(..., align=True) 对齐", hint_en="align them first with check_aligned(..., align=True)"))
+            hint_zh="先对齐：配置 [rasters] 中写 align = true，或在 Python 中用 check_aligned(..., align=True)",
+            hint_en="align them first: align = true in [rasters] of the config, or check_aligned(..., align=True) in "
+                    "Python"))
 
 
 def zonal_class_area(classes, zones, *, n_classes=None, n_zones=None, pixel_area=None,

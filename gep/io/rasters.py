@@ -114,8 +114,10 @@ def open_raster(path, chunks=None, *, nodata=None, masked=None, band=1) -> xr.Da
             raise RasterError(problem(
                 "missing_nodata", f"栅格 {p.name} 没有设置 nodata 值", f"raster {p.name} declares no nodata value",
                 file=str(p),
-                hint_zh="在文件中设置 nodata，或调用 open_raster(..., nodata=值) 明确给出（若确实没有无数据像元，也请明确给出一个不出现的值）",
-                hint_en="set nodata in the file, or pass open_raster(..., nodata=value) explicitly (if every pixel is valid, pass a value that never occurs)"))
+                hint_zh=f"在文件中设置 nodata（随 rasterio 安装的命令：rio edit-info --nodata 值 {p.name}），或在 Python 中调用 "
+                        "open_raster(..., nodata=值)；若确实没有无数据像元，也请设一个不出现的值",
+                hint_en=f"set nodata in the file (with the command rasterio installs: rio edit-info --nodata VALUE {p.name}), or "
+                        "pass open_raster(..., nodata=value) in Python; if every pixel is valid, use a value that never occurs"))
         da = da.rio.write_nodata(nodata)
     elif nodata is not None and not _same(nodata, declared):
         da = da.rio.write_nodata(nodata)
@@ -359,8 +361,9 @@ def check_aligned(*arrays: xr.DataArray, names: Sequence[str] | None = None, ali
             f"raster {name} differs from {names[0]} in " + ", ".join(d[0] for d in diffs) + ": "
             + "; ".join(f"{d[0]} {d[2]} != {d[3]}" for d in diffs),
             file=str(name),
-            hint_zh="用 check_aligned(..., align=True) 重投影到第一个栅格，或在 GIS 中统一网格",
-            hint_en="pass align=True to reproject onto the first raster, or put them on one grid in a GIS"))
+            hint_zh="在配置的 [rasters] 中写 align = true（Python 中为 align=True），重投影到土地利用栅格的网格；或在 GIS 中统一网格",
+            hint_en="write align = true in [rasters] of the config (align=True in Python) to reproject onto the land-use "
+                    "grid, or put them on one grid in a GIS"))
     if problems:
         raise RasterError(problems)
     return out

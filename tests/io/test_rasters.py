@@ -58,6 +58,24 @@ def test_open_raster_without_nodata_raises(tmp_path):
     assert open_raster(p, nodata=255).rio.nodata == 255
 
 
+def test_the_hint_for_a_raster_without_nodata_is_a_command_that_works(tmp_path):
+    """A CLI user has no open_raster: the hint names rasterio's own `rio edit-info`, and running it fixes the file."""
+    import re
+    import shutil
+    import subprocess
+    import sys
+
+    p = write(tmp_path / "nond.tif", CLASSES, nodata=None)
+    with pytest.raises(RasterError) as exc:
+        open_raster(p)
+    hint = exc.value.problems[0].hint_en
+    assert f"rio edit-info --nodata VALUE {p.name}" in hint
+    rio = shutil.which("rio", path=os.path.dirname(sys.executable)) or shutil.which("rio")
+    assert rio, "rasterio installs the rio command"
+    subprocess.run([rio, "edit-info", "--nodata", "255", str(p)], check=True, timeout=120)
+    assert open_raster(p).rio.nodata == 255 and re.search(r"nodata", hint)
+
+
 def test_open_raster_missing_file(tmp_path):
     with pytest.raises(InputFileError):
         open_raster(tmp_path / "nope.tif")
