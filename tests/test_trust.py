@@ -263,6 +263,11 @@ def _(d, cfg):
          lambda f: _set(f, {"key": "climate.precipitation", "valid_from": "2021"}, region="330640"))
 
 
+@variant("region_code_of_another_county", problems=["figure_disagrees"])
+def _(d, cfg):
+    _edit(cfg, 'region_code = "330604"', 'region_code = "330602"')  # the region table says 330604
+
+
 @variant("adjustment_factor_as_a_percentage", config="gep-value-transfer.toml", problems=["bad_adjustment"])
 def _(d, cfg):
     _edit(cfg, 'equivalent_value = "national"', 'equivalent_value = "national"\nadjustment = { precipitation = 96 }')

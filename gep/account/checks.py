@@ -355,6 +355,7 @@ def figures_agree(inputs: dict, account) -> tuple[list[Problem], list[Problem]]:
                 hint_zh="同一数字应一致：检查两处的单位（元/万元/亿元，人/万人）与数值",
                 hint_en="one figure, one value: check the units (元/万元/亿元, 人/万人) and numbers in both places"))
     problems.extend(_tourism_revenue_agrees(inputs, account, econ_values, econ, tol))
+    problems.extend(_region_code_agrees(rt, account))
     if same_year and cfg.get("plausibility", True):
         problems.extend(_townships_within_county(rt, root))
     if cfg.get("plausibility", True):
@@ -428,6 +429,23 @@ def _townships_within_county(rt, root: dict) -> list[Problem]:
             hint_zh="检查这些乡镇的单位（人/万人，元/万元/亿元）",
             hint_en="check the units of these townships (人/万人, 元/万元/亿元)"))
     return out
+
+
+def _region_code_agrees(rt, account) -> list[Problem]:
+    """``[account] region_code`` and the code the region table gives its root are one code: two are a slip in one
+    of them, and the coefficient rows of the wrong county would be chosen."""
+    given = str(account.config.get("account", {}).get("region_code") or "").strip()
+    if not given or "code" not in rt.frame:
+        return []
+    root_code = str(rt.frame.at[rt.root, "code"] if rt.root in rt.frame.index else "").strip()
+    if not root_code or root_code in ("nan", "None") or root_code == given:
+        return []
+    return [problem(
+        "figure_disagrees", f"[account] region_code 为 {given}，地区表中 {rt.root} 的代码为 {root_code}",
+        f"[account] region_code is {given}, but the region table gives {rt.root} the code {root_code}",
+        file=str(getattr(account, "source", "config")), column="account.region_code", value=given,
+        hint_zh="同一地区只有一个行政区划代码（GB/T 2260）：改正其中之一", hint_en="a region has one GB/T 2260 code: "
+        "correct one of them")]
 
 
 def _tourism_revenue_agrees(inputs: dict, account, econ_values: dict, econ, tol: float) -> list[Problem]:
