@@ -187,6 +187,21 @@ def test_unknown_land_use_codes_listed_with_area(example_copy):
     assert "hm²" in msg and "land_use.csv" in msg and "row 2" in msg
 
 
+def test_unknown_land_use_codes_of_a_raster_are_not_given_rows():
+    """The codes of a raster come from its pixels: no row of the file to point at (the class table's rows meant
+    nothing to a reader); a table's codes keep their rows."""
+    import pandas as pd
+
+    from gep.classifications import load_scheme, unknown_code_problems
+
+    unknown = pd.DataFrame({"code": ["0999", "0999"], "area_hm2": [300.0, 200.0], "_row": [129, 272]})
+    scheme = load_scheme("gbt21010-2017")
+    raster = unknown_code_problems(unknown, scheme, "rasters/land_use.tif")[0]
+    assert raster.row is None and "500.00 hm² of the raster's pixels" in raster.en and "row" not in raster.en
+    table = unknown_code_problems(unknown, scheme, "land_use.csv")[0]
+    assert table.row == 129 and "rows 129, 272" in table.en
+
+
 def test_negative_nan_empty_area(example_copy):
     def change(df):
         df.loc[0, "area"] = "-5"

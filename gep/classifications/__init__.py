@@ -232,18 +232,23 @@ def unknown_code_problems(unknown: pd.DataFrame, scheme: "Scheme", file: str) ->
             hint_en="a spreadsheet read the code column as numbers: format the code column as text and type the codes "
                     "again (e.g. 0101), or correct them in a text editor")]
     by_code = unknown.groupby("code", sort=False)["area_hm2"].sum()
+    # a raster's codes come from its pixels: its "rows" are those of the class table gep built, no place in the file
+    raster = str(file).lower().endswith((".tif", ".tiff", ".vrt", ".img"))
     probs = []
     for code, area in by_code.items():
         rows = rows_of[code]
+        where_zh = "栅格像元" if raster else f"第 {', '.join(map(str, rows))} 行"
+        where_en = "of the raster's pixels" if raster else f"rows {', '.join(map(str, rows))}"
         near = _near_codes(str(code), known) or difflib.get_close_matches(str(code), sorted(known), n=3, cutoff=0.6)
         names = {c: scheme.table.loc[scheme.table["code"] == c, "name_zh"].iloc[0] for c in near}
         guess_zh = ("是否指 " + "、".join(f"{c} {names[c]}" for c in near) + "？") if near else ""
         guess_en = (f"did you mean {', '.join(f'{c} ({names[c]})' for c in near)}? ") if near else ""
         probs.append(problem(
             "unknown_land_use_code",
-            f"分类 {scheme.id} 中没有地类代码 {code!r}（共 {area:.2f} hm²，第 {', '.join(map(str, rows))} 行）",
-            f"land-use code {code!r} is not in scheme {scheme.id} ({area:.2f} hm², rows {', '.join(map(str, rows))})",
-            file=file, row=rows[0], column="code", value=code,
+            f"分类 {scheme.id} 中没有地类代码 {code!r}（共 {area:.2f} hm²，{where_zh}）",
+            f"land-use code {code!r} is not in scheme {scheme.id} ({area:.2f} hm² {where_en})" if raster else
+            f"land-use code {code!r} is not in scheme {scheme.id} ({area:.2f} hm², {where_en})",
+            file=file, row=None if raster else rows[0], column=None if raster else "code", value=code,
             hint_zh=guess_zh + "改用正确代码，或提供含该代码的自定义分类 CSV（scheme = \"my_scheme.csv\"）",
             hint_en=guess_en + "fix the code, or give a scheme CSV that maps it (scheme = \"my_scheme.csv\")"))
     return probs
