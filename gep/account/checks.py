@@ -356,48 +356,65 @@ def figures_agree(inputs: dict, account) -> tuple[list[Problem], list[Problem]]:
                 hint_en="one figure, one value: check the units (元/万元/亿元, 人/万人) and numbers in both places"))
     problems.extend(_tourism_revenue_agrees(inputs, account, econ_values, econ, tol))
     problems.extend(_region_code_agrees(rt, account))
-    if same_year and cfg.get("plausibility", True):
-        problems.extend(_townships_within_county(rt, root))
     if cfg.get("plausibility", True):
-        pop = econ_values.get("population", root.get("population"))
-        gdp = econ_values.get("gdp", root.get("gdp"))
-        area = root.get("area_km2")
-        checks = []
-        if pop is not None and gdp is not None and not pd.isna(pop) and not pd.isna(gdp) and pop > 0:
-            checks.append(("gdp_per_resident", float(gdp) / float(pop)))
-        if pop is not None and area and not pd.isna(pop):
-            checks.append(("population_density", float(pop) / float(area)))
-        econ_file = str((econ.attrs.get("file") if econ is not None else None) or "economy")
-        capacity, coast = econ_values.get("reservoir_capacity"), econ_values.get("coastline_length")
-        if capacity is not None and area and not pd.isna(capacity):
-            checks.append(("reservoir_depth", float(capacity) / (float(area) * 1e6)))
-        if coast is not None and not pd.isna(coast):
-            checks.append(("coastline_length", float(coast) / 1000.0))
-        # the figures of the economy table alone name its file and row
-        where = {"reservoir_depth": {"file": econ_file, "column": "reservoir_capacity"},
-                 "coastline_length": {"file": econ_file, "column": "coastline_length"}}
-        for name, value in checks:
-            lo, hi, unit, hint_zh, hint_en = PLAUSIBLE[name]
-            if not (lo <= value <= hi):
-                problems.append(problem(
-                    "implausible_figure", f"{name} = {value:,.6g} {unit}，不在合理范围 {lo:g}–{hi:g} {unit} 内",
-                    f"{name} = {value:,.6g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}",
-                    value=name, hint_zh=hint_zh + "；若数字确实如此，在 [checks] 中设置 plausibility = false",
-                    hint_en=hint_en + "; if the figure is right, set plausibility = false in [checks]",
-                    **where.get(name, {})))
-        if gdp is not None and not pd.isna(gdp) and float(gdp) > 0:
-            for key, (most, why_zh, why_en) in MULTIPLE_OF_GDP.items():
-                v = econ_values.get(key)
-                if v is None or pd.isna(v) or float(v) <= most * float(gdp):
-                    continue
-                ratio = float(v) / float(gdp)
-                problems.append(problem(
-                    "implausible_figure", f"{key} = {float(v):,.6g} 元，是 GDP 的 {ratio:,.4g} 倍（合理上限 {most:g} 倍：{why_zh}）",
-                    f"{key} = {float(v):,.6g} 元 is {ratio:,.4g} times GDP (at most {most:g} times is plausible: {why_en})",
-                    value=key, file=econ_file, column=key,
-                    hint_zh="检查其单位（元/万元/亿元）；若数字确实如此，在 [checks] 中设置 plausibility = false",
-                    hint_en="check its unit (元/万元/亿元); if the figure is right, set plausibility = false in [checks]"))
+        if same_year:
+            problems.extend(_townships_within_county(rt, root))
+        problems.extend(_magnitudes(econ_values, root, _economy_file(econ)))
     return problems, []
+
+
+#: what every plausibility problem adds to its hint: the figure may be right
+_SWITCH_OFF = ("；若数字确实如此，在 [checks] 中设置 plausibility = false",
+               "; if the figure is right, set plausibility = false in [checks]")
+
+
+def _implausible(name: str, value: float, **where) -> Problem:
+    """The ``implausible_figure`` problem of ``value`` outside its :data:`PLAUSIBLE` range ``name``."""
+    lo, hi, unit, hint_zh, hint_en = PLAUSIBLE[name]
+    return problem(
+        "implausible_figure", f"{name} = {value:,.6g} {unit}，不在合理范围 {lo:g}–{hi:g} {unit} 内",
+        f"{name} = {value:,.6g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}",
+        value=name, hint_zh=hint_zh + _SWITCH_OFF[0], hint_en=hint_en + _SWITCH_OFF[1], **where)
+
+
+def _economy_file(econ) -> str:
+    """How messages name the economy table."""
+    return str((econ.attrs.get("file") if econ is not None else None) or "economy")
+
+
+def _magnitudes(econ: dict, root: dict, econ_file: str) -> list[Problem]:
+    """The county figures against :data:`PLAUSIBLE` and the money figures of the economy table against
+    :data:`MULTIPLE_OF_GDP` (figures in canonical units: 元, 人, m³, m)."""
+    def given(v) -> bool:
+        return v is not None and not pd.isna(v)
+
+    pop, gdp = econ.get("population", root.get("population")), econ.get("gdp", root.get("gdp"))
+    area, capacity, coast = root.get("area_km2"), econ.get("reservoir_capacity"), econ.get("coastline_length")
+    checks = []  # (PLAUSIBLE name, value, where it was given)
+    if given(pop) and given(gdp) and pop > 0:
+        checks.append(("gdp_per_resident", float(gdp) / float(pop), {}))
+    if given(pop) and area:
+        checks.append(("population_density", float(pop) / float(area), {}))
+    if given(capacity) and area:
+        checks.append(("reservoir_depth", float(capacity) / (float(area) * 1e6),
+                       {"file": econ_file, "column": "reservoir_capacity"}))
+    if given(coast):
+        checks.append(("coastline_length", float(coast) / 1000.0, {"file": econ_file, "column": "coastline_length"}))
+    out = [_implausible(name, value, **where) for name, value, where in checks
+           if not PLAUSIBLE[name][0] <= value <= PLAUSIBLE[name][1]]
+    if not given(gdp) or float(gdp) <= 0:
+        return out
+    for key, (most, why_zh, why_en) in MULTIPLE_OF_GDP.items():
+        v = econ.get(key)
+        if not given(v) or float(v) <= most * float(gdp):
+            continue
+        ratio = float(v) / float(gdp)
+        out.append(problem(
+            "implausible_figure", f"{key} = {float(v):,.6g} 元，是 GDP 的 {ratio:,.4g} 倍（合理上限 {most:g} 倍：{why_zh}）",
+            f"{key} = {float(v):,.6g} 元 is {ratio:,.4g} times GDP (at most {most:g} times is plausible: {why_en})",
+            value=key, file=econ_file, column=key, hint_zh="检查其单位（元/万元/亿元）" + _SWITCH_OFF[0],
+            hint_en="check its unit (元/万元/亿元)" + _SWITCH_OFF[1]))
+    return out
 
 
 #: the townships' population or GDP may add up to more than the county's (resident and registered counts,
@@ -467,11 +484,10 @@ def _tourism_revenue_agrees(inputs: dict, account, econ_values: dict, econ, tol:
     if math.isclose(total, float(stated), rel_tol=tol):
         return []
     sources = rows["source_row"].astype(str).tolist() if "source_row" in rows else []
-    econ_file = str((econ.attrs.get("file") if econ is not None else None) or "economy")
     return [problem(
         "figure_disagrees", f"旅游总收入在经济表中为 {float(stated):,.6g} 元，统计表各行合计为 {total:,.6g} 元（相差超过 {tol:.1%}）",
         f"tourism revenue is {float(stated):,.6g} 元 in the economy table but {total:,.6g} 元 in the statistics "
-        f"rows ({', '.join(sources[:3])}; more than {tol:.1%} apart)", value="tourism_revenue", file=econ_file,
+        f"rows ({', '.join(sources[:3])}; more than {tol:.1%} apart)", value="tourism_revenue", file=_economy_file(econ),
         column="tourism_revenue", hint_zh="同一数字应一致：检查两处的单位（元/万元/亿元）与数值；游憩服务按统计表的数值核算",
         hint_en="one figure, one value: check the units (元/万元/亿元) and numbers in both places; the recreation "
                 "service is valued from the statistics rows")]
@@ -511,8 +527,7 @@ def physical_magnitudes(steps: dict, inputs: dict, account) -> list[Problem]:
         "implausible_figure", f"供水量 {m3:,.6g} m³ 平铺在全县 {float(area):,.6g} km² 土地上深 {depth:,.4g} m（合理上限 {hi:g} {unit}）",
         f"the water supplied, {m3:,.6g} m³, would stand {depth:,.4g} m deep over the county's {float(area):,.6g} km² "
         f"(at most {hi:g} {unit} is plausible)", value="water_use_depth", file=str(file),
-        hint_zh=hint_zh + "；若数字确实如此，在 [checks] 中设置 plausibility = false",
-        hint_en=hint_en + "; if the figure is right, set plausibility = false in [checks]")]
+        hint_zh=hint_zh + _SWITCH_OFF[0], hint_en=hint_en + _SWITCH_OFF[1])]
 
 
 def indicator_ranges(indicators: dict) -> list[Problem]:

@@ -125,6 +125,13 @@ MAX_ADJUSTMENT = 10.0
 EQUIVALENT_VALUE_RANGE = (300.0, 30_000.0)
 
 
+def _region_meant(region: str, rt: RegionTable, ids: list[str]) -> list[str]:
+    """The region ids ``region`` may mean: a region whose Chinese or English name it is, then ids spelt alike."""
+    by_name = [r for r in rt.frame.index
+               if region in {str(rt.frame.at[r, c]) for c in ("name_zh", "name_en") if c in rt.frame}]
+    return by_name + [n for n in difflib.get_close_matches(region, ids, n=2, cutoff=0.6) if n not in by_name]
+
+
 def _statistics_regions_known(stats, rt: RegionTable) -> bool:
     """Every region of the statistics table is in the region table: otherwise one problem per region, naming the
     file and rows (and the region ids it may mean), before any service runs. ``True`` when every one is."""
@@ -137,10 +144,7 @@ def _statistics_regions_known(stats, rt: RegionTable) -> bool:
     for region in dict.fromkeys(r for r in regions if r not in known):
         rows = table.loc[regions == region, "source_row"].astype(str).tolist() if "source_row" in table else []
         file, _, row = (rows[0].rpartition(":") if rows else ("statistics", "", ""))
-        near = difflib.get_close_matches(region, sorted(known), n=2, cutoff=0.6)
-        by_name = [r for r in rt.frame.index if region in {str(rt.frame.at[r, c]) for c in ("name_zh", "name_en")
-                                                            if c in rt.frame}]
-        near = by_name + [n for n in near if n not in by_name]
+        near = _region_meant(region, rt, sorted(known))
         problems.append(problem(
             "region_not_in_region_table", f"统计表中的地区 {region!r} 不在地区表中（{len(rows)} 行）",
             f"region {region!r} of the statistics table is not in the region table ({len(rows)} rows)",
@@ -477,7 +481,7 @@ class AccountInputs:
         known = set(rt.frame.index)
         for r in lu_regions:
             if r not in known:
-                near = difflib.get_close_matches(r, sorted(rt.leaves), n=2, cutoff=0.6)
+                near = _region_meant(r, rt, sorted(rt.leaves))
                 problems.append(problem("region_not_in_region_table", f"土地利用表中的地区 {r!r} 不在地区表中",
                                         f"region {r!r} of the land-use table is not in the region table", file=fname,
                                         column="region", value=r,

@@ -60,7 +60,6 @@ def test_open_raster_without_nodata_raises(tmp_path):
 
 def test_the_hint_for_a_raster_without_nodata_is_a_command_that_works(tmp_path):
     """A CLI user has no open_raster: the hint names rasterio's own `rio edit-info`, and running it fixes the file."""
-    import re
     import shutil
     import subprocess
     import sys
@@ -73,7 +72,7 @@ def test_the_hint_for_a_raster_without_nodata_is_a_command_that_works(tmp_path):
     rio = shutil.which("rio", path=os.path.dirname(sys.executable)) or shutil.which("rio")
     assert rio, "rasterio installs the rio command"
     subprocess.run([rio, "edit-info", "--nodata", "255", str(p)], check=True, timeout=120)
-    assert open_raster(p).rio.nodata == 255 and re.search(r"nodata", hint)
+    assert open_raster(p).rio.nodata == 255
 
 
 def test_open_raster_missing_file(tmp_path):
