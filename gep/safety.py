@@ -97,7 +97,7 @@ def _versions() -> list[str]:
     from importlib.metadata import PackageNotFoundError, version
 
     for name in ("numpy", "pandas", "xarray", "pint", "scipy", "openpyxl", "rioxarray", "rasterio", "dask",
-                 "h5netcdf", "typer", "click", "rich"):
+                 "netCDF4", "typer", "click", "rich"):
         try:
             lines.append(f"{name} {version(name)}")
         except PackageNotFoundError:

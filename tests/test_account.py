@@ -79,7 +79,7 @@ def test_outputs_written(tmp_path, example_result):
 
     geo = json.loads(written["regions.geojson"].read_text(encoding="utf-8"))
     assert [f["properties"]["region"] for f in geo["features"]] == list(example_result.value.region.values)
-    ds = xr.open_dataset(written["accounts.nc"], engine="h5netcdf")
+    ds = xr.open_dataset(written["accounts.nc"], engine="netcdf4")
     assert float(ds["value"].sum()) == pytest.approx(example_result.total, rel=1e-12)
     import tomllib
     run = tomllib.loads(written["run.toml"].read_text(encoding="utf-8"))

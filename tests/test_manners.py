@@ -42,7 +42,7 @@ def test_value_carries_the_labels_accounts_nc_has(example_result):
 
 def test_accounts_nc_units_are_udunits_or_absent_for_money(example_result, tmp_path):
     path = example_result.write(tmp_path, formats=("nc",))["accounts.nc"]
-    ds = xr.open_dataset(path, engine="h5netcdf")
+    ds = xr.open_dataset(path, engine="netcdf4")
     assert ds.attrs["Conventions"] == "CF-1.8"
     for name, var in ds.data_vars.items():
         zh = var.attrs["units_zh"]

@@ -413,10 +413,9 @@ def _read_provenance(xlsx: Path) -> pd.DataFrame | None:
 def _read_values(nc: Path):
     if not nc.is_file():
         return None
-    import xarray as xr
+    from ..io.netcdf import load_netcdf
 
-    with xr.open_dataset(nc, engine="h5netcdf") as ds:
-        return ds["value"].load()
+    return load_netcdf(nc)["value"]
 
 
 def _read_summary(path: Path) -> dict:

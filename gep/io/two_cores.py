@@ -4,9 +4,8 @@ multi-year run (:func:`gep.account.years.run_years` with ``workers=2``), the out
 :func:`second_process`.
 
 ``gep run --years 2015-2024`` writes a complete set for every year (``summary.json``,
-``accounts.xlsx``, ``accounts.nc``, ``run.toml``): about 0.35 s a year, most of it in
-pure Python (the workbook) and in h5netcdf (the NetCDF file), which hold the GIL, so
-threads would not help. Once every account is computed, :func:`write_sets` forks one
+``accounts.xlsx``, ``accounts.nc``, ``run.toml``): about 0.15 s a year, most of it in
+pure Python (the workbook), which holds the GIL, so threads would not help. Once every account is computed, :func:`write_sets` forks one
 second process, which writes every other set while this process writes the rest; the
 second process shares the computed results with this one (fork copies nothing until
 it is written to) and sends back only the names of the files it wrote.

@@ -122,10 +122,9 @@ class ReportData:
             raise ReportError(problem("report_input_missing", f"输出目录中没有 accounts.nc：{folder}",
                                       f"the output folder has no accounts.nc: {folder}", file=str(nc),
                                       hint_zh="用 gep run CONFIG --out 目录 重新写出", hint_en="write it again with gep run CONFIG --out FOLDER"))
-        import xarray as xr
+        from ..io.netcdf import load_netcdf
 
-        with xr.open_dataset(nc, engine="h5netcdf") as ds:
-            ds = ds.load()
+        ds = load_netcdf(nc)
         value = ds["value"].transpose("region", "service").to_pandas()
         value.index = [str(r) for r in value.index]
         value.columns = [str(s) for s in value.columns]
