@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from gep.coefficients import check_set, diff_sets, load_coefficients, shipped_sets
-from gep.errors import CoefficientError
+from gep.errors import CoefficientError, GepError
 
 HEADER = "key,ecosystem,region,valid_from,value,unit,price_year,source,locator,status,note\n"
 
@@ -119,3 +119,29 @@ def test_sha256_is_stable_and_content_based():
 def test_unknown_set_lists_shipped():
     with pytest.raises(CoefficientError, match="xie-2015"):
         load_coefficients("no-such-set")
+
+
+def test_a_pickled_set_leaves_its_look_ups_behind_and_resolves_the_same():
+    """A set sent to another process (a second process's results, a dask worker) carries its table, not the
+    look-ups computed from it; the receiver computes them again, with the same answers."""
+    import pickle
+
+    cs = load_coefficients(Path(__file__).parents[1] / "gep" / "examples" / "shangyu" / "coefficients")
+    keys = cs.keys()
+    before = {(k, e, y): cs.resolve(k, ecosystem=e, regions=("330604", "*"), year=y)
+              for k in keys for e in (cs.ecosystems_for(k) or ["*"]) for y in (2015, 2021)
+              if _resolves(cs, k, e, y)}
+    assert len(before) > 100 and cs.regions_for(keys[0])
+    copy = pickle.loads(pickle.dumps(cs))
+    assert not set(copy.__dict__) & set(cs._DERIVED)
+    after = {(k, e, y): copy.resolve(k, ecosystem=e, regions=("330604", "*"), year=y) for (k, e, y) in before}
+    assert after == before
+    assert copy.sha256 == cs.sha256 and copy.regions_for(keys[0]) == cs.regions_for(keys[0])
+
+
+def _resolves(cs, key, ecosystem, year) -> bool:
+    try:
+        cs.resolve(key, ecosystem=ecosystem, regions=("330604", "*"), year=year)
+    except GepError:  # no row for that year or ecosystem
+        return False
+    return True

@@ -155,6 +155,15 @@ class CoefficientSet:
     def __deepcopy__(self, memo) -> "CoefficientSet":
         return self  # an account deep-copies its config, which may hold the set itself (Account.from_inputs)
 
+    #: look-ups computed from ``table`` on first use, and again after unpickling
+    _DERIVED = ("_cache", "_recs", "_idx", "_regions_for")
+
+    def __getstate__(self) -> dict:
+        """The set without its look-ups: a set sent to another process (a second process's results, a dask
+        worker) arrives as fast as its table does. The look-up by key alone is a hundred small tables,
+        which took 57 ms to unpickle for the example's set; the receiver computes what it uses again."""
+        return {k: v for k, v in self.__dict__.items() if k not in self._DERIVED}
+
     # ---------------------------------------------------------- identity
     @property
     def title(self) -> dict:
