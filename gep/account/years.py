@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
@@ -211,7 +211,7 @@ def _year_on_year_jump(comp: "Comparison"):
     years (constant prices), or ``None``. Not an error: a new reservoir or a method change can do it; a unit slip
     in one year's inputs does it more often, and then every growth rate of the report is wrong."""
     by = comp.by("service")
-    big = max(abs(comp.a.total), abs(comp.b.total)) * JUMP_MIN_SHARE
+    big = max(abs(comp.totals[0]), abs(comp.totals[1])) * JUMP_MIN_SHARE
     jumps = []
     for sid, va, vb in zip(by.index, by["value_a"].tolist(), by["value_b"].tolist()):
         if va > 0 and vb > 0 and max(va, vb) >= big and max(va / vb, vb / va) > JUMP_FACTOR:
@@ -381,6 +381,7 @@ class MultiYearResult:
         sheet and summary section of its report."""
         from ..indicators.two_mountains import evaluate_indicator_table
 
+        totals = {}  # each year's GEP as run and at constant prices, summed once
         for prev, year in zip(self.years, self.years[1:]):
             res, before = self.results[year], self.results[prev]
             tm, tm_prev = res.extra.get("two_mountains"), before.extra.get("two_mountains")
@@ -389,7 +390,7 @@ class MultiYearResult:
                             if isinstance(r["value"], (int, float)) and r["value"] == r["value"]}
                 # a money indicator (GEP per unit area) of last year is compared in this year's prices,
                 # so inflation alone does not count as an increase
-                factor = self._price_change(prev, year)
+                factor = self._price_change(prev, year, totals)
                 for _, r in res.extra["two_mountains_input"].iterrows():
                     if r.get("computed_by") in MONEY_INDICATORS and int(r["no"]) in previous:
                         previous[int(r["no"])] *= factor
@@ -407,11 +408,20 @@ class MultiYearResult:
                     str(y): dict(r) for y, r in reused.items()}
                 res.extra["year_on_year"]["inputs_reused"] = reused
 
-    def _price_change(self, a: int, b: int) -> float:
-        """Price level of year ``b`` relative to year ``a`` as the accounts apply it (1 without constant runs)."""
+    def _price_change(self, a: int, b: int, totals: dict | None = None) -> float:
+        """Price level of year ``b`` relative to year ``a`` as the accounts apply it (1 without constant runs).
+        ``totals`` keeps each year's (as run, constant) GEP for the next call."""
         if not self.constant:
             return 1.0
-        ratio = lambda y: self.results[y].total / self.constant[y].total if self.constant[y].total else 1.0  # noqa: E731
+        totals = {} if totals is None else totals
+        for y in (a, b):
+            if y not in totals:
+                totals[y] = (self.results[y].total, self.constant[y].total)
+
+        def ratio(y):
+            as_run, constant = totals[y]
+            return as_run / constant if constant else 1.0
+
         return ratio(b) / ratio(a)
 
     def __getitem__(self, year: int) -> AccountResult:
@@ -431,11 +441,19 @@ class Comparison:
         return [c for c in ("area", "intensity", "quantity", "price") if c in self.cells]
 
     def by(self, level: str) -> pd.DataFrame:
-        """Sum of value and effects by ``service``, ``category`` or ``region``."""
-        cols = ["value_a", "value_b", "change"] + self.effects
-        out = self.cells.groupby(level)[cols].sum()
-        out["change_%"] = np.where(out["value_a"] != 0, out["change"] / out["value_a"] * 100.0, np.nan)
-        return out
+        """Sum of value and effects by ``service``, ``category`` or ``region`` (a table of its own each call)."""
+        summed = self.__dict__.setdefault("_by", {})  # the cells do not change: each level is summed once
+        if level not in summed:
+            cols = ["value_a", "value_b", "change"] + self.effects
+            out = self.cells.groupby(level)[cols].sum()
+            out["change_%"] = np.where(out["value_a"] != 0, out["change"] / out["value_a"] * 100.0, np.nan)
+            summed[level] = out
+        return summed[level].copy()
+
+    @cached_property
+    def totals(self) -> tuple[float, float]:
+        """GEP of ``a`` and of ``b`` (元)."""
+        return self.a.total, self.b.total
 
     def total(self) -> pd.Series:
         return self.cells[["value_a", "value_b", "change"] + self.effects].sum()
@@ -554,15 +572,32 @@ class _ResultArrays:
         self.value = value.values
         vbe = res.value_by_ecosystem.transpose("service", "region", "ecosystem")
         self.vbe_service_at = {str(s): i for i, s in enumerate(vbe.service.values)}
-        self.vbe_region_at = {str(r): i for i, r in enumerate(vbe.region.values)}
+        vbe_region_at = {str(r): i for i, r in enumerate(vbe.region.values)}
         self.vbe_eco_at = {str(e): i for i, e in enumerate(vbe.ecosystem.values)}
         self.vbe = vbe.values
+        # the physical quantities: every variable of the Dataset on its one region (and ecosystem) index
+        phys = res.physical
+        self.physical = phys.variables
+        phys_rows = {str(r): i for i, r in enumerate(phys["region"].values)} if "region" in phys.indexes else {}
+        self.phys_eco = list(phys["ecosystem"].values) if "ecosystem" in phys.indexes else []
+        # the result's regions (in its own order) as rows of the physical quantities and of the value grid
+        self.own_in_phys = np.array([phys_rows[r] for r in self.regions], dtype=int) if self.regions else None
+        self.own_in_vbe = [vbe_region_at[r] for r in self.regions]
         self.areas = None
         if areas is not None:
             areas_re = areas.transpose("region", "ecosystem")
             self.area_region_at = {str(r): i for i, r in enumerate(areas_re.region.values)}
             self.area_eco_at = {str(e): i for i, e in enumerate(areas_re.ecosystem.values)}
             self.areas = areas_re.values
+        self._rows: dict[tuple, tuple] = {}
+
+    def rows(self, regions: list) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each of ``regions`` is in the result, and its row (row 0 for one it lacks, to be masked out)."""
+        key = tuple(regions)
+        if key not in self._rows:
+            rows = np.array([self.region_at.get(str(r), -1) for r in regions], dtype=int)
+            self._rows[key] = (rows >= 0, np.where(rows >= 0, rows, 0))
+        return self._rows[key]
 
 
 def _columns(x: np.ndarray, position: dict, labels: list) -> np.ndarray:
@@ -589,21 +624,17 @@ class _ServiceParts:
 
     def __init__(self, arrays: _ResultArrays, sid: str, regions: list):
         own = arrays.regions
-        rows = np.array([arrays.region_at.get(str(r), -1) for r in regions], dtype=int)
-        self.present = rows >= 0
-        take = np.where(self.present, rows, 0)  # a region the result lacks reads row 0, and is masked out
-        phys = arrays.res.physical[sid]
+        self.present, take = arrays.rows(regions)
+        phys = arrays.physical[sid]
         self.by_eco = "ecosystem" in phys.dims and arrays.areas is not None
         if not own:
             self.by_eco, self.value_total, self.quantity = False, np.zeros(len(regions)), np.zeros(len(regions))
             return
-        phys_rows = {str(r): i for i, r in enumerate(phys.region.values)}
-        own_in_phys = np.array([phys_rows[r] for r in own], dtype=int)  # the result's region order
         if self.by_eco:
-            self.eco = list(phys.ecosystem.values)
-            phys_re = phys.transpose("region", "ecosystem").values[own_in_phys]
+            self.eco = arrays.phys_eco
+            phys_re = phys.transpose("region", "ecosystem").values[arrays.own_in_phys]
             self.phys = np.ascontiguousarray(phys_re[take], dtype=float)
-            vbe = arrays.vbe[arrays.vbe_service_at[sid]][[arrays.vbe_region_at[r] for r in own]]
+            vbe = arrays.vbe[arrays.vbe_service_at[sid]][arrays.own_in_vbe]
             self.value = np.ascontiguousarray(_columns(vbe, arrays.vbe_eco_at, self.eco)[take], dtype=float)
             area_rows = arrays.areas[[arrays.area_region_at[own[i]] for i in take]]
             self.area = np.ascontiguousarray(_columns(area_rows, arrays.area_eco_at, self.eco), dtype=float)
@@ -612,7 +643,7 @@ class _ServiceParts:
         else:
             self.value_total = np.asarray(arrays.value[arrays.service_at[sid]][take], dtype=float)
             other = [d for d in phys.dims if d != "region"]
-            q = phys.transpose("region", *other).values[own_in_phys][take]
+            q = phys.transpose("region", *other).values[arrays.own_in_phys][take]
             self.quantity = _row_nansum(np.ascontiguousarray(q.reshape(len(take), -1), dtype=float))
 
     def on(self, eco: list[str], rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -656,6 +687,13 @@ def _gdp(res: AccountResult) -> float | None:
     return (res.indicators.get("gep_gdp_ratio", {}).get("components") or {}).get("gdp_yuan")
 
 
+def _rows_of(frame: pd.DataFrame):
+    """``(label, {column: float})`` for each row of a table of numbers (``iterrows`` without a Series a row)."""
+    columns = {c: frame[c].to_numpy(dtype=float).tolist() for c in frame.columns}
+    for i, label in enumerate(frame.index):
+        yield label, {c: values[i] for c, values in columns.items()}
+
+
 def attach_comparison(res: AccountResult, comp: "Comparison", previous: AccountResult | None = None) -> None:
     """Add the year-on-year tables of ``comp`` to ``res``'s report and summary.
 
@@ -684,18 +722,18 @@ def attach_comparison(res: AccountResult, comp: "Comparison", previous: AccountR
     res.extra["year_on_year"] = {"a": a, "b": b, "by_category": by_cat, "by_service": by_svc, "by_region": by_reg,
                                  "indicators": pd.DataFrame(ind_rows), "prices": comp.b.prices,
                                  "indicator_prices": res.prices if previous is not None else comp.b.prices}
+    total_a, total_b = comp.totals
     res.extra.setdefault("summary_sections", {})["year_on_year"] = {
         "from": a, "to": b, "prices": comp.b.prices,
-        "gep": {"a": comp.a.total, "b": comp.b.total, "change": comp.b.total - comp.a.total,
+        "gep": {"a": total_a, "b": total_b, "change": total_b - total_a,
                 **{e: float(comp.cells[e].sum()) for e in effects}},
-        "by_category": {c: {"a": float(r["value_a"]), "b": float(r["value_b"]), "change": float(r["change"]),
-                            **{e: float(r[e]) for e in effects}} for c, r in by_cat.iterrows()},
-        "by_service": {sv: {"change": float(r["change"]), **{e: float(r[e]) for e in effects}}
-                       for sv, r in by_svc.iterrows()},
+        "by_category": {c: {"a": r["value_a"], "b": r["value_b"], "change": r["change"], **{e: r[e] for e in effects}}
+                        for c, r in _rows_of(by_cat)},
+        "by_service": {sv: {"change": r["change"], **{e: r[e] for e in effects}} for sv, r in _rows_of(by_svc)},
         "indicators": {r["indicator"]: {"a": r[str(a)], "b": r[str(b)], "growth_%": r["growth_%"]} for r in ind_rows},
         # by township and in the comparison's prices: what GEP growth targets and transfers are judged on
-        "by_region": {str(reg): {"a": float(r["value_a"]), "b": float(r["value_b"]), "change": float(r["change"]),
+        "by_region": {str(reg): {"a": r["value_a"], "b": r["value_b"], "change": r["change"],
                                  "by_category": cats_of_region.get(reg, {})}
-                      for reg, r in by_reg.iterrows()},
+                      for reg, r in _rows_of(by_reg)},
         "gdp": {"a": _gdp(comp.a), "b": _gdp(comp.b)},
     }
