@@ -113,24 +113,30 @@ class AccountResult:
         names_zh = [self.regions.at[reg, "name_zh"] for reg in regions]
         names_en = [self.regions.at[reg, "name_en"] for reg in regions]
         values = self.value.transpose("service", "region").values
+        # the regions' rows of the physical quantities, found once (every variable is on the Dataset's one index)
+        at = self.physical.indexes["region"].get_indexer(regions) if "region" in self.physical.indexes else None
         rows = []
         for i, sid in enumerate(self.value.service.values):
-            srow = self.services.loc[sid]
+            label_zh, label_en, category, method, unit = (
+                self.services.at[sid, c] for c in ("label_zh", "label_en", "category", "method", "physical_unit"))
             phys = self.physical[sid]
             phys_r = phys.sum("ecosystem") if "ecosystem" in phys.dims else phys
-            physical = phys_r.sel(region=regions).values  # one look-up per service, not per cell
+            if at is not None and phys_r.dims == ("region",) and (at >= 0).all():
+                physical = phys_r.values[at]
+            else:
+                physical = phys_r.sel(region=regions).values
             for j, reg in enumerate(regions):
                 rows.append({
                     "region": reg,
                     "region_zh": names_zh[j],
                     "region_en": names_en[j],
                     "service": sid,
-                    "service_zh": srow["label_zh"],
-                    "service_en": srow["label_en"],
-                    "category": srow["category"],
-                    "method": srow["method"],
+                    "service_zh": label_zh,
+                    "service_en": label_en,
+                    "category": category,
+                    "method": method,
                     "physical": float(physical[j]),
-                    "physical_unit": srow["physical_unit"],
+                    "physical_unit": unit,
                     "value_yuan": float(values[i, j]),
                 })
         return pd.DataFrame(rows)

@@ -116,10 +116,11 @@ def sheet_layout(frame: pd.DataFrame, notes: Iterable[str] = ()) -> SheetLayout:
     """
     notes = list(notes)
     header_row = len(notes) + (2 if notes else 1)
+    # one object array per column (iterating a pandas string column cell by cell costs more than writing it)
+    columns = [frame.iloc[:, k].to_numpy(dtype=object) for k in range(frame.shape[1])]
     widths = []
-    for j, col in enumerate(frame.columns):
-        longest = max([_width(col) // 2 + 2] + [_width(v) for v in frame.iloc[:200, j].to_numpy(dtype=object)]) \
-            if len(frame) else _width(col)
+    for col, values in zip(frame.columns, columns):
+        longest = max([_width(col) // 2 + 2] + [_width(v) for v in values[:200]]) if len(frame) else _width(col)
         widths.append(min(max(10, longest + 2), 60))
     rows: list[tuple[list[Any], list[CellStyle | None]]] = [([neutralise(note)], [NOTE]) for note in notes]
     if notes:
@@ -130,8 +131,6 @@ def sheet_layout(frame: pd.DataFrame, notes: Iterable[str] = ()) -> SheetLayout:
     row_unit_col = next((frame.columns.get_loc(c) for c in ROW_UNIT_COLUMNS if c in frame.columns), None)
     numeric = [pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])
                for col in frame.columns]
-    # one object array per column (iterating a pandas string column cell by cell costs more than writing it)
-    columns = [frame.iloc[:, k].to_numpy(dtype=object) for k in range(frame.shape[1])]
     for row in zip(*columns):
         values, styles = [], []
         for j, v in enumerate(row):
@@ -216,6 +215,8 @@ def _write_layout(wb, ws, layout: SheetLayout, formats: dict) -> None:
     for j, width in enumerate(layout.widths):
         ws.set_column_pixels(j, j, width * _PIXELS_PER_CHARACTER)
     ws.freeze_panes(layout.header_row, 0)
+    sheet = ws.get_name()
+    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for r, (values, styles) in enumerate(layout.rows):
         for c, (value, style) in enumerate(zip(values, styles)):
             fmt = None
@@ -225,20 +226,38 @@ def _write_layout(wb, ws, layout: SheetLayout, formats: dict) -> None:
                     fmt = formats[style] = wb.add_format(
                         {**XLSX_LOOKS[style.kind], **({"num_format": style.number_format}
                                                       if style.kind == "number" else {})})
-            if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
-                # no value (openpyxl wrote ±inf as an empty number): a cell only when it has a style
-                if fmt is not None:
-                    ws.write_blank(r, c, None, fmt)
-            elif isinstance(value, str):
-                # always write_string, never ws.write() (which would make "=…" a formula); text such as
-                # "#N/A" stays text (openpyxl made it an error cell; no gep table has such a text)
-                ws.write_string(r, c, _checked_text(value, ws.get_name(), r, c), fmt)
-            elif isinstance(value, bool):
-                ws.write_boolean(r, c, value, fmt)
-            elif isinstance(value, Real):
-                ws.write_number(r, c, value, fmt)
+            kind = type(value)
+            if kind is str:
+                if value:
+                    # always write_string, never ws.write() (which would make "=…" a formula); text such as
+                    # "#N/A" stays text (openpyxl made it an error cell; no gep table has such a text)
+                    write_string(r, c, _checked_text(value, sheet, r, c), fmt)
+                elif fmt is not None:
+                    write_blank(r, c, None, fmt)
+            elif kind is float or kind is int:
+                if kind is float and not math.isfinite(value):
+                    # no value (openpyxl wrote ±inf as an empty number): a cell only when it has a style
+                    if fmt is not None:
+                        write_blank(r, c, None, fmt)
+                else:
+                    write_number(r, c, value, fmt)
             else:
-                raise ValueError(f"Cannot convert {value!r} to Excel")
+                _write_other(ws, r, c, value, fmt)
+
+
+def _write_other(ws, r: int, c: int, value, fmt) -> None:
+    """A cell whose value is not a plain str, float or int: none, text or a number of another type, a bool."""
+    if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
+        if fmt is not None:
+            ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(r, c, _checked_text(value, ws.get_name(), r, c), fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(r, c, value, fmt)
+    elif isinstance(value, Real):
+        ws.write_number(r, c, value, fmt)
+    else:
+        raise ValueError(f"Cannot convert {value!r} to Excel")
 
 
 def _add_bar_chart(wb, ws, title: str, axis_title: str, values: tuple[int, int, int], categories: tuple[int, int, int],
