@@ -365,15 +365,16 @@ class MultiYearResult:
             frame[f"growth_{a}_{b}_%"] = (frame[b] / frame[a] - 1.0) * 100.0
         return frame
 
-    def compare(self, a: int, b: int, *, prices: str = "constant") -> "Comparison":
+    def compare(self, a: int, b: int, *, prices: str = "constant", arrays: dict | None = None) -> "Comparison":
         """Change from year ``a`` to year ``b``, with its decomposition.
 
         ``prices="constant"`` (default) compares at constant prices when the
         accounts are at current prices (so the price effect holds only real
         changes of unit values); ``"as_run"`` compares the results as run.
+        ``arrays``: see :func:`compare_results`.
         """
         source = self.constant if (prices == "constant" and self.constant) else self.results
-        return compare_results(source[a], source[b])
+        return compare_results(source[a], source[b], arrays=arrays)
 
     def link_years(self) -> None:
         """Give each year its comparison with the year before: the Two-Mountains
@@ -381,7 +382,7 @@ class MultiYearResult:
         sheet and summary section of its report."""
         from ..indicators.two_mountains import evaluate_indicator_table
 
-        totals = {}  # each year's GEP as run and at constant prices, summed once
+        totals, arrays = {}, {}  # each year's GEP as run and at constant prices, and its arrays: read once
         for prev, year in zip(self.years, self.years[1:]):
             res, before = self.results[year], self.results[prev]
             tm, tm_prev = res.extra.get("two_mountains"), before.extra.get("two_mountains")
@@ -396,7 +397,7 @@ class MultiYearResult:
                         previous[int(r["no"])] *= factor
                 res.extra["two_mountains"] = evaluate_indicator_table(
                     res.extra["two_mountains_input"], computed=res.extra["two_mountains_computed"], previous=previous)
-            comp = self.compare(prev, year)
+            comp = self.compare(prev, year, arrays=arrays)
             attach_comparison(res, comp, previous=before)
             jump = _year_on_year_jump(comp)
             if jump is not None:
@@ -493,7 +494,7 @@ def decompose(pa: xr.DataArray, va: xr.DataArray, pb: xr.DataArray, vb: xr.DataA
     return {"quantity": float(np.sum(eff["quantity"])), "price": float(np.sum(eff["price"]))}
 
 
-def compare_results(a: AccountResult, b: AccountResult) -> Comparison:
+def compare_results(a: AccountResult, b: AccountResult, *, arrays: dict | None = None) -> Comparison:
     """Decompose the change from result ``a`` to result ``b`` cell by cell.
 
     Each cell (service × region) is decomposed on its own, as :func:`decompose`
@@ -502,16 +503,21 @@ def compare_results(a: AccountResult, b: AccountResult) -> Comparison:
     (quantity, price). The arithmetic runs on whole arrays, one service at a
     time over every region and ecosystem, and gives the same numbers as the
     cell-by-cell :func:`decompose` to the last bit (``tests/test_years.py``).
+
+    ``arrays`` keeps each result's arrays for the next comparison (a run of years compares each year twice).
     """
     services = list(dict.fromkeys(list(a.value.service.values) + list(b.value.service.values)))
     regions = list(dict.fromkeys(list(a.value.region.values) + list(b.value.region.values)))
-    arrays_a, arrays_b = _ResultArrays(a, a.extra.get("areas")), _ResultArrays(b, b.extra.get("areas"))
+    arrays = {} if arrays is None else arrays
+    for res in (a, b):
+        if id(res) not in arrays:
+            arrays[id(res)] = (res, _ResultArrays(res, res.extra.get("areas")))  # the result kept: ids stay unique
+    arrays_a, arrays_b = arrays[id(a)][1], arrays[id(b)][1]
     in_a_services, in_b_services = set(a.value.service.values), set(b.value.service.values)
     blocks, effect_order = [], []
     for sid in services:
         in_a, in_b = sid in in_a_services, sid in in_b_services
-        cat = (a.services if in_a else b.services).at[sid, "category"]
-        label = (a.services if in_a else b.services).at[sid, "label_zh"]
+        cat, label = (arrays_a if in_a else arrays_b).labels[sid]
         pa = _ServiceParts(arrays_a, sid, regions) if in_a else None
         pb = _ServiceParts(arrays_b, sid, regions) if in_b else None
         n = len(regions)
@@ -570,6 +576,8 @@ class _ResultArrays:
         self.region_at = {r: i for i, r in enumerate(self.regions)}
         self.service_at = {str(s): i for i, s in enumerate(value.service.values)}
         self.value = value.values
+        #: service -> (category, Chinese label)
+        self.labels = dict(zip(res.services.index, zip(res.services["category"], res.services["label_zh"])))
         vbe = res.value_by_ecosystem.transpose("service", "region", "ecosystem")
         self.vbe_service_at = {str(s): i for i, s in enumerate(vbe.service.values)}
         vbe_region_at = {str(r): i for i, r in enumerate(vbe.region.values)}
