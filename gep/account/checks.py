@@ -155,7 +155,7 @@ def negative_services(steps: dict) -> list[Problem]:
     for sid, s in steps.items():
         if s.value is None or sid.startswith("esv."):
             continue
-        total = float(s.value.data.sum())
+        total = s.value_total
         if total < 0:
             phys = s.physical.data if s.physical is not None else None
             q = "" if phys is None else f"{float(phys.sum()):,.6g} {phys.attrs.get('units', '')}"
@@ -228,7 +228,7 @@ def zero_services(steps: dict, config: dict) -> list[Problem]:
         if value != 0.0 or physical != 0.0:
             continue
         if sid == "farm_products_undivided" and any(
-                s.value is not None and float(s.value.data.sum()) > 0 for k, s in steps.items()
+                s.value is not None and s.value_total > 0 for k, s in steps.items()
                 if k in ("agricultural_products", "forestry_products", "livestock_products", "fishery_products")):
             continue
         out.append(problem(

@@ -55,6 +55,15 @@ class Step:
     def ok(self) -> bool:
         return not self.problems and self.value is not None
 
+    @property
+    def value_total(self) -> float:
+        """The service's value summed over the account (元; NaN counted as 0, as xarray's ``sum``), summed once:
+        the indicators and two checks each read it."""
+        summed = self.__dict__.get("_value_total")
+        if summed is None or summed[0] is not self.value:  # summed again if the value was replaced
+            summed = self.__dict__["_value_total"] = (self.value, float(self.value.data.sum()))
+        return summed[1]
+
 
 @dataclass
 class Plan:
@@ -299,11 +308,11 @@ def account_indicators(account, inputs: dict, ctx, steps: dict) -> tuple[dict, f
     Returns the indicators and the factor that brought the economy table's money
     (GDP …) to the account's prices.
     """
-    total = sum(float(s.value.data.sum()) for s in steps.values())
+    total = sum(s.value_total for s in steps.values())
     by_cat: dict[str, float] = {}
     for sid, s in steps.items():
         cat = get_service(sid).category
-        by_cat[cat] = by_cat.get(cat, 0.0) + float(s.value.data.sum())
+        by_cat[cat] = by_cat.get(cat, 0.0) + s.value_total
     return indicators_of(account, inputs, ctx, total, by_cat)
 
 

@@ -103,11 +103,10 @@ def result_to_dataset(res) -> xr.Dataset:
     """``value(service, region)`` and ``value_by_ecosystem`` in 元, one
     ``physical__<service>`` variable per service with its units, and labels
     as coordinates (CF attributes, see the module docstring)."""
-    ds = xr.Dataset()
-    ds["value"] = res.value.copy()
-    ds["value_by_ecosystem"] = res.value_by_ecosystem.copy()
-    for sid in res.physical.data_vars:
-        ds[f"physical__{sid}"] = res.physical[sid].copy()
+    ds = xr.Dataset({"value": res.value.copy(), "value_by_ecosystem": res.value_by_ecosystem.copy()})
+    # the physical quantities in one update (each on the value grid's ecosystems, in its order, as one
+    # assignment at a time put them; they share one index, being one Dataset)
+    ds.update({f"physical__{sid}": res.physical[sid].copy() for sid in res.physical.data_vars})
     svc = res.services.reindex(res.value.service.values)
     ds = ds.assign_coords(
         service_zh=("service", svc["label_zh"].to_numpy(dtype=str)),
@@ -117,7 +116,8 @@ def result_to_dataset(res) -> xr.Dataset:
         region_en=("region", res.regions.loc[res.value.region.values, "name_en"].to_numpy(dtype=str)),
     )
     for name in ds.data_vars:
-        ds[name].attrs = cf_attrs(ds[name].attrs, res.prices)
+        variable = ds.variables[name]  # what ds[name] wraps: its attributes are the variable's
+        variable.attrs = cf_attrs(variable.attrs, res.prices)
     ds.attrs.update({
         "title": f"GEP account {res.name.get('en', '')} {res.year}",
         "title_zh": f"{res.name.get('zh', '')} {res.year} 年生态系统生产总值核算",
