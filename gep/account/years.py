@@ -78,19 +78,21 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
     ``maps=True`` keeps the per-pixel maps of the spatial methods of the
     latest year (``AccountResult.write_maps``, ``gep run --years … --maps``).
     ``progress(year, done, total)`` is called as each year starts (a progress bar).
-    ``workers=2`` checks and runs every other earlier year in a second process
+    ``workers=2`` checks, runs and links the earlier half of the years in a second process
     (:func:`gep.io.two_cores.second_process`; ``gep run --years`` asks for it), which hands
     back their problems and results: the same figures, problems and order as one process.
+    Each process links its own years to each other (a year's link reads the year before
+    only as it was run); this one then links the two halves.
     """
     accounts = year_accounts(config, years, maps=maps, official=official)
     keys = list(accounts)
-    earlier = sorted({y for y, _ in keys})[:-1]
-    theirs = [k for k in keys if k[0] in earlier[::2]] if workers > 1 else []
+    all_years = sorted({y for y, _ in keys})
+    theirs = [k for k in keys if k[0] in all_years[:len(all_years) // 2]] if workers > 1 else []
     from ..io.two_cores import second_process
 
-    with second_process(partial(_check_and_run, accounts, theirs) if theirs else None, "gep-years") as second:
+    with second_process(partial(_check_run_and_link, accounts, theirs) if theirs else None, "gep-years") as second:
         mine = keys if second is None else [k for k in keys if k not in theirs]
-        validated, ran = _check_and_run(accounts, mine, progress)
+        validated, ran = _check_run_and_link(accounts, mine, progress)
         if second is not None:
             their_problems, their_results = second.result()
             validated.update(their_problems)
@@ -100,20 +102,37 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
         from .inputs import _most_specific
 
         raise _most_specific(problems)
+    multi = _multi_year(accounts, keys, ran)
+    if second is not None:  # the one link across the halves
+        k = len(all_years) // 2
+        multi.link_years([(all_years[k - 1], all_years[k])])
+    return multi
+
+
+def _multi_year(accounts: YearAccounts, keys: list, ran: dict) -> "MultiYearResult":
+    """The results of ``keys`` as one :class:`MultiYearResult` (not linked)."""
     results, constant = {}, {}
     for (y, kind) in keys:
         (results if kind == "as_run" else constant)[y] = ran[(y, kind)]
-        if kind == "as_run" and accounts.reused.get(y):
-            results[y].extra.setdefault("summary_sections", {})["inputs_reused"] = dict(accounts.reused[y])
-            results[y].warnings.append(_reuse_warning(y, accounts.reused[y]))
-    multi = MultiYearResult(results, constant=constant or None, reused=dict(accounts.reused), accounts=accounts)
-    multi.link_years()
-    return multi
+    return MultiYearResult(results, constant=constant or None, reused=dict(accounts.reused), accounts=accounts)
+
+
+def _check_run_and_link(accounts: YearAccounts, keys: list, progress=None) -> tuple[dict, dict]:
+    """:func:`_check_and_run` for ``keys``, then each year of them that reused inputs says so, and each is
+    linked to the year before when that year is among them. A second process does this for its years."""
+    validated, ran = _check_and_run(accounts, keys, progress)
+    if ran:
+        for (y, kind), res in ran.items():
+            if kind == "as_run" and accounts.reused.get(y):
+                res.extra.setdefault("summary_sections", {})["inputs_reused"] = dict(accounts.reused[y])
+                res.warnings.append(_reuse_warning(y, accounts.reused[y]))
+        _multi_year(accounts, keys, ran).link_years()
+    return validated, ran
 
 
 def _check_and_run(accounts: YearAccounts, keys: list, progress=None) -> tuple[dict, dict]:
     """The problems of the accounts ``keys`` (each account's own list), and their results when no year has a
-    problem (none otherwise: :func:`run_years` then raises them all). A second process does this for its years."""
+    problem (none otherwise: :func:`run_years` then raises them all)."""
     validated = {k: list(accounts[k].validate()) for k in keys}
     ran = {}
     if not accounts.year_problems and not any(validated.values()):
@@ -376,14 +395,19 @@ class MultiYearResult:
         source = self.constant if (prices == "constant" and self.constant) else self.results
         return compare_results(source[a], source[b], arrays=arrays)
 
-    def link_years(self) -> None:
+    def link_years(self, pairs: list[tuple[int, int]] | None = None) -> None:
         """Give each year its comparison with the year before: the Two-Mountains
         table judged against the previous year's values, and the year-on-year
-        sheet and summary section of its report."""
+        sheet and summary section of its report.
+
+        ``pairs`` (default: every year and the one before) are ``(previous, year)``;
+        a link changes only ``year``'s result and reads ``previous`` only as it was run
+        (its values, not its own link), so pairs may be linked in any order or process.
+        """
         from ..indicators.two_mountains import evaluate_indicator_table
 
         totals, arrays = {}, {}  # each year's GEP as run and at constant prices, and its arrays: read once
-        for prev, year in zip(self.years, self.years[1:]):
+        for prev, year in (zip(self.years, self.years[1:]) if pairs is None else pairs):
             res, before = self.results[year], self.results[prev]
             tm, tm_prev = res.extra.get("two_mountains"), before.extra.get("two_mountains")
             if tm is not None and tm_prev is not None:
