@@ -49,16 +49,15 @@ def assemble(account, plan: Plan) -> AccountResult:
         svc = get_service(sid)
         method = svc.method(step.method)
         traces.extend(step.trace)
-        pdata = _on_regions(step.physical.data, regions, template)
-        physical_vars[sid] = pdata.assign_attrs(
+        physical_vars[sid] = _on_regions(step.physical.data, regions, template, attrs=dict(
             units=svc.physical_unit, long_name=svc.physical_label["en"], long_name_zh=svc.physical_label["zh"],
-            service_label_en=svc.label["en"], service_label_zh=svc.label["zh"], method=method.name)
+            service_label_en=svc.label["en"], service_label_zh=svc.label["zh"], method=method.name))
         _fill_region_ecosystem(grid[k], step.value.data, r_index, e_index, UNATTRIBUTED)
         val = step.value
         if val.components:  # named parts of the value (sediment / N / P, pollutants, statistics items), 元 by region
             components[sid] = {
-                name: _on_regions(part.sum("ecosystem") if "ecosystem" in part.dims else part, regions, template)
-                .assign_attrs(units="元") for name, part in val.components.items()}
+                name: _on_regions(part.sum("ecosystem") if "ecosystem" in part.dims else part, regions, template,
+                                  attrs={"units": "元"}) for name, part in val.components.items()}
         service_rows.append({
             "service": sid, "category": svc.category, "label_zh": svc.label["zh"], "label_en": svc.label["en"],
             "method": method.name, "tier": method.tier, "physical_unit": svc.physical_unit,
@@ -132,19 +131,23 @@ def _fill_region_ecosystem(out: np.ndarray, da: xr.DataArray, r_index: dict[str,
         out[rows, e_index[unattributed]] = da.values
 
 
-def _on_regions(da: xr.DataArray, regions: list[str], template: xr.DataArray) -> xr.DataArray:
-    """``da.reindex(region=regions, fill_value=0.0)``; ``template``: a zero DataArray on ``regions``.
+def _on_regions(da: xr.DataArray, regions: list[str], template: xr.DataArray, attrs: dict | None = None) -> xr.DataArray:
+    """``da.reindex(region=regions, fill_value=0.0).assign_attrs(attrs)``; ``template``: a zero DataArray on ``regions``.
 
     A result already on exactly ``regions`` (the usual case) is a copy of its
     values, without xarray's alignment machinery: on the template when it has
     no other dimension or coordinate, else on its own coordinates. Any other
-    result is reindexed.
+    result is reindexed. ``attrs`` are set on that new array (``assign_attrs`` would copy it once more).
     """
     if "region" in da.indexes and da.region.values.tolist() == list(regions) \
             and da.region.dtype == template.region.dtype:
         if da.dims == ("region",) and set(da.coords) == {"region"}:
             out = template.copy(deep=False, data=da.values.copy())
             out.attrs.update(da.attrs)  # a shallow copy has attrs of its own
-            return out
-        return da.copy(deep=False, data=da.values.copy())
-    return da.reindex(region=regions, fill_value=0.0)
+        else:
+            out = da.copy(deep=False, data=da.values.copy())
+    else:
+        out = da.reindex(region=regions, fill_value=0.0)
+    if attrs:
+        out.attrs = {**out.attrs, **attrs}  # a new dict: never the attributes of ``da``
+    return out
