@@ -147,6 +147,9 @@ def test_repriced_constant_account_is_the_constant_account_computed_on_its_own()
         fresh = _fresh_constant(year, 2020)
         shared = [sid for sid, st in twin.plan().steps.items() if st.physical is as_run.plan().steps[sid].physical]
         assert len(shared) == len(twin.plan().steps) == 17  # every built-in physical step of the example is price-free
+        # and the allocation of county figures to townships, which no price enters, is computed once for both
+        weights = twin.plan().context.params["_allocation_weights"]
+        assert weights and weights is as_run.plan().context.params["_allocation_weights"]
         a, b = twin.run(), fresh.run()
         assert a.prices == b.prices == "constant:2020"
         xr.testing.assert_identical(a.value, b.value)

@@ -329,6 +329,13 @@ class Account(AccountInputs):
                   "_maps": {} if self.maps else None,
                   "_rasters_cfg": dict(self.config.get("rasters") or {}),
                   "_coverage": []}
+        source = self.repriced_from._plan if self.repriced_from is not None else None
+        if source is not None and source.context is not None:
+            from ..services.products import PRICE_FREE_CACHES
+
+            # the same inputs and [allocation] (only the prices differ): the allocation weights are the same
+            for name in PRICE_FREE_CACHES:
+                params[name] = source.context.params.setdefault(name, {})
         return Context(year=self.year, regions=list(rt.leaves), region_info=rt.frame, resolution_chain=chains,
                        coefficients=d["coefficients"], areas=d["areas"], statistics=d["statistics"],
                        physical=d["physical"], economy=d["economy"], rasters=d.get("rasters"), params=params,

@@ -97,6 +97,11 @@ DEFAULT_ALLOCATION: dict[str, object] = {
 }
 
 
+#: caches of a context that depend on its inputs and its ``[allocation]`` only, never on prices: an account
+#: repriced from another (:meth:`gep.account.Account.reprice`, the same inputs at other prices) shares them
+PRICE_FREE_CACHES = ("_allocation_weights", "_leaves_under", "_leaf_positions")
+
+
 def _leaves_under(ctx, region: str) -> list[str]:
     """Leaf regions of the account that lie under ``region`` (itself included); computed once per region."""
     cache = ctx.params.setdefault("_leaves_under", {})
