@@ -329,7 +329,7 @@ class Account(AccountInputs):
                   "_maps": {} if self.maps else None,
                   "_rasters_cfg": dict(self.config.get("rasters") or {}),
                   "_coverage": []}
-        source = self.repriced_from._plan if self.repriced_from is not None else None
+        source = self.repriced_from.plan() if self.repriced_from is not None else None
         if source is not None and source.context is not None:
             from ..services.products import PRICE_FREE_CACHES
 
