@@ -341,3 +341,44 @@ def test_figure_lookup_by_positions_is_the_boolean_selection(example_years):
     for year, region, indicator in sorted(keys) + [(2019, t["region"].iloc[0], "gep"), (2021, "nowhere", "gep")]:
         expected = t[(t["year"] == year) & (t["region"] == region) & (t["indicator"] == indicator)]
         pd.testing.assert_frame_equal(figs.lookup(year, region, indicator), expected)
+
+
+def test_a_value_resting_on_a_price_of_the_set_is_valued_again_at_constant_prices(example_copy):
+    """A product valued at the prices of its statistics is the same value at any prices until it is brought to
+    the account's (Step.value_price_free: the twin takes it). Water use given without a price takes the set's
+    water price, which is rebased to the constant prices: that value must be computed again."""
+    from gep.account.config import load_config
+    from gep.account.years import account_for_year, year_accounts
+
+    folder = example_copy.parent
+    for name in ("statistics.csv", "statistics_2020.csv"):  # 农业用水 with its quantity only
+        path = folder / name
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(
+            ",".join(line.split(",")[:4] + ["", ""] + line.split(",")[6:]) if line.startswith("shangyu,农业用水,")
+            else line for line in lines), encoding="utf-8")
+    with open(folder / "coefficients" / "example.csv", "a", encoding="utf-8") as fh:  # the set's water price
+        fh.write("price.water.agricultural,*,330604,2015,0.07,元/m³,2010,illustrative,test,illustrative,"
+                 "a test's price (Garzé's 2010 agricultural water price),,,,,,,\n")
+    accounts = year_accounts(example_copy, [2020, 2021])
+    cfg, base_dir = load_config(example_copy, strict=False)
+    for year in (2020, 2021):
+        as_run, twin = accounts[(year, "as_run")], accounts[(year, "constant")]
+        steps = twin.plan().steps
+        assert [s for s in ("forestry_products", "livestock_products", "fishery_products", "recreation")
+                if steps[s].value_price_free] == ["forestry_products", "livestock_products", "fishery_products",
+                                                  "recreation"]  # taken from the account as run
+        assert not steps["water_supply"].value_price_free               # valued again
+        assert not as_run.plan().steps["water_supply"].value_price_free
+        fresh = account_for_year(cfg, base_dir, year, prices="constant:2020", source="fresh").run()
+        a = twin.run()
+        xr.testing.assert_identical(a.value, fresh.value)
+        xr.testing.assert_identical(a.value_by_ecosystem, fresh.value_by_ecosystem)
+        for sid in ("water_supply", "fishery_products"):
+            xr.testing.assert_identical(a.extra["value_components"].get(sid, {}).get("农业用水", a.value),
+                                        fresh.extra["value_components"].get(sid, {}).get("农业用水", fresh.value))
+        pd.testing.assert_frame_equal(pd.DataFrame(twin.plan().trace), pd.DataFrame(accounts[(year, "constant")]
+                                                                                     .plan().trace))
+    # the water price is rebased to 2020's prices in the 2021 twin: the as-run value would have been wrong there
+    water = lambda res: float(res.value.sel(service="water_supply").sum())  # noqa: E731
+    assert water(accounts[(2021, "constant")].run()) != water(accounts[(2021, "as_run")].run())

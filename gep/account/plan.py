@@ -50,6 +50,11 @@ class Step:
     #: the physical step looked up nothing priced (no money coefficient, no deflator): the same
     #: quantity at other prices (:meth:`gep.account.Account.reprice`)
     price_free: bool = False
+    #: the value step looked up nothing priced either: the same value at other prices, before statistics
+    #: are brought to the account's prices (``raw_value``, with the records of the step, ``value_records``)
+    value_price_free: bool = False
+    raw_value: Quantity | None = field(default=None, repr=False)
+    value_records: list[dict] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -259,7 +264,10 @@ def execute_step(ctx, sid: str, method_name: str, *, physical_from: Step | None 
     ``physical_from`` is a step of the same service, method and inputs at other
     prices whose physical step looked up nothing priced (``Step.price_free``):
     its physical quantity and records are taken as they are, and only the value
-    step runs (a constant-price account of a multi-year run).
+    step runs (a constant-price account of a multi-year run). When its value step
+    looked up nothing priced either (``Step.value_price_free``: a product valued
+    at the prices of its statistics), that value is taken too, and only brought
+    to this account's prices.
     """
     step = Step(service=sid, method=method_name)
     start = len(ctx.trace)
@@ -280,7 +288,16 @@ def execute_step(ctx, sid: str, method_name: str, *, physical_from: Step | None 
             # a method of gep itself reaches prices only through the context (counted); a plugin's might not
             step.price_free = ctx.price_lookups == lookups and str(getattr(method.quantify, "__module__", "")).startswith("gep.")
         start = len(ctx.trace)
-        val = method.value(ctx, phys, params)
+        if physical_from is not None and physical_from.value_price_free and ctx.draws is None:
+            val = physical_from.raw_value
+            ctx.trace.extend(physical_from.value_records)
+            step.value_price_free = True
+        else:
+            lookups = ctx.price_lookups
+            val = method.value(ctx, phys, params)
+            step.value_price_free = step.price_free and ctx.price_lookups == lookups and \
+                str(getattr(method.value, "__module__", "")).startswith("gep.")
+        step.raw_value, step.value_records = val, ctx.trace[start:]
         if "statistics" in method.inputs and ctx.price_year != ctx.year:
             # statistics are in the prices of their own year: bring them to the account's basis
             factor = ctx.rebase_factor(ctx.year)
@@ -294,7 +311,7 @@ def execute_step(ctx, sid: str, method_name: str, *, physical_from: Step | None 
         records = physical_records + ctx.trace[start:] + phys.trace + val.trace
     except GepError as exc:
         step.problems.extend(exc.problems)
-        step.price_free = False
+        step.price_free = step.value_price_free = False
         records = physical_records + ctx.trace[start:]
     step.trace = [{"service": sid, "method": method_name, **{k: v for k, v in rec.items() if k != "service"}}
                   for rec in records]

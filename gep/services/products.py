@@ -266,10 +266,13 @@ def statistics_values(ctx) -> dict[str, pd.DataFrame]:
     sp = ctx.params.get("statistics", {})
     cp = dict(ctx.params.get("cultural", {}))
     stats = _rows_of_year(ctx, stats)
+    fallback_prices = _set_prices(ctx, stats)
     cache["provisioning"] = provisioning_by_group(
         stats, method=sp.get("method", "gross"), external_share=sp.get("external_share"),
         intermediate_share=sp.get("intermediate_share"), eco_only=sp.get("eco_only", True),
-        fallback_prices=_set_prices(ctx, stats))
+        fallback_prices=fallback_prices)
+    #: groups whose value may rest on a price looked up in the coefficient set (a price lookup of their value)
+    cache["priced_groups"] = {group for group, _ in fallback_prices}
     cache["cultural"] = cultural_values(
         stats, method=cp.get("method", "revenue"), eco_share=cp.get("eco_share", 1.0),
         travel_cost_per_visit=cp.get("travel_cost_per_visit"), time_cost_per_visit=cp.get("time_cost_per_visit", 0.0),
@@ -420,6 +423,8 @@ def _make(service_id: str, group: str, category: str, unit: str):
 
     def value(ctx, physical: Quantity, params: Mapping) -> Quantity:
         rows = _rows(ctx, group, category)
+        if group in statistics_values(ctx)["priced_groups"]:
+            ctx.price_lookups += 1  # rows of this group without a price of their own took the coefficient set's
         if ctx.draws is not None:
             return _drawn_value(ctx, service_id, rows, group)
         data, trace = _spread(ctx, rows, "value", group)
