@@ -115,10 +115,12 @@ class AccountResult:
         values = self.value.transpose("service", "region").values
         # the regions' rows of the physical quantities, found once (every variable is on the Dataset's one index)
         at = self.physical.indexes["region"].get_indexer(regions) if "region" in self.physical.indexes else None
+        svc = self.services
+        labels = dict(zip(svc.index, zip(*(svc[c] for c in ("label_zh", "label_en", "category", "method",
+                                                            "physical_unit")))))
         rows = []
         for i, sid in enumerate(self.value.service.values):
-            label_zh, label_en, category, method, unit = (
-                self.services.at[sid, c] for c in ("label_zh", "label_en", "category", "method", "physical_unit"))
+            label_zh, label_en, category, method, unit = labels[sid]
             phys = self.physical[sid]
             phys_r = phys.sum("ecosystem") if "ecosystem" in phys.dims else phys
             if at is not None and phys_r.dims == ("region",) and (at >= 0).all():
