@@ -115,9 +115,9 @@ class AccountResult:
         values = self.value.transpose("service", "region").values
         # the regions' rows of the physical quantities, found once (every variable is on the Dataset's one index)
         at = self.physical.indexes["region"].get_indexer(regions) if "region" in self.physical.indexes else None
-        svc = self.services
-        labels = dict(zip(svc.index, zip(*(svc[c] for c in ("label_zh", "label_en", "category", "method",
-                                                            "physical_unit")))))
+        from ..io.summary import rows_by_label
+
+        labels = rows_by_label(self.services, ("label_zh", "label_en", "category", "method", "physical_unit"))
         rows = []
         for i, sid in enumerate(self.value.service.values):
             label_zh, label_en, category, method, unit = labels[sid]

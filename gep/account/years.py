@@ -38,6 +38,7 @@ import xarray as xr
 
 from ..compute.decomposition import shapley, shapley3
 from ..errors import ConfigError, problem
+from ..io.summary import rows_by_label
 from .account import Account
 from .config import for_year, load_config, year_inputs
 from .result import AccountResult
@@ -601,7 +602,7 @@ class _ResultArrays:
         self.service_at = {str(s): i for i, s in enumerate(value.service.values)}
         self.value = value.values
         #: service -> (category, Chinese label)
-        self.labels = dict(zip(res.services.index, zip(res.services["category"], res.services["label_zh"])))
+        self.labels = rows_by_label(res.services, ("category", "label_zh"))
         vbe = res.value_by_ecosystem.transpose("service", "region", "ecosystem")
         self.vbe_service_at = {str(s): i for i, s in enumerate(vbe.service.values)}
         vbe_region_at = {str(r): i for i, r in enumerate(vbe.region.values)}

@@ -20,7 +20,7 @@ import numpy as np
 
 from .._version import __version__
 
-__all__ = ["build_summary", "dumps", "total_key"]
+__all__ = ["build_summary", "dumps", "total_key", "rows_by_label"]
 
 
 def _num(x):
@@ -55,6 +55,12 @@ def _nansum(values) -> float:
     return values.sum()
 
 
+def rows_by_label(frame, columns: tuple[str, ...]) -> dict:
+    """label -> the values of ``columns`` in its row of the DataFrame ``frame``, each as ``frame.at[label,
+    column]`` gives it (one pass over each column, not one look-up per cell)."""
+    return dict(zip(frame.index, zip(*(list(frame[c].array) for c in columns))))
+
+
 def build_summary(res) -> dict:
     measure = getattr(res, "measure", "GEP")
     total_key = "gep" if measure == "GEP" else "esv"
@@ -63,27 +69,30 @@ def build_summary(res) -> dict:
     grid = value.values
     service_ids = value.service.values
     by_service = {}
+    rows = rows_by_label(services, ("category", "label_zh", "label_en", "method", "tier", "physical_unit"))
     for i, sid in enumerate(service_ids):
+        category, label_zh, label_en, method, tier, physical_unit = rows[sid]
         by_service[str(sid)] = {
-            "category": services.at[sid, "category"],
-            "label": {"zh": services.at[sid, "label_zh"], "en": services.at[sid, "label_en"]},
-            "method": services.at[sid, "method"],
-            "tier": services.at[sid, "tier"],
+            "category": category,
+            "label": {"zh": label_zh, "en": label_en},
+            "method": method,
+            "tier": tier,
             "value": _num(_nansum(grid[i])),
-            "physical": _num(_nansum(res.physical[sid].values)),
-            "physical_unit": services.at[sid, "physical_unit"],
+            "physical": _num(_nansum(res.physical.variables[sid].values)),
+            "physical_unit": physical_unit,
         }
     by_region = {}
     cats = services["category"].reindex(service_ids).to_numpy() if len(services) else []
     # GDP of a region in the prices GEP is in (the factor the engine rebased the county's GDP with)
     gdp_factor = res.extra.get("economy_price_factor", 1.0)
+    regions = rows_by_label(res.regions, ("gdp_yuan", "population_persons", "name_zh", "name_en", "area_km2"))
     for j, reg in enumerate(value.region.values):
         column = grid[:, j]
-        gdp, pop = res.regions.at[reg, "gdp_yuan"], res.regions.at[reg, "population_persons"]
+        gdp, pop, name_zh, name_en, area = regions[reg]
         by_region[str(reg)] = {
-            "name": {"zh": res.regions.at[reg, "name_zh"], "en": res.regions.at[reg, "name_en"]},
+            "name": {"zh": name_zh, "en": name_en},
             total_key: _num(_nansum(column)),
-            "land_area_km2": _num(res.regions.at[reg, "area_km2"]),
+            "land_area_km2": _num(area),
             "by_category": {str(c): _num(column[cats == c].sum()) for c in dict.fromkeys(cats)},
             "gdp": _num(gdp * gdp_factor) if gdp is not None else None,
             "population": _num(pop),
