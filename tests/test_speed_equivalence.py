@@ -382,3 +382,19 @@ def test_a_value_resting_on_a_price_of_the_set_is_valued_again_at_constant_price
     # the water price is rebased to 2020's prices in the 2021 twin: the as-run value would have been wrong there
     water = lambda res: float(res.value.sel(service="water_supply").sum())  # noqa: E731
     assert water(accounts[(2021, "constant")].run()) != water(accounts[(2021, "as_run")].run())
+
+
+def test_rows_by_label_gives_what_at_gives_type_for_type(example_result):
+    from gep.io.summary import rows_by_label
+
+    frame = example_result.regions.copy()
+    frame.loc[frame.index[0], "gdp_yuan"] = np.nan  # a gap, as a region table may have
+    for table, columns in ((example_result.services, ("category", "label_zh", "tier", "physical_unit")),
+                           (frame, ("gdp_yuan", "population_persons", "name_zh", "name_en", "area_km2"))):
+        rows = rows_by_label(table, columns)
+        assert list(rows) == list(table.index)
+        for label in table.index:
+            for column, value in zip(columns, rows[label]):
+                expected = table.at[label, column]
+                assert type(value) is type(expected)
+                assert value == expected or (value != value and expected != expected)
