@@ -1,4 +1,4 @@
-"""Work that needs nothing from the rest of a run, on the second core: every other earlier year of a
+"""Work that needs nothing from the rest of a run, on the second core: the earlier half of the years of a
 multi-year run (:func:`gep.account.years.run_years` with ``workers=2``), the output sets of its years
 (:func:`write_sets`), and the example's other two accounts (``gep example``), each through
 :func:`second_process`.
