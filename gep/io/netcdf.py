@@ -72,9 +72,24 @@ def write_netcdf(ds: xr.Dataset, path) -> Path:
 
 
 def load_netcdf(path) -> xr.Dataset:
-    """The NetCDF file ``path`` (an ``accounts.nc``) read into memory, the file closed again."""
-    with xr.open_dataset(path, engine=ENGINE) as ds:
-        return ds.load()
+    """The NetCDF file ``path`` (an ``accounts.nc``) read into memory, the file closed again.
+
+    Raises
+    ------
+    InputFileError
+        ``unreadable_netcdf``: the file is not a NetCDF file the netCDF library can read (cut short by a
+        full disk or a copy that stopped, or another file under its name), named with the library's reason.
+    """
+    try:
+        with xr.open_dataset(path, engine=ENGINE) as ds:
+            return ds.load()
+    except (OSError, ValueError, RuntimeError) as exc:
+        from ..errors import InputFileError, problem
+
+        raise InputFileError(problem(
+            "unreadable_netcdf", f"无法读取 NetCDF 文件 {path}：{exc}", f"cannot read the NetCDF file {path}: {exc}",
+            file=str(path), hint_zh="该文件已损坏或不是 gep 写出的文件：用 gep run 重新写出这个输出目录",
+            hint_en="the file is damaged or not one gep wrote: write the output folder again with gep run")) from exc
 
 
 def cf_attrs(attrs: dict, prices: str | None = None) -> dict:

@@ -44,3 +44,29 @@ def test_writing_does_not_import_dask_distributed():
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_damaged_file_is_named_not_a_defect_of_gep(example_result, tmp_path):
+    """An accounts.nc cut short (a full disk, a copy that stopped) or another file under its name is the
+    user's file to write again: an InputFileError naming it, and `gep report` exits 1 without a crash report."""
+    import pytest
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+    from gep.errors import InputFileError
+
+    good = write_netcdf(example_result.to_dataset(), tmp_path / "good.nc")
+    cut, other = tmp_path / "cut.nc", tmp_path / "other.nc"
+    cut.write_bytes(good.read_bytes()[:5000])
+    other.write_text("region,value\n", encoding="utf-8")
+    for path in (cut, other):
+        with pytest.raises(InputFileError) as err:
+            load_netcdf(path)
+        assert err.value.problems[0].code == "unreadable_netcdf" and err.value.problems[0].file == str(path)
+    out = tmp_path / "run"
+    example_result.write(out)
+    (out / "accounts.nc").write_bytes(good.read_bytes()[:5000])
+    r = CliRunner().invoke(app, ["report", str(out)])
+    assert r.exit_code == 1, r.output
+    assert "unreadable_netcdf" in r.output or "cannot read the NetCDF file" in r.output
+    assert "internal error" not in r.output
