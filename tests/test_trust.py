@@ -537,6 +537,7 @@ def test_a_years_own_raster_is_accepted_by_validate_and_run_alike_and_a_copy_is_
     shutil.copytree(EXAMPLE, folder)
     cfg = folder / "gep-spatial.toml"
     _config_section(cfg, '[years.2020]\nstatistics = "statistics_2020.csv"\neconomy = "economy_2020.csv"\n'
+                         f'reuse = {{{", ".join(f"{k} = 2021" for k in CLIMATE_LAYERS)}}}\n'
                          '[years.2020.rasters]\nland_use = "rasters/land_use_2020.tif"')
     shutil.copy(folder / "rasters" / "land_use.tif", folder / "rasters" / "land_use_2020.tif")
     problems, _ = validate_config(cfg, "2020,2021")
@@ -544,6 +545,55 @@ def test_a_years_own_raster_is_accepted_by_validate_and_run_alike_and_a_copy_is_
     from gep.account.config import load_config
 
     assert load_config(cfg)[0]["years"]["2020"]["rasters"]["land_use"] == "rasters/land_use_2020.tif"  # strict: no error
+
+
+#: the weather and growth layers of the spatial example (gep-spatial.toml)
+CLIMATE_LAYERS = ("precipitation", "evapotranspiration", "rainfall_erosivity", "npp")
+
+
+def test_a_year_without_its_own_weather_rasters_is_a_problem_unless_reuse_says_so(tmp_path):
+    """A second year with its own land-use raster but the first year's precipitation, evapotranspiration,
+    erosivity and NPP: every figure of water conservation, soil retention and carbon moved with the land use
+    only, and the year-on-year change read as if the weather had been the same. Now each layer is named;
+    a long-term mean meant for every year is said so with reuse, and then the summary says it."""
+    folder = tmp_path / "county"
+    shutil.copytree(EXAMPLE, folder)
+    cfg = folder / "gep-spatial.toml"
+    shutil.copy(folder / "rasters" / "land_use.tif", folder / "rasters" / "land_use_2020.tif")
+    _edit_tif_pixel(folder / "rasters" / "land_use_2020.tif")
+    base = ('[years.2020]\nstatistics = "statistics_2020.csv"\neconomy = "economy_2020.csv"\n{reuse}'
+            '[years.2020.rasters]\nland_use = "rasters/land_use_2020.tif"\n{own}')
+    _config_section(cfg, base.format(reuse="", own=""))
+    problems, _ = validate_config(cfg, "2020,2021")
+    assert [(p.code, p.value) for p in problems] == [("year_without_inputs", f"rasters.{k}") for k in CLIMATE_LAYERS]
+    assert all(p.column == "years.2020" and "years.2020.rasters" in p.hint_en and "long-term mean" in p.hint_en
+               for p in problems)
+    # a long-term mean for every year, said so: no problem, and the year says what it reuses
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(text.replace("[years.2020.rasters]", f'reuse = {{{", ".join(f"{k} = 2021" for k in CLIMATE_LAYERS)}}}\n'
+                                                        "[years.2020.rasters]"), encoding="utf-8")
+    problems, _ = validate_config(cfg, "2020,2021")
+    assert problems == []
+    m = gep.run_years(cfg, "2020,2021")
+    assert m[2020].summary()["inputs_reused"] == {f"rasters.{k}": 2021 for k in CLIMATE_LAYERS}
+    assert "inputs_reused" in m[2021].summary()["year_on_year"]
+    # the 2021 precipitation copied as 2020's own: as silent as naming none
+    cfg.write_text(text.replace("[years.2020.rasters]\n", "[years.2020.rasters]\nprecipitation = \"rasters/p2020.tif\"\n")
+                   .replace("[years.2020]\n", f'[years.2020]\nreuse = {{{", ".join(f"{k} = 2021" for k in CLIMATE_LAYERS[1:])}}}\n'),
+                   encoding="utf-8")
+    shutil.copy(folder / "rasters" / "precipitation.tif", folder / "rasters" / "p2020.tif")
+    problems, _ = validate_config(cfg, "2020,2021")
+    assert [(p.code, p.column) for p in problems] == [("year_repeats_inputs", "years.2020.rasters.precipitation")]
+
+
+def _edit_tif_pixel(path):
+    """Change one pixel of a GeoTIFF (another year's land use, not a copy of this year's)."""
+    import rasterio
+
+    with rasterio.open(path, "r+") as ds:
+        band = ds.read(1)
+        band[0, 0] = band[band != band[0, 0]][0]  # another code of the raster
+        ds.write(band, 1)
 
 
 def test_a_service_that_jumps_tenfold_between_years_is_named_in_a_warning(tmp_path):

@@ -462,6 +462,10 @@ def with_defaults(cfg: dict) -> dict:
 
 #: inputs that describe one year: another year's account needs its own (or says it reuses them)
 YEAR_SPECIFIC_INPUTS = ("land_use", "statistics", "economy", "physical")
+#: per-pixel layers that describe one year's weather or growth: another year's account needs its own (a long-term
+#: mean meant for every year is said so with ``reuse``); soil erodibility, LS and the soil factors stay as they are
+YEAR_SPECIFIC_LAYERS = ("precipitation", "evapotranspiration", "rainfall_erosivity", "npp", "weather_factor",
+                        "vegetation_factor")
 
 
 def for_year(cfg: dict, year: int) -> dict:
@@ -509,25 +513,28 @@ def year_inputs(cfg: dict, year: int, file: str = "config") -> tuple[list[Proble
     problems, reused = [], {}
     candidates = [k for k in YEAR_SPECIFIC_INPUTS if k in inputs]
     rasters = cfg.get("rasters") or {}
-    if rasters.get("land_use") is not None:
-        candidates.append("rasters.land_use")
+    candidates += [f"rasters.{layer}" for layer in ("land_use", *YEAR_SPECIFIC_LAYERS) if rasters.get(layer) is not None]
     for key in candidates:
-        if key == "rasters.land_use":
-            own = "{year}" in str(rasters["land_use"]) or "land_use" in (section.get("rasters") or {})
+        name = key.split(".")[-1]
+        if key.startswith("rasters."):
+            own = "{year}" in str(rasters[name]) or name in (section.get("rasters") or {})
         else:
             own = "{year}" in str(inputs[key]) or key in section
         if own:
             continue
-        from_year = reuse.get(key.split(".")[-1]) if isinstance(reuse, dict) else reuse
+        from_year = reuse.get(name) if isinstance(reuse, dict) else reuse
         if isinstance(from_year, int) and not isinstance(from_year, bool):
             reused[key] = int(from_year)
             continue
         where = f"years.{year}.rasters" if key.startswith("rasters.") else f"years.{year}"  # a raster in its table
+        layer = key.startswith("rasters.") and name != "land_use"
         problems.append(problem(
             "year_without_inputs", f"{year} 年没有自己的 {key} 输入：将沿用 {base} 年的数据",
             f"year {year} has no {key} of its own: it would silently reuse the {base} input",
             file=file, column=f"years.{year}", value=key,
-            hint_zh=f"在 [{where}] 中给出 {key.split('.')[-1]}，或在路径中使用 {{year}}；若确实沿用，在 [years.{year}] 中写 reuse = {base}",
-            hint_en=f"give {key.split('.')[-1]} in [{where}] or use {{year}} in its path; to reuse on purpose, "
-                    f"write reuse = {base} in [years.{year}]"))
+            hint_zh=f"在 [{where}] 中给出 {name}，或在路径中使用 {{year}}；若确实沿用，在 [years.{year}] 中写 reuse = {base}"
+                    + (f"（多年平均值用于每一年时，写 reuse = {{{name} = {base}}}）" if layer else ""),
+            hint_en=f"give {name} in [{where}] or use {{year}} in its path; to reuse on purpose, "
+                    f"write reuse = {base} in [years.{year}]"
+                    + (f" (a long-term mean meant for every year: reuse = {{{name} = {base}}})" if layer else "")))
     return problems, reused

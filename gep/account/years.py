@@ -40,7 +40,7 @@ from ..compute.decomposition import shapley, shapley3
 from ..errors import ConfigError, problem
 from ..io.summary import rows_by_label
 from .account import Account
-from .config import for_year, load_config, year_inputs
+from .config import YEAR_SPECIFIC_LAYERS, for_year, load_config, year_inputs
 from .result import AccountResult
 
 __all__ = ["MultiYearResult", "run_years", "parse_years", "compare_results", "decompose"]
@@ -173,8 +173,8 @@ class YearAccounts(dict):
         return [_with_year(w, y) for (y, kind), acct in self.items() if kind == "as_run" for w in acct.plan().warnings]
 
     def repeated_inputs(self) -> list:
-        """A year whose land use (table or raster), statistics or economy table is byte for byte another year's,
-        not declared reused.
+        """A year whose land use (table or raster), statistics, economy table or weather or growth raster
+        (:data:`gep.account.config.YEAR_SPECIFIC_LAYERS`) is byte for byte another year's, not declared reused.
 
         Naming last year's file again in ``[years.<year>]`` (a copy-paste slip), or a copy of it, repeats that
         year's data as silently as giving none (``year_without_inputs``): the change between the two years is then
@@ -190,8 +190,9 @@ class YearAccounts(dict):
         for (year, kind), acct in sorted(self.items()):
             if kind != "as_run":
                 continue
-            for key in ("land_use", "statistics", "economy", "rasters.land_use"):
-                value = ((acct.config.get("rasters") or {}).get("land_use") if key == "rasters.land_use"
+            for key in ("land_use", "statistics", "economy", "rasters.land_use",
+                        *(f"rasters.{layer}" for layer in YEAR_SPECIFIC_LAYERS)):
+                value = ((acct.config.get("rasters") or {}).get(key.split(".")[-1]) if key.startswith("rasters.")
                          else (acct.config.get("inputs") or {}).get(key))
                 declared = (getattr(self, "declared_reuse", None) or {}).get(year)
                 if not isinstance(value, (str, Path)) or key in (self.reused.get(year) or {}) \
