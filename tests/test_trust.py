@@ -756,3 +756,21 @@ def test_gep_needs_prints_the_keys_the_county_supplies():
     r = CliRunner().invoke(app, ["needs", "rcees-gep", "--region", "330604"])
     assert r.exit_code == 0, r.output
     assert "rate.npp" in r.output and "county supplies" in r.output
+
+
+def test_a_misspelt_input_in_reuse_is_named_by_validate_and_run_alike(tmp_path):
+    """reuse = {statistcs = 2021}: run refused the unknown input, validate passed it (the [years] tables were not
+    checked by validate); a misspelt layer would have left the layer it meant unreused and unsaid."""
+    folder = tmp_path / "county"
+    shutil.copytree(EXAMPLE, folder)
+    cfg = folder / "gep.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("[years.2020]", "[years.2020]\nreuse = {statistcs = 2021}", 1),
+                   encoding="utf-8")
+    problems, _ = validate_config(cfg)
+    assert [(p.code, p.column) for p in problems] == [("unknown_config_key", "years.2020.reuse.statistcs")]
+    from gep.account.config import load_config
+    from gep.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    assert [(p.code, p.column) for p in err.value.problems] == [("unknown_config_key", "years.2020.reuse.statistcs")]

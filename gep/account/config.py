@@ -248,6 +248,7 @@ def _check_kinds(cfg: dict, file: str) -> list[Problem]:
             for key, v in body.items():
                 if key == "reuse":  # reuse = 2021, or {land_use = 2021}: checked with the year's inputs
                     check(f"years.{year}", key, v, ("integer", "table"), f"years.{year}.{key}")
+                    problems += reuse_problems(year, v, file)
                 elif key == "rasters":  # [years.2020.rasters] land_use = "…_2020.tif": the year's own raster layers
                     if not isinstance(v, dict):
                         problems.append(problem("bad_config_section", f"[years.{year}.rasters] 应为表",
@@ -493,6 +494,18 @@ def for_year(cfg: dict, year: int) -> dict:
     return out
 
 
+def reuse_problems(year, reuse, file: str = "config") -> list[Problem]:
+    """The inputs ``[years.<year>] reuse = {input = year}`` names that are not inputs a year may reuse: a typo
+    would leave the input it meant unreused, and unsaid (the year then fails for want of it, with a hint
+    to write what was written)."""
+    known = (*YEAR_SPECIFIC_INPUTS, *YEAR_SPECIFIC_LAYERS)
+    return [problem("unknown_config_key", f"[years.{year}] reuse 中有未知的输入 {name!r}",
+                    f"unknown input {name!r} in reuse of [years.{year}]", file=file,
+                    column=f"years.{year}.reuse.{name}", value=name,
+                    hint_zh=f"可沿用的输入：{', '.join(known)}", hint_en=f"inputs that may be reused: {', '.join(known)}")
+            for name in (reuse if isinstance(reuse, dict) else {}) if name not in known]
+
+
 def year_inputs(cfg: dict, year: int, file: str = "config") -> tuple[list[Problem], dict[str, int]]:
     """Whether ``year`` has inputs of its own: ``(problems, reused)``.
 
@@ -505,12 +518,13 @@ def year_inputs(cfg: dict, year: int, file: str = "config") -> tuple[list[Proble
     so. ``reused`` maps each reused input to the year it comes from.
     """
     base = (cfg.get("account") or {}).get("year")
-    if not isinstance(base, int) or year == base:
-        return [], {}
-    inputs = cfg.get("inputs") or {}
     section = (cfg.get("years") or {}).get(str(year), {})
+    section = section if isinstance(section, dict) else {}  # not a table: bad_config_section, from check_config
     reuse = section.get("reuse")
-    problems, reused = [], {}
+    problems, reused = reuse_problems(year, reuse, file), {}
+    if not isinstance(base, int) or year == base:
+        return problems, reused
+    inputs = cfg.get("inputs") or {}
     candidates = [k for k in YEAR_SPECIFIC_INPUTS if k in inputs]
     rasters = cfg.get("rasters") or {}
     candidates += [f"rasters.{layer}" for layer in ("land_use", *YEAR_SPECIFIC_LAYERS) if rasters.get(layer) is not None]
