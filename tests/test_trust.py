@@ -356,12 +356,45 @@ def _(d, cfg):
          lambda f: _set(f, {"key": "rate.npp", "ecosystem": "forest_broadleaf"}, source=""))
 
 
-@variant("negative_price_makes_a_negative_gep", problems=["negative_value"])
+@variant("negative_price_makes_a_negative_gep", problems=["negative_price"])  # named at its row, before any GEP
 def _(d, cfg):
     _csv(d / "coefficients" / "example.csv", lambda f: pd.concat([f, pd.DataFrame([{
         **{c: "" for c in f.columns}, "key": "price.electricity", "ecosystem": "*", "region": "330604",
         "valid_from": "2021", "value": "-5", "unit": "元/kWh", "price_year": "2021", "source": "illustrative",
         "status": "illustrative"}])]))
+
+
+def _added_row(**values):
+    """A change of the county set that adds one row (every other column empty)."""
+    return lambda f: pd.concat([f, pd.DataFrame([{**{c: "" for c in f.columns}, "ecosystem": "*", "region": "330604",
+                                                   "source": "illustrative", "status": "illustrative", **values}])])
+
+
+@variant("share_written_as_a_percentage", problems=["physically_impossible"])
+def _(d, cfg):
+    # λ = 24 meant 24 % (0.24): soil retention ×30, GEP +17 %, published without a word before
+    _csv(d / "coefficients" / "example.csv", _added_row(key="param.sediment_ratio", valid_from="2020", value="24",
+                                                        unit="1"))
+
+
+@variant("negative_price_of_a_pollutant", problems=["negative_price"])
+def _(d, cfg):
+    # a minus sign on the dust price: air purification −44 %, published without a word before
+    _csv(d / "coefficients" / "example.csv", lambda f: _set(f, {"key": "price.dust"}, value="-300"))
+
+
+@variant("valid_from_typo", problems=["valid_from_in_future"])
+def _(d, cfg):
+    # 2201 for 2021 on the 2021 precipitation row: the 2021 account took the 2020 row (−11.5 % water conservation)
+    _csv(d / "coefficients" / "example.csv",
+         lambda f: _set(f, {"key": "climate.precipitation", "valid_from": "2021"}, valid_from="2201"))
+
+
+@variant("misspelt_ecosystem_of_a_row", problems=["unknown_ecosystem"])
+def _(d, cfg):
+    # forest_broadleave: the row was never used, the type's other rows answered for it
+    _csv(d / "coefficients" / "example.csv", lambda f: _set(
+        f, {"key": "rate.npp", "ecosystem": "forest_broadleaf"}, ecosystem="forest_broadleave"))
 
 
 @variant("unknown_service", problems=["unknown_service"])
@@ -774,3 +807,23 @@ def test_a_misspelt_input_in_reuse_is_named_by_validate_and_run_alike(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_config(cfg)
     assert [(p.code, p.column) for p in err.value.problems] == [("unknown_config_key", "years.2020.reuse.statistcs")]
+
+
+def test_an_interval_from_a_handful_of_draws_says_so(example_copy):
+    """--uncertainty 2 published a "90 % interval" from two draws, and target probabilities of 0.5 and 1.0."""
+    unc = gep.account_uncertainty(gep.Account.from_config(example_copy), 20, seed=1, sobol_samples=0, chunk=10)
+    res = unc.attach(unc.deterministic)
+    few = [w for w in res.warnings if w.code == "few_draws"]
+    assert len(few) == 1 and "20 draws" in few[0].en and "few_draws" in {w["code"] for w in res.summary()["warnings"]}
+    unc = gep.account_uncertainty(gep.Account.from_config(example_copy), 100, seed=1, sobol_samples=0, chunk=50)
+    assert "few_draws" not in {w.code for w in unc.attach(unc.deterministic).warnings}
+
+
+def test_a_statistics_error_out_of_range_is_explained_as_a_share(example_copy):
+    from gep.account.uncertainty import settings_from_config
+    from gep.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        settings_from_config({"uncertainty": {"statistics_error": 5, "statistics_error_source": "x"}}, ["forest_mixed"])
+    hint = err.value.problems[0].hint_en
+    assert "0.05 for ±5 %" in hint and "error matrix" not in hint

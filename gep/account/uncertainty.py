@@ -117,6 +117,10 @@ class UncertaintySettings:
     sobol_samples: int | None = None
 
 
+#: fewer draws than this give 5 % and 95 % quantiles from a handful of values: the result says so (``few_draws``)
+MIN_DRAWS_FOR_INTERVALS = 100
+
+
 def _bad(key: str, zh: str, en: str, value=None, **kw):
     return problem("bad_uncertainty_setting", f"[uncertainty] {key}：{zh}", f"[uncertainty] {key}: {en}",
                    column=f"uncertainty.{key}", value=value, **kw)
@@ -127,8 +131,10 @@ def _relative_error(key: str, v, problems: list) -> float | None:
         problems.append(_bad(key, f"相对误差应为 (0, {MAX_RELATIVE_ERROR}] 之间的数（95 % 区间的半宽，如 0.05 = ±5 %）",
                              f"a relative error is a number in (0, {MAX_RELATIVE_ERROR}] (half-width of the 95 % "
                              "interval, e.g. 0.05 = ±5 %)", value=v,
-                             hint_zh="误差更大时需要分类误差矩阵与面积估计，而不是一个系数",
-                             hint_en="a larger error needs the error matrix and an area estimate, not a factor"))
+                             **(dict(hint_zh="误差更大时需要分类误差矩阵与面积估计，而不是一个系数",
+                                     hint_en="a larger error needs the error matrix and an area estimate, not a factor")
+                                if key.startswith("land_use") else
+                                dict(hint_zh="写成比例：±5 % 写 0.05", hint_en="write it as a share: 0.05 for ±5 %"))))
         return None
     return float(v)
 
@@ -601,6 +607,16 @@ class Uncertainty:
                         "（见 docs/uncertainty.md）",
                 hint_en="give sourced low/high/distribution to the main coefficient rows, or land-use accuracy and "
                         "statistics error in [uncertainty] (docs/uncertainty.md)"))
+        if s.draws < MIN_DRAWS_FOR_INTERVALS and not any(w.code == "few_draws" for w in result.warnings):
+            from ..errors import problem
+
+            result.warnings.append(problem(
+                "few_draws", f"--uncertainty {s.draws}：{s.draws} 次抽样不足以估计 5 %–95 % 区间（至少需要 "
+                f"{MIN_DRAWS_FOR_INTERVALS} 次），区间与达标概率只是粗略示意",
+                f"--uncertainty {s.draws}: {s.draws} draws cannot estimate a 5 %–95 % interval (it needs at least "
+                f"{MIN_DRAWS_FOR_INTERVALS}): the intervals and the probabilities of meeting targets are rough",
+                value=s.draws, hint_zh="正式结果用 --uncertainty 10000（默认）", hint_en="use --uncertainty 10000 "
+                "(the default) for figures to publish"))
         result.extra.setdefault("summary_sections", {})["uncertainty"] = self.summary()
         sheets = result.extra.setdefault("report_sheets", {})
         sheets[SHEET_TITLE] = self.sheet()

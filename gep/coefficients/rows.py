@@ -136,13 +136,54 @@ def _physically_possible(r, spec, where: dict) -> list[Problem]:
         return []
     if value <= spec.physical_max:
         return []
+    given = f"{float(r['value']):g}" + ("" if (r["unit"] or "1") == "1" else f" {r['unit']}")
+    limit = f"{spec.physical_max:g}" + ("" if spec.unit == "1" else f" {spec.unit}")
+    if (r["unit"] or "1") != spec.unit:
+        given += f"（{value:,.6g} {spec.unit}）"
     return [problem(
-        "physically_impossible", f"{r['key']} = {float(r['value']):g} {r['unit']}（{value:,.6g} {spec.unit}）超过物理上限 "
-        f"{spec.physical_max:g} {spec.unit}：{spec.physical_basis_zh}",
-        f"{r['key']} = {float(r['value']):g} {r['unit']} ({value:,.6g} {spec.unit}) is above the physical limit of "
-        f"{spec.physical_max:g} {spec.unit}: {spec.physical_basis}", column="value", value=r["_value_raw"],
+        "physically_impossible", f"{r['key']} = {given} 超过物理上限 {limit}：{spec.physical_basis_zh}",
+        f"{r['key']} = {given.replace('（', ' (').replace('）', ')')} is above the physical limit of {limit}: "
+        f"{spec.physical_basis}", column="value", value=r["_value_raw"],
         hint_zh="检查单位（如 g/m² 是 t/hm² 的 1/100）与小数点", hint_en="check the unit (g/m² is a hundredth of t/hm²) "
         "and the decimal point", **where)]
+
+
+#: a row may be valid from next year (a tariff announced for it), not later: a later year is a typo (2201 for 2021)
+VALID_FROM_AHEAD = 1
+
+
+def _row_can_apply(r, spec, where: dict) -> list[Problem]:
+    """A row no account would use as meant: a negative price or cost (a money coefficient below 0), an ecosystem
+    that is not an ecosystem type (its rows are never looked up: a misspelt ``forest_broadleave`` leaves the
+    type's other rows to answer for it), or a ``valid_from`` after next year (a typo: the year's account takes
+    an earlier row)."""
+    import datetime
+
+    from ..classifications import ecosystem_types
+
+    out = []
+    if spec is not None and spec.monetary and not pd.isna(r["value"]) and float(r["value"]) < 0:
+        out.append(problem(
+            "negative_price", f"货币系数 {r['key']} 为负：{r['_value_raw']}", f"the money coefficient {r['key']} is "
+            f"negative: {r['_value_raw']}", column="value", value=r["_value_raw"],
+            hint_zh="价格与成本不能为负：检查符号", hint_en="a price or cost cannot be negative: check the sign", **where))
+    eco = str(r["ecosystem"])
+    if eco not in ("*", "") and eco not in ecosystem_types():
+        close = [t for t in ecosystem_types() if t[:6] == eco[:6]] or list(ecosystem_types())
+        out.append(problem(
+            "unknown_ecosystem", f"生态系统 {eco!r} 不是生态系统类型：这一行不会被使用",
+            f"ecosystem {eco!r} is not an ecosystem type: this row would never be used", column="ecosystem",
+            value=eco, hint_zh=f"可用类型：{', '.join(close)}（或 * 表示所有类型）",
+            hint_en=f"ecosystem types: {', '.join(close)} (or * for every type)", **where))
+    latest = datetime.date.today().year + VALID_FROM_AHEAD
+    if not pd.isna(r["valid_from"]) and int(r["valid_from"]) > latest:
+        out.append(problem(
+            "valid_from_in_future", f"valid_from {r['_valid_from_raw']} 晚于 {latest} 年：该行尚不适用于任何核算",
+            f"valid_from {r['_valid_from_raw']} is after {latest}: no account can use this row yet",
+            column="valid_from", value=r["_valid_from_raw"],
+            hint_zh="是否笔误（如 2201 应为 2021）？否则该年的核算会使用更早的行",
+            hint_en="a typo (2201 for 2021)? Otherwise the year's account takes an earlier row", **where))
+    return out
 
 
 def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
@@ -183,6 +224,7 @@ def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
             problems.append(problem("bad_unit", f"单位无法解析：{exc}", f"unit does not parse: {exc}",
                                     column="unit", value=unit, **where))
         problems += _physically_possible(r, spec, where)
+        problems += _row_can_apply(r, spec, where)
         if not r["source"]:
             problems.append(problem(
                 "row_without_source", "该行缺少来源 source", "row has no source", column="source", **where,
@@ -223,10 +265,11 @@ def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
     for _, group in dups.groupby(dup_cols, dropna=False):
         rows = ", ".join(str(x) for x in group["_row"])
         first = group.iloc[0]
+        ident = tuple(first[c].item() if hasattr(first[c], "item") else first[c] for c in dup_cols)  # 2020, not np.int64
         problems.append(problem(
             "duplicate_coefficient_rows",
-            f"重复的系数行 {tuple(first[c] for c in dup_cols)}（第 {rows} 行）",
-            f"duplicate coefficient rows for {tuple(first[c] for c in dup_cols)} (rows {rows})",
+            f"重复的系数行 {ident}（第 {rows} 行）",
+            f"duplicate coefficient rows for {ident} (rows {rows})",
             file=first["_file"], row=int(group.iloc[1]["_row"]),
             hint_en="keep one row per key/ecosystem/region/valid_from", hint_zh="每个键/生态系统/地区/起始年份只保留一行"))
     return problems
