@@ -435,6 +435,27 @@ def _summary(path: Path) -> dict:
     return s
 
 
+
+
+def _compare_notes(a: dict, b: dict) -> list[tuple[str, str]]:
+    """What a reader of ``gep compare`` must know before reading its changes: other price bases, other regions, or
+    current prices of two years (the change then holds inflation)."""
+    notes = []
+    if a.get("prices") != b.get("prices"):
+        notes.append(("价格口径不同", f"different price bases ({a.get('prices')} vs {b.get('prices')})"))
+    elif a.get("prices") == "current" and a.get("year") != b.get("year"):
+        notes.append((f"两次运行均为当年价（{a.get('year')} 与 {b.get('year')}），变化中包含价格上涨；不变价的变化见多年核算的“年度对比”",
+                      f"both runs are at current prices of their years ({a.get('year')} and {b.get('year')}): the "
+                      "change holds inflation; the change at constant prices is in the year-on-year sheet of a "
+                      "multi-year run (gep run --years)"))
+    if a.get("root") != b.get("root") or not set(a.get("by_region", {})) & set(b.get("by_region", {})):
+        names = [(s.get("name") or {}).get("zh") or s.get("root") for s in (a, b)]
+        notes.append((f"两次运行的地区不同（{names[0]} 与 {names[1]}），没有共同的乡镇",
+                      f"the two runs are of different regions ({a.get('root')} and {b.get('root')}): the townships "
+                      "of one are not in the other"))
+    return notes
+
+
 @app.command()
 def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出目录 / output folder of the earlier run"),
             out_b: Path = typer.Argument(..., help="较晚一次运行的输出目录 / output folder of the later run")):
@@ -448,9 +469,8 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
 
     # each run is named by its folder (as given) and its year: two runs of one year stay apart
     la, lb = f"{out_a} ({a.get('year')})", f"{out_b} ({b.get('year')})"
-    if a.get("prices") != b.get("prices"):
-        console.print(f"注意：价格口径不同 / note: different price bases ({a.get('prices')} vs {b.get('prices')})",
-                      style="yellow")
+    for zh, en in _compare_notes(a, b):
+        console.print(f"注意：{zh} / note: {en}", style="yellow", soft_wrap=True)
     pct = fmt((b["gep"] / a["gep"] - 1) * 100, "%", signed=True, with_unit=True) if a["gep"] else "—"
     console.print(f"GEP {la}: {fmt_money(a['gep'], with_unit=True)} → {lb}: {fmt_money(b['gep'], with_unit=True)} "
                   f"({fmt_money(b['gep'] - a['gep'], signed=True, with_unit=True)}, {pct})", highlight=False)

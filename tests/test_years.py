@@ -456,3 +456,23 @@ def test_excel_report_of_latest_year_has_year_sheets_with_numbers(example_cli_ou
     row10 = next(r for r in rows if r[0] == 10)
     assert isinstance(row10[value_col], float) and isinstance(row10[0], int)
     assert row10[header.index("达标 Met")] is True
+
+
+def test_compare_says_what_its_change_holds(example_cli_out):
+    """gep compare of two years at current prices printed +2.48 % with no word (the constant-price change was
+    +1.57 %); of two counties, −100 % for every township. Now each is said before the figures."""
+    import copy
+
+    from gep.cli import _compare_notes
+
+    out = example_cli_out
+    a, b = _summary(out / "years" / "2020"), _summary(out)
+    r = runner.invoke(app, ["compare", str(out / "years" / "2020"), str(out)])
+    assert r.exit_code == 0 and "holds inflation" in " ".join(r.output.split())
+    assert _compare_notes(b, b) == []                       # one run against itself: nothing to say
+    other = copy.deepcopy(b)
+    other["root"], other["by_region"] = "shengzhou", {f"x{k}": v for k, v in b["by_region"].items()}
+    assert any("different regions" in en for _, en in _compare_notes(b, other))
+    constant = dict(a, prices="constant:2020")
+    notes = [en for _, en in _compare_notes(constant, b)]
+    assert len(notes) == 1 and "different price bases" in notes[0]

@@ -140,6 +140,18 @@ def _number(text: str) -> float | None:
     return value
 
 
+def _same_unit(given: str, unit: str) -> bool:
+    """Whether ``given`` is ``unit`` (spelt any way pint reads: 万元/平方公里 is 万元/km²)."""
+    if str(given).strip() == unit:
+        return True
+    from ..units import conversion_factor
+
+    try:
+        return math.isclose(conversion_factor(str(given).strip() or "1", unit), 1.0, rel_tol=1e-12)
+    except Exception:  # noqa: BLE001 - a unit that does not parse, or measures something else
+        return False
+
+
 def _printed_percent(text: str) -> float | None:
     """The one percentage a target text prints (``">96%"`` -> 96.0); ``None`` when it prints none or several."""
     found = re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", str(text))
@@ -277,6 +289,14 @@ def read_indicator_table(path: str | Path) -> pd.DataFrame:
         if cb and direction == "qualitative":
             bad("computed_by_on_qualitative", "定性指标不能由 gep 计算", "a qualitative indicator cannot be computed by gep",
                 "computed_by", cb)
+        elif cb in COMPUTED_BY and not _same_unit(r["unit"], COMPUTED_BY[cb]["unit"]):
+            # gep puts its value in the unit it computes: a row in 元/km² would print 8109.97 元/km² for
+            # 8109.97 万元/km², and judge it against a target in 元/km²
+            want = COMPUTED_BY[cb]["unit"]
+            bad("computed_unit_differs", f"unit {r['unit']!r} 与 gep 计算 {cb} 所用的单位 {want} 不同",
+                f"unit {r['unit']!r} is not the unit gep computes {cb} in ({want})", "unit", r["unit"],
+                f"把 unit 写成 {want}，target_value 与 status_value 也按 {want} 填写",
+                f"write unit as {want}, and target_value and status_value in {want}")
 
         # achieved
         a = r["achieved"].lower()

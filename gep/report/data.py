@@ -137,6 +137,10 @@ class ReportData:
             boundaries = json.loads(geo.read_text(encoding="utf-8"))
         data = cls(summary=summary, region_service=value, region_names=names, region_area_km2=areas,
                    service_category=cats, boundaries=boundaries)
+        if boundaries is None and _run_had_boundaries(folder / "run.toml"):
+            data.reasons["maps"] = ("输出目录中没有 regions.geojson，但本次核算给出了乡镇边界：用 gep run 重新写出该目录",
+                                    "the output folder has no regions.geojson, though the account had township "
+                                    "boundaries: write the folder again with gep run")
         xlsx = folder / "accounts.xlsx"
         if xlsx.is_file():
             sheets = _read_sheets(xlsx, [SHEET_TWO_MOUNTAINS, SHEET_COEFFICIENTS, SHEET_SOURCES])
@@ -149,8 +153,12 @@ class ReportData:
             so = sheets.get(SHEET_SOURCES)
             if so is not None and len(so.columns) >= 2:
                 data.sources = {str(a): str(b) for a, b in zip(so.iloc[:, 0], so.iloc[:, 1]) if pd.notna(a)}
-        else:
-            data.reasons["workbook"] = ("输出目录中没有 accounts.xlsx", "the output folder has no accounts.xlsx")
+        else:  # what the report reads from the workbook is missing for that reason, not for want of an input
+            missing = ("输出目录中没有 accounts.xlsx（报告从中读取两山指标表、所用系数与来源）：用 gep run 重新写出（--formats 含 xlsx）",
+                       "the output folder has no accounts.xlsx (the report reads the Two-Mountains table, the "
+                       "coefficients used and the sources from it): write it again with gep run (--formats with xlsx)")
+            data.reasons["workbook"] = missing
+            data.reasons["two_mountains"] = missing
         for sub in sorted((folder / "years").glob("*/summary.json")) if (folder / "years").is_dir() else []:
             try:
                 data.years[int(sub.parent.name)] = _read_summary(sub)
@@ -228,6 +236,18 @@ class ReportData:
 
 
 # ------------------------------------------------------------------ helpers
+def _run_had_boundaries(run_toml: Path) -> bool:
+    """Whether the run record says the account had township polygons ([inputs] boundaries, vector zones)."""
+    import tomllib
+
+    try:
+        run = tomllib.loads(run_toml.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    zones = str((run.get("rasters") or {}).get("zones", ""))
+    return bool((run.get("inputs") or {}).get("boundaries")) or zones.lower().endswith((".geojson", ".gpkg", ".shp"))
+
+
 def _read_summary(path: Path) -> dict:
     if not path.is_file():
         raise ReportError(problem("report_input_missing", f"找不到 summary.json：{path}", f"summary.json not found: {path}",

@@ -620,7 +620,7 @@ def _appendix(d: ReportData) -> str:
     co = d.coefficients_used
     out.append(f"<h3>{bi('所用系数', 'Coefficients used')}</h3>")
     if co is None or not len(co):
-        out.append(f"<p>{missing(('没有系数记录', 'no coefficient records'))}</p>")
+        out.append(f"<p>{missing(d.reasons.get('workbook', ('没有系数记录', 'no coefficient records')))}</p>")
     else:
         if "status" in co:
             counts = co["status"].replace({"nan": "—", "None": "—"}).value_counts()
@@ -641,7 +641,7 @@ def _appendix(d: ReportData) -> str:
     if d.sources:
         out.append(table([("来源 ID", False), ("引用 Citation", False)], [[e(k), e(v)] for k, v in d.sources.items()]))
     else:
-        out.append(f"<p>{missing(('没有来源记录', 'no source records'))}</p>")
+        out.append(f"<p>{missing(d.reasons.get('workbook', ('没有来源记录', 'no source records')))}</p>")
     inputs = s.get("inputs") or {}
     if inputs:
         out.append(f"<h3>{bi('输入文件', 'Input files')}</h3>"

@@ -137,3 +137,23 @@ def test_without_the_report_extra_the_error_says_what_to_install(monkeypatch, tm
     with pytest.raises(MissingDependency) as exc:
         write_report(example_out, tmp_path, pdf=False)
     assert exc.value.codes == ["missing_dependency"] and 'gep-accounting[report]' in exc.value.problems[0].hint_en
+
+
+def test_a_folder_missing_its_workbook_or_polygons_says_so_not_that_the_config_gave_none(example_out, charts, tmp_path):
+    """An output folder without accounts.xlsx and regions.geojson (copied in part, or written with --formats
+    json,nc): the report said "the config gives no Two-Mountains table" and "the account has no township
+    boundaries", though run.toml names both."""
+    import shutil
+
+    folder = tmp_path / "out"
+    shutil.copytree(example_out, folder)
+    (folder / "accounts.xlsx").unlink()
+    (folder / "regions.geojson").unlink()
+    d = ReportData.from_folder(folder)
+    assert "no accounts.xlsx" in d.reasons["two_mountains"][1] and "gep run" in d.reasons["two_mountains"][1]
+    assert "no regions.geojson" in d.reasons["maps"][1]
+    page = visible_text(render_html(d, charts))
+    assert "the config gives no Two-Mountains table" not in page and "no coefficient records" not in page
+    assert page.count("no accounts.xlsx") >= 2
+    full = ReportData.from_folder(example_out)  # the complete folder keeps its tables and maps
+    assert "two_mountains" not in full.reasons and "maps" not in full.reasons
