@@ -397,6 +397,12 @@ def _(d, cfg):
         f, {"key": "rate.npp", "ecosystem": "forest_broadleaf"}, ecosystem="forest_broadleave"))
 
 
+@variant("status_written_as_a_share", warnings=["status_written_as_share"])
+def _(d, cfg):
+    # 0.0326 for 3.26 % against ">3%": the verdict flipped to "not met" without a word before
+    _csv(d / "two_mountains.csv", lambda f: _set(f, {"no": "20"}, status_value="0.0326"))
+
+
 @variant("unknown_service", problems=["unknown_service"])
 def _(d, cfg):
     _edit(cfg, "other_products = false", "other_products = false\nwater_conservaton = \"tabular\"")
@@ -827,3 +833,13 @@ def test_a_statistics_error_out_of_range_is_explained_as_a_share(example_copy):
         settings_from_config({"uncertainty": {"statistics_error": 5, "statistics_error_source": "x"}}, ["forest_mixed"])
     hint = err.value.problems[0].hint_en
     assert "0.05 for ±5 %" in hint and "error matrix" not in hint
+
+
+def test_a_small_percentage_that_may_be_true_is_not_taken_for_a_share():
+    from gep.account.checks import status_written_as_share
+
+    table = pd.DataFrame({"no": [1, 2, 3, 4], "unit": ["%", "%", "%", "km²"], "target_value": [2.0, 3.0, 3.0, 3.0],
+                          "status_number": [0.5, 0.0326, 0.0001, 0.0326], "year": [2021] * 4})
+    # growth of 0.5 % against 2 %: a true small percentage; 0.0001 % is no share of 3 % either; km² is no per cent
+    assert [w.row for w in status_written_as_share(table, 2021)] == [3]
+    assert status_written_as_share(table, 2020) == []

@@ -550,6 +550,35 @@ def indicator_ranges(indicators: dict) -> list[Problem]:
     return out
 
 
+#: a status in % this many times below (or above) its target, and 100 times it as close as this: a share
+#: written where the unit says per cent (0.0326 for 3.26 %)
+SHARE_FOR_PERCENT = 10.0
+
+
+def status_written_as_share(table: pd.DataFrame, year: int) -> list[Problem]:
+    """Warnings for the Two-Mountains rows of ``year`` whose ``status_value`` looks like a share where the unit
+    says per cent: below 1, at least :data:`SHARE_FOR_PERCENT` times below a target of 1 % or more, and within
+    that factor of it once multiplied by 100 (0.0326 against ">3%"). A warning, not an error: a status of 0.05 %
+    may be true; the verdict it gives is named so that a reader checks it."""
+    from ..errors import csv_row
+
+    out = []
+    first_row = table.attrs.get("first_row", 2)
+    for i, r in enumerate(table.to_dict("records")):
+        s, target = r.get("status_number"), r.get("target_value")
+        if str(r.get("unit", "")).strip() not in ("%", "％") or r.get("year") != year or s is None or target is None \
+                or pd.isna(s) or pd.isna(target) or not 0 < abs(s) < 1 or target < 1:
+            continue
+        if abs(s) * SHARE_FOR_PERCENT <= target and target / SHARE_FOR_PERCENT <= abs(s) * 100 <= target * SHARE_FOR_PERCENT:
+            out.append(problem(
+                "status_written_as_share", f"两山指标第 {r['no']} 项：现状值 {s:g}（单位 %）比目标 {target:g} 低两个数量级："
+                f"若为比例，应写 {s * 100:g}", f"Two-Mountains indicator {r['no']}: status {s:g} (unit %) is two orders of "
+                f"magnitude below its target {target:g}: if it is a share, write {s * 100:g}",
+                file=table.attrs.get("file"), row=csv_row(i, first_row), column="status_value", value=s,
+                hint_zh="unit 为 % 时 status_value 写百分数", hint_en="with unit %, write status_value as a percentage"))
+    return out
+
+
 def official_purpose(config: dict, quality: dict, source: str) -> list[Problem]:
     """``[account] purpose = "official"`` refuses illustrative and unverified rows that carry value.
 
