@@ -403,6 +403,12 @@ def _(d, cfg):
     _csv(d / "two_mountains.csv", lambda f: _set(f, {"no": "20"}, status_value="0.0326"))
 
 
+@variant("eco_tourism_revenue_under_the_wrong_unit", problems=["implausible_figure"])
+def _(d, cfg):
+    # 66.8 written under 万元 where it is 亿元: the eco-tourism share fell to 0.0013 % and its row flipped to "not met"
+    _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "eco_tourism_revenue"}, unit="万元"))
+
+
 @variant("unknown_service", problems=["unknown_service"])
 def _(d, cfg):
     _edit(cfg, "other_products = false", "other_products = false\nwater_conservaton = \"tabular\"")

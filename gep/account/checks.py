@@ -35,7 +35,7 @@ from ..errors import GepError, Problem, problem
 
 __all__ = ["finite", "negative_totals", "given_rows_are_used", "zero_services", "raster_coverage", "statistics_years",
            "figures_agree", "physical_magnitudes", "negative_services", "coefficient_rows_for_no_region", "indicator_ranges", "official_purpose", "quality_warning", "DEFAULT_MAX_MISSING",
-           "FIGURE_TOLERANCE", "PLAUSIBLE", "MULTIPLE_OF_GDP", "TOWNSHIPS_OVER_COUNTY"]
+           "FIGURE_TOLERANCE", "PLAUSIBLE", "MULTIPLE_OF_GDP", "LEAST_SHARE_OF_GDP", "TOWNSHIPS_OVER_COUNTY"]
 
 #: share of the pixels a service needs in a region that may lack data before the account stops
 DEFAULT_MAX_MISSING = 0.001
@@ -72,6 +72,10 @@ PLAUSIBLE = {
 
 #: money figures of the economy table as a multiple of GDP: the highest plausible, and why. A figure above it is a
 #: unit slip (万元 written as 亿元 is 10⁴ times); ``[checks] plausibility = false`` accepts one that is right
+#: ... and each of them, when not zero, at least this share of GDP: a figure in 万元 written under 亿元 is 10⁴
+#: times too small (66.8 万元 of eco-tourism revenue in a county of 1,135 亿元 GDP is 6·10⁻⁶ of it)
+LEAST_SHARE_OF_GDP = 1e-5
+
 MULTIPLE_OF_GDP = {
     "tertiary_value_added": (1.0, "第三产业增加值是 GDP 的一部分", "tertiary value added is a part of GDP"),
     "fiscal_revenue": (1.0, "财政总收入来自 GDP 的一部分", "fiscal revenue is raised from a part of GDP"),
@@ -406,6 +410,13 @@ def _magnitudes(econ: dict, root: dict, econ_file: str) -> list[Problem]:
         return out
     for key, (most, why_zh, why_en) in MULTIPLE_OF_GDP.items():
         v = econ.get(key)
+        if given(v) and 0 < float(v) < LEAST_SHARE_OF_GDP * float(gdp):
+            share = float(v) / float(gdp)
+            out.append(problem(
+                "implausible_figure", f"{key} = {float(v):,.6g} 元，仅为 GDP 的 {share:.2g}（不足 {LEAST_SHARE_OF_GDP:g}："
+                "可能把以万元计的数字写在了亿元下，或相反）", f"{key} = {float(v):,.6g} 元 is only {share:.2g} of GDP (below "
+                f"{LEAST_SHARE_OF_GDP:g}: a figure in 万元 written under 亿元?)", value=key, file=econ_file, column=key,
+                hint_zh="检查其单位（元/万元/亿元）" + _SWITCH_OFF[0], hint_en="check its unit (元/万元/亿元)" + _SWITCH_OFF[1]))
         if not given(v) or float(v) <= most * float(gdp):
             continue
         ratio = float(v) / float(gdp)
