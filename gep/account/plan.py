@@ -286,8 +286,7 @@ def execute_step(ctx, sid: str, method_name: str, *, physical_from: Step | None 
             phys = method.quantify(ctx, params)
             checks.finite(phys.data, sid, "physical")
             physical_records = ctx.trace[start:]
-            # a method of gep itself reaches prices only through the context (counted); a plugin's might not
-            step.price_free = ctx.price_lookups == lookups and str(getattr(method.quantify, "__module__", "")).startswith("gep.")
+            step.price_free = ctx.price_lookups == lookups and _of_gep(method.quantify)
         start = len(ctx.trace)
         if physical_from is not None and physical_from.value_price_free and ctx.draws is None:
             val = physical_from.raw_value
@@ -296,8 +295,7 @@ def execute_step(ctx, sid: str, method_name: str, *, physical_from: Step | None 
         else:
             lookups = ctx.price_lookups
             val = method.value(ctx, phys, params)
-            step.value_price_free = step.price_free and ctx.price_lookups == lookups and \
-                str(getattr(method.value, "__module__", "")).startswith("gep.")
+            step.value_price_free = step.price_free and ctx.price_lookups == lookups and _of_gep(method.value)
         step.raw_value, step.value_records = val, ctx.trace[start:]
         if "statistics" in method.inputs and ctx.price_year != ctx.year:
             # statistics are in the prices of their own year: bring them to the account's basis
@@ -317,6 +315,12 @@ def execute_step(ctx, sid: str, method_name: str, *, physical_from: Step | None 
     step.trace = [{"service": sid, "method": method_name, **{k: v for k, v in rec.items() if k != "service"}}
                   for rec in records]
     return step
+
+
+def _of_gep(fn) -> bool:
+    """Whether ``fn`` is a method of gep itself: those reach prices only through the context, which counts each
+    look-up (``Context.price_lookups``); a plugin's might not."""
+    return str(getattr(fn, "__module__", "")).startswith("gep.")
 
 
 # ------------------------------------------------------------------------------------------ indicators

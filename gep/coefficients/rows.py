@@ -152,14 +152,12 @@ def _physically_possible(r, spec, where: dict) -> list[Problem]:
 VALID_FROM_AHEAD = 1
 
 
-def _row_can_apply(r, spec, where: dict) -> list[Problem]:
+def _row_can_apply(r, spec, where: dict, types: list[str], latest: int) -> list[Problem]:
     """A row no account would use as meant: a negative price or cost (a money coefficient below 0), an ecosystem
-    that is not an ecosystem type (its rows are never looked up: a misspelt ``forest_broadleave`` leaves the
-    type's other rows to answer for it), or a ``valid_from`` after next year (a typo: the year's account takes
-    an earlier row)."""
-    import datetime
-
-    from ..classifications import ecosystem_types
+    that is not one of the ecosystem ``types`` (its rows are never looked up: a misspelt ``forest_broadleave``
+    leaves the type's other rows to answer for it), or a ``valid_from`` after ``latest`` (a typo: the year's
+    account takes an earlier row)."""
+    import difflib
 
     out = []
     if spec is not None and spec.monetary and not pd.isna(r["value"]) and float(r["value"]) < 0:
@@ -168,14 +166,13 @@ def _row_can_apply(r, spec, where: dict) -> list[Problem]:
             f"negative: {r['_value_raw']}", column="value", value=r["_value_raw"],
             hint_zh="价格与成本不能为负：检查符号", hint_en="a price or cost cannot be negative: check the sign", **where))
     eco = str(r["ecosystem"])
-    if eco not in ("*", "") and eco not in ecosystem_types():
-        close = [t for t in ecosystem_types() if t[:6] == eco[:6]] or list(ecosystem_types())
+    if eco not in ("*", "") and eco not in types:
+        close = difflib.get_close_matches(eco, types, n=3, cutoff=0.6) or types
         out.append(problem(
             "unknown_ecosystem", f"生态系统 {eco!r} 不是生态系统类型：这一行不会被使用",
             f"ecosystem {eco!r} is not an ecosystem type: this row would never be used", column="ecosystem",
             value=eco, hint_zh=f"可用类型：{', '.join(close)}（或 * 表示所有类型）",
             hint_en=f"ecosystem types: {', '.join(close)} (or * for every type)", **where))
-    latest = datetime.date.today().year + VALID_FROM_AHEAD
     if not pd.isna(r["valid_from"]) and int(r["valid_from"]) > latest:
         out.append(problem(
             "valid_from_in_future", f"valid_from {r['_valid_from_raw']} 晚于 {latest} 年：该行尚不适用于任何核算",
@@ -188,7 +185,12 @@ def _row_can_apply(r, spec, where: dict) -> list[Problem]:
 
 def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
     """Row-level checks of a coefficient table (see module docstring)."""
+    import datetime
+
+    from ..classifications import ecosystem_types
+
     problems: list[Problem] = []
+    types, latest = list(ecosystem_types()), datetime.date.today().year + VALID_FROM_AHEAD
     for _, r in frame.iterrows():
         where = dict(file=r["_file"], row=int(r["_row"]))
         key = r["key"]
@@ -224,7 +226,7 @@ def check_rows(frame: pd.DataFrame, sources: dict) -> list[Problem]:
             problems.append(problem("bad_unit", f"单位无法解析：{exc}", f"unit does not parse: {exc}",
                                     column="unit", value=unit, **where))
         problems += _physically_possible(r, spec, where)
-        problems += _row_can_apply(r, spec, where)
+        problems += _row_can_apply(r, spec, where, types, latest)
         if not r["source"]:
             problems.append(problem(
                 "row_without_source", "该行缺少来源 source", "row has no source", column="source", **where,
