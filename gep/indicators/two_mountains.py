@@ -16,6 +16,7 @@ from typing import Mapping
 import pandas as pd
 
 from ..errors import ConfigError, problem
+from ..io.tables import frame_records
 from ..io.two_mountains import COMPUTED_BY, read_indicator_table
 
 __all__ = ["evaluate_indicator_table", "judge_row"]
@@ -215,7 +216,7 @@ def evaluate_indicator_table(
         raise ConfigError(problems)
 
     rows = []
-    for _, r in table.iterrows():
+    for r in frame_records(table):
         no = int(r["no"])
         cb = r["computed_by"]
         if r["direction"] == "qualitative":

@@ -54,7 +54,7 @@ from ..errors import InputFileError, Problem, problem
 from . import limits
 from .safe_text import UNSTORABLE, shown_with_controls
 
-__all__ = ["read_table", "read_csv_checked", "sha256_file", "normalise_name", "split_sheet", "read_rows",
+__all__ = ["frame_records", "read_table", "read_csv_checked", "sha256_file", "normalise_name", "split_sheet", "read_rows",
            "text_encoding", "decode_text", "find_header_row", "check_workbook", "missing_columns_problem",
            "EXAMPLE_STATUS", "ENCODINGS"]
 
@@ -618,3 +618,10 @@ def normalise_name(text: Any) -> str:
     s = re.sub(r"^(其中|内)[:：]?", "", s)
     s = s.lstrip("#*△▲-·")
     return re.sub(r"[\s_\u3000]+", "", s)
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as dicts, each value exactly as ``frame.iterrows()`` gives it (an element of
+    ``frame.values``), without building a Series per row (about 30 µs a row)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, row)) for row in frame.values]
