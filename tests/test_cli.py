@@ -136,3 +136,39 @@ def test_the_command_process_ends_without_collecting_its_objects_one_by_one(tmp_
     from gep.cli import OLDEST_GENERATION_EVERY
 
     assert threshold[2] == OLDEST_GENERATION_EVERY
+
+
+def test_the_command_process_holds_numeric_libraries_to_one_thread_unless_told(tmp_path, monkeypatch):
+    """The console entry point sets OPENBLAS/OMP/MKL_NUM_THREADS to 1 before numpy loads (its OpenBLAS threads
+    spun 0.25 s of a core per run), keeps a value the user set, and leaves a program that imports gep alone."""
+    import subprocess
+    import sys
+
+    from gep.cli import NUMERIC_THREAD_VARIABLES, _one_thread_for_numeric_libraries
+
+    for name in NUMERIC_THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    _one_thread_for_numeric_libraries()
+    import os
+
+    assert [os.environ[n] for n in NUMERIC_THREAD_VARIABLES] == ["1", "4", "1"]
+
+    # in a fresh command process: numpy is not loaded before main() sets the variables, so OpenBLAS reads them
+    record = tmp_path / "env.json"
+    code = ("import atexit, json, os, sys\n"
+            "from gep.cli import main\n"
+            "loaded_before = 'numpy' in sys.modules\n"
+            f"atexit.register(lambda: open({str(record)!r}, 'w').write(json.dumps("
+            "[loaded_before, os.environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in sys.modules])))\n"
+            "sys.argv = ['gep', 'services', 'list']\n"
+            "main()\n")
+    env = {k: v for k, v in os.environ.items() if k not in NUMERIC_THREAD_VARIABLES}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(record.read_text()) == [False, "1", True]
+
+    # a program that imports gep keeps its own environment
+    run = subprocess.run([sys.executable, "-c", "import os, gep, gep.cli; print(os.environ.get('OPENBLAS_NUM_THREADS'))"],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert run.stdout.strip() == "None", run.stderr

@@ -173,8 +173,27 @@ _PIXELS_PER_CHARACTER = 7
 _PIXELS_PER_CM = 96 / 2.54
 
 
+#: the most characters a cell holds; longer text is cut, as openpyxl cut it
+MAX_CELL_TEXT = 32767
+
+
+def _check_sheet_text(layout: "SheetLayout", sheet: str) -> None:
+    """Raise :func:`_checked_text`'s error for the first text cell of ``layout`` that no workbook can hold.
+
+    The sheet's text is searched in one pass (a line feed between cells, which a cell may hold); the
+    cells one by one only when that pass finds a control character, to name the cell.
+    """
+    texts = [v for values, _ in layout.rows for v in values if type(v) is str]
+    if not UNSTORABLE.search("\n".join(texts)):
+        return
+    for r, (values, _) in enumerate(layout.rows):
+        for c, value in enumerate(values):
+            if isinstance(value, str):
+                _checked_text(value, sheet, r, c)
+
+
 def _checked_text(text: str, sheet: str, row: int, col: int) -> str:
-    """``text`` as a cell holds it, as openpyxl wrote it: at most 32,767 characters.
+    """``text`` as a cell holds it, as openpyxl wrote it: at most 32,767 characters (:data:`MAX_CELL_TEXT`).
 
     Raises
     ------
@@ -183,7 +202,7 @@ def _checked_text(text: str, sheet: str, row: int, col: int) -> str:
         (:data:`gep.io.safe_text.UNSTORABLE`), named with its sheet and cell. The inputs gep reads are
         checked for them already; this names any that came another way (a config string, a plugin).
     """
-    text = text[:32767]
+    text = text[:MAX_CELL_TEXT]
     bad = UNSTORABLE.search(text)
     if bad:
         from xlsxwriter.utility import xl_rowcol_to_cell
@@ -216,6 +235,7 @@ def _write_layout(wb, ws, layout: SheetLayout, formats: dict) -> None:
         ws.set_column_pixels(j, j, width * _PIXELS_PER_CHARACTER)
     ws.freeze_panes(layout.header_row, 0)
     sheet = ws.get_name()
+    _check_sheet_text(layout, sheet)
     write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
     for r, (values, styles) in enumerate(layout.rows):
         for c, (value, style) in enumerate(zip(values, styles)):
@@ -231,7 +251,7 @@ def _write_layout(wb, ws, layout: SheetLayout, formats: dict) -> None:
                 if value:
                     # always write_string, never ws.write() (which would make "=…" a formula); text such as
                     # "#N/A" stays text (openpyxl made it an error cell; no gep table has such a text)
-                    write_string(r, c, _checked_text(value, sheet, r, c), fmt)
+                    write_string(r, c, value if len(value) <= MAX_CELL_TEXT else value[:MAX_CELL_TEXT], fmt)
                 elif fmt is not None:
                     write_blank(r, c, None, fmt)
             elif kind is float or kind is int:
