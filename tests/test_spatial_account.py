@@ -26,7 +26,7 @@ pytest.importorskip("rioxarray")
 from rasterio.transform import from_origin  # noqa: E402
 
 import gep  # noqa: E402
-from gep.errors import GepError, RasterError  # noqa: E402
+from gep.errors import ConfigError, GepError, RasterError  # noqa: E402
 from gep.io.spatial import load_rasters  # noqa: E402
 from conftest import FEES_2003, PRODUCTS_WITHOUT_ROWS  # noqa: E402
 from gep.testing import flat_price_index, write_coefficient_set  # noqa: E402
@@ -356,6 +356,54 @@ def test_raster_without_nodata(tmp_path):
     assert exc.value.codes == ["missing_nodata"]
     assert "npp.tif" in str(exc.value)
     assert [p.code for p in problems_of(write_config(root, spatial=True))] == ["missing_nodata"]
+    # the hint names the config key that fixes it, for this layer
+    assert "[rasters] nodata = { npp = VALUE }" in exc.value.problems[0].hint_en
+    assert exc.value.problems[0].column == "rasters.npp"
+
+
+def test_nodata_in_the_config_for_a_file_that_declares_none(tmp_path, spatial_result):
+    """A precipitation file without a nodata tag, its fill -9999 declared in [rasters] nodata: the same account
+    as the tagged file's. Without the key, or with another value, the account is refused, never run with the
+    fill counted as rain."""
+    root = write_county(tmp_path)
+    arr = layer_arrays(zone_array(), land_use_array(zone_array()))["precipitation"]
+    write_tif(root / "rasters" / "precipitation.tif", arr, nodata=None)
+    assert (arr == FLOAT_NODATA).any()  # the fill is there, outside the townships
+    res = gep.Account.from_config(write_config(root, spatial=True, nodata="{ precipitation = -9999 }")).run()
+    assert res.total == spatial_result.total
+    assert res.value.equals(spatial_result.value)
+    # a wrong fill value: the -9999 pixels are rain of −9999 mm, refused by the range check (not run)
+    codes = [p.code for p in problems_of(write_config(root, spatial=True, nodata="{ precipitation = -1 }"))]
+    assert codes == ["raster_value_out_of_range"]
+
+
+def test_nodata_in_the_config_that_contradicts_the_file(tmp_path):
+    root = write_county(tmp_path)  # every float layer declares −9999
+    with pytest.raises(RasterError) as exc:
+        direct_load(root, nodata={"npp": 0.0})
+    assert exc.value.codes == ["raster_nodata_conflict"]
+    p = exc.value.problems[0]
+    assert p.file.endswith("npp.tif") and p.column == "rasters.nodata.npp" and "-9999" in p.en
+    # the same value as the file's own is no conflict
+    direct_load(root, nodata={"npp": -9999})
+    assert [p.code for p in problems_of(write_config(root, spatial=True, nodata="{ npp = 0 }"))] == [
+        "raster_nodata_conflict"]
+
+
+def test_nodata_in_the_config_names_layers_and_numbers(tmp_path):
+    root = write_county(tmp_path)
+    with pytest.raises(ConfigError) as exc:
+        direct_load(root, nodata={"precipitaton": -9999, "npp": "none", "ls_factor": True})
+    assert sorted(exc.value.codes) == ["bad_nodata", "bad_nodata", "unknown_raster_layer"]
+    assert {p.column for p in exc.value.problems} == {"rasters.nodata.precipitaton", "rasters.nodata.npp",
+                                                     "rasters.nodata.ls_factor"}
+    assert "precipitation" in exc.value.problems[0].hint_en  # the layers given
+    with pytest.raises(ConfigError) as exc:
+        direct_load(root, nodata=-9999)
+    assert exc.value.codes == ["bad_nodata"]
+    # validate says what run would: the config's problems before anything is read
+    codes = [p.code for p in problems_of(write_config(root, spatial=True, nodata='{ npp = "none" }'))]
+    assert codes == ["bad_nodata"]
 
 
 def test_negative_precipitation(tmp_path):

@@ -47,7 +47,8 @@ SCHEMA: dict[str, dict[str, str]] = {
                    "reuse = 2021 (or {land_use = 2021}) to account a year with another year's inputs, said so"},
     "services": {"*": "service id = method name (overrides the profile)"},
     "rasters": {"*": "raster layers: land_use, zones (a raster, or polygons: .geojson/.gpkg/.shp with zone_id_field), "
-                     "zone_ids, code_format, chunks, geodesic, align, "
+                     "zone_ids, code_format, chunks, geodesic, align, nodata ({layer = value} for files that "
+                     "declare none), "
                      "and per-pixel layers (precipitation, evapotranspiration, rainfall_erosivity, …)"},
     "value_transfer": {
         "equivalent_value": "'national', a number in 元/hm² with source, or {grain = CSV}",
@@ -121,7 +122,8 @@ KINDS: dict[str, dict[str, tuple[str, ...]]] = {
                 "years": ("text", "integer", "list")},
     "inputs": {"*": ("text", "object")},
     "rasters": {"code_format": ("text",), "chunks": ("integer", "text", "bool", "list"), "geodesic": ("bool",),
-                "align": ("bool",), "status": ("text",), "max_missing": ("number",), "fill": ("text",), "*": ("text",)},
+                "align": ("bool",), "status": ("text",), "max_missing": ("number",), "fill": ("text",), "nodata": ("table",),
+                "*": ("text",)},
     "value_transfer": {"adjustment": ("text", "table")},  # the given equivalent value: AccountInputs checks it
     "statistics": {"method": ("text",), "external_share": ("number", "table"), "intermediate_share": ("number", "table"),
                    "eco_only": ("bool",), "sheet": ("text", "integer")},

@@ -59,7 +59,7 @@ LAYER_UNITS = {
 DERIVABLE_LAYER_UNITS = {"runoff_coefficient": "1", "rusle_c": "1", "rusle_p": "1"}
 
 CONTROL_KEYS = {"land_use", "zones", "zone_ids", "zone_id_field", "code_format", "chunks", "geodesic", "align",
-                "status", "max_missing", "fill"}
+                "status", "max_missing", "fill", "nodata"}
 
 #: plausible range of each per-pixel layer in its canonical unit (LAYER_UNITS), and what to check when a
 #: value falls outside: (low, high, hint_zh, hint_en). ``None``: no bound on that side.
@@ -143,6 +143,7 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
         chunks = None  # in memory, whatever the size
     elif chunks == "auto":
         chunks = _auto_chunks(base / cfg["land_use"] if not Path(cfg["land_use"]).is_absolute() else Path(cfg["land_use"]))
+    nodata = nodata_of_layers(cfg, file)
     files = {}
     layers = {}
     for name, rel in cfg.items():
@@ -156,7 +157,7 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
                 hint_en=f"known layers: land_use, zones, {', '.join(LAYER_UNITS)}"))
         path = Path(rel) if Path(rel).is_absolute() else base / rel
         files[name] = path
-        layers[name] = open_raster(path, chunks=chunks)
+        layers[name] = _open_layer(open_raster, path, chunks, name, nodata.get(name), file)
     # land use first: it is the reference grid (align = true reprojects the others onto it)
     names = ["land_use"] + ([] if polygons else ["zones"]) + [n for n in layers if n not in ("land_use", "zones")]
     aligned = check_aligned(*[layers[n] for n in names], names=names, align=bool(cfg.get("align", False)))
@@ -205,6 +206,84 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
     if probs:
         raise RasterError(probs)
     return RasterInputs(layers, zone_region, cfg.get("code_format", "{:04d}"), bool(cfg.get("geodesic", False)), files)
+
+
+def nodata_of_layers(cfg: dict, file: str = "config") -> dict[str, float]:
+    """``[rasters] nodata = {layer = value}``: the nodata value of layers whose file declares none.
+
+    Raises
+    ------
+    ConfigError
+        A layer that is not one of ``[rasters]``, or a value that is not a number.
+    """
+    given = cfg.get("nodata")
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        raise ConfigError(problem(
+            "bad_nodata", "[rasters] nodata 应为按图层的表，如 nodata = { precipitation = -9999 }",
+            "[rasters] nodata must be a table by layer, e.g. nodata = { precipitation = -9999 }", file=file,
+            column="rasters.nodata", value=str(given)[:40]))
+    layers = [k for k in cfg if k not in CONTROL_KEYS or k in ("land_use", "zones")]
+    probs, out = [], {}
+    for name, value in given.items():
+        if name not in layers:
+            probs.append(problem(
+                "unknown_raster_layer", f"[rasters] nodata 中的 {name!r} 不是 [rasters] 给出的图层",
+                f"{name!r} in [rasters] nodata is not a layer given in [rasters]", file=file,
+                column=f"rasters.nodata.{name}", value=name,
+                hint_zh=f"给出的图层：{', '.join(layers)}", hint_en=f"layers given: {', '.join(layers)}"))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            probs.append(problem(
+                "bad_nodata", f"图层 {name} 的 nodata 应为数字，实为 {value!r}",
+                f"the nodata value of layer {name} must be a number, not {value!r}", file=file,
+                column=f"rasters.nodata.{name}", value=str(value)[:40],
+                hint_zh="写成数字，如 -9999、255 或 nan", hint_en="write a number, e.g. -9999, 255 or nan"))
+        else:
+            out[name] = value
+    if probs:
+        raise ConfigError(probs)
+    return out
+
+
+def _open_layer(open_raster, path: Path, chunks, name: str, nodata, file: str) -> xr.DataArray:
+    """One layer of ``[rasters]``: its file's own nodata, or ``[rasters] nodata`` when the file declares none.
+
+    A file that declares another nodata value than the config is refused (``raster_nodata_conflict``):
+    one of the two would be counted as data. A file that declares none, with no value in the config, is
+    ``missing_nodata``, with the config key that fixes it in the hint.
+    """
+    from .rasters import _same
+
+    try:
+        da = open_raster(path, chunks=chunks)
+    except RasterError as exc:
+        if [p.code for p in exc.problems] != ["missing_nodata"]:
+            raise
+        if nodata is None:
+            p = exc.problems[0]
+            raise RasterError(replace(
+                p, column=f"rasters.{name}",
+                hint_zh=f"在配置中写 [rasters] nodata = {{ {name} = 值 }}（文件中表示无数据的值），" + p.hint_zh,
+                hint_en=f"write [rasters] nodata = {{ {name} = VALUE }} in the config (the value that means no data in "
+                        f"the file), or " + p.hint_en)) from None
+        return open_raster(path, chunks=chunks, nodata=nodata)
+    if nodata is None:
+        return da
+    import rasterio
+
+    with rasterio.open(path) as src:  # the file's own value (a float layer is masked to NaN by now)
+        declared = src.nodata
+    if not _same(nodata, declared):
+        raise RasterError(problem(
+            "raster_nodata_conflict",
+            f"栅格 {path.name} 自身声明的 nodata 为 {declared:g}，配置 [rasters] nodata 给出 {nodata:g}",
+            f"raster {path.name} declares nodata {declared:g}; [rasters] nodata gives {nodata:g}",
+            file=str(path), column=f"rasters.nodata.{name}", value=nodata,
+            hint_zh="每个图层只有一个 nodata 值：删去配置中的值，或把文件中的无数据像元改为同一个值后重设文件的 nodata",
+            hint_en="a layer has one nodata value: remove the config's, or give the file's no-data pixels one value "
+                    "and set the file's nodata to it"))
+    return da
 
 
 def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None = None) -> None:
