@@ -502,3 +502,19 @@ def test_example_spatial_is_close_to_tabular(example_spatial, example_result):
     for sid in ("water_conservation", "soil_retention"):
         ratio = spa.by_service[sid] / example_result.by_service[sid]
         assert 0.5 < ratio < 2.0 and abs(ratio - 1) > 1e-3
+
+
+def test_a_years_nodata_values_add_to_the_shared_ones():
+    """[years.2020.rasters] nodata = {npp = …} adds the year's layer to [rasters] nodata, not replaces it: the
+    shared precipitation value still applies to 2020 (dropping it would refuse a file the config had fixed)."""
+    from gep.account.config import for_year
+
+    cfg = {"account": {"years": [2020, 2021]},
+           "rasters": {"precipitation": "p.tif", "npp": "npp.tif", "nodata": {"precipitation": -9999}},
+           "years": {"2020": {"rasters": {"npp": "npp_2020.tif", "nodata": {"npp": 0, "precipitation": -1}}}}}
+    assert for_year(cfg, 2020)["rasters"]["nodata"] == {"precipitation": -1, "npp": 0}
+    cfg["years"]["2020"]["rasters"]["nodata"] = {"npp": 0}
+    assert for_year(cfg, 2020)["rasters"] == {"precipitation": "p.tif", "npp": "npp_2020.tif",
+                                              "nodata": {"precipitation": -9999, "npp": 0}}
+    assert for_year(cfg, 2021)["rasters"]["nodata"] == {"precipitation": -9999}
+    assert cfg["rasters"]["nodata"] == {"precipitation": -9999}  # the shared config is not changed

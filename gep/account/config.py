@@ -491,7 +491,11 @@ def for_year(cfg: dict, year: int) -> dict:
     rasters = overrides.pop("rasters", None)
     inputs.update(overrides)
     if isinstance(rasters, dict):
-        out.setdefault("rasters", {}).update(rasters)
+        base_rasters = out.setdefault("rasters", {})
+        if isinstance(rasters.get("nodata"), dict) and isinstance(base_rasters.get("nodata"), dict):
+            # a year's nodata values add to the shared ones (its own layers), they do not replace them
+            rasters = {**rasters, "nodata": {**base_rasters["nodata"], **rasters["nodata"]}}
+        base_rasters.update(rasters)
     out.pop("years", None)
     return out
 
