@@ -128,7 +128,7 @@ class RasterInputs:
 
 def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config") -> RasterInputs:
     """Open and check every raster named in ``[rasters]``."""
-    from .rasters import check_aligned, open_raster
+    from .rasters import check_aligned
     from .tables import read_csv_checked
 
     from .boundaries import is_vector
@@ -157,7 +157,7 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
                 hint_en=f"known layers: land_use, zones, {', '.join(LAYER_UNITS)}"))
         path = Path(rel) if Path(rel).is_absolute() else base / rel
         files[name] = path
-        layers[name] = _open_layer(open_raster, path, chunks, name, nodata.get(name), file)
+        layers[name] = _open_layer(path, chunks, name, nodata.get(name))
     # land use first: it is the reference grid (align = true reprojects the others onto it)
     names = ["land_use"] + ([] if polygons else ["zones"]) + [n for n in layers if n not in ("land_use", "zones")]
     aligned = check_aligned(*[layers[n] for n in names], names=names, align=bool(cfg.get("align", False)))
@@ -246,14 +246,14 @@ def nodata_of_layers(cfg: dict, file: str = "config") -> dict[str, float]:
     return out
 
 
-def _open_layer(open_raster, path: Path, chunks, name: str, nodata, file: str) -> xr.DataArray:
+def _open_layer(path: Path, chunks, name: str, nodata) -> xr.DataArray:
     """One layer of ``[rasters]``: its file's own nodata, or ``[rasters] nodata`` when the file declares none.
 
     A file that declares another nodata value than the config is refused (``raster_nodata_conflict``):
     one of the two would be counted as data. A file that declares none, with no value in the config, is
     ``missing_nodata``, with the config key that fixes it in the hint.
     """
-    from .rasters import _same
+    from .rasters import _same, open_raster
 
     try:
         da = open_raster(path, chunks=chunks)
