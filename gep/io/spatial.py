@@ -255,26 +255,20 @@ def _open_layer(path: Path, chunks, name: str, nodata) -> xr.DataArray:
     """
     from .rasters import _same, open_raster
 
-    try:
-        da = open_raster(path, chunks=chunks)
-    except RasterError as exc:
-        if [p.code for p in exc.problems] != ["missing_nodata"]:
-            raise
-        if nodata is None:
+    if nodata is None:
+        try:
+            return open_raster(path, chunks=chunks)
+        except RasterError as exc:
+            if [p.code for p in exc.problems] != ["missing_nodata"]:
+                raise
             p = exc.problems[0]
             raise RasterError(replace(
                 p, column=f"rasters.{name}",
                 hint_zh=f"在配置中写 [rasters] nodata = {{ {name} = 值 }}（文件中表示无数据的值），" + p.hint_zh,
                 hint_en=f"write [rasters] nodata = {{ {name} = VALUE }} in the config (the value that means no data in "
                         f"the file), or " + p.hint_en)) from None
-        return open_raster(path, chunks=chunks, nodata=nodata)
-    if nodata is None:
-        return da
-    import rasterio
-
-    with rasterio.open(path) as src:  # the file's own value (a float layer is masked to NaN by now)
-        declared = src.nodata
-    if not _same(nodata, declared):
+    declared = _declared_nodata(path)
+    if declared is not None and not _same(nodata, declared):
         raise RasterError(problem(
             "raster_nodata_conflict",
             f"栅格 {path.name} 自身声明的 nodata 为 {declared:g}，配置 [rasters] nodata 给出 {nodata:g}",
@@ -283,7 +277,19 @@ def _open_layer(path: Path, chunks, name: str, nodata) -> xr.DataArray:
             hint_zh="每个图层只有一个 nodata 值：删去配置中的值，或把文件中的无数据像元改为同一个值后重设文件的 nodata",
             hint_en="a layer has one nodata value: remove the config's, or give the file's no-data pixels one value "
                     "and set the file's nodata to it"))
-    return da
+    return open_raster(path, chunks=chunks, nodata=nodata)
+
+
+def _declared_nodata(path: Path):
+    """The nodata value the raster file declares, or None (none declared, or a file GDAL cannot open:
+    :func:`~gep.io.rasters.open_raster` then names what is wrong)."""
+    import rasterio
+
+    try:
+        with rasterio.open(path) as src:
+            return src.nodata
+    except (rasterio.errors.RasterioIOError, OSError):
+        return None
 
 
 def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None = None) -> None:

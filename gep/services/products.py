@@ -245,7 +245,8 @@ def _by_leaf(ctx, values: np.ndarray) -> xr.DataArray:
 
 def _records(frame: pd.DataFrame) -> list[dict]:
     """The rows of ``frame`` as dicts, each value exactly as ``frame.iterrows()`` gives it
-    (an element of ``frame.values``), without building a Series per row."""
+    (an element of ``frame.values``), without building a Series per row. The twin of
+    :func:`gep.io.tables.frame_records`, which the services' layer may not import."""
     columns = list(frame.columns)
     return [dict(zip(columns, row)) for row in frame.values]
 
