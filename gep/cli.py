@@ -262,17 +262,17 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
     set, ``show()`` prints (either may be ``None``). ``also_reads`` are further
     input files. ``uncertainty`` draws (``--uncertainty N``, seeded by ``seed``) are of the latest year;
     ``formats`` names the outputs of every year (:data:`OUTPUT_FORMATS`). The years are
-    checked and run on two processes, unless ``busy_second_core`` (another process already computes for
-    this run); their output sets are written on two.
+    checked, run and written on two processes (each writes the sets of the years it ran), unless
+    ``busy_second_core`` (another process already computes for this run).
     """
+    from contextlib import ExitStack
+
     from .account import Account
     from .account.config import load_config
     from .account.years import parse_years, run_years
     from .io.outputs import write_into, write_map_files
     from .io.safe_write import OutputFolder
-    from functools import partial
-
-    from .io.two_cores import usable_workers, write_sets
+    from .io.two_cores import usable_workers
     from .progress import progress
 
     dest, appraisal, write_more, show_more, reported = None, None, None, None, {}
@@ -285,14 +285,18 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
         dest = OutputFolder(out, inputs=inputs, wait=wait, on_wait=lambda holder: err_console.print(
             f"等待另一个 gep 写完 {out}（{holder}）… / waiting for another gep run writing into {out} ({holder}) …",
             style="yellow", soft_wrap=True))
-        with dest:  # --out checked and locked: nothing is computed before this
+        with dest, ExitStack() as running:  # --out checked and locked: nothing is computed before this
             for zh, en in dest.recovered:
                 err_console.print(f"恢复 / recovered: {zh}\n    {en}", style="yellow", soft_wrap=True)
             multi, unc = None, None
             with progress(enabled=console.is_terminal and not quiet, console=console) as bar:
                 if len(wanted) > 1:
+                    # the sets of the earlier years are written as each is linked, on the second core for its years
                     multi = run_years(config, wanted, maps=maps, official=official, progress=bar.year,
-                                      workers=1 if busy_second_core else usable_workers())
+                                      workers=1 if busy_second_core else usable_workers(),
+                                      write_year=lambda r: write_into(r, dest.staging / "years" / str(r.year),
+                                                                      formats=formats))
+                    running.callback(multi.stop_writing)  # a run that fails stops it before the staging folder goes
                     res = multi[multi.years[-1]]
                     if compare_methods or uncertainty:  # the latest year's account, its inputs as the run read them
                         latest = multi.accounts[(res.year, "as_run")]
@@ -316,14 +320,10 @@ def _run(config: Path, out: Path, quiet: bool = False, years: str | None = None,
             appraisal = _appraise_into(res, multi or res, cfg, folder, targets, draws=None if unc is None else unc.value)
             if extra is not None:
                 write_more, show_more = extra(res, multi or res)
-            earlier = multi.years[:-1] if multi else []
-            sets = write_sets([partial(write_into, res, dest.staging, formats=formats)] +  # two cores, when it can
-                              [partial(write_into, multi[y], dest.staging / "years" / str(y), formats=formats)
-                               for y in earlier])
-            staged = sets[0]
+            staged = write_into(res, dest.staging, formats=formats)
             if maps:
                 staged.update({f"maps/{k}": v for k, v in write_map_files(res, dest.staging / "maps").items()})
-            for y, written in zip(earlier, sets[1:]):
+            for y, written in (multi.written_sets() if multi else {}).items():
                 staged.update({f"{y}/{k}": v for k, v in written.items()})
             if write_more is not None:
                 staged.update(write_more(dest.staging))

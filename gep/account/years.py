@@ -28,6 +28,7 @@ do their sums by service, category, region and in total.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -73,41 +74,76 @@ def parse_years(text: str | list | tuple) -> list[int]:
 
 
 def run_years(config: str | Path, years=None, *, maps: bool = False, official: bool = False,
-              progress=None, workers: int = 1) -> "MultiYearResult":
+              progress=None, workers: int = 1,
+              write_year: Callable[[AccountResult], dict] | None = None) -> "MultiYearResult":
     """Run a config for several years (``years`` or ``[account] years``).
 
     ``maps=True`` keeps the per-pixel maps of the spatial methods of the
     latest year (``AccountResult.write_maps``, ``gep run --years … --maps``).
     ``progress(year, done, total)`` is called as each year starts (a progress bar).
     ``workers=2`` checks, runs and links the earlier half of the years in a second process
-    (:func:`gep.io.two_cores.second_process`; ``gep run --years`` asks for it), which hands
-    back their problems and results: the same figures, problems and order as one process.
-    Each process links its own years to each other (a year's link reads the year before
-    only as it was run); this one then links the two halves.
+    (:mod:`gep.io.two_cores`; ``gep run --years`` asks for it), which hands back their
+    problems and results: the same figures, problems and order as one process. Each
+    process links its own years to each other (a year's link reads the year before only
+    as it was run); this one then links the two halves.
+
+    ``write_year(result)`` (``gep run --years`` gives it) writes the output set of one
+    year and returns what it wrote: it is called for every year but the latest, once that
+    year is linked, by the process that ran it. The second process writes the sets of its
+    years after handing back its results, while this one writes its own; what was written
+    is :meth:`MultiYearResult.written_sets` (which waits for the second process). Nothing
+    is written when a year has a problem.
     """
+    from ..io.two_cores import start_second_process
+
     accounts = year_accounts(config, years, maps=maps, official=official)
     keys = list(accounts)
     all_years = sorted({y for y, _ in keys})
     theirs = [k for k in keys if k[0] in all_years[:len(all_years) // 2]] if workers > 1 else []
-    from ..io.two_cores import second_process
-
-    with second_process(partial(_check_run_and_link, accounts, theirs) if theirs else None, "gep-years") as second:
+    second = start_second_process(partial(_their_years, accounts, theirs, write_year), "gep-years",
+                                  hands_over=True) if theirs else None
+    try:
         mine = keys if second is None else [k for k in keys if k not in theirs]
         validated, ran = _check_run_and_link(accounts, mine, progress)
+        # this process's years whose links are complete: all but the first when the second process ran the
+        # years before it (its link waits for theirs), and never the latest (its set is the caller's)
+        first_mine = min(y for y, _ in mine) if second is not None else None
+        written = {y: write_year(ran[(y, "as_run")])
+                   for y in sorted({y for y, _ in mine}) if y not in (first_mine, all_years[-1])} \
+            if write_year is not None and ran else {}
         if second is not None:
-            their_problems, their_results = second.result()
+            their_problems, their_results = second.handed_over()
             validated.update(their_problems)
             ran.update(their_results)
-    problems = accounts.problems(validated)
-    if problems:
-        from .inputs import _most_specific
+        problems = accounts.problems(validated)
+        if problems:
+            from .inputs import _most_specific
 
-        raise _most_specific(problems)
-    multi = _multi_year(accounts, keys, ran)
-    if second is not None:  # the one link across the halves
-        k = len(all_years) // 2
-        multi.link_years([(all_years[k - 1], all_years[k])])
+            raise _most_specific(problems)
+        multi = _multi_year(accounts, keys, ran)
+        if second is not None:  # the one link across the halves
+            multi.link_years([(all_years[len(all_years) // 2 - 1], first_mine)])
+            if write_year is not None and first_mine != all_years[-1]:
+                written[first_mine] = write_year(multi[first_mine])
+            if write_year is None:
+                second.result()  # it wrote nothing: it has ended
+                second = None
+    except BaseException:
+        if second is not None:
+            second.stop()
+        raise
+    multi._written, multi._writing = written, second
     return multi
+
+
+def _their_years(accounts: YearAccounts, keys: list, write_year, hand_over) -> dict:
+    """The second process's part of :func:`run_years`: check, run and link ``keys``, hand back their problems
+    and results, then write the sets of their years (none when one has a problem). What it wrote, by year."""
+    validated, ran = _check_run_and_link(accounts, keys)
+    hand_over((validated, ran))
+    if write_year is None or not ran:
+        return {}
+    return {y: write_year(ran[(y, "as_run")]) for y in sorted({y for y, _ in keys})}
 
 
 def _multi_year(accounts: YearAccounts, keys: list, ran: dict) -> "MultiYearResult":
@@ -358,6 +394,23 @@ class MultiYearResult:
     #: comparison or an uncertainty analysis of a year starts from its account, not from reading it again
     accounts: "YearAccounts | None" = field(default=None, repr=False)
     _value: xr.DataArray | None = field(default=None, repr=False)
+    #: the sets ``run_years(write_year=…)`` wrote in this process, by year, and the second process writing the rest
+    _written: dict = field(default_factory=dict, repr=False)
+    _writing: object = field(default=None, repr=False)
+
+    def written_sets(self) -> dict[int, dict]:
+        """What ``run_years(write_year=…)`` wrote for each year but the latest, by year (ascending): waits
+        for the second process to finish writing its years' sets, and raises its error if it failed."""
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            self._written.update(writing.result())
+        return dict(sorted(self._written.items()))
+
+    def stop_writing(self) -> None:
+        """Stop the second process of ``run_years(write_year=…)`` if it still writes (a run that failed)."""
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            writing.stop()
 
     @property
     def years(self) -> list[int]:

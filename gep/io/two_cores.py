@@ -1,19 +1,18 @@
 """Work that needs nothing from the rest of a run, on the second core: the earlier half of the years of a
-multi-year run (:func:`gep.account.years.run_years` with ``workers=2``), the output sets of its years
-(:func:`write_sets`), and the example's other two accounts (``gep example``), each through
-:func:`second_process`.
+multi-year run, with their output sets (:func:`gep.account.years.run_years` with ``workers=2``), and the
+example's other two accounts (``gep example``), each through :func:`second_process`.
 
-``gep run --years 2015-2024`` writes a complete set for every year (``summary.json``,
-``accounts.xlsx``, ``accounts.nc``, ``run.toml``): about 0.15 s a year, most of it in
-pure Python (the workbook), which holds the GIL, so threads would not help. Once every account is computed, :func:`write_sets` forks one
-second process, which writes every other set while this process writes the rest; the
-second process shares the computed results with this one (fork copies nothing until
-it is written to) and sends back only the names of the files it wrote.
+``gep run --years 2015-2024`` checks, runs and links 2015-2019 in a forked second process while this
+one does 2020-2024. The second process hands its results back as soon as they are linked (this one
+needs them for the link from 2019 to 2020 and for the latest year's report) and then writes the
+output sets of its own years (``summary.json``, ``accounts.xlsx``, ``accounts.nc``, ``run.toml``: about
+0.1 s a year, most of it in pure Python, which holds the GIL, so threads would not help), while this
+process writes the sets of its years. Fork shares what was read before it (it copies nothing until it
+is written to); only the results and the names of the files written come back, through a pipe.
 
-The files are the ones :func:`gep.io.outputs.write_into` writes in one process, byte
-for byte (the same function writes them; ``tests/io/test_two_cores.py`` compares).
-Nothing changes for a reader: they are written into the staging folder of the run,
-which replaces ``--out`` in one step only when both processes have finished.
+The files are the ones one process writes, byte for byte (the same function writes them;
+``tests/io/test_two_cores.py`` compares). Nothing changes for a reader: they are written into the
+staging folder of the run, which replaces ``--out`` in one step only when both processes have finished.
 
 The work stays in this process when
 
@@ -34,13 +33,12 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from ..errors import OutputError, problem
 
-__all__ = ["SecondProcess", "second_process", "start_second_process", "usable_workers", "write_sets"]
+__all__ = ["SecondProcess", "second_process", "start_second_process", "usable_workers"]
 
 
 def usable_workers() -> int:
@@ -86,9 +84,15 @@ class SecondProcess:
     raised by :meth:`result`, as itself (its text when it cannot be pickled); a
     process that dies without a word is an :class:`~gep.errors.OutputError` with its
     exit code. Start one with :func:`start_second_process`.
+
+    With ``hands_over=True``, ``fn`` is called as ``fn(hand_over)``: ``hand_over(value)``
+    sends ``value`` back at once, while ``fn`` goes on, and :meth:`handed_over` receives it
+    here. ``value`` is pickled before ``hand_over`` returns (what ``fn`` changes afterwards
+    does not reach this process); it is sent from a thread, so ``fn`` does not wait for
+    this process to read it.
     """
 
-    def __init__(self, fn: Callable[[], object], name: str):
+    def __init__(self, fn: Callable[..., object], name: str, *, hands_over: bool = False):
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
@@ -100,10 +104,22 @@ class SecondProcess:
         def run():
             receive.close()
             _die_with(parent)
+            senders = []
+
+            def hand_over(value):
+                from multiprocessing.reduction import ForkingPickler
+
+                data = bytes(ForkingPickler.dumps(("handed_over", value)))
+                sender = threading.Thread(target=send.send_bytes, args=(data,), name=f"{name}-hand-over", daemon=True)
+                sender.start()
+                senders.append(sender)
+
             try:
-                message = ("done", fn())
+                message = ("done", fn(hand_over) if hands_over else fn())
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, as itself
                 message = ("failed", exc)
+            for sender in senders:  # what was handed over goes first, whole
+                sender.join()
             try:
                 send.send(message)
             except Exception:  # noqa: BLE001 - what cannot be pickled goes back as text
@@ -120,6 +136,23 @@ class SecondProcess:
         send.close()  # only the child writes: a child that dies ends the pipe, and recv() then fails
         self._done = False
 
+    def handed_over(self):
+        """Wait for what the process handed over (``hand_over(value)``, see the class); its error raised here when
+        it failed, or ended, before handing anything over."""
+        if self._done:
+            raise RuntimeError(f"the result of {self.name} was already taken")
+        try:
+            kind, payload = self._receive.recv()
+        except (EOFError, OSError):  # ended, or died in the middle of a message
+            kind, payload = "died", None
+        if kind == "handed_over":
+            return payload
+        self._done = True
+        self._end()
+        if kind == "done":
+            raise RuntimeError(f"{self.name} ended without handing anything over")
+        self._raise(kind, payload)
+
     def result(self):
         """Wait for the process; its return value, or its error raised here."""
         if self._done:
@@ -127,13 +160,21 @@ class SecondProcess:
         self._done = True
         try:
             kind, payload = self._receive.recv()
-        except EOFError:
+            while kind == "handed_over":  # not taken: :meth:`handed_over` was not called
+                kind, payload = self._receive.recv()
+        except (EOFError, OSError):  # ended, or died in the middle of a message
             kind, payload = "died", None
         finally:
-            self._receive.close()
-            self._process.join()
+            self._end()
         if kind == "done":
             return payload
+        self._raise(kind, payload)
+
+    def _end(self) -> None:
+        self._receive.close()
+        self._process.join()
+
+    def _raise(self, kind: str, payload) -> None:
         if kind == "failed":
             raise payload
         detail = payload if kind == "failed_text" else f"exit code {self._process.exitcode}"
@@ -152,12 +193,12 @@ class SecondProcess:
             self._receive.close()
 
 
-def start_second_process(fn: Callable[[], object], name: str) -> SecondProcess | None:
-    """``fn()`` started in a second process, or ``None`` when this process cannot fork one (module docstring):
-    the caller then runs ``fn`` itself."""
+def start_second_process(fn: Callable[..., object], name: str, *, hands_over: bool = False) -> SecondProcess | None:
+    """``fn()`` started in a second process (``fn(hand_over)`` with ``hands_over``: :class:`SecondProcess`), or
+    ``None`` when this process cannot fork one (module docstring): the caller then runs ``fn`` itself."""
     if usable_workers() < 2 or not _can_fork():
         return None
-    return SecondProcess(fn, name)
+    return SecondProcess(fn, name, hands_over=hands_over)
 
 
 @contextmanager
@@ -171,28 +212,3 @@ def second_process(fn: Callable[[], object] | None, name: str) -> Iterator[Secon
         if second is not None:
             second.stop()
 
-
-def write_sets(jobs: Sequence[Callable[[], dict[str, Path]]]) -> list[dict[str, Path]]:
-    """Run ``jobs`` (each writes one output set and returns ``{name: path}``), on two processes when it can.
-
-    Parameters
-    ----------
-    jobs : sequence of callables
-        Each writes its files and returns what it wrote; they must not depend on
-        each other. The first is run by this process (the latest year's set, the
-        largest).
-
-    Returns
-    -------
-    list of dict
-        What each job returned, in the order of ``jobs``.
-    """
-    jobs = list(jobs)
-    theirs = list(range(1, len(jobs), 2))
-    with second_process((lambda: [jobs[i]() for i in theirs]) if theirs else None, "gep-write-sets") as second:
-        if second is None:
-            return [job() for job in jobs]
-        results = [job() if i not in theirs else None for i, job in enumerate(jobs)]
-        for i, written in zip(theirs, second.result()):
-            results[i] = written
-    return results

@@ -1,8 +1,8 @@
-"""The output sets of a multi-year run written on two processes (gep.io.two_cores).
+"""A multi-year run on two processes (gep.io.two_cores): each checks, runs, links and writes its years.
 
-The second process must write the very files one process writes, hand back
-what it wrote, and never lose an error: its GepError comes back as itself, and
-a process that dies comes back as an error naming its exit code.
+The second process must write the very files one process writes, hand back its
+results and what it wrote, and never lose an error: its GepError comes back as
+itself, and a process that dies comes back as an error naming its exit code.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import os
 import pickle
 import sys
 import time
-from functools import partial
 
 import pandas as pd
 import pytest
@@ -29,7 +28,7 @@ from gep.errors import (
 )
 from gep.io import two_cores
 from gep.io.outputs import write_into
-from gep.io.two_cores import usable_workers, write_sets
+from gep.io.two_cores import usable_workers
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the second process is forked on Linux only"),
@@ -50,91 +49,134 @@ def two_years():
     return gep.run_years(gep.example_config(), [2020, 2021])
 
 
-def _with_pid(job):
-    return {**job(), "pid": os.getpid()}
+def _five_years(root):
+    """The example with 2022-2024 reusing 2021's inputs (its yearly targets, of 2020-2021, left out): five valid years,
+    2020-2021 for the second process, 2022-2024 for this one (2022 waits for the link from 2021)."""
+    import shutil
+
+    folder = root / "county"
+    shutil.copytree(gep.example_config().parent, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    config = folder / "gep.toml"
+    text = "\n".join(line for line in config.read_text(encoding="utf-8").splitlines() if not line.startswith("targets ="))
+    config.write_text(text + "".join(f"\n[years.{y}]\nreuse = 2021\n" for y in range(2022, 2025)), encoding="utf-8")
+    return config
 
 
-def test_the_second_process_writes_the_files_one_process_writes(two_years, tmp_path, forking, monkeypatch):
-    results = [two_years[2021], two_years[2020], two_years.constant[2021]]
-    jobs = [partial(_with_pid, partial(write_into, r, tmp_path / "two" / str(i))) for i, r in enumerate(results)]
-    written = write_sets(jobs)
-    assert written[0]["pid"] == written[2]["pid"] == os.getpid()  # this process: the first, the third …
-    assert written[1]["pid"] != os.getpid()                        # … the second process: every other set
+@pytest.fixture(scope="module")
+def five_years(tmp_path_factory):
+    return _five_years(tmp_path_factory.mktemp("five"))
+
+
+def _writer(folder, then=None):
+    """A ``write_year`` that writes a year's set into ``folder/<year>`` and says which process wrote it."""
+    def write_year(res):
+        if then is not None:
+            then(res)
+        return {**write_into(res, folder / str(res.year)), "pid": os.getpid()}
+    return write_year
+
+
+def test_each_process_writes_the_sets_of_its_years_as_one_process_writes_them(five_years, tmp_path, forking, monkeypatch):
+    split = gep.run_years(five_years, "2020-2024", workers=2, write_year=_writer(tmp_path / "two"))
+    written = split.written_sets()
+    assert list(written) == [2020, 2021, 2022, 2023]  # every year but the latest (its set is the caller's)
+    assert os.getpid() not in {written[y]["pid"] for y in (2020, 2021)}  # the second process: its years …
+    assert {written[y]["pid"] for y in (2022, 2023)} == {os.getpid()}    # … this one: its own, 2022 after the link
+    assert split.written_sets() == written  # asked again: the same, no waiting
     monkeypatch.setenv("GEP_WORKERS", "1")
-    one = write_sets([partial(_with_pid, partial(write_into, r, tmp_path / "one" / str(i)))
-                      for i, r in enumerate(results)])
-    assert {w["pid"] for w in one} == {os.getpid()}
-    for i, (a, b) in enumerate(zip(written, one)):
+    one = gep.run_years(five_years, "2020-2024", workers=1, write_year=_writer(tmp_path / "one")).written_sets()
+    assert list(one) == list(written) and {w["pid"] for w in one.values()} == {os.getpid()}
+    for y in written:
+        a, b = written[y], one[y]
         assert set(a) == set(b) == {"summary.json", "accounts.xlsx", "accounts.nc", "regions.geojson", "run.toml", "pid"}
-        assert a["summary.json"] == tmp_path / "two" / str(i) / "summary.json"  # the paths it wrote, handed back
+        assert a["summary.json"] == tmp_path / "two" / str(y) / "summary.json"  # the paths it wrote, handed back
         for name in ("summary.json", "regions.geojson", "run.toml"):
-            assert a[name].read_bytes() == b[name].read_bytes(), name
-        with xr.open_dataset(a["accounts.nc"]) as x, xr.open_dataset(b["accounts.nc"]) as y:
-            assert x.load().identical(y.load())
+            assert a[name].read_bytes() == b[name].read_bytes(), (y, name)
+        with xr.open_dataset(a["accounts.nc"]) as x, xr.open_dataset(b["accounts.nc"]) as z:
+            assert x.load().identical(z.load())
         from openpyxl import load_workbook
 
         wa, wb = load_workbook(a["accounts.xlsx"], read_only=True), load_workbook(b["accounts.xlsx"], read_only=True)
         assert wa.sheetnames == wb.sheetnames
         for sheet in wa.sheetnames:
-            assert list(wa[sheet].values) == list(wb[sheet].values), sheet
+            assert list(wa[sheet].values) == list(wb[sheet].values), (y, sheet)
         wa.close(), wb.close()
+    # 2022's set holds its link to 2021, a year the other process ran
+    assert json.loads(written[2022]["summary.json"].read_text(encoding="utf-8"))["year_on_year"]["from"] == 2021
 
 
-def test_an_error_in_the_second_process_is_raised_here_as_itself(forking):
-    def fine():
-        return {}
+def test_an_error_in_the_second_process_is_raised_here_as_itself(five_years, tmp_path, forking):
+    here = os.getpid()
 
-    def wrong():
-        raise UnknownRegion(problem("region_not_in_region_table", "地区 X 不在地区表中", "region X is not in the region table",
-                                    file="statistics.csv", row=7, column="region", value="X"))
+    def wrong(res):
+        if os.getpid() != here and res.year == 2021:
+            raise UnknownRegion(problem("region_not_in_region_table", "地区 X 不在地区表中",
+                                        "region X is not in the region table", file="statistics.csv", row=7,
+                                        column="region", value="X"))
 
+    multi = gep.run_years(five_years, "2020-2024", workers=2, write_year=_writer(tmp_path, then=wrong))
     with pytest.raises(UnknownRegion) as info:
-        write_sets([fine, wrong])
+        multi.written_sets()
     (p,) = info.value.problems
     assert (p.code, p.file, p.row, p.column, p.value) == ("region_not_in_region_table", "statistics.csv", 7, "region", "X")
 
 
-def test_a_second_process_that_dies_is_reported_with_its_exit_code(forking):
-    with pytest.raises(OutputError, match="exit code 3") as info:
-        write_sets([dict, lambda: os._exit(3)])
+def test_a_second_process_that_dies_is_reported_with_its_exit_code(five_years, tmp_path, forking):
+    here = os.getpid()
+    with pytest.raises(OutputError, match="exit code 3") as info:  # dead before its results were read, or after
+        gep.run_years(five_years, "2020-2024", workers=2,
+                      write_year=_writer(tmp_path, then=lambda res: os.getpid() != here and os._exit(3))).written_sets()
     assert info.value.codes == ["second_process_failed"]
     assert "GEP_WORKERS=1" in info.value.problems[0].hint_en
 
 
-def test_an_error_here_stops_the_second_process(forking, tmp_path):
-    mark = tmp_path / "second-finished"
+def test_an_error_here_stops_the_second_process(five_years, forking, tmp_path):
+    here, mark = os.getpid(), tmp_path / "second-finished"
 
-    def slow():
+    def slow_there_wrong_here(res):
+        if os.getpid() == here:
+            raise OSError("disk full")
         time.sleep(5)
         mark.write_text("done")
-        return {}
-
-    def wrong():
-        raise OSError("disk full")
 
     started = time.monotonic()
-    with pytest.raises(OSError, match="disk full"):
-        write_sets([wrong, slow])
-    assert time.monotonic() - started < 4  # not waiting for the second process: it was stopped
+    with pytest.raises(OSError, match="disk full"):  # 2023's set, written here before the other process's results
+        gep.run_years(five_years, "2020-2024", workers=2, write_year=_writer(tmp_path, then=slow_there_wrong_here))
+    assert time.monotonic() - started < 4.5  # not waiting for the second process: it was stopped
     time.sleep(0.2)
     assert not mark.exists()
 
 
-def test_one_process_when_asked_or_when_it_cannot_fork(monkeypatch):
-    pids = lambda: {"pid": os.getpid()}
+def test_a_run_that_fails_later_stops_the_writing(five_years, forking, tmp_path):
+    here, mark = os.getpid(), tmp_path / "second-finished"
+
+    def slow_there(res):
+        if os.getpid() != here:
+            time.sleep(5)
+            mark.write_text("done")
+
+    multi = gep.run_years(five_years, "2020-2024", workers=2, write_year=_writer(tmp_path, then=slow_there))
+    multi.stop_writing()  # what `gep run` does when the latest year's set fails
+    time.sleep(0.2)
+    assert not mark.exists()
+    assert list(multi.written_sets()) == [2022, 2023]  # what this process wrote; the stopped one's are not claimed
+
+
+def test_one_process_when_asked_or_when_it_cannot_fork(five_years, tmp_path, monkeypatch):
     monkeypatch.setenv("GEP_WORKERS", "1")
     assert usable_workers() == 1
-    assert [w["pid"] for w in write_sets([pids, pids, pids])] == [os.getpid()] * 3
+    assert two_cores.start_second_process(dict, "test") is None
     monkeypatch.setenv("GEP_WORKERS", "2")
     monkeypatch.setattr(two_cores.threading, "active_count", lambda: 2)  # another thread runs: no fork
-    assert [w["pid"] for w in write_sets([pids, pids])] == [os.getpid()] * 2
+    multi = gep.run_years(five_years, "2020-2024", workers=2, write_year=_writer(tmp_path))
+    assert {w["pid"] for w in multi.written_sets().values()} == {os.getpid()}
 
 
 @pytest.mark.parametrize("text", ["0", "-1", "two", "1.5"])
 def test_a_wrong_gep_workers_is_an_error(monkeypatch, text):
     monkeypatch.setenv("GEP_WORKERS", text)
     with pytest.raises(OutputError) as info:
-        write_sets([dict, dict])
+        two_cores.start_second_process(dict, "test")
     assert info.value.codes == ["bad_gep_workers"]
 
 
@@ -154,9 +196,9 @@ def test_gep_run_years_writes_the_same_sets_on_two_processes(tmp_path, forking, 
 
     from gep.cli import app
 
-    calls = []
-    real = two_cores.write_sets
-    monkeypatch.setattr(two_cores, "write_sets", lambda jobs: calls.append(len(jobs)) or real(jobs))
+    writers = []
+    real = two_cores.start_second_process
+    monkeypatch.setattr(two_cores, "start_second_process", lambda fn, name, **kw: writers.append(name) or real(fn, name, **kw))
     runner = CliRunner()
     outs = {}
     for workers in ("2", "1"):
@@ -165,9 +207,38 @@ def test_gep_run_years_writes_the_same_sets_on_two_processes(tmp_path, forking, 
         r = runner.invoke(app, ["run", str(gep.example_config()), "--years", "2020-2021", "--out", str(outs[workers]),
                                 "--quiet", "--formats", "json,toml"])
         assert r.exit_code == 0, r.output
-    assert calls == [2, 2]  # the latest year's set and 2020's, handed to write_sets
+    assert writers == ["gep-years"]  # one second process: it ran 2020 and wrote its set
     for name in ("summary.json", "years/2020/summary.json", "years/2020/run.toml", "run.toml"):
         assert (outs["2"] / name).read_bytes() == (outs["1"] / name).read_bytes(), name
+
+
+def test_what_is_handed_over_comes_first_and_as_it_was(forking):
+    big = pd.DataFrame({"value": range(200_000)})  # more than a pipe holds: sent from a thread, the process goes on
+
+    def work(hand_over):
+        hand_over((os.getpid(), big))
+        big.loc[0, "value"] = -1  # changed after the hand-over: this process does not see it
+        return "finished"
+
+    second = two_cores.start_second_process(work, "test", hands_over=True)
+    time.sleep(0.3)  # the process has handed over and returned; its sender waits for this one to read
+    pid, back = second.handed_over()
+    assert pid != os.getpid() and back["value"].iloc[0] == 0 and len(back) == 200_000
+    assert second.result() == "finished"
+
+
+def test_a_process_that_fails_before_handing_over_raises_its_error_there(forking):
+    def work(hand_over):
+        raise MissingCoefficient(problem("missing_coefficient", "缺少系数", "a coefficient is missing"))
+
+    second = two_cores.start_second_process(work, "test", hands_over=True)
+    with pytest.raises(MissingCoefficient, match="a coefficient is missing"):
+        second.handed_over()
+    with pytest.raises(RuntimeError, match="already taken"):
+        second.result()
+    second = two_cores.start_second_process(lambda hand_over: None, "test", hands_over=True)
+    with pytest.raises(RuntimeError, match="without handing anything over"):
+        second.handed_over()
 
 
 def test_a_second_process_hands_back_what_it_returned(forking):
@@ -188,7 +259,7 @@ def test_gep_example_computes_the_other_ways_on_a_second_process(tmp_path, forki
 
     started = []
     real = two_cores.start_second_process
-    monkeypatch.setattr(two_cores, "start_second_process", lambda fn, name: started.append(name) or real(fn, name))
+    monkeypatch.setattr(two_cores, "start_second_process", lambda fn, name, **kw: started.append(name) or real(fn, name, **kw))
     sheets = {}
     for workers in ("2", "1"):
         monkeypatch.setenv("GEP_WORKERS", workers)
@@ -253,7 +324,7 @@ def _years_county(tmp_path):
 def test_run_years_on_two_processes_gives_the_same_accounts(forking, two_years):
     started = []
     real = two_cores.start_second_process
-    two_cores.start_second_process = lambda fn, name: started.append(name) or real(fn, name)
+    two_cores.start_second_process = lambda fn, name, **kw: started.append(name) or real(fn, name, **kw)
     try:
         split = gep.run_years(gep.example_config(), [2020, 2021], workers=2)
     finally:
@@ -285,8 +356,8 @@ def test_run_years_stops_its_second_process_when_this_one_fails(forking, monkeyp
     here, children = os.getpid(), []
     real_start, real_validate = two_cores.start_second_process, Account.validate
 
-    def start(fn, name):
-        second = real_start(fn, name)
+    def start(fn, name, **kw):
+        second = real_start(fn, name, **kw)
         children.append(second._process)
         return second
 
@@ -315,8 +386,8 @@ def test_on_a_terminal_the_progress_bars_leave_the_years_two_processes(tmp_path)
         "import json, os, sys, threading\n"
         "from gep.io import two_cores\n"
         "real, started = two_cores.start_second_process, []\n"
-        "def start(fn, name):\n"
-        "    second = real(fn, name)\n"
+        "def start(fn, name, **kw):\n"
+        "    second = real(fn, name, **kw)\n"
         "    started.append([name, second is not None, threading.active_count()])\n"
         "    return second\n"
         "two_cores.start_second_process = start\n"
@@ -364,7 +435,7 @@ def test_the_sobol_design_on_a_second_process_gives_the_same_uncertainty(forking
     result = account.run()
     started = []
     real = two_cores.start_second_process
-    monkeypatch.setattr(two_cores, "start_second_process", lambda fn, name: started.append(name) or real(fn, name))
+    monkeypatch.setattr(two_cores, "start_second_process", lambda fn, name, **kw: started.append(name) or real(fn, name, **kw))
     one = account_uncertainty(account, 300, 7, result=result, workers=1)
     assert started == []  # one process unless asked
     two = account_uncertainty(account, 300, 7, result=result, workers=2)
