@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -270,9 +271,13 @@ class AccountInputs:
         if inputs.get("boundaries") is not None and rt is not None:
             from ..io.boundaries import read_boundaries
 
-            self._hash("boundaries", self._path(inputs["boundaries"]))
-            out["boundaries"] = attempt(read_boundaries, self._path(inputs["boundaries"]), list(rt.leaves),
-                                        inputs.get("boundary_id_field", "region"))
+            path = self._path(inputs["boundaries"])
+            self._hash("boundaries", path)
+            # a GeoJSON file is one file, read once per content (every year of a run has the same townships);
+            # a Shapefile's attributes are in files beside it, so it is read every time
+            read = partial(_read_once, read_boundaries) if path.suffix.lower() in (".geojson", ".json") \
+                else read_boundaries
+            out["boundaries"] = attempt(read, path, tuple(rt.leaves), inputs.get("boundary_id_field", "region"))
 
         # land use: a table, an areas DataArray, or the [rasters] land-use and zone rasters
         lu = inputs.get("land_use")

@@ -24,6 +24,7 @@ coordinate reference system.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +67,7 @@ class Boundaries:
         return {f["properties"]["region"]: f["properties"]["polygon_area_km2"] for f in self.collection["features"]}
 
 
-def read_boundaries(path: str | Path, regions: list[str], id_field: str = "region") -> Boundaries:
+def read_boundaries(path: str | Path, regions: Sequence[str], id_field: str = "region") -> Boundaries:
     """Read region polygons and check them against the account's leaf ``regions``.
 
     Raises
@@ -80,8 +81,9 @@ def read_boundaries(path: str | Path, regions: list[str], id_field: str = "regio
     if not path.is_file():
         raise InputFileError(problem("file_not_found", f"找不到边界文件 {path}", f"boundary file not found: {path}",
                                      file=str(path)))
+    meta = None
     if path.suffix.lower() in (".geojson", ".json"):
-        features, crs = _read_geojson(path)
+        features, crs, meta = _read_geojson(path)
     else:
         features, crs = _read_ogr(path)
     by_region: dict[str, list] = {}
@@ -128,7 +130,6 @@ def read_boundaries(path: str | Path, regions: list[str], id_field: str = "regio
         props.update(region=rid, polygon_area_km2=geodesic_area_km2(geometry))
         out.append({"type": "Feature", "properties": props, "geometry": geometry})
     collection = {"type": "FeatureCollection", "features": out}
-    meta = _file_meta(path)
     if meta:
         collection["gep"] = meta
     return Boundaries(collection=collection, file=str(path), crs=crs)
@@ -150,17 +151,9 @@ def geodesic_area_km2(geometry: dict) -> float:
 
 
 # ------------------------------------------------------------------ readers
-def _file_meta(path: Path) -> dict | None:
-    if path.suffix.lower() not in (".geojson", ".json"):
-        return None
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return doc.get("gep") if isinstance(doc, dict) and isinstance(doc.get("gep"), dict) else None
-
-
-def _read_geojson(path: Path) -> tuple[list[dict], str]:
+def _read_geojson(path: Path) -> tuple[list[dict], str, dict | None]:
+    """The features of a GeoJSON file (in longitude/latitude), its CRS, and its ``gep`` metadata member (a dict, or
+    ``None``)."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -170,11 +163,12 @@ def _read_geojson(path: Path) -> tuple[list[dict], str]:
         raise InputFileError(problem("boundaries_unreadable", "边界文件应为 GeoJSON FeatureCollection",
                                      "the boundary file must be a GeoJSON FeatureCollection", file=str(path)))
     features = doc["features"] if doc["type"] == "FeatureCollection" else [doc]
+    meta = doc.get("gep") if isinstance(doc.get("gep"), dict) else None
     crs_name = ((doc.get("crs") or {}).get("properties") or {}).get("name")
     if crs_name and not any(tag in crs_name.upper() for tag in ("CRS84", "EPSG::4326", "EPSG:4326")):
         features = [_reprojected(f, crs_name, path) for f in features]
-        return features, crs_name
-    return features, "OGC:CRS84"
+        return features, crs_name, meta
+    return features, "OGC:CRS84", meta
 
 
 def _reprojected(feat: dict, crs_name: str, path: Path) -> dict:
