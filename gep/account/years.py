@@ -91,8 +91,11 @@ def run_years(config: str | Path, years=None, *, maps: bool = False, official: b
     year and returns what it wrote: it is called for every year but the latest, once that
     year is linked, by the process that ran it. The second process writes the sets of its
     years after handing back its results, while this one writes its own; what was written
-    is :meth:`MultiYearResult.written_sets` (which waits for the second process). Nothing
-    is written when a year has a problem.
+    is :meth:`MultiYearResult.written_sets` (which waits for the second process). A process
+    writes nothing when one of its years has a problem, but this one may have written sets of its
+    years before it learns of a problem of the other half, which is then raised: write into a
+    staging folder that replaces the outputs only on success, as ``gep run`` does
+    (:class:`gep.io.safe_write.OutputFolder`).
     """
     from ..io.two_cores import start_second_process
 
