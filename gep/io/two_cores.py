@@ -110,6 +110,8 @@ class SecondProcess:
                 from multiprocessing.reduction import ForkingPickler
 
                 data = bytes(ForkingPickler.dumps(("handed_over", value)))
+                for earlier in senders:  # one message on the pipe at a time
+                    earlier.join()
                 sender = threading.Thread(target=send.send_bytes, args=(data,), name=f"{name}-hand-over", daemon=True)
                 sender.start()
                 senders.append(sender)
@@ -141,10 +143,7 @@ class SecondProcess:
         it failed, or ended, before handing anything over."""
         if self._done:
             raise RuntimeError(f"the result of {self.name} was already taken")
-        try:
-            kind, payload = self._receive.recv()
-        except (EOFError, OSError):  # ended, or died in the middle of a message
-            kind, payload = "died", None
+        kind, payload = self._next_message()
         if kind == "handed_over":
             return payload
         self._done = True
@@ -159,16 +158,20 @@ class SecondProcess:
             raise RuntimeError(f"the result of {self.name} was already taken")
         self._done = True
         try:
-            kind, payload = self._receive.recv()
+            kind, payload = self._next_message()
             while kind == "handed_over":  # not taken: :meth:`handed_over` was not called
-                kind, payload = self._receive.recv()
-        except (EOFError, OSError):  # ended, or died in the middle of a message
-            kind, payload = "died", None
+                kind, payload = self._next_message()
         finally:
             self._end()
         if kind == "done":
             return payload
         self._raise(kind, payload)
+
+    def _next_message(self) -> tuple[str, object]:
+        try:
+            return self._receive.recv()
+        except (EOFError, OSError):  # ended, or died in the middle of a message
+            return "died", None
 
     def _end(self) -> None:
         self._receive.close()
