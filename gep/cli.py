@@ -107,19 +107,20 @@ def print_result(res) -> None:
     print_warnings(res.warnings)
     console.print(f"\n{res.name.get('zh', '')} / {res.name.get('en', '')} — {res.year}", style="bold", end="")
     console.print(f"  prices: {res.prices}; coefficients: {res.coefficients['id']}; profile: {s.get('profile')}")
-    if total_key(s) == "gep":
+    key = total_key(s)  # "gep", or "esv" for an account that reports ESV
+    total = s[key]
+    if key == "gep":
         console.print(f"GEP 生态系统生产总值 = {s['gep'] / yi:,.2f} 亿元 (10⁸ CNY)\n", style="bold green")
     else:
         console.print(f"ESV 生态系统服务价值 = {s['esv'] / yi:,.2f} 亿元 (10⁸ CNY) "
                       "(含支持服务，不是 GEP / includes supporting services: not GEP)\n", style="bold green")
-    s.setdefault("gep", s.get("esv"))
 
     t = Table(title="分类 By category (亿元)")
     t.add_column("类别 Category"); t.add_column("价值 Value", justify="right"); t.add_column("占比 Share", justify="right")
     labels = {"provisioning": "物质产品 Provisioning", "regulating": "调节服务 Regulating",
               "cultural": "文化服务 Cultural", "supporting": "支持服务 Supporting"}
     for cat, v in s["by_category"].items():
-        t.add_row(labels.get(cat, cat), _fmt(v / yi), fmt(v / s["gep"] * 100 if s["gep"] else None, "%", with_unit=True))
+        t.add_row(labels.get(cat, cat), _fmt(v / yi), fmt(v / total * 100 if total else None, "%", with_unit=True))
     console.print(t)
 
     t = Table(title="分项 By service")
@@ -132,11 +133,12 @@ def print_result(res) -> None:
     console.print(t)
 
     t = Table(title="分区 By region")
-    t.add_column("地区 Region"); t.add_column("面积 km²", justify="right"); t.add_column("GEP (亿元)", justify="right")
+    t.add_column("地区 Region"); t.add_column("面积 km²", justify="right")
+    t.add_column(f"{key.upper()} (亿元)", justify="right")
     t.add_column("万元/km²", justify="right")
     for rid, v in s["by_region"].items():
-        t.add_row(f"{v['name']['zh']} {v['name']['en']}", fmt(v["land_area_km2"], "km²"), _fmt(v["gep"] / yi),
-                  fmt(v["gep"] / 1e4 / v["land_area_km2"] if v["land_area_km2"] else None, "万元/km²"))
+        t.add_row(f"{v['name']['zh']} {v['name']['en']}", fmt(v["land_area_km2"], "km²"), _fmt(v[key] / yi),
+                  fmt(v[key] / 1e4 / v["land_area_km2"] if v["land_area_km2"] else None, "万元/km²"))
     console.print(t)
 
     t = Table(title="指标 Indicators")
@@ -172,7 +174,7 @@ def print_result(res) -> None:
         t = Table(title=f"年度对比 Year-on-year {a} → {b} (亿元, prices: {yoy['prices']})")
         for c in ["类别 Category", str(a), str(b), "变化 Change", "%"] + effects:
             t.add_column(c, justify="left" if c.startswith("类别") else "right")
-        rows = list(frame.iterrows()) + [("GEP", frame.sum())]
+        rows = list(frame.iterrows()) + [(key.upper(), frame.sum())]
         for cat, r in rows:
             pct = r["change"] / r["value_a"] * 100 if r["value_a"] else float("nan")
             t.add_row(labels.get(cat, cat), _fmt(r["value_a"] / yi), _fmt(r["value_b"] / yi), _fmt(r["change"] / yi),
@@ -420,13 +422,17 @@ def _summary(path: Path) -> dict:
     except (OSError, ValueError) as exc:  # a file instead of a folder, not UTF-8, not JSON
         raise InputFileError(problem("bad_summary", f"无法读取 summary.json（{type(exc).__name__}）",
                                      f"cannot read summary.json ({type(exc).__name__})", file=str(file))) from None
+    from .io.summary import total_key
+
     num = (int, float)
-    ok = (isinstance(s, dict) and isinstance(s.get("gep"), num) and not isinstance(s.get("gep"), bool)
-          and all(isinstance(s.get(k), dict) for k in ("by_category", "by_service", "by_region")))
+    ok = isinstance(s, dict)
+    total = total_key(s) if ok else "gep"  # "esv" in an account that reports ESV
+    ok = ok and (isinstance(s.get(total), num) and not isinstance(s.get(total), bool)
+                 and all(isinstance(s.get(k), dict) for k in ("by_category", "by_service", "by_region")))
     if ok:
         ok = all(isinstance(v, num) for v in s["by_category"].values()) and all(
             isinstance(v, dict) and isinstance(v.get(f), num) and isinstance(v.get(lab, {}), dict)
-            for key, f, lab in (("by_service", "value", "label"), ("by_region", "gep", "name"))
+            for key, f, lab in (("by_service", "value", "label"), ("by_region", total, "name"))
             for v in s[key].values())
     if not ok:
         raise InputFileError(problem("bad_summary", "这不是 gep 写出的 summary.json（缺少或损坏了数值）",
@@ -441,7 +447,13 @@ def _summary(path: Path) -> dict:
 def _compare_notes(a: dict, b: dict) -> list[tuple[str, str]]:
     """What a reader of ``gep compare`` must know before reading its changes: other price bases, other regions, or
     current prices of two years (the change then holds inflation)."""
+    from .io.summary import total_key
+
     notes = []
+    if total_key(a) != total_key(b):
+        notes.append(("一次为 GEP、一次为 ESV（含支持服务）：两者不可直接比较",
+                      "one run reports GEP, the other ESV (which includes supporting services): they are not "
+                      "comparable as they stand"))
     if a.get("prices") != b.get("prices"):
         notes.append(("价格口径不同", f"different price bases ({a.get('prices')} vs {b.get('prices')})"))
     elif a.get("prices") == "current" and a.get("year") != b.get("year"):
@@ -465,6 +477,7 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
         a, b = _summary(out_a), _summary(out_b)
     except GepError as exc:
         _fail(exc)
+    from .io.summary import total_key
     from .numformat import fmt, fmt_money
     from .services import CATEGORIES
 
@@ -472,9 +485,12 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
     la, lb = f"{out_a} ({a.get('year')})", f"{out_b} ({b.get('year')})"
     for zh, en in _compare_notes(a, b):
         console.print(f"注意：{zh} / note: {en}", style="yellow", soft_wrap=True)
-    pct = fmt((b["gep"] / a["gep"] - 1) * 100, "%", signed=True, with_unit=True) if a["gep"] else "—"
-    console.print(f"GEP {la}: {fmt_money(a['gep'], with_unit=True)} → {lb}: {fmt_money(b['gep'], with_unit=True)} "
-                  f"({fmt_money(b['gep'] - a['gep'], signed=True, with_unit=True)}, {pct})", highlight=False)
+    ka, kb = total_key(a), total_key(b)  # "gep", or "esv" for an account that reports ESV
+    ta, tb = a[ka], b[kb]
+    pct = fmt((tb / ta - 1) * 100, "%", signed=True, with_unit=True) if ta else "—"
+    console.print(f"{ka.upper()} {la}: {fmt_money(ta, with_unit=True)} → {kb.upper()} {lb}: "
+                  f"{fmt_money(tb, with_unit=True)} ({fmt_money(tb - ta, signed=True, with_unit=True)}, {pct})",
+                  highlight=False)
     for title, key, label in (("分类 By category", "by_category", None), ("分项 By service", "by_service", "label"),
                               ("分区 By region", "by_region", "name")):
         t = Table(title=f"{title}（亿元）")
@@ -484,7 +500,8 @@ def compare(out_a: Path = typer.Argument(..., help="较早一次运行的输出�
         for k in list(dict.fromkeys(list(a[key]) + list(b[key]))):
             def val(s):
                 v = s[key].get(k)
-                return 0.0 if v is None else (v if isinstance(v, (int, float)) else v.get("value", v.get("gep", 0.0)))
+                return 0.0 if v is None else (v if isinstance(v, (int, float)) else
+                                              v.get("value", v.get(total_key(s), 0.0)))
             va, vb = val(a), val(b)
             name = f"{CATEGORIES[k]['zh']} {CATEGORIES[k]['en']}" if key == "by_category" and k in CATEGORIES else k
             rec = b[key].get(k) or a[key].get(k)

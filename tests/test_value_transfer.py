@@ -124,3 +124,36 @@ def test_esv_profile_adds_supporting_services(vt_copy):
     assert "supporting" in esv.by_category.index
     assert esv.value.sizes["service"] == 11
     assert np.isclose(esv.total, esv.by_category.sum())
+
+
+def test_an_esv_account_is_written_by_gep_run(vt_copy, tmp_path):
+    """An ESV account's total is under "esv": the outputs' check for missing figures looks for it there."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    text = vt_copy.read_text(encoding="utf-8").replace('profile = "xie2015-gep"', 'profile = "xie2015-esv"')
+    vt_copy.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["run", str(vt_copy), "-o", str(out)], env={"COLUMNS": "200"})  # with its tables
+    assert r.exit_code == 0, r.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert "gep" not in summary
+    assert summary["esv"] == pytest.approx(gep.Account.from_config(vt_copy).run().total, rel=1e-12)
+    assert all("esv" in region for region in summary["by_region"].values())
+    assert "ESV (亿元)" in r.output
+    assert {"summary.json", "accounts.xlsx", "accounts.nc", "run.toml"} <= {p.name for p in out.iterdir()}
+
+    # gep compare reads the total under "esv", and says when the other run reports GEP
+    gep_out = tmp_path / "gep"
+    vt_copy.write_text(text.replace('profile = "xie2015-esv"', 'profile = "xie2015-gep"'), encoding="utf-8")
+    assert CliRunner().invoke(app, ["run", str(vt_copy), "-q", "-o", str(gep_out)]).exit_code == 0
+    r = CliRunner().invoke(app, ["compare", str(out), str(out)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    first_region = next(iter(summary["by_region"].values()))
+    assert f"{first_region['esv'] / 1e8:,.2f}" in r.output and "ESV" in r.output.splitlines()[0]
+    r = CliRunner().invoke(app, ["compare", str(gep_out), str(out)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "one run reports GEP, the other ESV" in r.output

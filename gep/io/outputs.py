@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import GepError, problem
 from .netcdf import write_netcdf
 from .safe_write import OutputFolder, pause_for_tests
-from .summary import dumps
+from .summary import dumps, total_key
 
 __all__ = ["write_outputs", "write_into", "write_maps", "write_map_files", "run_toml", "non_finite_figures"]
 
@@ -75,7 +75,8 @@ def run_toml(res) -> str:
 
 
 def non_finite_figures(summary: dict) -> list[str]:
-    """Paths of the figures of a summary that are infinite, or missing where a figure must be.
+    """Paths of the figures of a summary that are infinite, or missing where a figure must be (the total
+    is under ``"esv"`` in an account that reports ESV, :func:`gep.io.summary.total_key`).
 
     The engine stops a service whose value is not finite; a sum of finite
     values can still overflow (two values near 1e308), and that must not be
@@ -94,9 +95,10 @@ def non_finite_figures(summary: dict) -> list[str]:
             bad.append(path)
 
     walk(summary, "")
-    required = [("gep",)] + [("by_category", k) for k in summary.get("by_category", {})]
+    total = total_key(summary)  # "esv" for an account that reports ESV
+    required = [(total,)] + [("by_category", k) for k in summary.get("by_category", {})]
     required += [("by_service", k, "value") for k in summary.get("by_service", {})]
-    required += [("by_region", k, "gep") for k in summary.get("by_region", {})]
+    required += [("by_region", k, total) for k in summary.get("by_region", {})]
     for keys in required:
         obj = summary
         for key in keys:

@@ -79,6 +79,12 @@ def test_a_sum_that_overflows_is_not_written():
     assert non_finite_figures(summary) == ["gep", "by_service.esv.gas_regulation.value", "by_category.cultural"]
 
 
+def test_an_esv_summary_needs_its_total_under_esv():
+    summary = {"measure": "ESV", "esv": 5.0, "by_region": {"t0": {"esv": 3.0}, "t1": {"esv": None}}}
+    assert non_finite_figures(summary) == ["by_region.t1.esv"]
+    assert non_finite_figures({"measure": "ESV", "gep": 5.0}) == ["esv"]
+
+
 def test_compare_of_something_that_is_not_a_summary(tmp_path):
     for name, text in (("list", "[1, 2]"), ("no-gep", '{"by_service": {}}'), ("text-gep", '{"gep": "lots"}')):
         (tmp_path / name).mkdir()
