@@ -398,3 +398,75 @@ def test_rows_by_label_gives_what_at_gives_type_for_type(example_result):
                 expected = table.at[label, column]
                 assert type(value) is type(expected)
                 assert value == expected or (value != value and expected != expected)
+
+
+# ---- townships (issue 14): per distinct value, per array, not per row -------------------------------------
+
+MIXED = st.one_of(st.text(max_size=4), st.none(), st.just(float("nan")), st.integers(-3, 3), st.just(" 101.0 "))
+
+
+@given(st.lists(MIXED, max_size=30))
+def test_cleaning_each_distinct_value_once_is_cleaning_every_row(values):
+    from gep.classifications import _normalise_code, _per_distinct
+
+    column = pd.Series(values, dtype=object, index=np.arange(len(values)) * 3)
+    for f in (_normalise_code, lambda v: v.strip() if isinstance(v, str) else v):
+        got, want = _per_distinct(column, f), column.map(f)
+        assert got.index.equals(want.index)
+        # pandas' map may give NaN for a None: both are a missing value
+        assert [None if pd.isna(x) else repr(x) for x in got] == [None if pd.isna(x) else repr(x) for x in want]
+
+
+def test_land_use_rows_cleaned_and_converted():
+    from gep.classifications import areas_by_ecosystem, load_scheme
+
+    frame = pd.DataFrame({"region": [" t1 ", "t1", "t2", "t2"], "code": ["0101", "0301.0", "0101", "0301"],
+                          "area": ["15", "0.02", "30000", 4], "unit": ["亩", "km²", " m² ", "hm²"]})
+    areas, rows = areas_by_ecosystem(frame, load_scheme("gbt21010-2017"), regions=["t1", "t2"])
+    got = areas.sel(ecosystem=["farmland_paddy", "forest_broadleaf"]).values
+    np.testing.assert_allclose(got, [[1.0, 2.0], [3.0, 4.0]], rtol=1e-12)  # 15 亩 = 1 hm²; 0.02 km² = 2 hm²
+    assert float(areas.sum()) == pytest.approx(10.0, rel=1e-12)
+    assert list(rows["row"]) == [2, 3, 4, 5] and list(rows["code"]) == ["0101", "0301", "0101", "0301"]
+    assert list(rows["region"]) == ["t1", "t1", "t2", "t2"]
+
+
+def test_each_bad_unit_and_area_named_at_its_rows():
+    from gep.classifications import areas_by_ecosystem, load_scheme
+    from gep.errors import InvalidArea, UnitError
+
+    scheme = load_scheme("gbt21010-2017")
+    base = {"region": ["t1"] * 5, "code": ["0101", "0102", "0103", "0301", "0302"]}
+    with pytest.raises(UnitError) as exc:
+        areas_by_ecosystem(pd.DataFrame({**base, "area": ["1"] * 5, "unit": ["hm²", "元", "hm²", "kg", "元"]}), scheme)
+    assert [(p.row, p.value) for p in exc.value.problems] == [(3, "元"), (5, "kg")]
+    with pytest.raises(InvalidArea) as exc:
+        areas_by_ecosystem(pd.DataFrame({**base, "area": ["1", "x", "-2", "inf", ""], "unit": ["hm²"] * 5}), scheme)
+    assert [(p.code, p.row) for p in exc.value.problems] == [
+        ("area_not_a_number", 3), ("negative_area", 4), ("negative_area", 5), ("area_not_a_number", 6)]
+
+
+def test_negative_totals_align_the_regions_of_each_service():
+    from types import SimpleNamespace
+
+    from gep.account.checks import negative_totals
+
+    def step(regions, values):
+        da = xr.DataArray(np.asarray(values, dtype=float), dims=("region",), coords={"region": regions})
+        return SimpleNamespace(value=SimpleNamespace(data=da))
+
+    steps = {"a": step(["x", "y", "z"], [1.0, 5.0, 2.0]),
+             "b": step(["z", "x", "y"], [-3.0, -0.5, 1.0]),     # other order: z is 2 − 3 < 0, x is 0.5
+             "c": step(["y", "x"], [-7.0, 0.25])}               # no z; y is 5 + 1 − 7 < 0
+    (p,) = negative_totals(steps)
+    assert p.value == ["y", "z"] and "services with negative values: ['b', 'c']" in p.en
+    steps["d"] = step(["y", "z"], [1.5, 1.0])
+    assert negative_totals(steps) == []
+
+
+def test_positions_on_the_grid():
+    from gep.account.engine import _positions
+
+    index = {"a": 0, "b": 1, "c": 2}
+    assert _positions(np.array(["a", "b"]), index) == slice(0, 2)
+    assert _positions(np.array(["b", "a"], dtype=object), index) == [1, 0]
+    assert _positions(np.array(["c"]), index) == [2]

@@ -124,17 +124,19 @@ def negative_totals(steps: dict) -> list[Problem]:
     values = [s.value.data for s in steps.values() if s.value is not None]
     if not values:
         return []
-    per_region = {}
-    negative_cells = {}
+    per_region = None  # GEP by region, a Series summed service by service (aligned on the region labels)
+    negative_cells: dict[str, list[str]] = {}
     for sid, s in steps.items():
+        if s.value is None:
+            continue
         da = s.value.data
         r = da.sum("ecosystem") if "ecosystem" in da.dims else da
-        for reg, v in zip(map(str, r.region.values), np.asarray(r.values, dtype=float)):
-            per_region[reg] = per_region.get(reg, 0.0) + float(v)
-            if v < 0:
-                negative_cells.setdefault(reg, []).append(sid)
-    bad = sorted(reg for reg, v in per_region.items() if v < 0)
-    total = sum(per_region.values())
+        series = pd.Series(np.asarray(r.values, dtype=float), index=np.asarray(r.region.values).astype(str))
+        per_region = series if per_region is None else per_region.add(series, fill_value=0.0)
+        for reg in series.index[series.to_numpy() < 0]:
+            negative_cells.setdefault(str(reg), []).append(sid)
+    bad = sorted(map(str, per_region.index[per_region.to_numpy() < 0]))
+    total = float(per_region.sum())
     out = []
     if bad or total < 0:
         services = sorted({s for reg in (bad or list(negative_cells)) for s in negative_cells.get(reg, [])})

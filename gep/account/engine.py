@@ -122,13 +122,25 @@ def _fill_region_ecosystem(out: np.ndarray, da: xr.DataArray, r_index: dict[str,
     without an ecosystem dimension goes to ``unattributed``); ``r_index`` and
     ``e_index``: the position of each region and ecosystem on the grid.
     """
-    rows = [r_index[str(r)] for r in da.region.values]
+    rows = _positions(da.region.values, r_index)
     if "ecosystem" in da.dims:
-        cols = [e_index[str(e)] for e in da.ecosystem.values]
+        cols = _positions(da.ecosystem.values, e_index)
         values = da.values if da.dims == ("region", "ecosystem") else da.transpose("region", "ecosystem").values
-        out[np.ix_(rows, cols)] = values
+        if isinstance(rows, slice) or isinstance(cols, slice):
+            out[rows, cols] = values
+        else:
+            out[np.ix_(rows, cols)] = values
     else:
         out[rows, e_index[unattributed]] = da.values
+
+
+def _positions(labels: np.ndarray, index: dict[str, int]) -> slice | list[int]:
+    """Positions of ``labels`` on a grid whose ``index`` maps label → position; a slice when they are its first ones
+    in order (the usual case: every result on the account's regions)."""
+    names = np.asarray(labels).astype(str).tolist()
+    if names == list(index)[:len(names)]:
+        return slice(0, len(names))
+    return [index[n] for n in names]
 
 
 def _on_regions(da: xr.DataArray, regions: list[str], template: xr.DataArray, attrs: dict | None = None) -> xr.DataArray:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..services import get_service
@@ -111,29 +112,29 @@ def quality_of(steps: dict, inputs: dict) -> dict:
             raw = sum(shares.values())
             shares = {k: v * scale / raw for k, v in shares.items()} if raw else {}
             # county rows are spread over the townships: each township's value has the service's mix
-            for region, v in zip(map(str, per_region.region.values), map(float, per_region.values)):
+            for region, v in zip(_labels(per_region), _floats(per_region)):
+                mix = regional.setdefault(region, {})
                 for st, s in shares.items():
-                    regional.setdefault(region, {})[st] = regional.get(region, {}).get(st, 0.0) + \
-                        (v * s / scale if scale else 0.0)
+                    mix[st] = mix.get(st, 0.0) + (v * s / scale if scale else 0.0)
         else:
             uses_land = _uses_land_use(sid, step.method)
             everywhere, by_region = _statuses_by_region(trace)
             weakest_everywhere = _weakest_item(everywhere)
             picked: dict = {}  # the status of regions without rows of their own, by their land-use statuses
-            for region, v in zip(map(str, per_region.region.values), map(float, per_region.values)):
+            no_land = ((raster_status,) if raster_status else ("unstated",)) if uses_land else ()
+            for region, v in zip(_labels(per_region), _floats(per_region)):
                 # weakest of: the rows for every region, those for this one, then the land use's statuses
-                extra = ()
-                if uses_land:
-                    extra = tuple(land.get(region, ())) or ((raster_status,) if raster_status else ("unstated",))
+                extra = (tuple(land.get(region, ())) or no_land) if uses_land and land else no_land
                 key = (region if region in by_region else None, extra)
-                if key not in picked:
+                st = picked.get(key)
+                if st is None:
                     items = [weakest_everywhere, _weakest_item(by_region.get(region, []))]
                     if uses_land:
                         items.append(_weakest_item([(len(trace) + j, s) for j, s in enumerate(extra) if s]))
-                    picked[key] = _weakest_item([i for i in items if i is not None] or [(0, "unstated")])[1]
-                st = picked[key]
+                    st = picked[key] = _weakest_item([i for i in items if i is not None] or [(0, "unstated")])[1]
                 shares[st] = shares.get(st, 0.0) + v
-                regional.setdefault(region, {})[st] = regional.get(region, {}).get(st, 0.0) + v
+                mix = regional.setdefault(region, {})
+                mix[st] = mix.get(st, 0.0) + v
         shares = {k: v for k, v in shares.items() if v != 0.0}
         total = sum(shares.values())
         by_service[sid] = {k: (v / total if total else 0.0) for k, v in _ordered(shares).items()}
@@ -185,4 +186,16 @@ def _weakest_item(items: list):
 
 
 def _ordered(d: dict) -> dict:
-    return dict(sorted(d.items(), key=lambda kv: STATUS_ORDER.index(kv[0]) if kv[0] in STATUS_ORDER else 99))
+    return dict(sorted(d.items(), key=lambda kv: _ORDER.get(kv[0], 99)))
+
+
+_ORDER = {s: i for i, s in enumerate(STATUS_ORDER)}
+
+
+def _labels(per_region) -> list[str]:
+    """The region labels of a (region,) DataArray as Python strings."""
+    return np.asarray(per_region.region.values).astype(str).tolist()
+
+
+def _floats(per_region) -> list[float]:
+    return np.asarray(per_region.values, dtype=float).tolist()
