@@ -403,10 +403,41 @@ def _(d, cfg):
     _csv(d / "two_mountains.csv", lambda f: _set(f, {"no": "20"}, status_value="0.0326"))
 
 
+@variant("targets_of_an_expired_plan", warnings=["target_year_passed"])
+def _(d, cfg):
+    # targets for 2020 judged in the 2021 account: "met" against a plan that has ended, without a word before
+    _csv(d / "two_mountains.csv", lambda f: f.assign(target_year="2020"))
+
+
+@variant("growth_target_written_as_a_share", warnings=["target_written_as_share"])
+def _(d, cfg):
+    # 0.02 (unit %) for a growth target of 2 %: a growth of 3.26 % is judged against 0.02 %
+    _csv(d / "two_mountains.csv", lambda f: _set(f, {"no": "20"}, target_text="稳定提高", target_value="0.02",
+                                                 direction="higher_is_better"))
+
+
 @variant("eco_tourism_revenue_under_the_wrong_unit", problems=["implausible_figure"])
 def _(d, cfg):
     # 66.8 written under 万元 where it is 亿元: the eco-tourism share fell to 0.0013 % and its row flipped to "not met"
     _csv(d / "economy.csv", lambda f: _set(f, {"indicator": "eco_tourism_revenue"}, unit="万元"))
+
+
+@variant("one_townships_gdp_under_the_wrong_unit", problems=["implausible_figure"])
+def _(d, cfg):
+    # 128.60 亿元 written under 万元 for one township: 16 元 per resident, hidden in the sum over the townships
+    _csv(d / "regions.csv", lambda f: _set(f, {"id": "caoe"}, gdp_unit="万元"))
+
+
+@variant("one_townships_gdp_under_the_wrong_unit_without_its_population", problems=["implausible_figure"])
+def _(d, cfg):
+    # no population to divide by: 128.60 万元 is 1.1·10⁻⁵ of the county's GDP
+    _csv(d / "regions.csv", lambda f: _set(f, {"id": "caoe"}, population="", population_unit="", gdp_unit="万元"))
+
+
+@variant("one_townships_population_under_the_wrong_unit", problems=["implausible_figure"])
+def _(d, cfg):
+    # 7.85 万人 written under 人: 16 million 元 of GDP per resident in one township
+    _csv(d / "regions.csv", lambda f: _set(f, {"id": "caoe"}, population_unit="人"))
 
 
 @variant("unknown_service", problems=["unknown_service"])
@@ -849,3 +880,33 @@ def test_a_small_percentage_that_may_be_true_is_not_taken_for_a_share():
     # growth of 0.5 % against 2 %: a true small percentage; 0.0001 % is no share of 3 % either; km² is no per cent
     assert [w.row for w in status_written_as_share(table, 2021)] == [3]
     assert status_written_as_share(table, 2020) == []
+
+
+def test_a_target_of_a_year_gone_by_is_named_row_by_row():
+    from gep.account.checks import targets_expired
+    from gep.indicators.two_mountains import evaluate_indicator_table
+
+    table = pd.DataFrame({
+        "no": [1, 2, 3], "indicator_zh": ["甲", "乙", "丙"], "indicator_en": ["a", "b", "c"], "unit": ["%"] * 3,
+        "target_text": [">90%", ">90%", ">90%"], "target_value": [90.0, 90.0, 90.0], "direction": ["greater_than"] * 3,
+        "status_value": ["95", "95", "95"], "status_number": [95.0, 95.0, 95.0], "year": [2025] * 3,
+        "computed_by": [""] * 3, "target_year": pd.array([2024, 2025, None], dtype="Int64"),
+        "baseline_value": [None] * 3, "tolerance": [None] * 3, "achieved": [None] * 3})
+    out = evaluate_indicator_table(table)
+    assert list(out["met"]) == [True, True, True]                       # the verdicts are as before ...
+    assert "target year 2024 has passed" in out.at[0, "reason_en"] and "目标年 2024 已过" in out.at[0, "reason_zh"]
+    assert "passed" not in out.at[1, "reason_en"] and "passed" not in out.at[2, "reason_en"]   # ... and said of row 1 only
+    (w,) = targets_expired(table, 2025)
+    assert w.code == "target_year_passed" and "indicators 1 have target years (latest 2024)" in w.en
+    assert targets_expired(table, 2024) == []
+
+
+def test_a_target_written_as_a_share_is_named_and_a_small_true_one_is_not():
+    from gep.account.checks import target_written_as_share
+
+    table = pd.DataFrame({"no": [1, 2, 3, 4], "unit": ["%", "%", "%", "万元"], "target_value": [0.02, 0.5, 0.02, 0.02],
+                          "status_number": [2.5, 0.8, 40.0, 2.5], "year": [2021] * 4})
+    # 0.02 against a growth of 2.5 %: a share; 0.5 % against 0.8 %: both small and true; 0.02 against 40 % is no
+    # share of it (×100 is 2, twenty times below); 万元 is no per cent
+    assert [w.row for w in target_written_as_share(table, 2021)] == [2]
+    assert target_written_as_share(table, 2020) == []

@@ -365,6 +365,7 @@ def figures_agree(inputs: dict, account) -> tuple[list[Problem], list[Problem]]:
     if cfg.get("plausibility", True):
         if same_year:
             problems.extend(_townships_within_county(rt, root))
+            problems.extend(_township_magnitudes(rt, root))
         problems.extend(_magnitudes(econ_values, root, _economy_file(econ)))
     return problems, []
 
@@ -458,6 +459,48 @@ def _townships_within_county(rt, root: dict) -> list[Problem]:
             file=str(getattr(rt, "file", "regions")), column=key, value=largest[0] if largest else None,
             hint_zh="检查这些乡镇的单位（人/万人，元/万元/亿元）",
             hint_en="check the units of these townships (人/万人, 元/万元/亿元)"))
+    return out
+
+
+#: a township's GDP, when not zero, is at least this share of its county's: a township's GDP in 万元 written under
+#: 亿元 is 10⁴ times too small (曹娥街道's 128.6 亿元 of 上虞区's 1,135.68 亿元 became 1.1·10⁻⁵ of it); the smallest
+#: township of a county of 1,000 亿元 would need less than 1,000 万元 of GDP to fall below
+TOWNSHIP_LEAST_SHARE_OF_GDP = 1e-4
+
+
+def _township_magnitudes(rt, root: dict) -> list[Problem]:
+    """Each township's own figures: GDP per resident within :data:`PLAUSIBLE` (one township's GDP in 万元 under
+    亿元 is 10⁴ times too small, and hides in the sum over the townships), and, without a population, a township's
+    GDP at least :data:`TOWNSHIP_LEAST_SHARE_OF_GDP` of the county's."""
+    leaves = [r for r in rt.leaves if r != rt.root]
+    if not leaves or not {"population_persons", "gdp_yuan"} <= set(rt.frame):
+        return []
+    lo, hi, unit, why_zh, why_en = PLAUSIBLE["gdp_per_resident"]
+    frame = rt.frame.loc[leaves]
+    pop = pd.to_numeric(frame["population_persons"], errors="coerce")
+    gdp = pd.to_numeric(frame["gdp_yuan"], errors="coerce")
+    county_gdp = root.get("gdp")
+    file = str(getattr(rt, "file", "regions"))
+    out = []
+    for region, p, g in zip(leaves, pop.tolist(), gdp.tolist()):
+        row = int(frame.at[region, "_row"]) if "_row" in frame else None
+        name = f"{frame.at[region, 'name_zh']} {region}" if "name_zh" in frame else region
+        if p == p and g == g and p > 0 and not lo <= g / p <= hi:
+            out.append(problem(
+                "implausible_figure", f"{name} 的人均地区生产总值 {g / p:,.6g} {unit}，不在合理范围 {lo:g}–{hi:g} {unit} 内",
+                f"GDP per resident of {name} is {g / p:,.6g} {unit}, outside the plausible range {lo:g}–{hi:g} {unit}",
+                file=file, row=row, column="gdp", value=region,
+                hint_zh=f"该乡镇：{why_zh}" + _SWITCH_OFF[0], hint_en=f"this township: {why_en}" + _SWITCH_OFF[1]))
+        elif g == g and county_gdp is not None and not pd.isna(county_gdp) and float(county_gdp) > 0 \
+                and 0 < g < TOWNSHIP_LEAST_SHARE_OF_GDP * float(county_gdp):
+            share = g / float(county_gdp)
+            least = TOWNSHIP_LEAST_SHARE_OF_GDP
+            out.append(problem(
+                "implausible_figure", f"{name} 的地区生产总值 {g:,.6g} 元仅为全县的 {share:.2g}（不足 {least:g}）",
+                f"the GDP of {name}, {g:,.6g} 元, is only {share:.2g} of the county's (below {least:g})",
+                file=file, row=row, column="gdp", value=region,
+                hint_zh="检查该乡镇 GDP 的单位（元/万元/亿元）" + _SWITCH_OFF[0],
+                hint_en="check the unit of this township's GDP (元/万元/亿元)" + _SWITCH_OFF[1]))
     return out
 
 
@@ -590,6 +633,51 @@ def status_written_as_share(table: pd.DataFrame, year: int) -> list[Problem]:
                 file=table.attrs.get("file"), row=csv_row(i, first_row), column="status_value", value=s,
                 hint_zh="unit 为 % 时 status_value 写百分数", hint_en="with unit %, write status_value as a percentage"))
     return out
+
+
+def target_written_as_share(table: pd.DataFrame, year: int) -> list[Problem]:
+    """Warnings for the Two-Mountains rows of ``year`` whose ``target_value`` looks like a share where the unit says
+    per cent: below 1, at least :data:`SHARE_FOR_PERCENT` times below a status of 1 % or more, and within that factor
+    of it once multiplied by 100 (a growth target of 0.02 against a growth of 2.5 %). The mirror of
+    :func:`status_written_as_share`; a target of 0.5 % may be true, and the verdict it gives is named."""
+    from ..errors import csv_row
+
+    out = []
+    first_row = table.attrs.get("first_row", 2)
+    for i, r in enumerate(table.to_dict("records")):
+        s, target = r.get("status_number"), r.get("target_value")
+        if str(r.get("unit", "")).strip() not in ("%", "％") or r.get("year") != year or s is None or target is None \
+                or pd.isna(s) or pd.isna(target) or not 0 < abs(target) < 1 or abs(s) < 1:
+            continue
+        if abs(target) * SHARE_FOR_PERCENT <= abs(s) and \
+                abs(s) / SHARE_FOR_PERCENT <= abs(target) * 100 <= abs(s) * SHARE_FOR_PERCENT:
+            out.append(problem(
+                "target_written_as_share", f"两山指标第 {r['no']} 项：目标值 {target:g}（单位 %）比现状 {s:g} 低两个数量级："
+                f"若为比例，应写 {target * 100:g}", f"Two-Mountains indicator {r['no']}: target {target:g} (unit %) is two "
+                f"orders of magnitude below its status {s:g}: if it is a share, write {target * 100:g}",
+                file=table.attrs.get("file"), row=csv_row(i, first_row), column="target_value", value=target,
+                hint_zh="unit 为 % 时 target_value 写百分数", hint_en="with unit %, write target_value as a percentage"))
+    return out
+
+
+def targets_expired(table: pd.DataFrame, year: int) -> list[Problem]:
+    """A warning naming the Two-Mountains rows whose ``target_year`` is before the account year: they are judged
+    against targets that have expired (a 2024 plan's targets in a 2025 account). Each such row's reason says so."""
+    if "target_year" not in table:
+        return []
+    years = pd.to_numeric(table["target_year"], errors="coerce")
+    old = table[(years < year).fillna(False).to_numpy(dtype=bool)]
+    if old.empty:
+        return []
+    nos = "、".join(str(n) for n in old["no"])
+    last = int(pd.to_numeric(old["target_year"]).max())
+    return [problem(
+        "target_year_passed", f"两山指标第 {nos} 项的目标年（最晚 {last}）早于核算年 {year}：按已到期的目标判断是否达标",
+        f"Two-Mountains indicators {nos.replace('、', ', ')} have target years (latest {last}) before the account year "
+        f"{year}: they are judged against targets that have expired", file=table.attrs.get("file"),
+        column="target_year", value=last,
+        hint_zh="换用现行规划的指标表（目标与目标年），或检查核算年份",
+        hint_en="use the indicator table of the plan in force (its targets and target years), or check the account year")]
 
 
 def official_purpose(config: dict, quality: dict, source: str) -> list[Problem]:

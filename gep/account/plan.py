@@ -201,7 +201,9 @@ def _build_plan(account) -> Plan:
         problems.extend(checks.official_purpose(account.config, plan.quality, account.source))
         warnings.extend(checks.quality_warning(plan.quality, account.config))
         if inputs.get("two_mountains") is not None and not problems:
-            warnings.extend(checks.status_written_as_share(inputs["two_mountains"], account.year))
+            table = inputs["two_mountains"]
+            for check in (checks.status_written_as_share, checks.target_written_as_share, checks.targets_expired):
+                warnings.extend(check(table, account.year))
             try:
                 plan.two_mountains = evaluate_two_mountains(account, inputs, plan.indicators)
             except GepError as exc:

@@ -129,6 +129,14 @@ def _judge(r: Mapping, value, prev: float | None, rtol: float):
         f"differs from {kind} {_fmt(ref)} by {_fmt(value - ref)}, tolerance ±{_fmt(tol)}: {'met' if ok else 'not met'}"
 
 
+def _target_year_passed(r: Mapping) -> tuple[int, int] | None:
+    """``(target_year, year)`` when the row's target is for a year before the year of its value, else None."""
+    target_year, year = _num(r.get("target_year")), _num(r.get("year"))
+    if target_year is None or year is None or target_year >= year:
+        return None
+    return int(target_year), int(year)
+
+
 #: the judgement of one row: ``judge_row(row, value, previous, rtol) -> (met, reference, reference_kind,
 #: reason_zh, reason_en)`` -- what :func:`evaluate_indicator_table` applies to every row (an uncertainty
 #: run applies it to every draw of a computed value)
@@ -169,7 +177,8 @@ def evaluate_indicator_table(
         reference_kind`` (``target`` / ``baseline`` / ``previous`` /
         ``target_text`` / ``achieved`` / empty), ``met`` (True, False or None)
         and ``reason_zh, reason_en`` saying why -- e.g. "no previous year to
-        compare" rather than a guess.
+        compare" rather than a guess. A row whose ``target_year`` is before
+        its ``year`` says that its target has expired.
 
     Raises
     ------
@@ -232,6 +241,10 @@ def evaluate_indicator_table(
         if source == "missing" and cb and r["direction"] != "qualitative":
             why_zh += f"（由 gep 计算的 {cb} 未提供）"
             why_en += f" (the value gep computes, {cb}, was not given)"
+        passed = _target_year_passed(r)
+        if passed is not None:
+            why_zh += f"（目标年 {passed[0]} 已过：按已到期的目标判断 {passed[1]} 年）"
+            why_en += f" (target year {passed[0]} has passed: {passed[1]} judged against an expired target)"
         rows.append({
             "no": no,
             "indicator_zh": r["indicator_zh"],
