@@ -477,14 +477,16 @@ def _township_magnitudes(rt, root: dict) -> list[Problem]:
         return []
     lo, hi, unit, why_zh, why_en = PLAUSIBLE["gdp_per_resident"]
     frame = rt.frame.loc[leaves]
-    pop = pd.to_numeric(frame["population_persons"], errors="coerce")
-    gdp = pd.to_numeric(frame["gdp_yuan"], errors="coerce")
+    pop = pd.to_numeric(frame["population_persons"], errors="coerce").tolist()
+    gdp = pd.to_numeric(frame["gdp_yuan"], errors="coerce").tolist()
+    rows = frame["_row"].tolist() if "_row" in frame else [None] * len(leaves)
+    names = frame["name_zh"].tolist() if "name_zh" in frame else [""] * len(leaves)
     county_gdp = root.get("gdp")
     file = str(getattr(rt, "file", "regions"))
     out = []
-    for region, p, g in zip(leaves, pop.tolist(), gdp.tolist()):
-        row = int(frame.at[region, "_row"]) if "_row" in frame else None
-        name = f"{frame.at[region, 'name_zh']} {region}" if "name_zh" in frame else region
+    for region, p, g, row, name_zh in zip(leaves, pop, gdp, rows, names):
+        name = f"{name_zh} {region}".strip()
+        row = None if row is None or pd.isna(row) else int(row)
         if p == p and g == g and p > 0 and not lo <= g / p <= hi:
             out.append(problem(
                 "implausible_figure", f"{name} 的人均地区生产总值 {g / p:,.6g} {unit}，不在合理范围 {lo:g}–{hi:g} {unit} 内",
@@ -611,6 +613,26 @@ def indicator_ranges(indicators: dict) -> list[Problem]:
 SHARE_FOR_PERCENT = 10.0
 
 
+def _percent_pairs(table: pd.DataFrame, year: int) -> list[tuple[int, dict, float, float]]:
+    """``(position, row, status, target)`` of the Two-Mountains rows of ``year`` with unit % and both numbers."""
+    needed = {"unit", "year", "status_number", "target_value"}
+    if not needed <= set(table):
+        return []
+    status = pd.to_numeric(table["status_number"], errors="coerce")
+    target = pd.to_numeric(table["target_value"], errors="coerce")
+    year_of = pd.to_numeric(table["year"], errors="coerce")
+    mask = (table["unit"].astype(str).str.strip().isin(("%", "％")) & (year_of == year) & status.notna()
+            & target.notna()).to_numpy(dtype=bool)
+    return [(int(i), table.iloc[i].to_dict(), float(status.iat[i]), float(target.iat[i])) for i in np.flatnonzero(mask)]
+
+
+def _within_reach(small: float, large: float) -> bool:
+    """``small`` (below 1) is :data:`SHARE_FOR_PERCENT` times below ``large`` (1 or more), and 100 times it within
+    that factor of ``large``: a share written where a percentage is meant."""
+    return (0 < abs(small) < 1 <= abs(large) and abs(small) * SHARE_FOR_PERCENT <= abs(large)
+            and abs(large) / SHARE_FOR_PERCENT <= abs(small) * 100 <= abs(large) * SHARE_FOR_PERCENT)
+
+
 def status_written_as_share(table: pd.DataFrame, year: int) -> list[Problem]:
     """Warnings for the Two-Mountains rows of ``year`` whose ``status_value`` looks like a share where the unit
     says per cent: below 1, at least :data:`SHARE_FOR_PERCENT` times below a target of 1 % or more, and within
@@ -618,21 +640,14 @@ def status_written_as_share(table: pd.DataFrame, year: int) -> list[Problem]:
     may be true; the verdict it gives is named so that a reader checks it."""
     from ..errors import csv_row
 
-    out = []
     first_row = table.attrs.get("first_row", 2)
-    for i, r in enumerate(table.to_dict("records")):
-        s, target = r.get("status_number"), r.get("target_value")
-        if str(r.get("unit", "")).strip() not in ("%", "％") or r.get("year") != year or s is None or target is None \
-                or pd.isna(s) or pd.isna(target) or not 0 < abs(s) < 1 or target < 1:
-            continue
-        if abs(s) * SHARE_FOR_PERCENT <= target and target / SHARE_FOR_PERCENT <= abs(s) * 100 <= target * SHARE_FOR_PERCENT:
-            out.append(problem(
-                "status_written_as_share", f"两山指标第 {r['no']} 项：现状值 {s:g}（单位 %）比目标 {target:g} 低两个数量级："
-                f"若为比例，应写 {s * 100:g}", f"Two-Mountains indicator {r['no']}: status {s:g} (unit %) is two orders of "
-                f"magnitude below its target {target:g}: if it is a share, write {s * 100:g}",
-                file=table.attrs.get("file"), row=csv_row(i, first_row), column="status_value", value=s,
-                hint_zh="unit 为 % 时 status_value 写百分数", hint_en="with unit %, write status_value as a percentage"))
-    return out
+    return [problem(
+        "status_written_as_share", f"两山指标第 {r['no']} 项：现状值 {s:g}（单位 %）比目标 {target:g} 低两个数量级："
+        f"若为比例，应写 {s * 100:g}", f"Two-Mountains indicator {r['no']}: status {s:g} (unit %) is two orders of "
+        f"magnitude below its target {target:g}: if it is a share, write {s * 100:g}",
+        file=table.attrs.get("file"), row=csv_row(i, first_row), column="status_value", value=s,
+        hint_zh="unit 为 % 时 status_value 写百分数", hint_en="with unit %, write status_value as a percentage")
+        for i, r, s, target in _percent_pairs(table, year) if target >= 1 and _within_reach(s, target)]
 
 
 def target_written_as_share(table: pd.DataFrame, year: int) -> list[Problem]:
@@ -642,22 +657,14 @@ def target_written_as_share(table: pd.DataFrame, year: int) -> list[Problem]:
     :func:`status_written_as_share`; a target of 0.5 % may be true, and the verdict it gives is named."""
     from ..errors import csv_row
 
-    out = []
     first_row = table.attrs.get("first_row", 2)
-    for i, r in enumerate(table.to_dict("records")):
-        s, target = r.get("status_number"), r.get("target_value")
-        if str(r.get("unit", "")).strip() not in ("%", "％") or r.get("year") != year or s is None or target is None \
-                or pd.isna(s) or pd.isna(target) or not 0 < abs(target) < 1 or abs(s) < 1:
-            continue
-        if abs(target) * SHARE_FOR_PERCENT <= abs(s) and \
-                abs(s) / SHARE_FOR_PERCENT <= abs(target) * 100 <= abs(s) * SHARE_FOR_PERCENT:
-            out.append(problem(
-                "target_written_as_share", f"两山指标第 {r['no']} 项：目标值 {target:g}（单位 %）比现状 {s:g} 低两个数量级："
-                f"若为比例，应写 {target * 100:g}", f"Two-Mountains indicator {r['no']}: target {target:g} (unit %) is two "
-                f"orders of magnitude below its status {s:g}: if it is a share, write {target * 100:g}",
-                file=table.attrs.get("file"), row=csv_row(i, first_row), column="target_value", value=target,
-                hint_zh="unit 为 % 时 target_value 写百分数", hint_en="with unit %, write target_value as a percentage"))
-    return out
+    return [problem(
+        "target_written_as_share", f"两山指标第 {r['no']} 项：目标值 {target:g}（单位 %）比现状 {s:g} 低两个数量级："
+        f"若为比例，应写 {target * 100:g}", f"Two-Mountains indicator {r['no']}: target {target:g} (unit %) is two "
+        f"orders of magnitude below its status {s:g}: if it is a share, write {target * 100:g}",
+        file=table.attrs.get("file"), row=csv_row(i, first_row), column="target_value", value=target,
+        hint_zh="unit 为 % 时 target_value 写百分数", hint_en="with unit %, write target_value as a percentage")
+        for i, r, s, target in _percent_pairs(table, year) if _within_reach(target, s)]
 
 
 def targets_expired(table: pd.DataFrame, year: int) -> list[Problem]:
