@@ -440,6 +440,12 @@ def _(d, cfg):
     _csv(d / "regions.csv", lambda f: _set(f, {"id": "caoe"}, population_unit="人"))
 
 
+@variant("so2_price_in_yuan_per_kg_under_yuan_per_t", warnings=["coefficient_far_from_reference"])
+def _(d, cfg):
+    # 1263.16 元/kg where 元/t was meant: air purification 692 times larger without a word before
+    _csv(d / "coefficients" / "example.csv", lambda f: _set(f, {"key": "price.so2"}, unit="元/kg"))
+
+
 @variant("unknown_service", problems=["unknown_service"])
 def _(d, cfg):
     _edit(cfg, "other_products = false", "other_products = false\nwater_conservaton = \"tabular\"")
@@ -910,3 +916,17 @@ def test_a_target_written_as_a_share_is_named_and_a_small_true_one_is_not():
     # share of it (×100 is 2, twenty times below); 万元 is no per cent
     assert [w.row for w in target_written_as_share(table, 2021)] == [2]
     assert target_written_as_share(table, 2020) == []
+
+
+def test_a_coefficient_far_from_the_set_it_extends_is_named_and_the_example_is_not(example_copy):
+    assert "coefficient_far_from_reference" not in _codes(gep.Account.from_config(example_copy).plan().warnings)
+    table = example_copy.parent / "coefficients" / "example.csv"
+    # cn-rcees holds price.cod = 700 元/t: 30 times is the edge, 31 times (in 元/kg: 21.7 → 21,700 元/t) is named
+    for value, unit, named in (("21.0", "元/kg", False), ("21.7", "元/kg", True), ("23.3", "元/t", True),
+                               ("24", "元/t", False)):
+        _csv(table, lambda f: _set(f, {"key": "price.cod"}, value=value, unit=unit))
+        warnings = [w for w in gep.Account.from_config(example_copy).plan().warnings
+                    if w.code == "coefficient_far_from_reference"]
+        assert bool(warnings) is named, (value, unit)
+        if named:
+            assert warnings[0].column == "value" and "price.cod" in warnings[0].en and "cn-rcees" in warnings[0].en

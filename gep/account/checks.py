@@ -202,6 +202,70 @@ def coefficient_rows_for_no_region(ctx) -> list[Problem]:
     return out
 
 
+#: a coefficient row this many times above or below every row of its key in the sets its set extends: a unit slip
+#: (元/kg for 元/t is 1,000 times; g/m² for t/hm² 100 times) rather than a county that differs. Prices of other
+#: years and places differ by less: the shipped sets' CO₂ prices, the widest, span 13 times (29.57–380 元/t)
+FAR_FROM_REFERENCE = 30.0
+
+
+def coefficients_far_from_reference(ctx) -> list[Problem]:
+    """Warnings: a row of a set in the account's chain whose value, in its key's unit, is more than
+    :data:`FAR_FROM_REFERENCE` times above or below every row of the same key (and ecosystem) in the sets it
+    extends. A county's SO₂ price in 元/kg where the unit column says 元/t made air purification 692 times larger
+    without a word; the sets it extends (cn-rcees: 1,200 元/t) say what such a value looks like."""
+    from ..coefficients.keys import key_spec
+    from ..units import conversion_factor
+
+    cs = getattr(ctx, "coefficients", None)
+    table = getattr(cs, "table", None)
+    chain = list(getattr(cs, "chain", None) or [])
+    if table is None or table.empty or "_set" not in table or len(chain) < 2:
+        return []
+    depth = {sid: i for i, sid in enumerate(chain)}  # 0: the account's own set; higher: the sets it extends
+    frame = table[table["_set"].isin(depth)]
+    shared = frame.groupby("key", sort=True)["_set"].nunique()  # keys with rows in two sets or more
+    frame = frame[frame["key"].isin(shared.index[shared.to_numpy() > 1])]
+    out = []
+    by_key: dict[str, list] = {}
+    columns = ("key", "ecosystem", "value", "unit", "_set", "_file", "_row")
+    for r in zip(*(frame[c].tolist() for c in columns)):
+        by_key.setdefault(r[0], []).append(dict(zip(columns, r)))
+    for key in sorted(by_key):
+        spec = key_spec(key)
+        if spec is None:
+            continue
+        values = []  # (depth of its set, ecosystem, value in the key's unit, row)
+        for r in by_key[key]:
+            try:
+                v = float(r["value"]) * conversion_factor(str(r["unit"] or "1"), spec.unit)
+            except (TypeError, ValueError):
+                continue
+            values.append((depth[r["_set"]], str(r["ecosystem"]), v, r))
+        for d, eco, v, r in values:
+            reference = [(w, o["_set"]) for e, x, w, o in values if e > d and x in (eco, "*") and w > 0]
+            if v <= 0 or not reference:
+                continue
+            (low, _), (high, high_set) = min(reference), max(reference)
+            if low / FAR_FROM_REFERENCE <= v <= high * FAR_FROM_REFERENCE:
+                continue
+            above = v > high
+            times = v / high if above else low / v
+            ref = f"{high_set}：" + f"{low:,.6g}" + (f"–{high:,.6g}" if high != low else "") + f" {spec.unit}"
+            ref_en = ref.replace("：", ": ")
+            where_zh = f"是所继承系数集取值（{ref}）的 {times:,.0f} 倍" if above else \
+                f"只有所继承系数集取值（{ref}）的 {times:,.0f} 分之一"
+            out.append(problem(
+                "coefficient_far_from_reference",
+                f"系数 {key} = {v:,.6g} {spec.unit}（{r['_set']}）{where_zh}：可能是单位错误",
+                f"coefficient {key} = {v:,.6g} {spec.unit} ({r['_set']}) is {times:,.0f} times "
+                f"{'above' if above else 'below'} the value of the set it extends ({ref_en}): a unit slip?",
+                file=str(r["_file"]), row=int(r["_row"]), column="value", value=key,
+                hint_zh="检查该行的单位（元/kg 是 元/t 的 1000 倍，g/m² 是 t/hm² 的 1/100）与小数点；数值无误时在 note 中说明原因",
+                hint_en="check the row's unit (元/kg is 1,000 times 元/t; g/m² a hundredth of t/hm²) and decimal point; if "
+                        "the value is right, say why in its note"))
+    return out
+
+
 def given_rows_are_used(ctx, services) -> list[Problem]:
     """Every row of the physical table must feed a service accounted with its ``given`` method."""
     if ctx.physical is None:
