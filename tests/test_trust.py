@@ -446,6 +446,18 @@ def _(d, cfg):
     _csv(d / "coefficients" / "example.csv", lambda f: _set(f, {"key": "price.so2"}, unit="元/kg"))
 
 
+@variant("npp_in_kg_under_t", warnings=["coefficient_below_typical"])
+def _(d, cfg):
+    # 12 kg/(hm²·a) written for 12 t: carbon sequestration and oxygen release a thousandth, without a word before
+    _csv(d / "coefficients" / "example.csv", lambda f: _set(f, {"key": "rate.npp"}, unit="kg/(hm²·a)"))
+
+
+@variant("transpiration_heat_in_j_under_kj", warnings=["coefficient_below_typical"])
+def _(d, cfg):
+    # 2500 J/(m²·d) for 2500 kJ: climate regulation −9 %, without a word before
+    _csv(d / "coefficients" / "example.csv", lambda f: _set(f, {"key": "rate.transpiration_heat"}, unit="J/(m²·d)"))
+
+
 @variant("unknown_service", problems=["unknown_service"])
 def _(d, cfg):
     _edit(cfg, "other_products = false", "other_products = false\nwater_conservaton = \"tabular\"")
@@ -930,3 +942,25 @@ def test_a_coefficient_far_from_the_set_it_extends_is_named_and_the_example_is_n
         assert bool(warnings) is named, (value, unit)
         if named:
             assert warnings[0].column == "value" and "price.cod" in warnings[0].en and "cn-rcees" in warnings[0].en
+
+
+def test_every_declared_floor_says_why_and_the_example_is_above_them(example_copy):
+    from gep.coefficients.keys import coefficient_keys
+
+    floors = {k: spec for k, spec in coefficient_keys().items() if spec.typical_min is not None}
+    assert {"rate.npp", "rate.transpiration_heat", "rate.evapotranspiration"} <= set(floors)
+    for key, spec in floors.items():
+        assert spec.typical_min > 0 and spec.typical_basis and re.search(r"[\u4e00-\u9fff]", spec.typical_basis_zh), key
+        assert spec.physical_max is None or spec.typical_min < spec.physical_max, key
+    assert "coefficient_below_typical" not in _codes(gep.Account.from_config(example_copy).plan().warnings)
+    # one warning for a key's rows of one set, naming the first and how many more
+    table = example_copy.parent / "coefficients" / "example.csv"
+    def in_metres(f):
+        et = f["key"] == "rate.evapotranspiration"
+        f.loc[et, "value"] = (f.loc[et, "value"].astype(float) / 1000).map(str)
+        return _set(f, {"key": "rate.evapotranspiration"}, low="", high="", distribution="", range_source="",
+                    range_note="")
+
+    _csv(table, in_metres)
+    warnings = [w for w in gep.Account.from_config(example_copy).plan().warnings if w.code == "coefficient_below_typical"]
+    assert len(warnings) == 1 and "rate.evapotranspiration" in warnings[0].en and "more rows" in warnings[0].en

@@ -266,6 +266,50 @@ def coefficients_far_from_reference(ctx) -> list[Problem]:
     return out
 
 
+def coefficients_below_typical(ctx) -> list[Problem]:
+    """Warnings: a positive row of the account's coefficient chain below the ``typical_min`` its key declares
+    (``gep/data/keys/*.toml``, each with its basis): NPP in kg/(hm²·a) under the unit t/(hm²·a) made carbon
+    sequestration and oxygen release a thousandth without a word. A warning, not an error: the bound is a
+    judgement, unlike ``physical_max``."""
+    from ..coefficients.keys import coefficient_keys, key_spec
+    from ..units import conversion_factor
+
+    cs = getattr(ctx, "coefficients", None)
+    table = getattr(cs, "table", None)
+    if table is None or table.empty:
+        return []
+    bounded = [k for k, spec in coefficient_keys().items() if spec.typical_min is not None]
+    rows = table[table["key"].isin(bounded)]
+    low: dict[tuple[str, str], list] = {}  # (key, set) -> its rows below the floor: one warning each
+    columns = ("key", "ecosystem", "value", "unit", "_set", "_file", "_row")
+    for key, eco, value, unit, set_id, file, row in zip(*(rows[c].tolist() for c in columns)):
+        spec = key_spec(key)
+        try:
+            v = float(value) * conversion_factor(str(unit or "1"), spec.unit)
+        except (TypeError, ValueError):
+            continue
+        if 0 < v < spec.typical_min:
+            low.setdefault((key, set_id), []).append((eco, v, file, row))
+    out = []
+    for (key, set_id), found in low.items():
+        spec = key_spec(key)
+        eco, v, file, row = found[0]
+        others = f"（及另外 {len(found) - 1} 行）" if len(found) > 1 else ""
+        others_en = f" (and {len(found) - 1} more rows)" if len(found) > 1 else ""
+        out.append(problem(
+            "coefficient_below_typical",
+            f"系数 {key}（{eco}，{set_id}）= {v:,.6g} {spec.unit}{others}，低于合理下限 {spec.typical_min:g} {spec.unit}："
+            f"{spec.typical_basis_zh}",
+            f"coefficient {key} ({eco}, {set_id}) = {v:,.6g} {spec.unit}{others_en} is below the plausible floor of "
+            f"{spec.typical_min:g} {spec.unit}: {spec.typical_basis}",
+            file=None if file is None or pd.isna(file) else str(file),
+            row=None if row is None or pd.isna(row) else int(row), column="value", value=key,
+            hint_zh="检查这些行的单位（kg 与 t、J 与 kJ、m 与 mm）与小数点；数值无误时在 note 中说明原因",
+            hint_en="check the unit of these rows (kg or t, J or kJ, m or mm) and the decimal point; if the value is "
+                    "right, say why in its note"))
+    return out
+
+
 def given_rows_are_used(ctx, services) -> list[Problem]:
     """Every row of the physical table must feed a service accounted with its ``given`` method."""
     if ctx.physical is None:

@@ -159,6 +159,7 @@ def _build_plan(account) -> Plan:
     problems.extend(checks.given_rows_are_used(ctx, services))
     warnings.extend(checks.coefficient_rows_for_no_region(ctx))
     warnings.extend(checks.coefficients_far_from_reference(ctx))
+    warnings.extend(checks.coefficients_below_typical(ctx))
     failed = failed_inputs(account, inputs)
     shared_steps, shared_coverage = _physical_steps_of(account)
     for sid, method in services:

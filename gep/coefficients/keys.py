@@ -30,6 +30,11 @@ class KeySpec:
     physical_max: float | None = None
     physical_basis: str = ""
     physical_basis_zh: str = ""
+    #: the smallest value a row of an applicable ecosystem type plausibly has, in :attr:`unit` (``None``: none
+    #: declared), and why: a value below it is named in a warning (a unit slip towards small: kg under t)
+    typical_min: float | None = None
+    typical_basis: str = ""
+    typical_basis_zh: str = ""
 
     @property
     def monetary(self) -> bool:
@@ -58,6 +63,9 @@ def _load_keys() -> dict[str, KeySpec]:
             physical_max=None if spec.get("physical_max") is None else float(spec["physical_max"]),
             physical_basis=str(spec.get("physical_basis", "")),
             physical_basis_zh=str(spec.get("physical_basis_zh", spec.get("physical_basis", ""))),
+            typical_min=None if spec.get("typical_min") is None else float(spec["typical_min"]),
+            typical_basis=str(spec.get("typical_basis", "")),
+            typical_basis_zh=str(spec.get("typical_basis_zh", spec.get("typical_basis", ""))),
         )
     return out
 
