@@ -114,6 +114,16 @@ def finite(da: xr.DataArray, service: str, step: str) -> None:
             hint_en="check the inputs and coefficients of this service (empty cells, nodata pixels, huge numbers)"))
 
 
+def _region_values(step) -> tuple[list[str], np.ndarray]:
+    """A step's value by region as labels and values: :attr:`gep.account.plan.Step.region_values` (summed once)
+    when the step has it, else summed here."""
+    if hasattr(type(step), "region_values"):
+        return step.region_values
+    da = step.value.data
+    r = da.sum("ecosystem") if "ecosystem" in da.dims else da
+    return np.asarray(r.region.values).astype(str).tolist(), np.asarray(r.values, dtype=float)
+
+
 def negative_totals(steps: dict) -> list[Problem]:
     """GEP, and GEP of each region, is never negative.
 
@@ -121,21 +131,26 @@ def negative_totals(steps: dict) -> list[Problem]:
     water supply of paddy fields, Xie 2015: −2.63 equivalents), but the total of
     a region is not: a negative total names the regions and the negative services.
     """
-    values = [s.value.data for s in steps.values() if s.value is not None]
-    if not values:
+    if all(s.value is None for s in steps.values()):
         return []
-    per_region = None  # GEP by region, a Series summed service by service (aligned on the region labels)
+    names0, per_region = None, None  # GEP by region, summed service by service
+    aligned: pd.Series | None = None  # the same, aligned on the labels, once a service has other regions
     negative_cells: dict[str, list[str]] = {}
     for sid, s in steps.items():
         if s.value is None:
             continue
-        da = s.value.data
-        r = da.sum("ecosystem") if "ecosystem" in da.dims else da
-        series = pd.Series(np.asarray(r.values, dtype=float), index=np.asarray(r.region.values).astype(str))
-        per_region = series if per_region is None else per_region.add(series, fill_value=0.0)
-        for reg in series.index[series.to_numpy() < 0]:
-            negative_cells.setdefault(str(reg), []).append(sid)
-    bad = sorted(map(str, per_region.index[per_region.to_numpy() < 0]))
+        names, values = _region_values(s)
+        for k in np.flatnonzero(values < 0):
+            negative_cells.setdefault(names[k], []).append(sid)
+        if aligned is None and (names0 is None or names == names0):  # the usual case: one array of the regions
+            names0, per_region = names, values.copy() if per_region is None else per_region + values
+            continue
+        if aligned is None:
+            aligned = pd.Series(per_region, index=names0)
+        aligned = aligned.add(pd.Series(values, index=names), fill_value=0.0)
+    if aligned is not None:
+        names0, per_region = [str(x) for x in aligned.index], aligned.to_numpy()
+    bad = sorted(names0[k] for k in np.flatnonzero(per_region < 0))
     total = float(per_region.sum())
     out = []
     if bad or total < 0:
@@ -213,10 +228,18 @@ def coefficients_far_from_reference(ctx) -> list[Problem]:
     :data:`FAR_FROM_REFERENCE` times above or below every row of the same key (and ecosystem) in the sets it
     extends. A county's SO₂ price in 元/kg where the unit column says 元/t made air purification 692 times larger
     without a word; the sets it extends (cn-rcees: 1,200 元/t) say what such a value looks like."""
+    cs = getattr(ctx, "coefficients", None)
+    if cs is None:
+        return []
+    return list(cs.derived("far_from_reference", lambda: _far_from_reference(cs)) if hasattr(cs, "derived")
+                else _far_from_reference(cs))
+
+
+def _far_from_reference(cs) -> list[Problem]:
+    """:func:`coefficients_far_from_reference` of the set ``cs`` (a property of the set alone: computed once)."""
     from ..coefficients.keys import key_spec
     from ..units import conversion_factor
 
-    cs = getattr(ctx, "coefficients", None)
     table = getattr(cs, "table", None)
     chain = list(getattr(cs, "chain", None) or [])
     if table is None or table.empty or "_set" not in table or len(chain) < 2:
@@ -271,10 +294,18 @@ def coefficients_below_typical(ctx) -> list[Problem]:
     (``gep/data/keys/*.toml``, each with its basis): NPP in kg/(hm²·a) under the unit t/(hm²·a) made carbon
     sequestration and oxygen release a thousandth without a word. A warning, not an error: the bound is a
     judgement, unlike ``physical_max``."""
+    cs = getattr(ctx, "coefficients", None)
+    if cs is None:
+        return []
+    return list(cs.derived("below_typical", lambda: _below_typical(cs)) if hasattr(cs, "derived")
+                else _below_typical(cs))
+
+
+def _below_typical(cs) -> list[Problem]:
+    """:func:`coefficients_below_typical` of the set ``cs`` (a property of the set alone: computed once)."""
     from ..coefficients.keys import coefficient_keys, key_spec
     from ..units import conversion_factor
 
-    cs = getattr(ctx, "coefficients", None)
     table = getattr(cs, "table", None)
     if table is None or table.empty:
         return []

@@ -61,6 +61,28 @@ class Step:
         return not self.problems and self.value is not None
 
     @property
+    def value_by_region(self):
+        """The value summed over the ecosystems, a ``(region,)`` DataArray (元), summed once: the quality and the
+        checks each read it."""
+        summed = self.__dict__.get("_value_by_region")
+        if summed is None or summed[0] is not self.value:  # summed again if the value was replaced
+            data = self.value.data
+            summed = self.__dict__["_value_by_region"] = (
+                self.value, data.sum("ecosystem") if "ecosystem" in data.dims else data)
+        return summed[1]
+
+    @property
+    def region_values(self) -> tuple[list[str], np.ndarray]:
+        """:attr:`value_by_region` as its region labels (Python strings) and its values (float): read once."""
+        read = self.__dict__.get("_region_values")
+        by_region = self.value_by_region
+        if read is None or read[0] is not by_region:
+            read = self.__dict__["_region_values"] = (
+                by_region, np.asarray(by_region.region.values).astype(str).tolist(),
+                np.asarray(by_region.values, dtype=float))
+        return read[1], read[2]
+
+    @property
     def value_total(self) -> float:
         """The service's value summed over the account (元; NaN counted as 0, as xarray's ``sum``), summed once:
         the indicators and two checks each read it."""

@@ -99,8 +99,8 @@ def quality_of(steps: dict, inputs: dict) -> dict:
                 if regions:
                     weak_rows.append({"service": sid, "status": st, "what": f"land use of {', '.join(regions)}",
                                       "file": inputs.get("land_use_file"), "row": None})
-        value = step.value.data
-        per_region = value.sum("ecosystem") if "ecosystem" in value.dims else value
+        per_region = _by_region(step)
+        labels, floats = _labels_and_floats(step, per_region)
         shares: dict[str, float] = {}
         stat_rows = [r for r in trace if str(r.get("key", "")).startswith("statistics.") and r.get("unit") == "元"]
         if stat_rows:
@@ -112,7 +112,7 @@ def quality_of(steps: dict, inputs: dict) -> dict:
             raw = sum(shares.values())
             shares = {k: v * scale / raw for k, v in shares.items()} if raw else {}
             # county rows are spread over the townships: each township's value has the service's mix
-            for region, v in zip(_labels(per_region), _floats(per_region)):
+            for region, v in zip(labels, floats):
                 mix = regional.setdefault(region, {})
                 for st, s in shares.items():
                     mix[st] = mix.get(st, 0.0) + (v * s / scale if scale else 0.0)
@@ -122,7 +122,7 @@ def quality_of(steps: dict, inputs: dict) -> dict:
             weakest_everywhere = _weakest_item(everywhere)
             picked: dict = {}  # the status of regions without rows of their own, by their land-use statuses
             no_land = ((raster_status,) if raster_status else ("unstated",)) if uses_land else ()
-            for region, v in zip(_labels(per_region), _floats(per_region)):
+            for region, v in zip(labels, floats):
                 # weakest of: the rows for every region, those for this one, then the land use's statuses
                 extra = (tuple(land.get(region, ())) or no_land) if uses_land and land else no_land
                 key = (region if region in by_region else None, extra)
@@ -192,10 +192,17 @@ def _ordered(d: dict) -> dict:
 _ORDER = {s: i for i, s in enumerate(STATUS_ORDER)}
 
 
-def _labels(per_region) -> list[str]:
-    """The region labels of a (region,) DataArray as Python strings."""
-    return np.asarray(per_region.region.values).astype(str).tolist()
+def _by_region(step):
+    """A step's value summed over the ecosystems (:attr:`gep.account.plan.Step.value_by_region`, summed once)."""
+    if hasattr(type(step), "value_by_region"):
+        return step.value_by_region
+    value = step.value.data
+    return value.sum("ecosystem") if "ecosystem" in value.dims else value
 
 
-def _floats(per_region) -> list[float]:
-    return np.asarray(per_region.values, dtype=float).tolist()
+def _labels_and_floats(step, per_region) -> tuple[list[str], list[float]]:
+    """The region labels (Python strings) and values (floats) of ``per_region``."""
+    if hasattr(type(step), "region_values"):
+        labels, values = step.region_values
+        return labels, values.tolist()
+    return np.asarray(per_region.region.values).astype(str).tolist(), np.asarray(per_region.values, float).tolist()

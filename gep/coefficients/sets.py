@@ -156,7 +156,7 @@ class CoefficientSet:
         return self  # an account deep-copies its config, which may hold the set itself (Account.from_inputs)
 
     #: look-ups computed from ``table`` on first use, and again after unpickling
-    _DERIVED = ("_cache", "_recs", "_idx", "_regions_for")
+    _DERIVED = ("_cache", "_recs", "_idx", "_regions_for", "_derived")
 
     def __getstate__(self) -> dict:
         """The set without its look-ups: a set sent to another process (a second process's results, a dask
@@ -339,6 +339,14 @@ class CoefficientSet:
             price_basis=str(opt("price_basis") or ""),
             valid_to=None if opt("valid_to") is None else int(float(opt("valid_to"))),
         )
+
+    def derived(self, name: str, compute):
+        """``compute()`` for this set, computed once and kept with its look-ups (not pickled): what every account
+        that uses the set asks of its rows, such as the checks of :mod:`gep.account.checks`."""
+        store = self.__dict__.setdefault("_derived", {})
+        if name not in store:
+            store[name] = compute()
+        return store[name]
 
     @property
     def _by_key(self) -> dict[str, pd.DataFrame]:
