@@ -38,12 +38,16 @@ __all__ = ["write_excel", "write_tables", "report_tables", "sheet_layout"]
 YI = 1e8
 
 
+#: the characters that take two columns: CJK (above U+2E80)
+_WIDE = re.compile("[\u2e81-\U0010ffff]")
+
+
 def _width(value) -> int:
-    """Columns the text of ``value`` takes: a CJK character (from U+2E80) two, any other one."""
+    """Columns the text of ``value`` takes: a CJK character (above U+2E80) two, any other one."""
     s = "" if value is None else str(value)
     if s.isascii():   # most cells (numbers, ids): one column a character
         return len(s)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+    return len(s) + len(_WIDE.findall(s))
 
 
 _UNIT_IN_HEADER = re.compile(r"[(（]([^()（）]+)[)）]\s*$")
@@ -117,7 +121,8 @@ def sheet_layout(frame: pd.DataFrame, notes: Iterable[str] = ()) -> SheetLayout:
     notes = list(notes)
     header_row = len(notes) + (2 if notes else 1)
     # one object array per column (iterating a pandas string column cell by cell costs more than writing it)
-    columns = [frame.iloc[:, k].to_numpy(dtype=object) for k in range(frame.shape[1])]
+    block = frame.to_numpy(dtype=object)
+    columns = [block[:, k] for k in range(frame.shape[1])]
     widths = []
     for col, values in zip(frame.columns, columns):
         longest = max([_width(col) // 2 + 2] + [_width(v) for v in values[:200]]) if len(frame) else _width(col)
@@ -126,37 +131,61 @@ def sheet_layout(frame: pd.DataFrame, notes: Iterable[str] = ()) -> SheetLayout:
     if notes:
         rows.append(([], []))
     rows.append(([neutralise(str(col)) for col in frame.columns], [HEADER] * frame.shape[1]))
-    header_units = [_unit_of(col) for col in frame.columns]
-    identifier = [_identifies(col) for col in frame.columns]
     row_unit_col = next((frame.columns.get_loc(c) for c in ROW_UNIT_COLUMNS if c in frame.columns), None)
-    numeric = [pd.api.types.is_numeric_dtype(frame[col]) and not pd.api.types.is_bool_dtype(frame[col])
-               for col in frame.columns]
-    for row in zip(*columns):
-        values, styles = [], []
-        for j, v in enumerate(row):
-            if isinstance(v, float) and v != v:
-                v = None
-            elif hasattr(v, "item") and not isinstance(v, str):
-                v = v.item()
-            if identifier[j] and isinstance(v, float) and v.is_integer():
-                v = int(v)  # a year or row number held in a float column (one that has gaps): 2024, not 2024.0
-            style = None
-            if v is None and numeric[j]:
-                v, style = MISSING, MISSING_NUMBER
-            elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                unit = header_units[j]
-                if isinstance(v, int) and identifier[j]:
-                    unit = None  # a row number, a rank or a year is written as it is
-                elif unit is None and row_unit_col is not None and j != row_unit_col:
-                    unit = row[row_unit_col] if isinstance(row[row_unit_col], str) else None
-                if unit is not None or isinstance(v, float):
-                    style = number_style(unit or "")
-            else:
-                v = neutralise(v)  # text as text, never a formula
-            values.append(v)
-            styles.append(style)
-        rows.append((values, styles))
+    row_units = None if row_unit_col is None else \
+        [u if isinstance(u, str) else None for u in columns[row_unit_col]]
+    # column by column (what a cell becomes depends on its column and, for a number, its row's unit)
+    cells = [_column_cells(values, numeric=pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype),
+                           unit=_unit_of(col), identifier=_identifies(col),
+                           row_units=row_units if j != row_unit_col else None)
+             for j, (col, dtype, values) in enumerate(zip(frame.columns, frame.dtypes.tolist(), columns))]
+    for values, styles in zip(zip(*(c[0] for c in cells)), zip(*(c[1] for c in cells))):
+        rows.append((list(values), list(styles)))
     return SheetLayout(rows, widths, header_row)
+
+
+def _column_cells(values, *, numeric: bool, unit: str | None, identifier: bool,
+                  row_units: list | None) -> tuple[list, list]:
+    """The cells of one column of :func:`sheet_layout`: values and styles.
+
+    ``unit`` is the header's unit; without one, a number takes its row's unit from ``row_units`` (the unit column's
+    text, ``None`` where it has none). A column that identifies rows (``identifier``) writes its whole numbers as
+    they are. A missing value of a ``numeric`` column is :data:`MISSING`, any other missing value no cell.
+    """
+    if all(type(v) is float for v in values):  # a column of floats (the common case): no item() or int to check
+        if identifier and any(v.is_integer() for v in values):
+            pass  # years or row numbers held as floats: cell by cell below
+        elif unit is not None or row_units is None:
+            style = number_style(unit or "")
+            missing = (MISSING, MISSING_NUMBER) if numeric else (None, None)
+            cells = [(v, style) if v == v else missing for v in values]
+            return [c[0] for c in cells], [c[1] for c in cells]
+    elif all(type(v) is str for v in values):  # a column of text
+        return [neutralise(v) for v in values], [None] * len(values)
+    out, styles = [], []
+    for i, v in enumerate(values):
+        if isinstance(v, float) and v != v:
+            v = None
+        elif hasattr(v, "item") and not isinstance(v, str):
+            v = v.item()
+        if identifier and isinstance(v, float) and v.is_integer():
+            v = int(v)  # a year or row number held in a float column (one that has gaps): 2024, not 2024.0
+        style = None
+        if v is None and numeric:
+            v, style = MISSING, MISSING_NUMBER
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            u = unit
+            if isinstance(v, int) and identifier:
+                u = None  # a row number, a rank or a year is written as it is
+            elif u is None and row_units is not None:
+                u = row_units[i]
+            if u is not None or isinstance(v, float):
+                style = number_style(u or "")
+        else:
+            v = neutralise(v)  # text as text, never a formula
+        out.append(v)
+        styles.append(style)
+    return out, styles
 
 
 # ------------------------------------------------------------------ XlsxWriter (every workbook gep writes)

@@ -13,6 +13,8 @@ import copy
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 import gep
@@ -173,3 +175,10 @@ def test_text_a_worksheet_cannot_hold_is_an_error_naming_its_cell(tmp_path, exam
 def test_a_folder_that_does_not_exist_is_an_os_error(tmp_path, example_result):
     with pytest.raises(FileNotFoundError):
         write_excel(example_result, tmp_path / "no such folder" / "accounts.xlsx")
+
+
+@given(st.text(max_size=40))
+def test_width_counts_a_cjk_character_twice(text):
+    from gep.io.excel import _width
+
+    assert _width(text) == sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
