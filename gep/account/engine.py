@@ -105,7 +105,9 @@ def assemble(account, plan: Plan) -> AccountResult:
         extra={"areas": ctx.areas, "profile": account.config["account"]["profile"], "coefficient_set": cset,
                "dropped_services": list(plan.dropped),
                "two_mountains": plan.two_mountains,
-               "two_mountains_input": None if tm_input is None else table_for_year(inputs["two_mountains"], account.year),
+               "two_mountains_input": None if tm_input is None else (
+                   plan.two_mountains_input.copy() if plan.two_mountains_input is not None
+                   else table_for_year(inputs["two_mountains"], account.year)),
                "two_mountains_computed": computed_ids(plan.indicators) if tm_input is not None else None,
                "statistics_report": getattr(ctx.statistics, "report", None),
                "maps": ctx.params.get("_maps") or {},

@@ -123,6 +123,8 @@ class Plan:
     indicators: dict = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
     two_mountains: Any = None
+    #: the Two-Mountains table with the status values of other years blanked (:func:`table_for_year`), as judged
+    two_mountains_input: Any = None
     #: factor that brought the economy table's money to the account's prices (1 at current prices)
     economy_price_factor: float = 1.0
     problems: list = field(default_factory=list)
@@ -229,7 +231,9 @@ def _build_plan(account) -> Plan:
             for check in (checks.status_written_as_share, checks.target_written_as_share, checks.targets_expired):
                 warnings.extend(check(table, account.year))
             try:
-                plan.two_mountains = evaluate_two_mountains(account, inputs, plan.indicators)
+                plan.two_mountains_input = table_for_year(inputs["two_mountains"], account.year)
+                plan.two_mountains = evaluate_two_mountains(account, inputs, plan.indicators,
+                                                            table=plan.two_mountains_input)
             except GepError as exc:
                 problems.extend(exc.problems)
     return plan
@@ -418,11 +422,13 @@ def computed_ids(indicators: dict) -> dict:
     return {k: v for k, v in values.items() if k in COMPUTED_BY}
 
 
-def evaluate_two_mountains(account, inputs: dict, indicators: dict):
+def evaluate_two_mountains(account, inputs: dict, indicators: dict, *, table=None):
+    """The Two-Mountains table of the account's year judged (``table``: that table, when already made)."""
     from ..indicators.two_mountains import evaluate_indicator_table
 
-    return evaluate_indicator_table(table_for_year(inputs["two_mountains"], account.year),
-                                    computed=computed_ids(indicators))
+    if table is None:
+        table = table_for_year(inputs["two_mountains"], account.year)
+    return evaluate_indicator_table(table, computed=computed_ids(indicators))
 
 
 def order_statuses(statuses) -> list[str]:

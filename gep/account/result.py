@@ -64,20 +64,29 @@ class AccountResult:
 
     def __post_init__(self):
         # the labels accounts.nc has, on the arrays themselves: res.value.service_zh, .region_en, .category …
-        self.value = self._labelled(self.value)
-        self.value_by_ecosystem = self._labelled(self.value_by_ecosystem)
+        labels: dict = {}  # the label arrays by the labels they are for: the two arrays share their services and regions
+        self.value = self._labelled(self.value, labels)
+        self.value_by_ecosystem = self._labelled(self.value_by_ecosystem, labels)
 
-    def _labelled(self, da: xr.DataArray) -> xr.DataArray:
+    def _labelled(self, da: xr.DataArray, labels: dict | None = None) -> xr.DataArray:
+        labels = {} if labels is None else labels
         coords = {}
         if "service" in da.dims and len(self.services):
-            svc = self.services.reindex(da.service.values)
-            coords.update(service_zh=("service", svc["label_zh"].fillna("").to_numpy(dtype=str)),
-                          service_en=("service", svc["label_en"].fillna("").to_numpy(dtype=str)),
-                          category=("service", svc["category"].fillna("").to_numpy(dtype=str)))
+            ids = da.service.values
+            key = ("service", tuple(ids.tolist()))
+            if key not in labels:
+                svc = self.services.reindex(ids)
+                labels[key] = {name: ("service", svc[column].fillna("").to_numpy(dtype=str)) for name, column in
+                               (("service_zh", "label_zh"), ("service_en", "label_en"), ("category", "category"))}
+            coords.update({name: (dim, values.copy()) for name, (dim, values) in labels[key].items()})
         if "region" in da.dims and "name_zh" in self.regions:
-            reg = self.regions.reindex(da.region.values)
-            coords.update(region_zh=("region", reg["name_zh"].fillna("").to_numpy(dtype=str)),
-                          region_en=("region", reg["name_en"].fillna("").to_numpy(dtype=str)))
+            ids = da.region.values
+            key = ("region", tuple(ids.tolist()))
+            if key not in labels:
+                reg = self.regions.reindex(ids)
+                labels[key] = {name: ("region", reg[column].fillna("").to_numpy(dtype=str)) for name, column in
+                               (("region_zh", "name_zh"), ("region_en", "name_en"))}
+            coords.update({name: (dim, values.copy()) for name, (dim, values) in labels[key].items()})
         return da.assign_coords(coords) if coords else da
 
     # -------------------------------------------------------- aggregates
