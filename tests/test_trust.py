@@ -964,3 +964,17 @@ def test_every_declared_floor_says_why_and_the_example_is_above_them(example_cop
     _csv(table, in_metres)
     warnings = [w for w in gep.Account.from_config(example_copy).plan().warnings if w.code == "coefficient_below_typical"]
     assert len(warnings) == 1 and "rate.evapotranspiration" in warnings[0].en and "more rows" in warnings[0].en
+
+
+def test_a_small_township_with_its_people_is_not_taken_for_a_unit_slip():
+    from types import SimpleNamespace
+
+    from gep.account.checks import _township_magnitudes
+
+    frame = pd.DataFrame({"population_persons": [500.0, None, 800_000.0], "gdp_yuan": [2.5e7, 2.5e7, 4.9997e11],
+                          "name_zh": ["小镇", "无人口镇", "大镇"], "_row": [3, 4, 5]}, index=["small", "no_pop", "big"])
+    rt = SimpleNamespace(frame=frame, leaves=["small", "no_pop", "big"], root="county", file="regions.csv")
+    # 2,500 万元 is 5·10⁻⁵ of a county of 5,000 亿元: with its 500 people (50,000 元 each) a small township;
+    # without a population only the share is left to judge by, and it is below 10⁻⁴
+    problems = _township_magnitudes(rt, {"gdp": 5e11})
+    assert [(p.value, p.row) for p in problems] == [("no_pop", 4)]

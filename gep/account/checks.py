@@ -632,8 +632,8 @@ def _township_magnitudes(rt, root: dict) -> list[Problem]:
                 f"GDP per resident of {name} is {g / p:,.6g} {unit}, outside the plausible range {lo:g}–{hi:g} {unit}",
                 file=file, row=row, column="gdp", value=region,
                 hint_zh=f"该乡镇：{why_zh}" + _SWITCH_OFF[0], hint_en=f"this township: {why_en}" + _SWITCH_OFF[1]))
-        elif g == g and county_gdp is not None and not pd.isna(county_gdp) and float(county_gdp) > 0 \
-                and 0 < g < TOWNSHIP_LEAST_SHARE_OF_GDP * float(county_gdp):
+        elif not (p == p and p > 0) and g == g and county_gdp is not None and not pd.isna(county_gdp) \
+                and float(county_gdp) > 0 and 0 < g < TOWNSHIP_LEAST_SHARE_OF_GDP * float(county_gdp):
             share = g / float(county_gdp)
             least = TOWNSHIP_LEAST_SHARE_OF_GDP
             out.append(problem(
