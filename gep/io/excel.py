@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 import pandas as pd
 
 from .safe_text import UNSTORABLE, neutralise, shown_with_controls
-from .summary import total_key
+from .summary import in_measure, total_key
 
 from ..numformat import MISSING, excel_format
 
@@ -378,13 +378,15 @@ def report_tables(res, summary: dict | None = None) -> dict[str, tuple[pd.DataFr
 
     wide = (res.value / YI).to_pandas().T  # region × service
     wide.columns = [f"{res.services.at[c, 'label_zh']} {res.services.at[c, 'label_en']} (亿元)" for c in wide.columns]
-    wide.insert(0, "GEP (亿元)", (res.value.sum("service") / YI).to_series().reindex(wide.index))
+    measure = "GEP" if tk == "gep" else "ESV"  # an ESV account's columns say ESV
+    total_column = in_measure("GEP (亿元)", measure)
+    wide.insert(0, total_column, (res.value.sum("service") / YI).to_series().reindex(wide.index))
     wide.insert(0, "面积 Area (km²)", res.regions.loc[wide.index, "area_km2"].to_numpy())
     wide.insert(0, "Region", res.regions.loc[wide.index, "name_en"].to_numpy())
     wide.insert(0, "地区", res.regions.loc[wide.index, "name_zh"].to_numpy())
     wide.insert(0, "ID", wide.index)
-    wide.insert(len(wide.columns), "单位面积GEP GEP per area (万元/km²)",
-                wide["GEP (亿元)"] * 1e4 / wide["面积 Area (km²)"])
+    wide.insert(len(wide.columns), in_measure("单位面积GEP GEP per area (万元/km²)", measure),
+                wide[total_column] * 1e4 / wide["面积 Area (km²)"])
     by_region = wide.reset_index(drop=True)
 
     tidy = res.to_dataframe()
@@ -531,17 +533,20 @@ def write_excel(res, path: str | Path, *, summary: dict | None = None) -> Path:
     The summary sheet charts GEP by category, the sheet by region GEP by township.
     """
     n_cat = len(res.by_category)  # the rows of the summary sheet that follow its GEP row
+    measure = getattr(res, "measure", "GEP")  # an ESV account's charts say ESV
 
     def charts(wb, ws, title: str, frame: pd.DataFrame, layout: SheetLayout) -> None:
         start = layout.header_row - 1   # 0-based row of the header
         if title == "汇总 Summary":   # GEP by category: the rows after the GEP row
             rows = (start + 2, start + 1 + n_cat)
-            _add_bar_chart(wb, ws, "GEP 分类构成 GEP by category (亿元)", "亿元", values=(*rows, 2), categories=(*rows, 0),
+            _add_bar_chart(wb, ws, in_measure("GEP 分类构成 GEP by category (亿元)", measure), "亿元", values=(*rows, 2),
+                           categories=(*rows, 0),
                            width_cm=14, height_cm=6.0, anchor=(start, 6))
         elif title == "分区 By region":
-            col = list(frame.columns).index("GEP (亿元)")
+            col = list(frame.columns).index(in_measure("GEP (亿元)", measure))
             rows = (start + 1, start + len(frame))
-            _add_bar_chart(wb, ws, "乡镇 GEP GEP by township (亿元)", "亿元", values=(*rows, col), categories=(*rows, 1),
+            _add_bar_chart(wb, ws, in_measure("乡镇 GEP GEP by township (亿元)", measure), "亿元", values=(*rows, col),
+                           categories=(*rows, 1),
                            name_cell=(start, col), height_cm=max(7.5, 0.5 * len(frame)),
                            anchor=(start, len(frame.columns) + 1))
 

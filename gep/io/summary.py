@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 
@@ -40,6 +41,16 @@ def _clean(obj):
     if isinstance(obj, float):
         return None if math.isnan(obj) else obj
     return obj
+
+
+#: the word GEP in a label, not in "not GEP" / "不是 GEP" (what an ESV account says of itself)
+_GEP_WORD = re.compile(r"(?<!not )(?<!不是 )(?<![A-Za-z])GEP(?![A-Za-z])")
+
+
+def in_measure(text: str, measure: str) -> str:
+    """``text`` with the word GEP as ``measure``: the labels of an ESV account's workbook, report and charts say
+    ESV (which includes supporting services), never GEP."""
+    return text if measure == "GEP" else _GEP_WORD.sub(measure, text)
 
 
 def total_key(summary: dict) -> str:

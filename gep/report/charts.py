@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from ..numformat import fmt
+from ..io.summary import in_measure
 from .data import CATEGORY_LABELS, EFFECT_LABELS, ReportData
 from .fonts import use_cjk_font
 
@@ -273,7 +274,14 @@ def all_charts(data: ReportData) -> dict[str, object]:
         "map_per_km2": map_chart(data, "per_km2"),
         "waterfall": waterfall_chart(data),
     }
-    return {k: v for k, v in charts.items() if v is not None}
+    charts = {k: v for k, v in charts.items() if v is not None}
+    if data.measure != "GEP":  # an ESV account's charts say ESV where they say GEP
+        from matplotlib.text import Text
+
+        for fig in charts.values():
+            for t in fig.findobj(Text):
+                t.set_text(in_measure(t.get_text(), data.measure))
+    return charts
 
 
 def texts_of(fig) -> list[str]:

@@ -23,6 +23,7 @@ A figure that is missing is printed as "—" and the reason is said next to it.
 from __future__ import annotations
 
 import base64
+import contextvars
 import html
 import re
 
@@ -31,6 +32,7 @@ import pandas as pd
 from .. import __version__
 from ..numformat import DECIMALS, MISSING, fmt, fmt_money, is_missing
 from . import charts as C
+from ..io.summary import in_measure
 from .data import CATEGORY_LABELS, EFFECT_LABELS, ReportData
 
 __all__ = ["render_html", "SECTIONS"]
@@ -102,9 +104,18 @@ def e(text) -> str:
     return out
 
 
+#: what the report being rendered measures ("GEP", or "ESV"): its labels say so (:func:`_m`)
+_MEASURE: contextvars.ContextVar[str] = contextvars.ContextVar("measure", default="GEP")
+
+
+def _m(text: str) -> str:
+    """A label of the report in its account's measure (:func:`gep.io.summary.in_measure`)."""
+    return in_measure(text, _MEASURE.get())
+
+
 def bi(zh: str, en: str) -> str:
     """Chinese first, English beside."""
-    return f'{e(zh)} <span class="en">{e(en)}</span>'
+    return f'{e(_m(zh))} <span class="en">{e(_m(en))}</span>'
 
 
 def missing(reason: tuple[str, str] | None) -> str:
@@ -115,7 +126,7 @@ def missing(reason: tuple[str, str] | None) -> str:
 
 def table(headers: list[tuple[str, bool]], rows: list[list[str]], row_classes: list[str] | None = None) -> str:
     """``headers``: (label html, numeric?) pairs; ``rows``: cell html."""
-    head = "".join(f'<th class="num">{h}</th>' if num else f"<th>{h}</th>" for h, num in headers)
+    head = "".join(f'<th class="num">{_m(h)}</th>' if num else f"<th>{_m(h)}</th>" for h, num in headers)
     body = []
     for i, row in enumerate(rows):
         cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
@@ -131,7 +142,7 @@ def figure(fig, alt_zh: str, alt_en: str, caption: str = "") -> str:
     fig._gep_svg = svg  # a figure drawn once is not drawn again for another page
     data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     cap = f"<figcaption>{caption}</figcaption>" if caption else ""
-    return f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{e(alt_zh)} / {e(alt_en)}">{cap}</figure>'
+    return f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{e(_m(alt_zh))} / {e(_m(alt_en))}">{cap}</figure>'
 
 
 # ------------------------------------------------------------------ sections
@@ -149,6 +160,10 @@ def _header(d: ReportData) -> str:
 
 
 def _quality_banner(d: ReportData) -> str:
+    return _m(_quality_banner_text(d))
+
+
+def _quality_banner_text(d: ReportData) -> str:
     q = d.optional("quality")
     if q is None:
         return ""
@@ -210,7 +225,7 @@ def _warnings(d: ReportData) -> str:
 
 
 def _card(label_zh: str, label_en: str, value: str, unit: str, note: str = "") -> str:
-    return (f'<div class="card"><div class="label">{e(label_zh)}<br>{e(label_en)}</div>'
+    return (f'<div class="card"><div class="label">{e(_m(label_zh))}<br>{e(_m(label_en))}</div>'
             f'<div class="value">{value}<span class="unit">{e(unit)}</span></div>'
             + (f'<div class="note">{note}</div>' if note else "") + "</div>")
 
@@ -504,7 +519,7 @@ def _uncertainty(d: ReportData) -> str:
             for variant, val in rec.items():
                 v = val.get("value") if isinstance(val, dict) else val
                 if isinstance(v, (int, float)):
-                    vrows.append([e(label), e(item), e(variant), e(fmt_money(v))])
+                    vrows.append([e(_m(label)), e(item), e(variant), e(fmt_money(v))])
     if vrows:
         out.append(table(heads, vrows))
     elif variants is not None:
@@ -671,9 +686,13 @@ def render_html(d: ReportData, figs: dict | None = None) -> str:
     from .fonts import font_face_css
 
     figs = figs if figs is not None else C.all_charts(d)
-    body = "".join([_header(d), _headline(d), _composition(d, figs), _townships(d, figs), _two_mountains(d),
-                    _year_on_year(d, figs), _uncertainty(d), _appendix(d)])
-    title = f"{d.name.get('zh', '')} {d.year} GEP 核算报告 / GEP account report"
+    token = _MEASURE.set(d.measure)  # the labels of an ESV account's report say ESV
+    try:
+        body = "".join([_header(d), _headline(d), _composition(d, figs), _townships(d, figs), _two_mountains(d),
+                        _year_on_year(d, figs), _uncertainty(d), _appendix(d)])
+        title = _m(f"{d.name.get('zh', '')} {d.year} GEP 核算报告 / GEP account report")
+    finally:
+        _MEASURE.reset(token)
     text = html.unescape(re.sub(r"<[^>]+>", " ", body)) + title
     css = font_face_css(text) + CSS
     return ("<!DOCTYPE html>\n"

@@ -157,3 +157,38 @@ def test_a_folder_missing_its_workbook_or_polygons_says_so_not_that_the_config_g
     assert page.count("no accounts.xlsx") >= 2
     full = ReportData.from_folder(example_out)  # the complete folder keeps its tables and maps
     assert "two_mountains" not in full.reasons and "maps" not in full.reasons
+
+
+def test_an_esv_account_is_labelled_esv_in_its_report_charts_and_workbook(tmp_path):
+    """ESV (a value-transfer profile with supporting services) is not GEP: no label of its outputs says GEP."""
+    import shutil
+
+    import openpyxl
+
+    import gep
+    from gep.io.summary import in_measure
+    from gep.report import charts as C
+
+    folder = tmp_path / "county"
+    shutil.copytree(gep.example_config().parent, folder)
+    cfg = folder / "gep-value-transfer.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('profile = "xie2015-gep"', 'profile = "xie2015-esv"'),
+                   encoding="utf-8")
+    res = gep.Account.from_config(cfg).run()
+    assert res.measure == "ESV"
+    d = ReportData.from_result(res)
+    figs = C.all_charts(d)
+    drawn = [t for fig in figs.values() for t in C.texts_of(fig)]
+    assert any("ESV" in t for t in drawn) and not any("GEP" in t for t in drawn)
+    text = visible_text(render_html(d, figs))
+    assert "单位国土面积 ESV" in text and "ESV per km² of land" in text
+    assert "GEP" not in text.replace("not GEP", ""), text
+    # what an ESV report says of itself stays as it is
+    assert "Ecosystem service value (ESV, not GEP)" in text
+    out = res.write(tmp_path / "out")
+    wb = openpyxl.load_workbook(out["accounts.xlsx"])
+    header = [c.value for c in next(r for r in wb["分区 By region"].iter_rows() if r[0].value == "ID")]
+    assert "ESV (亿元)" in header and "单位面积ESV ESV per area (万元/km²)" in header and "GEP (亿元)" not in header
+    # the rule itself: the word, not other words, and never "not GEP"
+    assert in_measure("GEP per km², 人均GEP, not GEP, 不是 GEP, GEPS", "ESV") == "ESV per km², 人均ESV, not GEP, 不是 GEP, GEPS"
+    assert in_measure("GEP (亿元)", "GEP") == "GEP (亿元)"
