@@ -518,3 +518,35 @@ def test_a_years_nodata_values_add_to_the_shared_ones():
                                               "nodata": {"precipitation": -9999, "npp": 0}}
     assert for_year(cfg, 2021)["rasters"]["nodata"] == {"precipitation": -9999}
     assert cfg["rasters"]["nodata"] == {"precipitation": -9999}  # the shared config is not changed
+
+
+@pytest.mark.parametrize("layer, factor", [("npp", 0.001), ("evapotranspiration", 0.001),
+                                           ("rainfall_erosivity", 0.01)])
+def test_a_layer_mostly_below_its_floor_is_named(tmp_path, layer, factor):
+    """NPP in kg under t, ET in m under mm, R in hundreds: within the range (no error), most pixels below the floor."""
+    from gep.io.spatial import LAYER_FLOORS
+
+    arrays = layer_arrays(zone_array(), land_use_array(zone_array()))
+    arr = arrays[layer]
+    assert direct_load(write_county(tmp_path / "ok")).warnings == []
+    slipped = np.where(arr > 0, arr * factor, arr)
+    rin = direct_load(write_county(tmp_path / "slip", layers={layer: slipped}))
+    (w,) = rin.warnings
+    assert w.code == "raster_below_floor" and w.column == f"rasters.{layer}" and w.file.endswith(f"{layer}.tif")
+    assert f"below the plausible floor of {LAYER_FLOORS[layer][0]:g}" in w.en
+    # the account carries it as a warning, and still runs
+    acct = gep.Account.from_config(write_config(tmp_path / "slip", spatial=True))
+    assert "raster_below_floor" in [p.code for p in acct.plan().warnings] and acct.validate() == []
+
+
+def test_a_floor_judges_most_pixels_not_the_smallest(tmp_path):
+    arrays = layer_arrays(zone_array(), land_use_array(zone_array()))
+    npp = arrays["npp"].copy()
+    positive = np.argwhere(npp > 0)
+    few = positive[: len(positive) // 3]                 # a third of the pixels at 0.05 t/(hm²·a): a sparse patch
+    npp[few[:, 0], few[:, 1]] = 0.05
+    assert direct_load(write_county(tmp_path / "third", layers={"npp": npp})).warnings == []
+    most = positive[: 2 * len(positive) // 3]
+    npp[most[:, 0], most[:, 1]] = 0.05
+    assert [w.code for w in direct_load(write_county(tmp_path / "most", layers={"npp": npp})).warnings] == [
+        "raster_below_floor"]

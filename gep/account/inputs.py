@@ -289,6 +289,7 @@ class AccountInputs:
 
             out["rasters"] = attempt(load_rasters, raster_cfg, self.base_dir, rt.leaves, self.source)
             if out["rasters"] is not None:
+                out["warnings"].extend(out["rasters"].warnings)
                 for name, path in out["rasters"].files.items():
                     self._hash(f"raster:{name}", path)
                 if out["boundaries"] is None and out["rasters"].coverage is not None:

@@ -36,7 +36,7 @@ import xarray as xr
 from ..errors import ConfigError, RasterError, csv_row, problem
 
 __all__ = ["RasterInputs", "load_rasters", "check_ranges", "land_use_rows_from_rasters", "LAYER_UNITS",
-           "DERIVABLE_LAYER_UNITS", "LAYER_RANGES"]
+           "DERIVABLE_LAYER_UNITS", "LAYER_RANGES", "LAYER_FLOORS"]
 
 #: canonical unit of each named per-pixel layer
 LAYER_UNITS = {
@@ -98,6 +98,21 @@ LAYER_RANGES = {
 }
 
 
+#: the floor of a per-pixel layer in its canonical unit: most of a layer's pixels (with data, above 0) below it is
+#: a unit slip towards small, named in a warning (not an error: the value may be right). (floor, basis_zh, basis_en)
+LAYER_FLOORS = {
+    "npp": (0.1, "0.1 t/(hm²·a) 即每年 10 g/m² 干物质，是荒漠灌丛的下限（见系数键 rate.npp）：kg 写在 t 下只有千分之一",
+            "0.1 t/(hm²·a) is 10 g/m² of dry matter a year, the floor of desert scrub (see the key rate.npp): kg under t "
+            "is a thousandth"),
+    "evapotranspiration": (10.0, "森林、草地与湿地每年蒸散数百毫米（见系数键 rate.evapotranspiration）：以 m 为单位只有千分之一",
+                           "forests, grasslands and wetlands evaporate hundreds of millimetres a year (see the key "
+                           "rate.evapotranspiration): a layer in m is a thousandth"),
+    "rainfall_erosivity": (50.0, "中国各地的 R 约为 500–30 000 MJ·mm/(hm²·h·a)（见该图层的范围说明）：以 0.01 为单位或美制单位的数据需换算",
+                           "R is about 500–30 000 MJ·mm/(hm²·h·a) across China (see the layer's range): data in 0.01 "
+                           "units or in US customary units must be converted"),
+}
+
+
 class RasterInputs:
     """Opened raster layers on one grid, with zone → region mapping."""
 
@@ -110,6 +125,8 @@ class RasterInputs:
         self.code_format = code_format
         self.geodesic = geodesic
         self.files = files
+        #: warnings of the layers' values (:func:`check_ranges`): most pixels below :data:`LAYER_FLOORS`
+        self.warnings: list = []
 
     @property
     def land_use(self) -> xr.DataArray:
@@ -169,15 +186,17 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
         pixel_area_m2(lu.rio.transform(), lu.rio.crs, lu.shape[-2], geodesic=bool(cfg.get("geodesic", False)))
     except RasterError as exc:
         raise RasterError([replace(p, file=p.file or str(files["land_use"])) for p in exc.problems]) from None
-    check_ranges(layers, files)
+    warnings = check_ranges(layers, files)
     if polygons:
         from .zones import polygon_coverage
 
         zpath = Path(cfg["zones"]) if Path(cfg["zones"]).is_absolute() else base / cfg["zones"]
         files["zones"] = zpath
         cov = polygon_coverage(zpath, cfg.get("zone_id_field", "region"), lu, files["land_use"], list(regions))
-        return RasterInputs(layers, dict(enumerate(cov.regions)), cfg.get("code_format", "{:04d}"),
-                            bool(cfg.get("geodesic", False)), files, coverage=cov)
+        rin = RasterInputs(layers, dict(enumerate(cov.regions)), cfg.get("code_format", "{:04d}"),
+                           bool(cfg.get("geodesic", False)), files, coverage=cov)
+        rin.warnings = warnings
+        return rin
     ids = read_csv_checked(base / cfg["zone_ids"], required=["zone", "region"], optional=["note"])
     zone_region = {}
     probs = []
@@ -205,7 +224,9 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
                              file=str(base / cfg["zone_ids"]), value=missing))
     if probs:
         raise RasterError(probs)
-    return RasterInputs(layers, zone_region, cfg.get("code_format", "{:04d}"), bool(cfg.get("geodesic", False)), files)
+    rin = RasterInputs(layers, zone_region, cfg.get("code_format", "{:04d}"), bool(cfg.get("geodesic", False)), files)
+    rin.warnings = warnings
+    return rin
 
 
 def nodata_of_layers(cfg: dict, file: str = "config") -> dict[str, float]:
@@ -292,29 +313,32 @@ def _declared_nodata(path: Path):
         return None
 
 
-def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None = None) -> None:
-    """Raise :class:`RasterError` for every layer with values outside :data:`LAYER_RANGES`.
+def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None = None) -> list:
+    """Raise :class:`RasterError` for every layer with values outside :data:`LAYER_RANGES`; return the warnings
+    of the layers most of whose pixels above 0 are below their :data:`LAYER_FLOORS` (a unit slip towards small).
 
-    One pass over each layer (min, max and the count of pixels out of range;
+    One pass over each layer (min, max and the counts of pixels out of range and below the floor;
     with dask, one ``compute`` for all layers). NaN (nodata) is ignored.
     """
     checks = {n: LAYER_RANGES[n] for n in layers if n in LAYER_RANGES}
     if not checks:
-        return
+        return []
     stats = {}
     for name, (lo, hi, *_) in checks.items():
         da = layers[name]
         lo_ = -np.inf if lo is None else lo
         hi_ = np.inf if hi is None else hi
+        floor = LAYER_FLOORS.get(name, (None,))[0]
         stats[name] = (da.min(skipna=True).data, da.max(skipna=True).data,
-                       (da < lo_).sum().data, (da > hi_).sum().data)
+                       (da < lo_).sum().data, (da > hi_).sum().data,
+                       (da > 0).sum().data, ((da > 0) & (da < floor)).sum().data if floor is not None else 0)
     if any(hasattr(v, "dask") for vals in stats.values() for v in vals):
         import dask
 
         stats = dask.compute(stats)[0]
-    probs = []
+    probs, warnings = [], []
     for name, (lo, hi, hint_zh, hint_en) in checks.items():
-        vmin, vmax, n_lo, n_hi = (float(v) for v in stats[name])
+        vmin, vmax, n_lo, n_hi, n_positive, n_below = (float(v) for v in stats[name])
         unit = LAYER_UNITS.get(name) or DERIVABLE_LAYER_UNITS.get(name, "1")
         file = str(files[name]) if files and name in files else None
         for n_bad, bad, side_zh, side_en, bound in ((n_lo, vmin, "低于", "below", lo), (n_hi, vmax, "高于", "above", hi)):
@@ -328,8 +352,20 @@ def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None 
                     hint_zh=("负值没有物理意义：设为 nodata 或修正插值" if side_en == "below" and bound == 0 else hint_zh),
                     hint_en=("negative values are not physical: set them to nodata or fix the interpolation"
                              if side_en == "below" and bound == 0 else hint_en)))
+        if name in LAYER_FLOORS and n_positive > 0 and n_below > n_positive / 2:
+            floor, basis_zh, basis_en = LAYER_FLOORS[name]
+            share = n_below / n_positive
+            warnings.append(problem(
+                "raster_below_floor",
+                f"栅格图层 {name} 的数值中有 {share:.0%} 低于合理下限 {floor:g} {unit}（最小值 {vmin:g}）：{basis_zh}",
+                f"{share:.0%} of the values of raster layer {name} are below the plausible floor of {floor:g} {unit} "
+                f"(smallest {vmin:g}): {basis_en}",
+                file=file, column=f"rasters.{name}", value=name,
+                hint_zh="检查图层的单位与比例因子；数值无误时可忽略此提示",
+                hint_en="check the layer's unit and scale factor; if the values are right, this warning may be ignored"))
     if probs:
         raise RasterError(probs)
+    return warnings
 
 
 #: rasters with more pixels than this are read in dask chunks unless ``chunks`` says otherwise
