@@ -157,3 +157,26 @@ def test_an_esv_account_is_written_by_gep_run(vt_copy, tmp_path):
     r = CliRunner().invoke(app, ["compare", str(gep_out), str(out)], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     assert "one run reports GEP, the other ESV" in r.output
+
+
+def test_an_esv_account_gives_no_gep_value_to_the_two_mountains_table(vt_copy):
+    """ESV per land area is not GEP per land area: the Two-Mountains row gep computes from GEP gets no value."""
+    text = vt_copy.read_text(encoding="utf-8").replace('profile = "xie2015-gep"', 'profile = "xie2015-esv"')
+    text = text.replace('land_use = "land_use.csv"', 'land_use = "land_use.csv"\ntwo_mountains = "two_mountains.csv"\n'
+                        'economy = "economy.csv"', 1)
+    vt_copy.write_text(text, encoding="utf-8")
+    res = gep.Account.from_config(vt_copy).run()
+    assert res.measure == "ESV" and res.indicators["gep_per_area"]["value"] is not None   # the indicator, as ESV
+    tm = res.extra["two_mountains"].set_index("no")
+    table = res.extra["two_mountains_input"].set_index("no")
+    gep_rows = [n for n in table.index if table.at[n, "computed_by"] == "gep_per_area"]
+    assert gep_rows and all(tm.at[n, "value"] is None and tm.at[n, "value_source"] == "missing" for n in gep_rows)
+    assert all("this account reports ESV" in tm.at[n, "reason_en"] for n in gep_rows)
+    assert "gep_per_area" not in res.extra["two_mountains_computed"]
+    assert "green_organic_share" in res.extra["two_mountains_computed"]   # the economy's shares are no GEP
+    assert "gep_rows_of_an_esv_account" in [w.code for w in res.warnings]
+    # the same county as GEP gives the row its value
+    vt_copy.write_text(text.replace('profile = "xie2015-esv"', 'profile = "xie2015-gep"'), encoding="utf-8")
+    res = gep.Account.from_config(vt_copy).run()
+    tm = res.extra["two_mountains"].set_index("no")
+    assert all(tm.at[n, "value_source"] == "computed" for n in gep_rows)

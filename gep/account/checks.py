@@ -806,6 +806,27 @@ def target_written_as_share(table: pd.DataFrame, year: int) -> list[Problem]:
         for i, r, s, target in _percent_pairs(table, year) if _within_reach(target, s)]
 
 
+def gep_rows_of_an_esv_account(table: pd.DataFrame) -> list[Problem]:
+    """A warning naming the Two-Mountains rows that take a GEP value gep computes (GEP per land area, the resident
+    share) when the account reports ESV: ESV counts supporting services and is not GEP, so those rows get no value
+    (they would have been judged on ESV, under a GEP target)."""
+    from ..io.two_mountains import GEP_VALUES
+
+    if "computed_by" not in table:
+        return []
+    rows = table[table["computed_by"].isin(GEP_VALUES).to_numpy(dtype=bool)]
+    if rows.empty:
+        return []
+    nos = "、".join(str(n) for n in rows["no"])
+    return [problem(
+        "gep_rows_of_an_esv_account", f"本核算为 ESV（含支持服务），不是 GEP：两山指标第 {nos} 项（由 GEP 计算）不填数值",
+        f"this account reports ESV (supporting services counted), not GEP: Two-Mountains indicators "
+        f"{nos.replace('、', ', ')} (computed from GEP) get no value", file=table.attrs.get("file"),
+        column="computed_by", value=nos,
+        hint_zh="用 GEP 核算方案（如 rcees-gep 或 xie2015-gep）核算这些指标", hint_en="account these indicators with a "
+        "GEP profile (rcees-gep, or xie2015-gep for value transfer)")]
+
+
 def targets_expired(table: pd.DataFrame, year: int) -> list[Problem]:
     """A warning naming the Two-Mountains rows whose ``target_year`` is before the account year: they are judged
     against targets that have expired (a 2024 plan's targets in a 2025 account). Each such row's reason says so."""

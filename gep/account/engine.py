@@ -90,7 +90,7 @@ def assemble(account, plan: Plan) -> AccountResult:
                        "source": f"{rel} decoded as {enc} (not UTF-8)"})
     provenance = pd.DataFrame(traces)
     tm_input = account.config.get("inputs", {}).get("two_mountains")
-    from .plan import computed_ids
+    from .plan import computed_ids, plan_measure
 
     return AccountResult(
         name=account.name, year=account.year, prices=account.config["account"].get("prices", "current"),
@@ -108,7 +108,8 @@ def assemble(account, plan: Plan) -> AccountResult:
                "two_mountains_input": None if tm_input is None else (
                    plan.two_mountains_input.copy() if plan.two_mountains_input is not None
                    else table_for_year(inputs["two_mountains"], account.year)),
-               "two_mountains_computed": computed_ids(plan.indicators) if tm_input is not None else None,
+               "two_mountains_computed": computed_ids(plan.indicators, plan_measure(plan)) if tm_input is not None
+               else None,
                "statistics_report": getattr(ctx.statistics, "report", None),
                "maps": ctx.params.get("_maps") or {},
                "value_components": components, "economy_price_factor": plan.economy_price_factor,

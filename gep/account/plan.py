@@ -232,8 +232,11 @@ def _build_plan(account) -> Plan:
                 warnings.extend(check(table, account.year))
             try:
                 plan.two_mountains_input = table_for_year(inputs["two_mountains"], account.year)
+                measure = plan_measure(plan)
                 plan.two_mountains = evaluate_two_mountains(account, inputs, plan.indicators,
-                                                            table=plan.two_mountains_input)
+                                                            table=plan.two_mountains_input, measure=measure)
+                if measure != "GEP":
+                    warnings.extend(checks.gep_rows_of_an_esv_account(table))
             except GepError as exc:
                 problems.extend(exc.problems)
     return plan
@@ -414,21 +417,36 @@ def table_for_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
     return t
 
 
-def computed_ids(indicators: dict) -> dict:
-    """The computed indicators the Two-Mountains table can name (``computed_by``)."""
-    from ..io.two_mountains import COMPUTED_BY
+def plan_measure(plan) -> str:
+    """``"GEP"``, or ``"ESV"`` when the plan's services include supporting services (as ``AccountResult.measure``)."""
+    return "ESV" if any(get_service(sid).category == "supporting" for sid in plan.steps) else "GEP"
+
+
+def computed_ids(indicators: dict, measure: str = "GEP") -> dict:
+    """The computed indicators the Two-Mountains table can name (``computed_by``); an ESV account's, without
+    :data:`gep.io.two_mountains.GEP_VALUES` (its per-area value is ESV, which a GEP row must not take)."""
+    from ..io.two_mountains import COMPUTED_BY, GEP_VALUES
 
     values = {k: v["value"] for k, v in indicators.items() if v.get("value") is not None}
-    return {k: v for k, v in values.items() if k in COMPUTED_BY}
+    return {k: v for k, v in values.items() if k in COMPUTED_BY and (measure == "GEP" or k not in GEP_VALUES)}
 
 
-def evaluate_two_mountains(account, inputs: dict, indicators: dict, *, table=None):
-    """The Two-Mountains table of the account's year judged (``table``: that table, when already made)."""
+def evaluate_two_mountains(account, inputs: dict, indicators: dict, *, table=None, measure: str = "GEP"):
+    """The Two-Mountains table of the account's year judged (``table``: that table, when already made). In an
+    ESV account the rows of :data:`gep.io.two_mountains.GEP_VALUES` get no value, and their reason says why."""
     from ..indicators.two_mountains import evaluate_indicator_table
+    from ..io.two_mountains import GEP_VALUES
 
     if table is None:
         table = table_for_year(inputs["two_mountains"], account.year)
-    return evaluate_indicator_table(table, computed=computed_ids(indicators))
+    out = evaluate_indicator_table(table, computed=computed_ids(indicators, measure))
+    if measure != "GEP":
+        rows = (table["computed_by"].isin(GEP_VALUES).to_numpy(dtype=bool)
+                & (out["value_source"] == "missing").to_numpy(dtype=bool))  # not a value the table gives itself
+        out.loc[rows, "reason_zh"] = out.loc[rows, "reason_zh"] + "：本核算为 ESV（含支持服务），不是 GEP"
+        out.loc[rows, "reason_en"] = out.loc[rows, "reason_en"] + ": this account reports ESV (supporting services " \
+                                                                  "counted), not GEP"
+    return out
 
 
 def order_statuses(statuses) -> list[str]:
@@ -436,5 +454,5 @@ def order_statuses(statuses) -> list[str]:
     return sorted(set(statuses), key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else len(STATUS_ORDER))
 
 
-__all__ += ["execute_step", "account_indicators", "indicators_of", "table_for_year", "computed_ids",
+__all__ += ["execute_step", "account_indicators", "indicators_of", "table_for_year", "computed_ids", "plan_measure",
             "order_statuses", "problem"]

@@ -769,10 +769,11 @@ def _two_mountains(runner: _Runner, unc: Uncertainty) -> list[dict]:
     if tm is None or table is None:
         return []
     from ..indicators.two_mountains import judge_row
-    from ..io.two_mountains import COMPUTED_BY
-    from .plan import table_for_year
+    from ..io.two_mountains import COMPUTED_BY, GEP_VALUES
+    from .plan import plan_measure, table_for_year
 
-    draws = {k: d["draws"] for k, d in unc.indicators.items() if k in COMPUTED_BY}
+    esv = plan_measure(runner.plan) != "GEP"  # an ESV account gives no GEP value to the table (GEP_VALUES)
+    draws = {k: d["draws"] for k, d in unc.indicators.items() if k in COMPUTED_BY and not (esv and k in GEP_VALUES)}
     rows = table_for_year(table, runner.account.year)
     out = []
     for r in rows.to_dict("records"):

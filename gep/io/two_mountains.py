@@ -53,6 +53,7 @@ __all__ = [
     "read_indicator_table",
     "DIRECTIONS",
     "COMPUTED_BY",
+    "GEP_VALUES",
     "REQUIRED_COLUMNS",
     "OPTIONAL_COLUMNS",
 ]
@@ -123,6 +124,10 @@ COMPUTED_BY: dict[str, dict] = {
     "eco_processing_share": {"zh": "生态加工业产值占工业总产值比重", "en": "eco-processing share of industrial output", "unit": "%"},
     "eco_tourism_share": {"zh": "生态旅游收入占服务业总产值比重", "en": "eco-tourism revenue relative to the service sector", "unit": "%"},
 }
+
+#: the values of :data:`COMPUTED_BY` that are GEP (per land area; the resident share, whose numerator is realised
+#: GEP): an account that reports ESV (supporting services counted, not GEP) gives them to no row
+GEP_VALUES = ("gep_per_area", "resident_eco_product_share")
 
 _YES = {"yes", "y", "true", "1", "是", "已完成", "达标"}
 _NO = {"no", "n", "false", "0", "否", "未完成", "未达标"}
