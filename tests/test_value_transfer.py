@@ -143,6 +143,10 @@ def test_an_esv_account_is_written_by_gep_run(vt_copy, tmp_path):
     assert "gep" not in summary
     assert summary["esv"] == pytest.approx(gep.Account.from_config(vt_copy).run().total, rel=1e-12)
     assert all("esv" in region for region in summary["by_region"].values())
+    # the indicators it computes from ESV say so (ESV per land area is not GEP per land area)
+    assert summary["indicators"]["gep_per_area"]["label"] == {"zh": "单位国土面积生态系统服务价值",
+                                                             "en": "ESV per unit land area"}
+    assert summary["indicators"]["gep_per_resident"]["label"]["en"] == "ESV per resident"
     assert "ESV (亿元)" in r.output
     assert {"summary.json", "accounts.xlsx", "accounts.nc", "run.toml"} <= {p.name for p in out.iterdir()}
 

@@ -45,12 +45,28 @@ def _clean(obj):
 
 #: the word GEP in a label, not in "not GEP" / "不是 GEP" (what an ESV account says of itself)
 _GEP_WORD = re.compile(r"(?<!not )(?<!不是 )(?<![A-Za-z])GEP(?![A-Za-z])")
+_GEP_ZH = re.compile(r"(?<!不是)生态系统生产总值")
 
 
 def in_measure(text: str, measure: str) -> str:
-    """``text`` with the word GEP as ``measure``: the labels of an ESV account's workbook, report and charts say
-    ESV (which includes supporting services), never GEP."""
-    return text if measure == "GEP" else _GEP_WORD.sub(measure, text)
+    """``text`` with GEP (生态系统生产总值) as ``measure``: the labels of an ESV account's summary, workbook, report
+    and charts say ESV (生态系统服务价值, which includes supporting services), never GEP."""
+    if measure == "GEP":
+        return text
+    return _GEP_ZH.sub("生态系统服务价值", _GEP_WORD.sub(measure, text)) if measure == "ESV" else \
+        _GEP_WORD.sub(measure, text)
+
+
+def _labels_in_measure(indicators: dict, measure: str) -> dict:
+    """The indicators with their labels in the account's measure (a copy: the result's own are not changed)."""
+    if measure == "GEP":
+        return indicators
+    out = {}
+    for k, ind in indicators.items():
+        label = ind.get("label") if isinstance(ind, dict) else None
+        out[k] = {**ind, "label": {lang: in_measure(str(v), measure) for lang, v in label.items()}} \
+            if isinstance(label, dict) else ind
+    return out
 
 
 def total_key(summary: dict) -> str:
@@ -122,7 +138,7 @@ def build_summary(res) -> dict:
         "by_category": {k: _num(v) for k, v in res.by_category.items()},
         "by_service": by_service,
         "by_region": by_region,
-        "indicators": res.indicators,
+        "indicators": _labels_in_measure(res.indicators, measure),
         "quality": getattr(res, "quality", {}) or {},
         "warnings": [p.to_dict() for p in getattr(res, "warnings", [])],
         "dropped_services": list(res.extra.get("dropped_services", [])),

@@ -114,8 +114,13 @@ def _m(text: str) -> str:
 
 
 def bi(zh: str, en: str) -> str:
-    """Chinese first, English beside."""
+    """Chinese first, English beside (gep's own labels: in the account's measure, :func:`_m`)."""
     return f'{e(_m(zh))} <span class="en">{e(_m(en))}</span>'
+
+
+def bi_as_given(zh, en) -> str:
+    """Chinese first, English beside, as the user's table gives them (a plan's indicator keeps its name)."""
+    return f'{e(zh)} <span class="en">{e(en)}</span>'
 
 
 def missing(reason: tuple[str, str] | None) -> str:
@@ -402,7 +407,7 @@ def _two_mountains(d: ReportData) -> str:
         else:
             status, cls = "待判断 to be judged", "undecided"
         src = "gep 核算 computed" if r.get("value_source") == "computed" else ("指标表 table" if r.get("value_source") == "table" else "—")
-        rows.append([e(r.get("no")), bi(r.get("indicator_zh"), r.get("indicator_en")), shown, e(unit),
+        rows.append([e(r.get("no")), bi_as_given(r.get("indicator_zh"), r.get("indicator_en")), shown, e(unit),
                      e(r.get("target_text")), e(status), f'{e(r.get("reason_zh"))}<br><span class="small">{e(r.get("reason_en"))}</span>',
                      e(src)])
         classes.append(cls)

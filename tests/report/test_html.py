@@ -172,17 +172,26 @@ def test_an_esv_account_is_labelled_esv_in_its_report_charts_and_workbook(tmp_pa
     folder = tmp_path / "county"
     shutil.copytree(gep.example_config().parent, folder)
     cfg = folder / "gep-value-transfer.toml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace('profile = "xie2015-gep"', 'profile = "xie2015-esv"'),
-                   encoding="utf-8")
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('profile = "xie2015-gep"', 'profile = "xie2015-esv"')
+                   .replace('land_use = "land_use.csv"', 'land_use = "land_use.csv"\ntwo_mountains = "two_mountains.csv"'
+                            '\neconomy = "economy.csv"', 1), encoding="utf-8")
     res = gep.Account.from_config(cfg).run()
     assert res.measure == "ESV"
     d = ReportData.from_result(res)
     figs = C.all_charts(d)
     drawn = [t for fig in figs.values() for t in C.texts_of(fig)]
     assert any("ESV" in t for t in drawn) and not any("GEP" in t for t in drawn)
-    text = visible_text(render_html(d, figs))
+    page = render_html(d, figs)
+    text = visible_text(page)
     assert "单位国土面积 ESV" in text and "ESV per km² of land" in text
-    assert "GEP" not in text.replace("not GEP", ""), text
+    # the plan's own indicator keeps its name (it gets no value from an ESV account, and says why)
+    tm = visible_text("<body>" + page.split('id="two-mountains"', 1)[1].split("</section>", 1)[0])
+    assert "GEP per unit land area" in tm and "this account reports ESV" in tm
+    # every other label says ESV ("not GEP" where the report says what it is not; the warnings speak of GEP rows)
+    labels = re.sub(r'<section id="two-mountains">.*?</section>|<div class="banner"><b>注意 Warnings</b>.*?</div>', "",
+                    page, flags=re.S)
+    outside = visible_text(labels)
+    assert "GEP" not in outside.replace("not GEP", ""), outside
     # what an ESV report says of itself stays as it is
     assert "Ecosystem service value (ESV, not GEP)" in text
     out = res.write(tmp_path / "out")
