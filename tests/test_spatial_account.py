@@ -306,12 +306,13 @@ def problems_of(config: Path) -> list:
     return gep.Account.from_config(config).validate()
 
 
-def direct_load(root: Path, **cfg_extra):
-    """``load_rasters`` itself (the typed error, before the account gathers problems)."""
+def direct_load(root: Path, *, floors=None, **cfg_extra):
+    """``load_rasters`` itself (the typed error, before the account gathers problems; ``floors`` as the account
+    gives them)."""
     cfg = {"land_use": "rasters/land_use.tif", "zones": "rasters/zones.tif", "zone_ids": "rasters/zones.csv",
            **{k: f"rasters/{k}.tif" for k in ("precipitation", "evapotranspiration", "rainfall_erosivity",
                                                "soil_erodibility", "ls_factor", "npp")}, **cfg_extra}
-    return load_rasters(cfg, root, ["t0", "t1", "t2"])
+    return load_rasters(cfg, root, ["t0", "t1", "t2"], floors=floors)
 
 
 def test_misaligned_layer_names_the_layer(tmp_path):
@@ -524,29 +525,32 @@ def test_a_years_nodata_values_add_to_the_shared_ones():
                                            ("rainfall_erosivity", 0.01)])
 def test_a_layer_mostly_below_its_floor_is_named(tmp_path, layer, factor):
     """NPP in kg under t, ET in m under mm, R in hundreds: within the range (no error), most pixels below the floor."""
-    from gep.io.spatial import LAYER_FLOORS
+    from gep.account.inputs import layer_floors
 
     arrays = layer_arrays(zone_array(), land_use_array(zone_array()))
     arr = arrays[layer]
-    assert direct_load(write_county(tmp_path / "ok")).warnings == []
+    assert direct_load(write_county(tmp_path / "ok"), floors=layer_floors()).warnings == []
     slipped = np.where(arr > 0, arr * factor, arr)
-    rin = direct_load(write_county(tmp_path / "slip", layers={layer: slipped}))
+    rin = direct_load(write_county(tmp_path / "slip", layers={layer: slipped}), floors=layer_floors())
     (w,) = rin.warnings
     assert w.code == "raster_below_floor" and w.column == f"rasters.{layer}" and w.file.endswith(f"{layer}.tif")
-    assert f"below the plausible floor of {LAYER_FLOORS[layer][0]:g}" in w.en
+    assert f"below the plausible floor of {layer_floors()[layer][0]:g}" in w.en
     # the account carries it as a warning, and still runs
     acct = gep.Account.from_config(write_config(tmp_path / "slip", spatial=True))
     assert "raster_below_floor" in [p.code for p in acct.plan().warnings] and acct.validate() == []
 
 
 def test_a_floor_judges_most_pixels_not_the_smallest(tmp_path):
+    from gep.account.inputs import layer_floors
+
     arrays = layer_arrays(zone_array(), land_use_array(zone_array()))
     npp = arrays["npp"].copy()
     positive = np.argwhere(npp > 0)
     few = positive[: len(positive) // 3]                 # a third of the pixels at 0.05 t/(hm²·a): a sparse patch
     npp[few[:, 0], few[:, 1]] = 0.05
-    assert direct_load(write_county(tmp_path / "third", layers={"npp": npp})).warnings == []
+    floors = layer_floors()
+    assert direct_load(write_county(tmp_path / "third", layers={"npp": npp}), floors=floors).warnings == []
     most = positive[: 2 * len(positive) // 3]
     npp[most[:, 0], most[:, 1]] = 0.05
-    assert [w.code for w in direct_load(write_county(tmp_path / "most", layers={"npp": npp})).warnings] == [
+    assert [w.code for w in direct_load(write_county(tmp_path / "most", layers={"npp": npp}), floors=floors).warnings] == [
         "raster_below_floor"]

@@ -948,7 +948,7 @@ def test_every_declared_floor_says_why_and_the_example_is_above_them(example_cop
     from gep.coefficients.keys import coefficient_keys
 
     floors = {k: spec for k, spec in coefficient_keys().items() if spec.typical_min is not None}
-    assert {"rate.npp", "rate.transpiration_heat", "rate.evapotranspiration"} <= set(floors)
+    assert {"rate.npp", "rate.transpiration_heat", "rate.evapotranspiration", "soil.rainfall_erosivity"} <= set(floors)
     for key, spec in floors.items():
         assert spec.typical_min > 0 and spec.typical_basis and re.search(r"[\u4e00-\u9fff]", spec.typical_basis_zh), key
         assert spec.physical_max is None or spec.typical_min < spec.physical_max, key

@@ -217,6 +217,32 @@ def coefficient_rows_for_no_region(ctx) -> list[Problem]:
     return out
 
 
+def _of_the_set(ctx, check) -> list[Problem]:
+    """``check(cs)`` of the account's coefficient set ``cs``: a property of the set alone, computed once per set
+    (:meth:`gep.coefficients.CoefficientSet.derived`) for every account that uses it."""
+    cs = getattr(ctx, "coefficients", None)
+    if cs is None:
+        return []
+    return list(cs.derived(check.__name__, lambda: check(cs)) if hasattr(cs, "derived") else check(cs))
+
+
+#: the columns of a coefficient row that :func:`_rows_in_key_units` gives with its value in the key's unit
+_ROW_COLUMNS = ("key", "ecosystem", "_set", "_file", "_row")
+
+
+def _rows_in_key_units(frame: pd.DataFrame):
+    """``(key, ecosystem, set, file, row, spec, value)`` of each declared row of ``frame``, its value in the
+    key's unit (rows whose value does not convert left out)."""
+    from ..coefficients.keys import key_spec
+
+    for (key, eco, set_id, file, row), value, unit in zip(zip(*(frame[c].tolist() for c in _ROW_COLUMNS)),
+                                                          frame["value"].tolist(), frame["unit"].tolist()):
+        spec = key_spec(key)
+        v = None if spec is None else spec.in_unit(value, unit)
+        if v is not None:
+            yield key, str(eco), set_id, file, row, spec, v
+
+
 #: a coefficient row this many times above or below every row of its key in the sets its set extends: a unit slip
 #: (元/kg for 元/t is 1,000 times; g/m² for t/hm² 100 times) rather than a county that differs. Prices of other
 #: years and places differ by less: the shipped sets' CO₂ prices, the widest, span 13 times (29.57–380 元/t)
@@ -228,18 +254,11 @@ def coefficients_far_from_reference(ctx) -> list[Problem]:
     :data:`FAR_FROM_REFERENCE` times above or below every row of the same key (and ecosystem) in the sets it
     extends. A county's SO₂ price in 元/kg where the unit column says 元/t made air purification 692 times larger
     without a word; the sets it extends (cn-rcees: 1,200 元/t) say what such a value looks like."""
-    cs = getattr(ctx, "coefficients", None)
-    if cs is None:
-        return []
-    return list(cs.derived("far_from_reference", lambda: _far_from_reference(cs)) if hasattr(cs, "derived")
-                else _far_from_reference(cs))
+    return _of_the_set(ctx, _far_from_reference)
 
 
 def _far_from_reference(cs) -> list[Problem]:
-    """:func:`coefficients_far_from_reference` of the set ``cs`` (a property of the set alone: computed once)."""
-    from ..coefficients.keys import key_spec
-    from ..units import conversion_factor
-
+    """:func:`coefficients_far_from_reference` of the set ``cs``."""
     table = getattr(cs, "table", None)
     chain = list(getattr(cs, "chain", None) or [])
     if table is None or table.empty or "_set" not in table or len(chain) < 2:
@@ -248,24 +267,16 @@ def _far_from_reference(cs) -> list[Problem]:
     frame = table[table["_set"].isin(depth)]
     shared = frame.groupby("key", sort=True)["_set"].nunique()  # keys with rows in two sets or more
     frame = frame[frame["key"].isin(shared.index[shared.to_numpy() > 1])]
+    specs: dict = {}
+    by_key: dict[str, list] = {}  # key -> (depth of its set, ecosystem, value in the key's unit, set, file, row)
+    for key, eco, set_id, file, row, spec, v in _rows_in_key_units(frame):
+        specs[key] = spec
+        by_key.setdefault(key, []).append((depth[set_id], eco, v, set_id, file, row))
     out = []
-    by_key: dict[str, list] = {}
-    columns = ("key", "ecosystem", "value", "unit", "_set", "_file", "_row")
-    for r in zip(*(frame[c].tolist() for c in columns)):
-        by_key.setdefault(r[0], []).append(dict(zip(columns, r)))
     for key in sorted(by_key):
-        spec = key_spec(key)
-        if spec is None:
-            continue
-        values = []  # (depth of its set, ecosystem, value in the key's unit, row)
-        for r in by_key[key]:
-            try:
-                v = float(r["value"]) * conversion_factor(str(r["unit"] or "1"), spec.unit)
-            except (TypeError, ValueError):
-                continue
-            values.append((depth[r["_set"]], str(r["ecosystem"]), v, r))
-        for d, eco, v, r in values:
-            reference = [(w, o["_set"]) for e, x, w, o in values if e > d and x in (eco, "*") and w > 0]
+        values, spec = by_key[key], specs[key]
+        for d, eco, v, set_id, file, row in values:
+            reference = [(w, s_) for e, x, w, s_, _, _ in values if e > d and x in (eco, "*") and w > 0]
             if v <= 0 or not reference:
                 continue
             (low, _), (high, high_set) = min(reference), max(reference)
@@ -279,10 +290,10 @@ def _far_from_reference(cs) -> list[Problem]:
                 f"只有所继承系数集取值（{ref}）的 {times:,.0f} 分之一"
             out.append(problem(
                 "coefficient_far_from_reference",
-                f"系数 {key} = {v:,.6g} {spec.unit}（{r['_set']}）{where_zh}：可能是单位错误",
-                f"coefficient {key} = {v:,.6g} {spec.unit} ({r['_set']}) is {times:,.0f} times "
+                f"系数 {key} = {v:,.6g} {spec.unit}（{set_id}）{where_zh}：可能是单位错误",
+                f"coefficient {key} = {v:,.6g} {spec.unit} ({set_id}) is {times:,.0f} times "
                 f"{'above' if above else 'below'} the value of the set it extends ({ref_en}): a unit slip?",
-                file=str(r["_file"]), row=int(r["_row"]), column="value", value=key,
+                file=str(file), row=int(row), column="value", value=key,
                 hint_zh="检查该行的单位（元/kg 是 元/t 的 1000 倍，g/m² 是 t/hm² 的 1/100）与小数点；数值无误时在 note 中说明原因",
                 hint_en="check the row's unit (元/kg is 1,000 times 元/t; g/m² a hundredth of t/hm²) and decimal point; if "
                         "the value is right, say why in its note"))
@@ -294,37 +305,24 @@ def coefficients_below_typical(ctx) -> list[Problem]:
     (``gep/data/keys/*.toml``, each with its basis): NPP in kg/(hm²·a) under the unit t/(hm²·a) made carbon
     sequestration and oxygen release a thousandth without a word. A warning, not an error: the bound is a
     judgement, unlike ``physical_max``."""
-    cs = getattr(ctx, "coefficients", None)
-    if cs is None:
-        return []
-    return list(cs.derived("below_typical", lambda: _below_typical(cs)) if hasattr(cs, "derived")
-                else _below_typical(cs))
+    return _of_the_set(ctx, _below_typical)
 
 
 def _below_typical(cs) -> list[Problem]:
-    """:func:`coefficients_below_typical` of the set ``cs`` (a property of the set alone: computed once)."""
-    from ..coefficients.keys import coefficient_keys, key_spec
-    from ..units import conversion_factor
+    """:func:`coefficients_below_typical` of the set ``cs``."""
+    from ..coefficients.keys import coefficient_keys
 
     table = getattr(cs, "table", None)
     if table is None or table.empty:
         return []
     bounded = [k for k, spec in coefficient_keys().items() if spec.typical_min is not None]
-    rows = table[table["key"].isin(bounded)]
     low: dict[tuple[str, str], list] = {}  # (key, set) -> its rows below the floor: one warning each
-    columns = ("key", "ecosystem", "value", "unit", "_set", "_file", "_row")
-    for key, eco, value, unit, set_id, file, row in zip(*(rows[c].tolist() for c in columns)):
-        spec = key_spec(key)
-        try:
-            v = float(value) * conversion_factor(str(unit or "1"), spec.unit)
-        except (TypeError, ValueError):
-            continue
+    for key, eco, set_id, file, row, spec, v in _rows_in_key_units(table[table["key"].isin(bounded)]):
         if 0 < v < spec.typical_min:
-            low.setdefault((key, set_id), []).append((eco, v, file, row))
+            low.setdefault((key, set_id), []).append((eco, v, file, row, spec))
     out = []
     for (key, set_id), found in low.items():
-        spec = key_spec(key)
-        eco, v, file, row = found[0]
+        eco, v, file, row, spec = found[0]
         others = f"（及另外 {len(found) - 1} 行）" if len(found) > 1 else ""
         others_en = f" (and {len(found) - 1} more rows)" if len(found) > 1 else ""
         out.append(problem(

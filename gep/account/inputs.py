@@ -287,7 +287,8 @@ class AccountInputs:
         if raster_cfg and rt is not None:
             from ..io.spatial import load_rasters
 
-            out["rasters"] = attempt(load_rasters, raster_cfg, self.base_dir, rt.leaves, self.source)
+            out["rasters"] = attempt(load_rasters, raster_cfg, self.base_dir, rt.leaves, self.source,
+                                     floors=layer_floors())
             if out["rasters"] is not None:
                 out["warnings"].extend(out["rasters"].warnings)
                 for name, path in out["rasters"].files.items():
@@ -646,6 +647,20 @@ class AccountInputs:
                                           "adjustment factors need adjustment_source", file=self.source,
                                           column="value_transfer.adjustment_source"))
         return out
+
+
+def layer_floors() -> dict[str, tuple[float, str, str]]:
+    """The floor of each raster layer of :data:`gep.io.spatial.LAYER_FLOOR_KEYS`: its key's declared ``typical_min``
+    and basis (the layers are in their keys' units), one number in one place."""
+    from ..coefficients.keys import key_spec
+    from ..io.spatial import LAYER_FLOOR_KEYS
+
+    out = {}
+    for layer, key in LAYER_FLOOR_KEYS.items():
+        spec = key_spec(key)
+        if spec is not None and spec.typical_min is not None:
+            out[layer] = (spec.typical_min, spec.typical_basis_zh, spec.typical_basis)
+    return out
 
 
 def _most_specific(problems: list[Problem]) -> GepError:

@@ -71,22 +71,19 @@ class AccountResult:
     def _labelled(self, da: xr.DataArray, labels: dict | None = None) -> xr.DataArray:
         labels = {} if labels is None else labels
         coords = {}
-        if "service" in da.dims and len(self.services):
-            ids = da.service.values
-            key = ("service", tuple(ids.tolist()))
-            if key not in labels:
-                svc = self.services.reindex(ids)
-                labels[key] = {name: ("service", svc[column].fillna("").to_numpy(dtype=str)) for name, column in
-                               (("service_zh", "label_zh"), ("service_en", "label_en"), ("category", "category"))}
-            coords.update({name: (dim, values.copy()) for name, (dim, values) in labels[key].items()})
-        if "region" in da.dims and "name_zh" in self.regions:
-            ids = da.region.values
-            key = ("region", tuple(ids.tolist()))
-            if key not in labels:
-                reg = self.regions.reindex(ids)
-                labels[key] = {name: ("region", reg[column].fillna("").to_numpy(dtype=str)) for name, column in
-                               (("region_zh", "name_zh"), ("region_en", "name_en"))}
-            coords.update({name: (dim, values.copy()) for name, (dim, values) in labels[key].items()})
+        for dim, table, names in (
+                ("service", self.services if len(self.services) else None,
+                 (("service_zh", "label_zh"), ("service_en", "label_en"), ("category", "category"))),
+                ("region", self.regions if "name_zh" in self.regions else None,
+                 (("region_zh", "name_zh"), ("region_en", "name_en")))):
+            if dim not in da.dims or table is None:
+                continue
+            ids = da[dim].values
+            key = (dim, tuple(ids.tolist()))
+            if key not in labels:  # the labels of these ids, looked up once for both arrays
+                rows = table.reindex(ids)
+                labels[key] = {name: rows[column].fillna("").to_numpy(dtype=str) for name, column in names}
+            coords.update({name: (dim, values.copy()) for name, values in labels[key].items()})
         return da.assign_coords(coords) if coords else da
 
     # -------------------------------------------------------- aggregates

@@ -40,6 +40,16 @@ class KeySpec:
     def monetary(self) -> bool:
         return "[currency]" in self.dimensionality
 
+    def in_unit(self, value, unit) -> float | None:
+        """``value`` given in ``unit`` (empty: ``1``), in this key's :attr:`unit`; ``None`` when it is missing or
+        the unit does not convert (a row's own check reports that)."""
+        from ..units import conversion_factor
+
+        try:
+            return float(value) * conversion_factor(str(unit or "1"), self.unit)
+        except Exception:  # noqa: BLE001 - a unit that does not parse or convert is reported by its own check
+            return None
+
 
 def _load_keys() -> dict[str, KeySpec]:
     raw: dict = {}

@@ -12,7 +12,7 @@ from ..errors import (
     csv_row,
     problem,
 )
-from ..units import conversion_factor, is_dimension, parse_unit
+from ..units import is_dimension, parse_unit
 from .keys import key_spec
 from .ranges import check_ranges
 
@@ -130,11 +130,8 @@ def _physically_possible(r, spec, where: dict) -> list[Problem]:
     the bounds are beyond any measurement (each declaration says why), so there is nothing to switch off."""
     if spec is None or spec.physical_max is None or pd.isna(r["value"]):
         return []
-    try:
-        value = float(r["value"]) * conversion_factor(r["unit"] or "1", spec.unit)
-    except Exception:  # noqa: BLE001 - a unit that does not parse or convert is reported by its own check
-        return []
-    if value <= spec.physical_max:
+    value = spec.in_unit(r["value"], r["unit"])
+    if value is None or value <= spec.physical_max:
         return []
     given = f"{float(r['value']):g}" + ("" if (r["unit"] or "1") == "1" else f" {r['unit']}")
     limit = f"{spec.physical_max:g}" + ("" if spec.unit == "1" else f" {spec.unit}")

@@ -36,7 +36,7 @@ import xarray as xr
 from ..errors import ConfigError, RasterError, csv_row, problem
 
 __all__ = ["RasterInputs", "load_rasters", "check_ranges", "land_use_rows_from_rasters", "LAYER_UNITS",
-           "DERIVABLE_LAYER_UNITS", "LAYER_RANGES", "LAYER_FLOORS"]
+           "DERIVABLE_LAYER_UNITS", "LAYER_RANGES", "LAYER_FLOOR_KEYS"]
 
 #: canonical unit of each named per-pixel layer
 LAYER_UNITS = {
@@ -98,26 +98,17 @@ LAYER_RANGES = {
 }
 
 
-#: the floor of a per-pixel layer in its canonical unit: most of a layer's pixels (with data, above 0) below it is
-#: a unit slip towards small, named in a warning (not an error: the value may be right). (floor, basis_zh, basis_en)
-LAYER_FLOORS = {
-    "npp": (0.1, "0.1 t/(hm²·a) 即每年 10 g/m² 干物质，是荒漠灌丛的下限（见系数键 rate.npp）：kg 写在 t 下只有千分之一",
-            "0.1 t/(hm²·a) is 10 g/m² of dry matter a year, the floor of desert scrub (see the key rate.npp): kg under t "
-            "is a thousandth"),
-    "evapotranspiration": (10.0, "森林、草地与湿地每年蒸散数百毫米（见系数键 rate.evapotranspiration）：以 m 为单位只有千分之一",
-                           "forests, grasslands and wetlands evaporate hundreds of millimetres a year (see the key "
-                           "rate.evapotranspiration): a layer in m is a thousandth"),
-    "rainfall_erosivity": (50.0, "中国各地的 R 约为 500–30 000 MJ·mm/(hm²·h·a)（见该图层的范围说明）：以 0.01 为单位或美制单位的数据需换算",
-                           "R is about 500–30 000 MJ·mm/(hm²·h·a) across China (see the layer's range): data in 0.01 "
-                           "units or in US customary units must be converted"),
-}
+#: the coefficient key whose declared floor (``typical_min`` in ``gep/data/keys/*.toml``, with its basis) a
+#: per-pixel layer shares: most of a layer's pixels (with data, above 0) below it is a unit slip towards small
+LAYER_FLOOR_KEYS = {"npp": "rate.npp", "evapotranspiration": "rate.evapotranspiration",
+                    "rainfall_erosivity": "soil.rainfall_erosivity"}
 
 
 class RasterInputs:
     """Opened raster layers on one grid, with zone → region mapping."""
 
     def __init__(self, layers: dict[str, xr.DataArray], zone_region: dict[int, str], code_format: str,
-                 geodesic: bool, files: dict[str, Path], coverage=None):
+                 geodesic: bool, files: dict[str, Path], coverage=None, warnings: list | None = None):
         self.layers = layers
         #: polygon zones (:class:`gep.io.zones.Coverage`) instead of a zone raster, or None
         self.coverage = coverage
@@ -125,8 +116,8 @@ class RasterInputs:
         self.code_format = code_format
         self.geodesic = geodesic
         self.files = files
-        #: warnings of the layers' values (:func:`check_ranges`): most pixels below :data:`LAYER_FLOORS`
-        self.warnings: list = []
+        #: warnings of the layers' values (:func:`check_ranges`): most pixels below their floor
+        self.warnings: list = list(warnings or [])
 
     @property
     def land_use(self) -> xr.DataArray:
@@ -143,8 +134,9 @@ class RasterInputs:
         return pixel_area_m2(lu.rio.transform(), lu.rio.crs, lu.shape[-2], geodesic=self.geodesic)
 
 
-def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config") -> RasterInputs:
-    """Open and check every raster named in ``[rasters]``."""
+def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config", *,
+                 floors: dict | None = None) -> RasterInputs:
+    """Open and check every raster named in ``[rasters]`` (``floors``: as :func:`check_ranges` takes them)."""
     from .rasters import check_aligned
     from .tables import read_csv_checked
 
@@ -186,17 +178,15 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
         pixel_area_m2(lu.rio.transform(), lu.rio.crs, lu.shape[-2], geodesic=bool(cfg.get("geodesic", False)))
     except RasterError as exc:
         raise RasterError([replace(p, file=p.file or str(files["land_use"])) for p in exc.problems]) from None
-    warnings = check_ranges(layers, files)
+    warnings = check_ranges(layers, files, floors)
     if polygons:
         from .zones import polygon_coverage
 
         zpath = Path(cfg["zones"]) if Path(cfg["zones"]).is_absolute() else base / cfg["zones"]
         files["zones"] = zpath
         cov = polygon_coverage(zpath, cfg.get("zone_id_field", "region"), lu, files["land_use"], list(regions))
-        rin = RasterInputs(layers, dict(enumerate(cov.regions)), cfg.get("code_format", "{:04d}"),
-                           bool(cfg.get("geodesic", False)), files, coverage=cov)
-        rin.warnings = warnings
-        return rin
+        return RasterInputs(layers, dict(enumerate(cov.regions)), cfg.get("code_format", "{:04d}"),
+                            bool(cfg.get("geodesic", False)), files, coverage=cov, warnings=warnings)
     ids = read_csv_checked(base / cfg["zone_ids"], required=["zone", "region"], optional=["note"])
     zone_region = {}
     probs = []
@@ -224,9 +214,8 @@ def load_rasters(cfg: dict, base: Path, regions: list[str], file: str = "config"
                              file=str(base / cfg["zone_ids"]), value=missing))
     if probs:
         raise RasterError(probs)
-    rin = RasterInputs(layers, zone_region, cfg.get("code_format", "{:04d}"), bool(cfg.get("geodesic", False)), files)
-    rin.warnings = warnings
-    return rin
+    return RasterInputs(layers, zone_region, cfg.get("code_format", "{:04d}"), bool(cfg.get("geodesic", False)), files,
+                        warnings=warnings)
 
 
 def nodata_of_layers(cfg: dict, file: str = "config") -> dict[str, float]:
@@ -313,9 +302,12 @@ def _declared_nodata(path: Path):
         return None
 
 
-def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None = None) -> list:
+def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None = None,
+                 floors: dict | None = None) -> list:
     """Raise :class:`RasterError` for every layer with values outside :data:`LAYER_RANGES`; return the warnings
-    of the layers most of whose pixels above 0 are below their :data:`LAYER_FLOORS` (a unit slip towards small).
+    of the layers most of whose pixels above 0 are below their floor (a unit slip towards small). ``floors``:
+    layer -> ``(floor, basis_zh, basis_en)`` in the layer's unit, the declared floors of the keys of
+    :data:`LAYER_FLOOR_KEYS` (the account gives them: :mod:`gep.io` does not read the key declarations).
 
     One pass over each layer (min, max and the counts of pixels out of range and below the floor;
     with dask, one ``compute`` for all layers). NaN (nodata) is ignored.
@@ -328,7 +320,7 @@ def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None 
         da = layers[name]
         lo_ = -np.inf if lo is None else lo
         hi_ = np.inf if hi is None else hi
-        floor = LAYER_FLOORS.get(name, (None,))[0]
+        floor = (floors or {}).get(name, (None,))[0]
         stats[name] = (da.min(skipna=True).data, da.max(skipna=True).data,
                        (da < lo_).sum().data, (da > hi_).sum().data,
                        (da > 0).sum().data, ((da > 0) & (da < floor)).sum().data if floor is not None else 0)
@@ -352,8 +344,8 @@ def check_ranges(layers: dict[str, xr.DataArray], files: dict[str, Path] | None 
                     hint_zh=("负值没有物理意义：设为 nodata 或修正插值" if side_en == "below" and bound == 0 else hint_zh),
                     hint_en=("negative values are not physical: set them to nodata or fix the interpolation"
                              if side_en == "below" and bound == 0 else hint_en)))
-        if name in LAYER_FLOORS and n_positive > 0 and n_below > n_positive / 2:
-            floor, basis_zh, basis_en = LAYER_FLOORS[name]
+        if name in (floors or {}) and n_positive > 0 and n_below > n_positive / 2:
+            floor, basis_zh, basis_en = floors[name]
             share = n_below / n_positive
             warnings.append(problem(
                 "raster_below_floor",
