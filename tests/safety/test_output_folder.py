@@ -111,6 +111,57 @@ def test_a_failed_second_rename_puts_the_previous_set_back(tmp_path, monkeypatch
     assert (out / "summary.json").read_text(encoding="utf-8") == "old"
 
 
+@pytest.mark.parametrize("files", [1, 30], ids=["one-by-one", "on-threads"])
+def test_every_file_and_folder_is_flushed_before_the_swap(tmp_path, monkeypatch, files):
+    out = tmp_path / "out"
+    flushed, swapped = [], []
+    real_fsync, real_swap = os.fsync, safe_write._swap_in
+
+    def fsync(fd):
+        flushed.append(os.path.realpath(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    def swap(staging, target):
+        swapped.append(len(flushed))
+        real_swap(staging, target)
+
+    monkeypatch.setattr(safe_write.os, "fsync", fsync)
+    monkeypatch.setattr(safe_write, "_swap_in", swap)
+    with OutputFolder(out) as dest:
+        for i in range(files):
+            folder = dest.staging / "years" / str(2000 + i % 3)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"f{i}.json").write_text(str(i), encoding="utf-8")
+        wanted = {os.path.realpath(p) for p in [dest.staging, *dest.staging.rglob("*")]}
+        staging = os.path.realpath(dest.staging)
+        dest.commit()
+    mine = [f for f in flushed if f.startswith(staging)]
+    assert set(mine) == wanted and len(mine) == len(wanted)  # each once, folders too
+    assert swapped == [len(mine)]  # every flush of the set was done before the swap (then its parent's)
+    assert flushed[-1] == os.path.realpath(out.parent)
+
+
+def test_a_failed_flush_keeps_the_previous_set(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    write_set(out, "old")
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if os.path.realpath(f"/proc/self/fd/{fd}").endswith("f7.json"):
+            raise OSError(5, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(safe_write.os, "fsync", fsync)
+    with pytest.raises(OSError, match="Input/output error"):
+        with OutputFolder(out) as dest:
+            for i in range(20):
+                (dest.staging / f"f{i}.json").write_text("new", encoding="utf-8")
+            dest.commit()
+    assert (out / "summary.json").read_text(encoding="utf-8") == "old"
+    assert not list(tmp_path.glob("out.tmp-*"))  # the unfinished set is removed
+
+
 # --------------------------------------------------------------- recovery
 def test_recover_puts_back_a_set_left_between_the_two_renames(tmp_path):
     # a run killed after `out` -> `out.old-<pid>` and before `out.tmp-<pid>` -> `out`
