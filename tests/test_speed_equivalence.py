@@ -165,6 +165,50 @@ def test_repriced_constant_account_is_the_constant_account_computed_on_its_own()
             assert a.total != as_run.run().total
 
 
+def test_repriced_account_takes_the_input_checks_of_its_year(example_copy, monkeypatch):
+    # the checks that read the inputs only (figures given twice, coefficient rows for no region, the Two-Mountains
+    # table's own checks) run once per year: the constant-price account takes what they found, and its problems
+    # and warnings are those of the constant-price account computed on its own
+    from gep.account import checks
+    from gep.account.config import load_config
+    from gep.account.years import account_for_year, year_accounts
+
+    folder = example_copy.parent
+    coefficients = folder / "coefficients" / "example.csv"
+    frame = pd.read_csv(coefficients, dtype=str, keep_default_na=False)
+    frame.loc[(frame["key"] == "climate.precipitation") & (frame["valid_from"] == "2021"), "region"] = "330640"
+    frame.to_csv(coefficients, index=False, lineterminator="\n")  # a mistyped region code: a warning
+    table = pd.read_csv(folder / "two_mountains.csv", dtype=str, keep_default_na=False)
+    table.assign(target_year="2020").to_csv(folder / "two_mountains.csv", index=False, lineterminator="\n")
+    calls = {}
+
+    def counted(name):
+        check = getattr(checks, name)
+
+        def run(*args):
+            calls[name] = calls.get(name, 0) + 1
+            return check(*args)
+        monkeypatch.setattr(checks, name, run)
+
+    names = ("figures_agree", "coefficient_rows_for_no_region", "status_written_as_share",
+             "target_written_as_share", "targets_expired")
+    for name in names:
+        counted(name)
+    accounts = year_accounts(example_copy, [2020, 2021])
+    for key in sorted(accounts):
+        accounts[key].validate()
+    assert calls == {name: 2 for name in names}  # once a year, for four accounts
+    conf, where = load_config(example_copy, strict=False)
+    twin, fresh = accounts[(2021, "constant")], account_for_year(conf, where, 2021, prices="constant:2020")
+    codes = [w.code for w in twin.plan().warnings]
+    assert "coefficient_rows_for_no_region" in codes and "target_year_passed" in codes
+    assert [w.en for w in twin.plan().warnings] == [w.en for w in fresh.plan().warnings]
+    assert [p.en for p in twin.plan().problems] == [p.en for p in fresh.plan().problems] == []
+    pd.testing.assert_frame_equal(twin.plan().two_mountains_input, fresh.plan().two_mountains_input)
+    assert twin.plan().two_mountains_input is not accounts[(2021, "as_run")].plan().two_mountains_input
+    pd.testing.assert_frame_equal(twin.run().extra["two_mountains"], fresh.run().extra["two_mountains"])
+
+
 def test_repriced_raster_account_shares_its_coverage_records(tmp_path):
     # the spatial example over two years, rasters read in chunks: the physical steps of the raster methods are
     # shared with their records of needed and missing pixels, so the constant-price account checks coverage alike

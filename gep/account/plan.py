@@ -129,6 +129,9 @@ class Plan:
     economy_price_factor: float = 1.0
     problems: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    #: what the checks that read the inputs only found, by check (:func:`_input_check`): the same for an account
+    #: repriced from this one (:meth:`gep.account.Account.reprice`), which takes them from here
+    input_checks: dict = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -180,8 +183,13 @@ def _build_plan(account) -> Plan:
         problems.extend(exc.problems)
         return plan
     plan.context = ctx
+    source = _repriced_plan(account)
+
+    def input_check(name: str, check, *args):
+        return _input_check(plan, source, name, check, *args)
+
     problems.extend(checks.given_rows_are_used(ctx, services))
-    warnings.extend(checks.coefficient_rows_for_no_region(ctx))
+    warnings.extend(input_check("coefficient_rows_for_no_region", checks.coefficient_rows_for_no_region, ctx))
     warnings.extend(checks.coefficients_far_from_reference(ctx))
     warnings.extend(checks.coefficients_below_typical(ctx))
     failed = failed_inputs(account, inputs)
@@ -213,7 +221,7 @@ def _build_plan(account) -> Plan:
     stat_problems, stat_warnings = checks.statistics_years(ctx, ok_steps)
     problems.extend(stat_problems)
     warnings.extend(stat_warnings)
-    fig_problems, fig_warnings = checks.figures_agree(inputs, account)
+    fig_problems, fig_warnings = input_check("figures_agree", checks.figures_agree, inputs, account)
     problems.extend(fig_problems)
     warnings.extend(fig_warnings)
 
@@ -229,9 +237,9 @@ def _build_plan(account) -> Plan:
         if inputs.get("two_mountains") is not None and not problems:
             table = inputs["two_mountains"]
             for check in (checks.status_written_as_share, checks.target_written_as_share, checks.targets_expired):
-                warnings.extend(check(table, account.year))
+                warnings.extend(input_check(check.__name__, check, table, account.year))
             try:
-                plan.two_mountains_input = table_for_year(inputs["two_mountains"], account.year)
+                plan.two_mountains_input = input_check("table_for_year", table_for_year, table, account.year).copy()
                 measure = plan_measure(plan)
                 plan.two_mountains = evaluate_two_mountains(account, inputs, plan.indicators,
                                                             table=plan.two_mountains_input, measure=measure)
@@ -240,6 +248,26 @@ def _build_plan(account) -> Plan:
             except GepError as exc:
                 problems.extend(exc.problems)
     return plan
+
+
+def _repriced_plan(account) -> Plan | None:
+    """The plan of the account ``account`` reprices (:meth:`gep.account.Account.reprice`: the same inputs, read
+    once), or ``None``."""
+    source = getattr(account, "repriced_from", None)
+    return None if source is None else source.plan()
+
+
+def _input_check(plan: Plan, source: Plan | None, name: str, check, *args):
+    """``check(*args)`` of a check that reads the inputs only (never a value or a price), kept in
+    ``plan.input_checks[name]``. An account repriced from another (``source``: the same inputs at other prices)
+    takes what the other's check found instead of running it again (a copy of each list it returned)."""
+    if source is not None and name in source.input_checks:
+        found = source.input_checks[name]
+    else:
+        found = check(*args)
+    plan.input_checks[name] = found
+    return tuple(list(part) for part in found) if isinstance(found, tuple) else \
+        (list(found) if isinstance(found, list) else found)
 
 
 def _physical_steps_of(account) -> tuple[dict, list]:
