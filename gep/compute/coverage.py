@@ -53,9 +53,10 @@ def _check(zone, fraction, n_zones, *others):
     if zone.size and (zone.min() < 0 or zone.max() >= n_zones):
         raise RasterError(problem("zone_out_of_range", f"分区编号超出 0…{n_zones - 1}",
                                   f"zone index outside 0…{n_zones - 1}", value=[int(zone.min()), int(zone.max())]))
-    if fraction.size and (np.nanmin(fraction) < 0 or np.nanmax(fraction) > 1 + 1e-9 or np.isnan(fraction).any()):
+    known = fraction[~np.isnan(fraction)]
+    if known.size < fraction.size or (known.size and (known.min() < 0 or known.max() > 1 + 1e-9)):
         raise RasterError(problem("coverage_out_of_range", "覆盖度应在 0 与 1 之间", "coverage fractions must be in [0, 1]",
-                                  value=[float(np.nanmin(fraction)), float(np.nanmax(fraction))]))
+                                  value=[float(known.min()), float(known.max())] if known.size else "NaN"))
     return zone.astype(np.int64), fraction
 
 
