@@ -16,7 +16,9 @@ shared machine; absolute times are context):
    account of that process); where the process's time goes (import, compute, writing); the
    workbook alone (``gep.io.excel.write_excel``, first call and best of 3); ``gep example`` end to end.
 3. **years** -- ten years (2015–2024) against one (2021) of a copy of the example, as ``gep run``
-   processes (both best of ``--repeat``; the ten-year run uses both cores: ``gep.io.two_cores``) and in-process (``run_years`` against one ``Account.run``). The copy makes the
+   processes (both best of ``--repeat``, their runs in turn, one year then ten, so that a machine whose speed
+   drifts moves both alike; the range of the ratios of neighbouring runs is printed beside; the ten-year run
+   uses both cores: ``gep.io.two_cores``) and in-process (``run_years`` against one ``Account.run``). The copy makes the
    example's illustrative county rows valid from 2015 and reuses the 2021 inputs for the years that
    have none (``reuse = 2021``): a timing fixture, not an account.
 4. **townships** -- one ``gep.Account(...).run()`` (value-transfer profile, 11 services) on GeoTIFFs
@@ -97,6 +99,19 @@ def best_of(n, args, **kw) -> dict:
     runs = [run_process(args, **kw) for _ in range(n)]
     best = min(runs, key=lambda r: r["wall"])
     return {**best, "cpu_min": min(r["cpu"] for r in runs)}
+
+
+def best_of_interleaved(n, *commands, **kw) -> list[dict]:
+    """:func:`best_of` of each command, their runs taken in turn (a, b, a, b …): a machine that slows down or
+    speeds up during the runs moves every command alike, and a ratio of two of them stays side by side. Each
+    result also holds ``walls``, the wall times of its runs in order (the i-th runs of two commands were
+    neighbours)."""
+    runs = [[] for _ in commands]
+    for _ in range(n):
+        for i, args in enumerate(commands):
+            runs[i].append(run_process(args, **kw))
+    return [{**min(r, key=lambda x: x["wall"]), "cpu_min": min(x["cpu"] for x in r), "walls": [x["wall"] for x in r]}
+            for r in runs]
 
 
 def child_json(code: str, *argv, n=1, env=None) -> dict:
@@ -252,8 +267,9 @@ def years_fixture(tmp: Path) -> tuple[Path, Path]:
 def years(tmp: Path, repeat: int) -> None:
     header("3. Ten years (2015–2024) against one (2021), the example's inputs")
     one, ten = years_fixture(tmp)
-    p1 = best_of(repeat, [GEP, "run", one, "-q", "-o", tmp / "y1"])
-    p10 = best_of(repeat, [GEP, "run", ten, "-q", "--years", "2015-2024", "-o", tmp / "y10"])
+    p1, p10 = best_of_interleaved(repeat, [GEP, "run", one, "-q", "-o", tmp / "y1"],
+                                  [GEP, "run", ten, "-q", "--years", "2015-2024", "-o", tmp / "y10"])
+    pairs = sorted(b / a for a, b in zip(p1["walls"], p10["walls"]))
     inproc = child_json(YEARS_CHILD, one, ten)
     line("gep run, one year (process)", s(p1["wall"]), f"CPU {p1['cpu_min']:.3f} s")
     line("gep run --years 2015-2024 (process, 10 years + 10 at constant prices)", s(p10["wall"]),
@@ -263,6 +279,8 @@ def years(tmp: Path, repeat: int) -> None:
     line("in-process: compare(2015, 2024) (decomposition)", s(inproc["compare"]))
     line("ten years ÷ one year, in-process", f"{inproc['ten'] / inproc['one']:.2f}×",
          f"marginal year {(inproc['ten'] - inproc['one']) / 9:.3f} s")
+    line("ten years ÷ one year, each pair of neighbouring runs", f"{pairs[0]:.2f}–{pairs[-1]:.2f}×",
+         f"median {pairs[len(pairs) // 2]:.2f}× of {len(pairs)}")
     target("ten years ÷ one year (process)", p10["wall"] / p1["wall"], 2.0)
 
 

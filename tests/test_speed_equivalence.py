@@ -145,6 +145,8 @@ def test_repriced_constant_account_is_the_constant_account_computed_on_its_own()
     for year in (2020, 2021):
         as_run, twin = accounts[(year, "as_run")], accounts[(year, "constant")]
         fresh = _fresh_constant(year, 2020)
+        # the first year at constant prices of that year is that year as run: one plan, computed once
+        assert (twin.plan() is as_run.plan()) == (year == 2020)
         shared = [sid for sid, st in twin.plan().steps.items() if st.physical is as_run.plan().steps[sid].physical]
         assert len(shared) == len(twin.plan().steps) == 17  # every built-in physical step of the example is price-free
         # and the allocation of county figures to townships, which no price enters, is computed once for both

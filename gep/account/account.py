@@ -250,7 +250,8 @@ class Account(AccountInputs):
         files, read and checked once; a service's physical step is taken from
         ``as_run`` when it looked up nothing priced (no money coefficient, no
         deflator): only the value steps run again, at this account's prices.
-        Returns ``self``.
+        The first year at constant prices of that year is the first year as run:
+        its plan is that account's plan, computed once. Returns ``self``.
         """
         self.repriced_from = as_run
         return self
@@ -300,8 +301,21 @@ class Account(AccountInputs):
             from .plan import build_plan
 
             self._plan_maps = self.maps
-            self._plan = build_plan(self)
+            same = self._same_figures_as()
+            if same is not None:
+                self._load_inputs()  # the same files, read once: their hashes and encodings become this account's
+            self._plan = same.plan() if same is not None else build_plan(self)
         return self._plan
+
+    def _same_figures_as(self) -> "Account | None":
+        """The account this one reprices (:meth:`reprice`) when both bring every money figure to the same price
+        year, else ``None``. Constant prices of the account's own year are its current prices (the first year of a
+        multi-year run): every lookup, rebasing and check is the same, so is the plan; only the result's label of
+        its prices differs (``current`` or ``constant:<year>``, from each account's own config)."""
+        source = self.repriced_from
+        if source is None or source.maps != self.maps or self.price_year is None:
+            return None
+        return source if source.price_year == self.price_year else None
 
     def validate(self) -> list[Problem]:
         """Every problem of the config, the inputs and every service, all at once (empty when clean).
