@@ -171,6 +171,9 @@ def test_an_esv_account_gives_no_gep_value_to_the_two_mountains_table(vt_copy):
     vt_copy.write_text(text, encoding="utf-8")
     res = gep.Account.from_config(vt_copy).run()
     assert res.measure == "ESV" and res.indicators["gep_per_area"]["value"] is not None   # the indicator, as ESV
+    # which the result itself calls ESV (the summary, the workbook's indicators by year and the API alike)
+    assert res.indicators["gep_per_area"]["label"] == {"zh": "单位国土面积生态系统服务价值", "en": "ESV per unit land area"}
+    assert res.indicators["gep_gdp_ratio"]["label"]["en"] == "ESV/GDP ratio"
     tm = res.extra["two_mountains"].set_index("no")
     table = res.extra["two_mountains_input"].set_index("no")
     gep_rows = [n for n in table.index if table.at[n, "computed_by"] == "gep_per_area"]
@@ -184,3 +187,34 @@ def test_an_esv_account_gives_no_gep_value_to_the_two_mountains_table(vt_copy):
     res = gep.Account.from_config(vt_copy).run()
     tm = res.extra["two_mountains"].set_index("no")
     assert all(tm.at[n, "value_source"] == "computed" for n in gep_rows)
+    assert res.indicators["gep_per_area"]["label"]["en"] == "GEP per unit land area"
+
+
+def test_an_esv_accounts_uncertainty_says_esv(vt_copy, tmp_path):
+    """The intervals of an ESV account are of ESV: the console tables, the workbook sheet and its notes say so."""
+    import re
+
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    text = vt_copy.read_text(encoding="utf-8").replace('profile = "xie2015-gep"', 'profile = "xie2015-esv"')
+    vt_copy.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["run", str(vt_copy), "--uncertainty", "40", "-o", str(out)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "Uncertainty 2021: ESV 90 % 区间" in r.output and "生态系统服务价值 ESV" in r.output
+    gep_word = re.compile(r"\bGEP\b|生态系统生产总值")
+    console = [line for line in r.output.splitlines() if gep_word.search(line) and "not GEP" not in line]
+    assert console == []
+    sheet = openpyxl.load_workbook(out / "accounts.xlsx")["不确定性 Uncertainty"]
+    cells = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    assert "生态系统服务价值" in cells and "ESV per unit land area" in cells
+    assert [v for v in cells if gep_word.search(v)] == []
+    # the same county as GEP keeps its GEP labels
+    vt_copy.write_text(text.replace('profile = "xie2015-esv"', 'profile = "xie2015-gep"'), encoding="utf-8")
+    r = CliRunner().invoke(app, ["run", str(vt_copy), "--uncertainty", "40", "-o", str(tmp_path / "g")],
+                           env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "Uncertainty 2021: GEP 90 % 区间" in r.output and "生态系统生产总值 GEP" in r.output

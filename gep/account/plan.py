@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import GepError, Problem, problem
+from ..io.summary import labels_in_measure
 from ..services import get_service
 from ..services._base import Quantity
 from . import checks
@@ -228,6 +229,8 @@ def _build_plan(account) -> Plan:
     if complete and not problems:
         try:
             plan.indicators, plan.economy_price_factor = account_indicators(account, inputs, ctx, ok_steps)
+            # an ESV account's indicators say ESV (生态系统服务价值), in the result and everything written from it
+            plan.indicators = labels_in_measure(plan.indicators, plan_measure(plan))
         except GepError as exc:
             problems.extend(exc.problems)
         problems.extend(checks.indicator_ranges(plan.indicators))

@@ -471,11 +471,20 @@ class Uncertainty:
         }
         return out
 
+    def _in_measure(self, text: str) -> str:
+        """``text`` with GEP as the account's measure: ESV (生态系统服务价值) for an account with supporting services
+        (:func:`gep.io.summary.in_measure`)."""
+        from ..io.summary import in_measure
+
+        return in_measure(text, self.deterministic.measure)
+
     def table(self) -> pd.DataFrame:
         """GEP, categories, services, regions and indicators: deterministic value, mean and percentiles."""
         s = self.summary()
         res = self.deterministic
-        rows = [{"level": "gep", "item": "GEP", "label_zh": "生态系统生产总值", "label_en": "GEP", "unit": "元", **s["gep"]}]
+        m = self._in_measure  # an ESV account's labels say ESV (生态系统服务价值), never GEP
+        rows = [{"level": "gep", "item": m("GEP"), "label_zh": m("生态系统生产总值"), "label_en": m("GEP"), "unit": "元",
+                 **s["gep"]}]
         for c, rec in s["by_category"].items():
             rows.append({"level": "category", "item": c, "label_zh": CATEGORIES[c]["zh"], "label_en": CATEGORIES[c]["en"],
                          "unit": "元", **rec})
@@ -486,7 +495,7 @@ class Uncertainty:
             rows.append({"level": "region", "item": r, "label_zh": res.regions.at[r, "name_zh"],
                          "label_en": res.regions.at[r, "name_en"], "unit": "元", **rec})
         for k, rec in s["indicators"].items():
-            rows.append({"level": "indicator", "item": k, "label_zh": rec["label"]["zh"], "label_en": rec["label"]["en"],
+            rows.append({"level": "indicator", "item": k, "label_zh": m(rec["label"]["zh"]), "label_en": m(rec["label"]["en"]),
                          **{kk: vv for kk, vv in rec.items() if kk != "label"}})
         return pd.DataFrame(rows)
 
@@ -502,6 +511,7 @@ class Uncertainty:
                           ("p5", "5 %"), ("p50", "中位数 Median"), ("p95", "95 %")):
             frame[head] = np.where(money, t[col].astype(float) / 1e8, t[col].astype(float))
         frame = pd.concat([frame, *self._structural_rows()], ignore_index=True)
+        frame = frame.rename(columns=self._in_measure)
         s = self.settings
         notes = [f"{self.year} 年蒙特卡洛 {s.draws} 次抽样（种子 {s.seed}）/ Monte Carlo, {s.draws} draws, seed {s.seed}",
                  SAMPLED_NOTE["zh"] + " / " + SAMPLED_NOTE["en"],
@@ -518,7 +528,7 @@ class Uncertainty:
                      "method variant, one service at a time, on the same draws (a structural spread, not a probability); "
                      "层级 structural_range：已发表点值之间范围两端的 GEP（一次一行）/ GEP at each end of a range between "
                      "published values (one row at a time)")
-        return frame, notes
+        return frame, [self._in_measure(n) for n in notes]
 
     def _structural_rows(self) -> list[pd.DataFrame]:
         """Rows of the sheet after the intervals: P(met) of the Two-Mountains rows, GEP under every method
@@ -541,7 +551,8 @@ class Uncertainty:
             for method, st in by_method.items():
                 label = svc.method(method).label
                 chosen = method == str(self.deterministic.services.at[sid, "method"])
-                note = "本次核算所用方法 the account's method" if chosen else "GEP 在此变体下 GEP under this variant"
+                note = "本次核算所用方法 the account's method" if chosen else \
+                    self._in_measure("GEP 在此变体下 GEP under this variant")
                 if "p5" not in st:
                     note = f"未能在抽样上计算 not computed on the draws: {st['reason']['zh']} / {st['reason']['en']}"
                 rows.append({"层级 Level": "method_variant", "项目 Item": f"{sid}:{method}",
@@ -576,7 +587,7 @@ class Uncertainty:
                  f"{sens['evaluations']} evaluations",
                  "每个系数键的所有行为一组（按生态系统、地区的各行一起）/ every coefficient key is one group (all its rows "
                  "by ecosystem and region together); ± = 95 % 置信区间半宽 half-width of the 95 % confidence interval"]
-        return frame, notes
+        return frame, [self._in_measure(n) for n in notes]
 
     def console_rows(self) -> list[dict]:
         t = self.table()
@@ -624,14 +635,15 @@ class Uncertainty:
         if sens is not None:
             sheets[SENSITIVITY_SHEET_TITLE] = sens
         lo, mid, hi = self.interval()
-        result.extra.setdefault("console_tables", {})[
+        m = self._in_measure
+        result.extra.setdefault("console_tables", {})[m(
             f"不确定性 Uncertainty {self.year}: GEP 90 % 区间 interval {lo / 1e8:,.2f} – {hi / 1e8:,.2f} 亿元 "
-            f"({self.settings.draws} draws, seed {self.settings.seed})"] = self.console_rows()
+            f"({self.settings.draws} draws, seed {self.settings.seed})")] = self.console_rows()
         variants = self.variant_console_rows()
         if variants:
-            result.extra["console_tables"][
+            result.extra["console_tables"][m(
                 f"方法变体下的 GEP 及其 90 % 区间 GEP under each method variant and its 90 % interval {self.year} "
-                "(亿元; 结构性差异，不是概率 a structural spread, not a probability)"] = variants
+                "(亿元; 结构性差异，不是概率 a structural spread, not a probability)")] = variants
         result.extra["uncertainty"] = self
         return result
 
@@ -645,7 +657,7 @@ class Uncertainty:
                 ok = "p5" in st
                 out.append({"服务 Service": get_service(sid).label["zh"],
                             "方法 Method": method + (" ✓" if method == chosen else ""),
-                            "GEP (亿元)": f"{st['deterministic'] / 1e8:,.2f}",
+                            self._in_measure("GEP (亿元)"): f"{st['deterministic'] / 1e8:,.2f}",
                             "5 %": f"{st['p5'] / 1e8:,.2f}" if ok else "—",
                             "95 %": f"{st['p95'] / 1e8:,.2f}" if ok else f"— {st['reason']['en']}"})
         return out

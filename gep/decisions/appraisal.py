@@ -328,6 +328,11 @@ def _far_apart(value: float, target: float, unit: str) -> bool:
     return max(value / target, target / value) > FAR_APART
 
 
+#: the targets of GEP, or of a share whose numerator is realised GEP: an account that reports ESV (supporting services
+#: counted, not GEP) does not judge them (:data:`gep.io.two_mountains.GEP_VALUES` is the same rule for 表1)
+GEP_TARGETS = ("gep", "gep_per_area", "gep_growth", "gep_gdp_ratio", "gep_per_resident", "resident_eco_product_share")
+
+
 def _judge_row(t, region: str, figs: Figures, all_draws: dict, rtol: float, problems: list, where: dict) -> dict | None:
     ind, year, direction = t["indicator"], int(t["year"]), t["direction"]
     spec = TARGET_INDICATORS[ind]
@@ -336,7 +341,12 @@ def _judge_row(t, region: str, figs: Figures, all_draws: dict, rtol: float, prob
     want_py = None if pd.isna(t["price_year"]) else int(t["price_year"])
     value = price_year = None
     reason_zh = reason_en = ""
-    if spec.get("county_only"):
+    if ind in GEP_TARGETS and figs.measures.get(year) == "ESV":
+        fig_unit, raw = FIGURE_UNITS.get(ind, "%"), None
+        reason_zh = f"{year} 年核算报告的是生态系统服务价值（ESV，含支持服务），不是 GEP：不据此判定 GEP 的目标"
+        reason_en = (f"the {year} account reports ESV (ecosystem service value, supporting services included), not "
+                     "GEP: a GEP target is not judged against it")
+    elif spec.get("county_only"):
         entry = figs.county_indicators.get(year, {}).get(ind) or {}
         fig_unit = entry.get("unit") or "%"
         raw = entry.get("value")

@@ -110,6 +110,8 @@ class Figures:
     draws: dict = field(default_factory=dict)
     source: str = "<in-memory>"
     county_indicators: dict = field(default_factory=dict)
+    #: year -> what the account of that year reports: ``"GEP"``, or ``"ESV"`` (supporting services counted, not GEP)
+    measures: dict = field(default_factory=dict)
     _rows_of: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
@@ -370,7 +372,8 @@ def _from_summaries(summaries: dict, values: dict, provenance: dict, source: str
     return Figures(name=dict(latest.get("name", {})), root=root, names=names, years=years,
                    prices={y: summaries[y].get("prices", "current") for y in years}, table=table,
                    quality=pd.concat(quality, ignore_index=True), draws=b.draws, source=source,
-                   county_indicators=county_ind)
+                   county_indicators=county_ind,
+                   measures={y: "ESV" if summaries[y].get("measure") == "ESV" else "GEP" for y in years})
 
 
 def _from_results(results: Mapping[int, Any]) -> Figures:

@@ -21,7 +21,7 @@ import numpy as np
 
 from .._version import __version__
 
-__all__ = ["build_summary", "dumps", "total_key", "rows_by_label"]
+__all__ = ["build_summary", "dumps", "total_key", "rows_by_label", "in_measure", "labels_in_measure"]
 
 
 def _num(x):
@@ -57,7 +57,7 @@ def in_measure(text: str, measure: str) -> str:
         _GEP_WORD.sub(measure, text)
 
 
-def _labels_in_measure(indicators: dict, measure: str) -> dict:
+def labels_in_measure(indicators: dict, measure: str) -> dict:
     """The indicators with their labels in the account's measure (a copy: the result's own are not changed)."""
     if measure == "GEP":
         return indicators
@@ -138,7 +138,7 @@ def build_summary(res) -> dict:
         "by_category": {k: _num(v) for k, v in res.by_category.items()},
         "by_service": by_service,
         "by_region": by_region,
-        "indicators": _labels_in_measure(res.indicators, measure),
+        "indicators": labels_in_measure(res.indicators, measure),
         "quality": getattr(res, "quality", {}) or {},
         "warnings": [p.to_dict() for p in getattr(res, "warnings", [])],
         "dropped_services": list(res.extra.get("dropped_services", [])),

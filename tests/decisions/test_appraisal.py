@@ -267,3 +267,39 @@ def test_a_township_missing_from_one_year_is_not_judged():
                    targets_frame([("b", "gep", 1, "亿元", "at_least", 2020, 2020, "", "")]))
     r = app.table.iloc[0]
     assert r["met"] is None and "no such figure" in r["reason_en"]
+
+
+def test_an_esv_account_judges_no_gep_target(hand_figures):
+    # the hand county as an account that reports ESV (supporting services counted): its total is not GEP, so
+    # neither are its per-area, per-resident, GDP-ratio and growth figures, nor a share of realised GEP
+    from gep.decisions.appraisal import GEP_TARGETS
+    from gep.decisions.figures import Figures
+
+    from .hand_account import provenance_2021, summary_2020, summary_2021, values_2021
+
+    def as_esv(s):
+        s = json.loads(json.dumps(s))
+        s["measure"], s["esv"] = "ESV", s.pop("gep")
+        for r in s["by_region"].values():
+            r["esv"] = r.pop("gep")
+        return s
+
+    esv = Figures.from_summaries({2020: as_esv(summary_2020()), 2021: as_esv(summary_2021())},
+                                 values={2021: values_2021()}, provenance={2021: provenance_2021()}, source="hand")
+    targets = targets_frame([
+        ("c", "gep", 3.9, "亿元", "at_least", 2021, 2021, "", ""),
+        ("*", "gep_per_area", 1000, "万元/km²", "≥", 2021, 2021, "", ""),
+        ("全部乡镇", "gep_growth", 0, "%", "不低于", 2021, "", "", ""),
+        ("甲镇", "regulating_gep", 1.5, "亿元", "at_most", 2021, 2021, "", ""),
+        ("county", "gep_gdp_ratio", 0.6, "1", "at_least", 2021, "", "", ""),
+        ("c", "resident_eco_product_share", 20, "%", "at_least", 2021, "", "", ""),
+    ])
+    app, judged = appraise(esv, targets), appraise(hand_figures, targets)
+    gep_rows = app.table[app.table["indicator"].isin(GEP_TARGETS)]
+    assert len(gep_rows) == len(app.table) - 1 and gep_rows["met"].isna().all() and gep_rows["value"].isna().all()
+    assert all("reports ESV" in r and "not GEP" in r for r in gep_rows["reason_en"])
+    assert all("不是 GEP" in r for r in gep_rows["reason_zh"])
+    # the same targets against the account as GEP are judged; the regulating services are judged either way
+    assert judged.table["met"].notna().sum() >= 5
+    a, g = row(app, "a", "regulating_gep"), row(judged, "a", "regulating_gep")
+    assert (a["value"], a["met"]) == (g["value"], g["met"]) and a["met"] is not None
