@@ -99,7 +99,7 @@ DEFAULT_ALLOCATION: dict[str, object] = {
 
 #: caches of a context that depend on its inputs and its ``[allocation]`` only, never on prices: an account
 #: repriced from another (:meth:`gep.account.Account.reprice`, the same inputs at other prices) shares them
-PRICE_FREE_CACHES = ("_allocation_weights", "_leaves_under", "_leaf_positions")
+PRICE_FREE_CACHES = ("_allocation_weights", "_leaves_under", "_leaf_positions", "_region_columns", "_area_columns")
 
 
 def _leaves_under(ctx, region: str) -> list[str]:
@@ -124,8 +124,8 @@ def _find_leaves_under(ctx, region: str) -> list[str]:
     return out
 
 
-def _allocation_weights(ctx, group: str, within: list[str] | None = None) -> tuple[xr.DataArray, str]:
-    """Weights over leaf regions (sum 1) for allocating a non-leaf region's figure.
+def _allocation_weights(ctx, group: str, within: list[str] | None = None) -> tuple[np.ndarray, str]:
+    """Weights over leaf regions (on ``ctx.regions``, sum 1) for allocating a non-leaf region's figure.
 
     ``within``: the leaves the figure belongs to (those under the region it was given
     for); the others get weight 0. Computed once per (group, leaves) and account.
@@ -137,28 +137,28 @@ def _allocation_weights(ctx, group: str, within: list[str] | None = None) -> tup
     return cache[ident]
 
 
-def _weights(ctx, group: str, within: list[str] | None) -> tuple[xr.DataArray, str]:
-    """:func:`_allocation_weights`, uncached."""
+def _weights(ctx, group: str, within: list[str] | None) -> tuple[np.ndarray, str]:
+    """:func:`_allocation_weights`, uncached: the weights on ``ctx.regions`` (numpy) and what they are."""
     alloc = dict(DEFAULT_ALLOCATION)
     alloc.update(ctx.params.get("allocation", {}))
     proxy = alloc.get(group, "area")
     regions = ctx.regions
     if proxy == "population":
-        w = ctx.region_info.loc[regions, "population_persons"].astype(float).to_numpy()
+        w = _region_column(ctx, "population_persons")
         label = "population"
     elif proxy == "area" or ctx.areas is None:
-        w = ctx.region_info.loc[regions, "area_km2"].astype(float).to_numpy()
+        w = _region_column(ctx, "area_km2")
         label = "land area"
     else:
         from ..classifications import ecosystem_types
 
         groups = [proxy] if isinstance(proxy, str) else list(proxy)
-        present = set(map(str, ctx.areas.ecosystem.values))
-        types = [t for t, spec in ecosystem_types().items() if spec.group in groups and t in present]
-        summed = ctx.areas.sel(ecosystem=types).sum("ecosystem")
-        # the areas are on the account's regions already (then reindexing would only copy them)
-        w = summed.to_numpy() if summed.region.values.tolist() == list(regions) \
-            else summed.reindex(region=regions).to_numpy()
+        areas, column = _area_columns(ctx)
+        types = [t for t, spec in ecosystem_types().items() if spec.group in groups and t in column]
+        # the areas of those ecosystems summed by region, NaN counted as 0: ``areas.sel(ecosystem=types).sum(
+        # "ecosystem")``, the same additions in the same order, on the array read once per account
+        chosen = areas[:, [column[t] for t in types]]
+        w = np.where(np.isnan(chosen), 0.0, chosen).sum(axis=1)
         label = f"area of {'+'.join(groups)} ecosystems"
     w = np.nan_to_num(np.asarray(w, dtype=float))
     if within is not None:
@@ -169,7 +169,28 @@ def _weights(ctx, group: str, within: list[str] | None) -> tuple[xr.DataArray, s
             f"cannot allocate {group} to sub-regions: the proxy ({label}) adds up to 0",
             hint_zh="在 [allocation] 中换用 area 或 population，或按乡镇给出统计数据",
             hint_en="use area or population in [allocation], or give the statistics by township"))
-    return xr.DataArray(w / w.sum(), dims=("region",), coords={"region": regions}), label
+    return w / w.sum(), label
+
+
+def _region_column(ctx, column: str) -> np.ndarray:
+    """A numeric column of the region table on ``ctx.regions`` (float), read once per account."""
+    cache = ctx.params.setdefault("_region_columns", {})
+    if column not in cache:
+        cache[column] = ctx.region_info.loc[ctx.regions, column].astype(float).to_numpy()
+    return cache[column]
+
+
+def _area_columns(ctx) -> tuple[np.ndarray, dict[str, int]]:
+    """The land-use areas as a (region × ecosystem) array on ``ctx.regions`` (NaN for a region without land use),
+    and each ecosystem's column: read once per account."""
+    cache = ctx.params.setdefault("_area_columns", {})
+    if not cache:
+        areas = ctx.areas.transpose("region", "ecosystem")
+        if areas.region.values.tolist() != list(ctx.regions):
+            areas = areas.reindex(region=ctx.regions)
+        cache["areas"] = areas.to_numpy()
+        cache["column"] = {str(e): j for j, e in enumerate(areas.ecosystem.values)}
+    return cache["areas"], cache["column"]
 
 
 def _sums_by_region(regions: np.ndarray, values: np.ndarray) -> dict[str, float]:
@@ -216,7 +237,7 @@ def _spread_values(ctx, regions: np.ndarray, values: np.ndarray, group: str) -> 
                     value=reg, hint_zh="检查地区 id 拼写，或在地区表中增加该地区",
                     hint_en="check the region id, or add the region to the region table"))
             weights, label = _allocation_weights(ctx, group, within=_leaves_under(ctx, reg))
-            out = out + weights.values * v
+            out = out + weights * v
             trace.append({"key": f"allocation.{group}", "value": f"{reg} → leaves by {label}",
                           "source": "gep allocation proxy (configurable in [allocation])", "for_region": reg})
     return _by_leaf(ctx, out), trace
