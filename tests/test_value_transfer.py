@@ -212,6 +212,12 @@ def test_an_esv_accounts_uncertainty_says_esv(vt_copy, tmp_path):
     cells = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
     assert "生态系统服务价值" in cells and "ESV per unit land area" in cells
     assert [v for v in cells if gep_word.search(v)] == []
+    # summary.json keeps the interval of the total under "esv", as it keeps the total itself
+    import json
+
+    unc = json.loads((out / "summary.json").read_text(encoding="utf-8"))["uncertainty"]
+    assert "gep" not in unc and unc["esv"]["deterministic"] == pytest.approx(
+        json.loads((out / "summary.json").read_text(encoding="utf-8"))["esv"], rel=1e-12)
     # the same county as GEP keeps its GEP labels
     vt_copy.write_text(text.replace('profile = "xie2015-esv"', 'profile = "xie2015-gep"'), encoding="utf-8")
     r = CliRunner().invoke(app, ["run", str(vt_copy), "--uncertainty", "40", "-o", str(tmp_path / "g")],

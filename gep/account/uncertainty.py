@@ -450,7 +450,7 @@ class Uncertainty:
                              "percentiles of the draws"},
             "sampled_note": SAMPLED_NOTE,
             "includes_structural": s.include_structural,
-            "gep": _stats(self.gep, float(res.total)),
+            self._total_key: _stats(self.gep, float(res.total)),  # "esv" for an account that reports ESV
             "by_category": by_category,
             "by_service": by_service,
             "by_region": by_region,
@@ -471,6 +471,12 @@ class Uncertainty:
         }
         return out
 
+    @property
+    def _total_key(self) -> str:
+        """The key of the total in :meth:`summary`: ``"gep"``, or ``"esv"`` for an account that reports ESV (as the
+        total of ``summary.json``, :func:`gep.io.summary.total_key`)."""
+        return "esv" if self.deterministic.measure == "ESV" else "gep"
+
     def _in_measure(self, text: str) -> str:
         """``text`` with GEP as the account's measure: ESV (生态系统服务价值) for an account with supporting services
         (:func:`gep.io.summary.in_measure`)."""
@@ -484,7 +490,7 @@ class Uncertainty:
         res = self.deterministic
         m = self._in_measure  # an ESV account's labels say ESV (生态系统服务价值), never GEP
         rows = [{"level": "gep", "item": m("GEP"), "label_zh": m("生态系统生产总值"), "label_en": m("GEP"), "unit": "元",
-                 **s["gep"]}]
+                 **s[self._total_key]}]
         for c, rec in s["by_category"].items():
             rows.append({"level": "category", "item": c, "label_zh": CATEGORIES[c]["zh"], "label_en": CATEGORIES[c]["en"],
                          "unit": "元", **rec})

@@ -478,7 +478,7 @@ def _uncertainty(d: ReportData) -> str:
     out.append(f"<h3>{bi('90% 区间', '90 % intervals')}</h3>")
     rows = []
     if unc is not None:
-        entries = [("GEP", "GEP", unc.get("gep"))]
+        entries = [("GEP", "GEP", unc.get("esv" if d.measure == "ESV" else "gep"))]  # bi() says ESV for ESV
         for cat, rec in (unc.get("by_category") or {}).items():
             zh, en = CATEGORY_LABELS.get(cat, (cat, cat))
             entries.append((zh, en, rec))
