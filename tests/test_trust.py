@@ -220,6 +220,18 @@ def _(d, cfg):
     _csv(d / "statistics.csv", lambda f: _set(f, {"item": "农业用水"}, quantity="100000000"))  # GEP +63 %
 
 
+@variant("domestic_water_in_m3_where_the_unit_says_m3", problems=["implausible_figure"])
+def _(d, cfg):
+    # 6000 written for 6000 万m³ with the unit m³: 0.008 m³ a resident a year; water supply −35 % without a word before
+    _csv(d / "statistics.csv", lambda f: _set(f, {"item": "生活用水"}, unit="m³"))
+
+
+@variant("visits_in_persons_where_the_unit_says_persons", problems=["implausible_figure"])
+def _(d, cfg):
+    # 1000 written for 1000 万人次 with the unit 人次: 6.7 million 元 a visit; the recreation quantity 10⁻⁴ before
+    _csv(d / "statistics.csv", lambda f: _set(f, {"item": "旅游人次"}, unit="人次"))
+
+
 @variant("tourism_revenue_of_the_statistics_in_wan", problems=["figure_disagrees"])
 def _(d, cfg):
     _csv(d / "statistics.csv", lambda f: _set(f, {"item": "旅游总收入"}, value_unit="万元"))
@@ -978,3 +990,37 @@ def test_a_small_township_with_its_people_is_not_taken_for_a_unit_slip():
     # without a population only the share is left to judge by, and it is below 10⁻⁴
     problems = _township_magnitudes(rt, {"gdp": 5e11})
     assert [(p.value, p.row) for p in problems] == [("no_pop", 4)]
+
+
+def test_statistics_magnitudes_by_hand():
+    """Domestic water per resident and tourism spending per visit, region by region, against PLAUSIBLE."""
+    from types import SimpleNamespace
+
+    from gep.account.checks import PLAUSIBLE, _statistics_magnitudes
+
+    frame = pd.DataFrame({"population_persons": [100_000.0, 40_000.0, np.nan]}, index=["c", "a", "b"])
+    rt = SimpleNamespace(root="c", frame=frame)
+    rows = [  # region, group, subgroup, quantity, unit, output value, year
+        ("a", "water_supply", "domestic", 40_000.0, "m³", 1e5, None),    # 1 m³ a resident: below 2.7
+        ("c", "water_supply", "domestic", 3_000_000.0, "m³", 1e7, None),  # 30 m³ a resident (county population)
+        ("b", "water_supply", "domestic", 10.0, "m³", 1e2, None),         # no population: not judged
+        ("c", "tourism", "revenue", np.nan, "元", 5e9, None),
+        ("c", "tourism", "visits", 1_000.0, "人次", np.nan, None),         # 5,000,000 元 a visit
+        ("a", "tourism", "revenue", np.nan, "元", 2e8, None),
+        ("a", "tourism", "visits", 400_000.0, "人次", np.nan, None),       # 500 元 a visit
+        ("a", "tourism", "visits", 9.0, "人次", np.nan, 2019),             # another year: left out
+    ]
+    table = pd.DataFrame(rows, columns=["region", "group", "subgroup", "quantity", "quantity_unit", "output_value",
+                                        "year"])
+    table["source_row"] = [f"stats.csv:{i + 2}" for i in range(len(table))]
+    account = SimpleNamespace(year_or_none=2021)
+    found = _statistics_magnitudes({"statistics": table, "regions": rt}, account, county_population=100_000.0)
+    assert [(p.value, p.row) for p in found] == [("domestic_water_per_resident", 2), ("spending_per_visit", 6)]
+    assert "a: domestic_water_per_resident = 1 m³/(人·a)" in found[0].en and found[0].file == "stats.csv"
+    assert "c: spending_per_visit = 5e+06 元/人次" in found[1].en
+    assert PLAUSIBLE["domestic_water_per_resident"][0] == pytest.approx(7.5 * 365 / 1000, rel=0.02)  # WHO 7.5 L/d
+    # the county's population from the economy table when the region table has none
+    frame.loc["c", "population_persons"] = np.nan
+    found = _statistics_magnitudes({"statistics": table, "regions": rt}, account, county_population=1e9)
+    assert [p.value for p in found] == ["domestic_water_per_resident", "domestic_water_per_resident",
+                                        "spending_per_visit"]

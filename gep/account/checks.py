@@ -63,6 +63,20 @@ PLAUSIBLE = {
                          "海岸线长度的单位（m/km）可能写错：超过中国大陆海岸线全长（约 1.8 万 km）",
                          "the unit of coastline_length (m/km) is probably wrong: longer than China's whole mainland "
                          "coastline (about 18,000 km)"),
+    # domestic water per resident of the region a statistics row is for. WHO's survival minimum for drinking and
+    # cooking is 7.5 L a day (Technical notes on drinking-water, sanitation and hygiene in emergencies, 2013, note
+    # 9): 2.7 m³ a year. 1,000 m³ a year is 2,700 L a day, several times any city's domestic use
+    "domestic_water_per_resident": (2.7, 1_000.0, "m³/(人·a)",
+                                    "生活用水量的单位（m³/万m³）或人口的单位（人/万人）可能写错",
+                                    "the unit of the domestic water use (m³/万m³) or of the population (人/万人) is "
+                                    "probably wrong"),
+    # tourism revenue per visit of a region's statistics rows. China's domestic tourists spent 5.73 万亿元 on
+    # 60.06 亿 trips in 2019, 954 元 a trip (文化和旅游部《2019 年文化和旅游发展统计公报》): a county's average
+    # below 10 元 or above 100,000 元 is a unit slip (人次 for 万人次, 元 for 万元)
+    "spending_per_visit": (10.0, 100_000.0, "元/人次",
+                           "旅游人次的单位（人次/万人次）或旅游收入的单位（元/万元/亿元）可能写错",
+                           "the unit of the visits (人次/万人次) or of the tourism revenue (元/万元/亿元) is probably "
+                           "wrong"),
     # water supplied in a year, spread over the county's land: Shanghai's 7.8 km³ over 6,340 km² is 1.2 m
     "water_use_depth": (0.0, 20.0, "m/a",
                         "供水量的单位（m³/万m³/亿m³）可能写错：一年的供水平铺在全县土地上深度超过 20 m",
@@ -504,6 +518,7 @@ def figures_agree(inputs: dict, account) -> tuple[list[Problem], list[Problem]]:
             problems.extend(_townships_within_county(rt, root))
             problems.extend(_township_magnitudes(rt, root))
         problems.extend(_magnitudes(econ_values, root, _economy_file(econ)))
+        problems.extend(_statistics_magnitudes(inputs, account, econ_values.get("population", root.get("population"))))
     return problems, []
 
 
@@ -512,12 +527,14 @@ _SWITCH_OFF = ("；若数字确实如此，在 [checks] 中设置 plausibility =
                "; if the figure is right, set plausibility = false in [checks]")
 
 
-def _implausible(name: str, value: float, **where) -> Problem:
-    """The ``implausible_figure`` problem of ``value`` outside its :data:`PLAUSIBLE` range ``name``."""
+def _implausible(name: str, value: float, of: str = "", **where) -> Problem:
+    """The ``implausible_figure`` problem of ``value`` outside its :data:`PLAUSIBLE` range ``name`` (of the region
+    ``of``, when it is not the county's)."""
     lo, hi, unit, hint_zh, hint_en = PLAUSIBLE[name]
+    head = f"{of}：" if of else ""
     return problem(
-        "implausible_figure", f"{name} = {value:,.6g} {unit}，不在合理范围 {lo:g}–{hi:g} {unit} 内",
-        f"{name} = {value:,.6g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}",
+        "implausible_figure", f"{head}{name} = {value:,.6g} {unit}，不在合理范围 {lo:g}–{hi:g} {unit} 内",
+        f"{of + ': ' if of else ''}{name} = {value:,.6g} {unit} is outside the plausible range {lo:g}–{hi:g} {unit}",
         value=name, hint_zh=hint_zh + _SWITCH_OFF[0], hint_en=hint_en + _SWITCH_OFF[1], **where)
 
 
@@ -686,6 +703,60 @@ def _tourism_revenue_agrees(inputs: dict, account, econ_values: dict, econ, tol:
         column="tourism_revenue", hint_zh="同一数字应一致：检查两处的单位（元/万元/亿元）与数值；游憩服务按统计表的数值核算",
         hint_en="one figure, one value: check the units (元/万元/亿元) and numbers in both places; the recreation "
                 "service is valued from the statistics rows")]
+
+
+def _statistics_magnitudes(inputs: dict, account, county_population) -> list[Problem]:
+    """Statistics rows against :data:`PLAUSIBLE`, region by region: the domestic water use per resident
+    (``domestic_water_per_resident``) and the tourism revenue per visit (``spending_per_visit``). A row in m³ under
+    万m³, or visits in 人次 under 万人次, is 10⁴ times off: it changed no total that is checked elsewhere (the visits
+    change no value at all). A region's population is the region table's (the county's also the economy table's)."""
+    stats = inputs.get("statistics")
+    table = getattr(stats, "table", stats)
+    rt = inputs.get("regions")
+    if table is None or rt is None or not {"region", "group", "subgroup", "quantity", "quantity_unit",
+                                           "output_value", "source_row"} <= set(table):
+        return []
+    if "year" in table and account.year_or_none is not None:
+        years = pd.to_numeric(table["year"], errors="coerce")
+        table = table[years.isna() | (years == account.year_or_none)]
+
+    def by_region(group: str, subgroup: str, column: str, unit: str | None) -> dict:
+        """``column`` summed by region over the rows of one kind (in ``unit``), and each region's first row."""
+        rows = table[(table["group"] == group) & (table["subgroup"] == subgroup)]
+        if unit is not None:
+            rows = rows[rows["quantity_unit"] == unit]
+        values = pd.to_numeric(rows[column], errors="coerce")
+        out: dict = {}
+        for region, value, source in zip(rows["region"].astype(str), values, rows["source_row"].astype(str)):
+            if not pd.isna(value):
+                total, first = out.get(region, (0.0, source))
+                out[region] = (total + float(value), first)
+        return out
+
+    def population(region: str):
+        pop = county_population if region == rt.root else None
+        if (pop is None or pd.isna(pop)) and region in rt.frame.index and "population_persons" in rt.frame:
+            pop = rt.frame.at[region, "population_persons"]
+        return None if pop is None or pd.isna(pop) or float(pop) <= 0 else float(pop)
+
+    def where(source: str) -> dict:
+        file, _, row = source.rpartition(":")
+        return {"file": file or source, "row": int(row) if row.isdigit() else None, "column": "quantity"}
+
+    checks = []  # (PLAUSIBLE name, value, region, the row that says it)
+    for region, (m3, source) in by_region("water_supply", "domestic", "quantity", "m³").items():
+        pop = population(region)
+        if pop is not None and m3 > 0:
+            checks.append(("domestic_water_per_resident", m3 / pop, region, source))
+    revenue = by_region("tourism", "revenue", "output_value", None)
+    for region, (visits, source) in by_region("tourism", "visits", "quantity", "人次").items():
+        if region in revenue and visits > 0 and revenue[region][0] > 0:
+            checks.append(("spending_per_visit", revenue[region][0] / visits, region, source))
+    out = []
+    for name, value, region, source in checks:
+        if not PLAUSIBLE[name][0] <= value <= PLAUSIBLE[name][1]:
+            out.append(_implausible(name, value, of=region, **where(source)))
+    return out
 
 
 def physical_magnitudes(steps: dict, inputs: dict, account) -> list[Problem]:
