@@ -1009,6 +1009,7 @@ def test_statistics_magnitudes_by_hand():
         ("a", "tourism", "revenue", np.nan, "元", 2e8, None),
         ("a", "tourism", "visits", 400_000.0, "人次", np.nan, None),       # 500 元 a visit
         ("a", "tourism", "visits", 9.0, "人次", np.nan, 2019),             # another year: left out
+        ("a", np.nan, np.nan, 5.0, "吨", 1e4, None),                       # a row of no group: not read
     ]
     table = pd.DataFrame(rows, columns=["region", "group", "subgroup", "quantity", "quantity_unit", "output_value",
                                         "year"])

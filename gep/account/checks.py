@@ -716,21 +716,27 @@ def _statistics_magnitudes(inputs: dict, account, county_population) -> list[Pro
     if table is None or rt is None or not {"region", "group", "subgroup", "quantity", "quantity_unit",
                                            "output_value", "source_row"} <= set(table):
         return []
+    # the columns as plain arrays, read once (a filtered frame per kind of row costs more than the check)
+    kind = (table["group"].astype(str) + "/" + table["subgroup"].astype(str)).to_numpy(dtype=object)
+    keep = np.ones(len(table), dtype=bool)
     if "year" in table and account.year_or_none is not None:
-        years = pd.to_numeric(table["year"], errors="coerce")
-        table = table[years.isna() | (years == account.year_or_none)]
+        years = pd.to_numeric(table["year"], errors="coerce").to_numpy(dtype=float)
+        keep = np.isnan(years) | (years == account.year_or_none)
+    regions, units = table["region"].astype(str).to_numpy(), table["quantity_unit"].astype(object).to_numpy()
+    sources = table["source_row"].astype(str).to_numpy()
 
     def by_region(group: str, subgroup: str, column: str, unit: str | None) -> dict:
         """``column`` summed by region over the rows of one kind (in ``unit``), and each region's first row."""
-        rows = table[(table["group"] == group) & (table["subgroup"] == subgroup)]
+        rows = keep & (kind == f"{group}/{subgroup}")
         if unit is not None:
-            rows = rows[rows["quantity_unit"] == unit]
-        values = pd.to_numeric(rows[column], errors="coerce")
+            rows &= units == unit
         out: dict = {}
-        for region, value, source in zip(rows["region"].astype(str), values, rows["source_row"].astype(str)):
-            if not pd.isna(value):
-                total, first = out.get(region, (0.0, source))
-                out[region] = (total + float(value), first)
+        if not rows.any():
+            return out
+        values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+        for i in np.flatnonzero(rows & ~np.isnan(values)):
+            total, first = out.get(regions[i], (0.0, sources[i]))
+            out[regions[i]] = (total + float(values[i]), first)
         return out
 
     def population(region: str):
