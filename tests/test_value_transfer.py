@@ -224,3 +224,29 @@ def test_an_esv_accounts_uncertainty_says_esv(vt_copy, tmp_path):
                            env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     assert "Uncertainty 2021: GEP 90 % 区间" in r.output and "生态系统生产总值 GEP" in r.output
+
+
+def test_an_esv_multi_year_run_keeps_its_change_under_esv(vt_copy, tmp_path):
+    """The year-on-year section of an ESV account holds the change of its total under "esv", as the summary holds
+    the total; the report's decomposition reads it there and says ESV."""
+    import json
+    import re
+
+    from typer.testing import CliRunner
+
+    from gep.cli import app
+
+    text = vt_copy.read_text(encoding="utf-8").replace('profile = "xie2015-gep"', 'profile = "xie2015-esv"')
+    text = text.replace("year = 2021\n", "year = 2021\nyears = [2020, 2021]\n", 1) + "\n[years.2020]\nreuse = 2021\n"
+    vt_copy.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["run", str(vt_copy), "--report", "-q", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    yoy = summary["year_on_year"]
+    assert "gep" not in yoy and yoy["esv"]["a"] > 0 and yoy["prices"] == "constant:2020"  # 2021 at 2020 prices
+    assert yoy["esv"]["change"] == pytest.approx(yoy["esv"]["b"] - yoy["esv"]["a"])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('id="year-on-year"'):]
+    text = re.sub(r"<[^>]+>", " ", section[:section.index("</section>")])
+    assert "ESV" in text and not re.search(r"\bGEP\b(?! CJK)", text.replace("not GEP", ""))

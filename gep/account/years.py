@@ -815,8 +815,9 @@ def attach_comparison(res: AccountResult, comp: "Comparison", previous: AccountR
     total_a, total_b = comp.totals
     res.extra.setdefault("summary_sections", {})["year_on_year"] = {
         "from": a, "to": b, "prices": comp.b.prices,
-        "gep": {"a": total_a, "b": total_b, "change": total_b - total_a,
-                **{e: float(comp.cells[e].sum()) for e in effects}},
+        # the total's change, under "esv" for an account that reports ESV (as the summary's total)
+        ("esv" if res.measure == "ESV" else "gep"): {"a": total_a, "b": total_b, "change": total_b - total_a,
+                                                    **{e: float(comp.cells[e].sum()) for e in effects}},
         "by_category": {c: {"a": r["value_a"], "b": r["value_b"], "change": r["change"], **{e: r[e] for e in effects}}
                         for c, r in _rows_of(by_cat)},
         "by_service": {sv: {"change": r["change"], **{e: r[e] for e in effects}} for sv, r in _rows_of(by_svc)},

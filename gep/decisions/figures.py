@@ -224,8 +224,9 @@ def _add_year(b: _Builder, year: int, s: dict, root: str, value_draws=None) -> N
         return  # a comparison in current prices would count inflation as growth: no growth figures
     a, bb = int(yoy["from"]), int(yoy["to"])
     gdp = yoy.get("gdp") or {}
-    county_a = {"gep": yoy["gep"]["a"], "regulating": (yoy.get("by_category", {}).get("regulating") or {}).get("a", 0.0)}
-    county_b = {"gep": yoy["gep"]["b"], "regulating": (yoy.get("by_category", {}).get("regulating") or {}).get("b", 0.0)}
+    total = yoy.get("esv" if s.get("measure") == "ESV" else "gep") or {}  # an ESV account's is not GEP: not judged
+    county_a = {"gep": total.get("a"), "regulating": (yoy.get("by_category", {}).get("regulating") or {}).get("a", 0.0)}
+    county_b = {"gep": total.get("b"), "regulating": (yoy.get("by_category", {}).get("regulating") or {}).get("b", 0.0)}
     for yr, vals, g in ((a, county_a, gdp.get("a")), (bb, county_b, gdp.get("b"))):
         _add_levels(b, yr, root, vals["gep"], vals["regulating"], s.get("land_area_km2"), pop_c if yr == year else None,
                     g, const)

@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from ..numformat import fmt
-from ..io.summary import in_measure
+from ..io.summary import in_measure, total_key
 from .data import CATEGORY_LABELS, EFFECT_LABELS, ReportData
 from .fonts import use_cjk_font
 
@@ -214,7 +214,7 @@ def waterfall_chart(data: ReportData):
     yoy = data.summary.get("year_on_year")
     if not yoy:
         return None
-    g = yoy["gep"]
+    g = yoy[total_key(data.summary)]  # "esv" for an account that reports ESV
     effects = [e for e in EFFECT_LABELS if g.get(e) is not None and (
         g[e] != 0 or any((row or {}).get(e) for row in yoy["by_category"].values()))]
     steps = [(f"{yoy['from']}", g["a"] / YI, "total")]

@@ -32,7 +32,7 @@ import pandas as pd
 from .. import __version__
 from ..numformat import DECIMALS, MISSING, fmt, fmt_money, is_missing
 from . import charts as C
-from ..io.summary import in_measure
+from ..io.summary import in_measure, total_key
 from .data import CATEGORY_LABELS, EFFECT_LABELS, ReportData
 
 __all__ = ["render_html", "SECTIONS"]
@@ -430,12 +430,13 @@ def _year_on_year(d: ReportData, figs: dict) -> str:
     out.append(f'<p class="small">{yoy["from"]} → {yoy["to"]}，价格口径 prices: {e(yoy["prices"])}（按第一年不变价比较，'
                "通胀不计为增长 / compared at the first year's constant prices, so inflation is not growth）。"
                "各效应之和等于变化（Shapley 分解）/ the effects add up to the change (Shapley decomposition).</p>")
-    effects = [k for k in EFFECT_LABELS if k in yoy["gep"]]
+    total = yoy[total_key(d.summary)]  # "esv" for an account that reports ESV
+    effects = [k for k in EFFECT_LABELS if k in total]
     heads = [("类别 Category", False), (f"{yoy['from']}（亿元）", True), (f"{yoy['to']}（亿元）", True),
              ("变化 Change（亿元）", True), ("变化率 Change（%）", True)]
     heads += [(f"{EFFECT_LABELS[k][0]} {EFFECT_LABELS[k][1]}（亿元）", True) for k in effects]
     rows = []
-    items = list(yoy["by_category"].items()) + [("GEP", yoy["gep"])]
+    items = list(yoy["by_category"].items()) + [("GEP", total)]
     for cat, r in items:
         zh, en = CATEGORY_LABELS.get(cat, ("合计", "GEP"))
         pct = r["change"] / r["a"] * 100 if r.get("a") else None
