@@ -342,7 +342,7 @@ def _judge_row(t, region: str, figs: Figures, all_draws: dict, rtol: float, prob
     value = price_year = None
     reason_zh = reason_en = ""
     if ind in GEP_TARGETS and figs.measures.get(year) == "ESV":
-        fig_unit, raw = FIGURE_UNITS.get(ind, "%"), None
+        raw = None
         reason_zh = f"{year} 年核算报告的是生态系统服务价值（ESV，含支持服务），不是 GEP：不据此判定 GEP 的目标"
         reason_en = (f"the {year} account reports ESV (ecosystem service value, supporting services included), not "
                      "GEP: a GEP target is not judged against it")

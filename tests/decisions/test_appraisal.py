@@ -22,19 +22,23 @@ def row(app, region, indicator, year=2021, **kw):
     return sel.iloc[0]
 
 
+#: the hand county's targets (region, indicator, target, unit, direction, year, price year, status, note)
+HAND_TARGETS = [
+    ("c", "gep", 3.9, "亿元", "at_least", 2021, 2021, "illustrative", "county GEP"),
+    ("*", "gep_per_area", 1000, "万元/km²", "≥", 2021, 2021, "", ""),
+    ("全部乡镇", "gep_growth", 0, "%", "不低于", 2021, "", "", ""),
+    ("甲镇", "regulating_gep", 1.5, "亿元", "at_most", 2021, 2021, "", ""),
+    ("county", "gep_gdp_ratio", 0.6, "1", "at_least", 2021, "", "", ""),
+    ("c", "gep_gdp_ratio", 50, "%", "at_least", 2021, "", "", ""),
+    ("c", "gep", 3.8, "亿元", "above", 2021, 2020, "", "constant prices"),
+    ("c", "resident_eco_product_share", 20, "%", "at_least", 2021, "", "", ""),
+    ("c", "gep", 5, "亿元", "at_least", 2025, 2021, "", "a later year"),
+]
+
+
 @pytest.fixture
 def hand_appraisal(hand_figures):
-    return appraise(hand_figures, targets_frame([
-        ("c", "gep", 3.9, "亿元", "at_least", 2021, 2021, "illustrative", "county GEP"),
-        ("*", "gep_per_area", 1000, "万元/km²", "≥", 2021, 2021, "", ""),
-        ("全部乡镇", "gep_growth", 0, "%", "不低于", 2021, "", "", ""),
-        ("甲镇", "regulating_gep", 1.5, "亿元", "at_most", 2021, 2021, "", ""),
-        ("county", "gep_gdp_ratio", 0.6, "1", "at_least", 2021, "", "", ""),
-        ("c", "gep_gdp_ratio", 50, "%", "at_least", 2021, "", "", ""),
-        ("c", "gep", 3.8, "亿元", "above", 2021, 2020, "", "constant prices"),
-        ("c", "resident_eco_product_share", 20, "%", "at_least", 2021, "", "", ""),
-        ("c", "gep", 5, "亿元", "at_least", 2025, 2021, "", "a later year"),
-    ]))
+    return appraise(hand_figures, targets_frame(HAND_TARGETS))
 
 
 def test_county_gep_by_hand(hand_appraisal):
@@ -286,14 +290,7 @@ def test_an_esv_account_judges_no_gep_target(hand_figures):
 
     esv = Figures.from_summaries({2020: as_esv(summary_2020()), 2021: as_esv(summary_2021())},
                                  values={2021: values_2021()}, provenance={2021: provenance_2021()}, source="hand")
-    targets = targets_frame([
-        ("c", "gep", 3.9, "亿元", "at_least", 2021, 2021, "", ""),
-        ("*", "gep_per_area", 1000, "万元/km²", "≥", 2021, 2021, "", ""),
-        ("全部乡镇", "gep_growth", 0, "%", "不低于", 2021, "", "", ""),
-        ("甲镇", "regulating_gep", 1.5, "亿元", "at_most", 2021, 2021, "", ""),
-        ("county", "gep_gdp_ratio", 0.6, "1", "at_least", 2021, "", "", ""),
-        ("c", "resident_eco_product_share", 20, "%", "at_least", 2021, "", "", ""),
-    ])
+    targets = targets_frame(HAND_TARGETS)   # every kind of target, one in constant prices, one of another year
     app, judged = appraise(esv, targets), appraise(hand_figures, targets)
     gep_rows = app.table[app.table["indicator"].isin(GEP_TARGETS)]
     assert len(gep_rows) == len(app.table) - 1 and gep_rows["met"].isna().all() and gep_rows["value"].isna().all()
